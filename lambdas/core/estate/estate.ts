@@ -1,0 +1,80 @@
+/** The indexed view of one captured target (account x region) that every rule reads. */
+import type {
+  CollectionError,
+  Instance,
+  InstanceInformation,
+  InstanceTypeInfo,
+  InventoryEntity,
+  NetworkAcl,
+  NetworkInterface,
+  RouteTable,
+  SecurityGroup,
+  Subnet,
+  Volume,
+} from '../snapshot/schema';
+import type { ScanConfig } from '../config';
+
+export type ServerRole = 'redis' | 'frontend';
+
+export interface Server {
+  role: ServerRole;
+  instance: Instance;
+  instanceId: string;
+  name: string | undefined;
+  accountId: string;
+  region: string;
+  /** The environment tag value as found, or `(untagged)`. */
+  environment: string;
+  /** The environment tag value normalised for grouping (trimmed, lower case); '' when untagged. */
+  environmentKey: string;
+  environmentTagMissing: boolean;
+  /** Production requirements apply (production value, or a Redis server with no environment tag). */
+  production: boolean;
+}
+
+export interface RedisServer extends Server {
+  role: 'redis';
+  /** The cluster key: the cluster tag value, or else the environment value. */
+  cluster: string;
+}
+
+export interface RedisCluster {
+  /** `<accountId>/<region>/<cluster>` */
+  id: string;
+  name: string;
+  accountId: string;
+  region: string;
+  environment: string;
+  production: boolean;
+  servers: RedisServer[];
+}
+
+export interface EstateTarget {
+  accountId: string;
+  region: string;
+  config: ScanConfig;
+  errors: CollectionError[];
+  redisServers: RedisServer[];
+  frontends: Server[];
+  clusters: RedisCluster[];
+  instancesById: ReadonlyMap<string, Instance>;
+  instanceTypes: ReadonlyMap<string, InstanceTypeInfo>;
+  subnets: ReadonlyMap<string, Subnet>;
+  /** Subnets tagged with the Redis role or hosting a Redis server. */
+  redisSubnetIds: ReadonlySet<string>;
+  securityGroups: ReadonlyMap<string, SecurityGroup>;
+  routeTables: ReadonlyMap<string, RouteTable>;
+  networkAcls: ReadonlyMap<string, NetworkAcl>;
+  volumesByInstance: ReadonlyMap<string, Volume[]>;
+  networkInterfacesBySubnet: ReadonlyMap<string, NetworkInterface[]>;
+  /** Redis server / front-end of an environment, by `environmentKey`. */
+  frontendsByEnvironment: ReadonlyMap<string, Server[]>;
+  ssmInformation: ReadonlyMap<string, InstanceInformation>;
+  inventory: ReadonlyMap<string, InventoryEntity>;
+  /** The route table that governs a subnet: its explicit association, else its VPC's main table. */
+  routeTableForSubnet(subnetId: string): RouteTable | undefined;
+  /** The network ACL associated with a subnet (every subnet has exactly one). */
+  networkAclForSubnet(subnetId: string): NetworkAcl | undefined;
+  /** The first collection error of one of these `service:Operation` names, if any. */
+  errorFor(...operations: string[]): CollectionError | undefined;
+}

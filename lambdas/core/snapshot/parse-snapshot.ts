@@ -1,0 +1,43 @@
+import { SnapshotSchema, type Snapshot } from './schema';
+
+/** A snapshot that failed validation: names the source and the JSON path of the first problem. */
+export class SnapshotError extends Error {
+  constructor(
+    readonly source: string,
+    readonly jsonPath: string,
+    readonly problem: string,
+  ) {
+    super(`${source}: invalid snapshot at ${jsonPath}: ${problem}`);
+    this.name = 'SnapshotError';
+  }
+}
+
+/** Renders a zod issue path as a JSON path: `$.targets[0].ec2.Subnets[3].SubnetId`. */
+export function toJsonPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '$';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) out += `.${key}`;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}
+
+/** Parses snapshot text (JSON) and validates it; throws SnapshotError naming `source` and the path. */
+export function parseSnapshot(text: string, source: string): Snapshot {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new SnapshotError(source, '$', `not valid JSON (${(error as Error).message})`);
+  }
+  return validateSnapshot(data, source);
+}
+
+/** Validates already-parsed data as a snapshot. */
+export function validateSnapshot(data: unknown, source: string): Snapshot {
+  const result = SnapshotSchema.safeParse(data);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  throw new SnapshotError(source, toJsonPath(issue.path), issue.message);
+}

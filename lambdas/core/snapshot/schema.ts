@@ -1,0 +1,261 @@
+/**
+ * The snapshot format `redis-compliance/snapshot@1`: what the collectors write and the engine reads.
+ * Each array holds items exactly as the AWS API returns them (SDK v3 output shapes, PascalCase,
+ * dates as ISO strings). The schemas name the fields the engine reads and keep every other field
+ * (loose objects), so a snapshot written by another tool round-trips without loss.
+ */
+import { z } from 'zod';
+
+export const SNAPSHOT_FORMAT = 'redis-compliance/snapshot@1';
+
+const str = z.string();
+const optStr = z.string().optional();
+const optBool = z.boolean().optional();
+const optNum = z.number().optional();
+
+export const TagSchema = z.looseObject({ Key: optStr, Value: optStr });
+const Tags = z.array(TagSchema).optional();
+
+const GroupIdentifier = z.looseObject({ GroupId: optStr, GroupName: optStr });
+
+const IpAssociation = z.looseObject({ PublicIp: optStr, IpOwnerId: optStr, PublicDnsName: optStr, CarrierIp: optStr });
+
+export const InstanceNetworkInterfaceSchema = z.looseObject({
+  NetworkInterfaceId: optStr,
+  SubnetId: optStr,
+  VpcId: optStr,
+  PrivateIpAddress: optStr,
+  Association: IpAssociation.optional(),
+  PrivateIpAddresses: z.array(z.looseObject({ PrivateIpAddress: optStr, Primary: optBool, Association: IpAssociation.optional() })).optional(),
+  Ipv6Addresses: z.array(z.looseObject({ Ipv6Address: optStr, IsPrimaryIpv6: optBool })).optional(),
+  Groups: z.array(GroupIdentifier).optional(),
+  Attachment: z.looseObject({ DeviceIndex: optNum, NetworkCardIndex: optNum, Status: optStr, AttachmentId: optStr }).optional(),
+  InterfaceType: optStr,
+});
+
+export const InstanceSchema = z.looseObject({
+  InstanceId: str,
+  InstanceType: optStr,
+  State: z.looseObject({ Name: optStr, Code: optNum }).optional(),
+  SubnetId: optStr,
+  VpcId: optStr,
+  PrivateIpAddress: optStr,
+  PublicIpAddress: optStr,
+  Ipv6Address: optStr,
+  Platform: optStr,
+  PlatformDetails: optStr,
+  Tags,
+  SecurityGroups: z.array(GroupIdentifier).optional(),
+  NetworkInterfaces: z.array(InstanceNetworkInterfaceSchema).optional(),
+  BlockDeviceMappings: z.array(z.looseObject({ DeviceName: optStr, Ebs: z.looseObject({ VolumeId: optStr, Status: optStr }).optional() })).optional(),
+  CpuOptions: z.looseObject({ CoreCount: optNum, ThreadsPerCore: optNum }).optional(),
+});
+
+export const ReservationSchema = z.looseObject({
+  ReservationId: optStr,
+  OwnerId: optStr,
+  Instances: z.array(InstanceSchema).optional(),
+});
+
+export const InstanceTypeSchema = z.looseObject({
+  InstanceType: str,
+  CurrentGeneration: optBool,
+  BurstablePerformanceSupported: optBool,
+  InstanceStorageSupported: optBool,
+  VCpuInfo: z.looseObject({ DefaultVCpus: optNum, DefaultCores: optNum, DefaultThreadsPerCore: optNum }).optional(),
+  ProcessorInfo: z.looseObject({ SustainedClockSpeedInGhz: optNum, SupportedArchitectures: z.array(z.string()).optional(), Manufacturer: optStr }).optional(),
+  MemoryInfo: z.looseObject({ SizeInMiB: optNum }).optional(),
+  NetworkInfo: z.looseObject({
+    NetworkPerformance: optStr,
+    NetworkCards: z.array(z.looseObject({ NetworkCardIndex: optNum, NetworkPerformance: optStr, BaselineBandwidthInGbps: optNum, PeakBandwidthInGbps: optNum })).optional(),
+  }).optional(),
+  InstanceStorageInfo: z.looseObject({ TotalSizeInGB: optNum }).optional(),
+});
+
+export const SubnetSchema = z.looseObject({
+  SubnetId: str,
+  VpcId: optStr,
+  CidrBlock: optStr,
+  AvailabilityZone: optStr,
+  MapPublicIpOnLaunch: optBool,
+  AssignIpv6AddressOnCreation: optBool,
+  MapCustomerOwnedIpOnLaunch: optBool,
+  Ipv6CidrBlockAssociationSet: z.array(z.looseObject({ Ipv6CidrBlock: optStr, Ipv6CidrBlockState: z.looseObject({ State: optStr }).optional() })).optional(),
+  Tags,
+});
+
+export const RouteSchema = z.looseObject({
+  DestinationCidrBlock: optStr,
+  DestinationIpv6CidrBlock: optStr,
+  DestinationPrefixListId: optStr,
+  GatewayId: optStr,
+  EgressOnlyInternetGatewayId: optStr,
+  NatGatewayId: optStr,
+  TransitGatewayId: optStr,
+  VpcPeeringConnectionId: optStr,
+  NetworkInterfaceId: optStr,
+  InstanceId: optStr,
+  LocalGatewayId: optStr,
+  CarrierGatewayId: optStr,
+  CoreNetworkArn: optStr,
+  State: optStr,
+  Origin: optStr,
+});
+
+export const RouteTableSchema = z.looseObject({
+  RouteTableId: str,
+  VpcId: optStr,
+  Associations: z.array(z.looseObject({ Main: optBool, SubnetId: optStr, GatewayId: optStr, RouteTableAssociationId: optStr, AssociationState: z.looseObject({ State: optStr }).optional() })).optional(),
+  Routes: z.array(RouteSchema).optional(),
+  Tags,
+});
+
+export const IpPermissionSchema = z.looseObject({
+  IpProtocol: optStr,
+  FromPort: optNum,
+  ToPort: optNum,
+  IpRanges: z.array(z.looseObject({ CidrIp: optStr, Description: optStr })).optional(),
+  Ipv6Ranges: z.array(z.looseObject({ CidrIpv6: optStr, Description: optStr })).optional(),
+  PrefixListIds: z.array(z.looseObject({ PrefixListId: optStr, Description: optStr })).optional(),
+  UserIdGroupPairs: z.array(z.looseObject({ GroupId: optStr, UserId: optStr, VpcId: optStr, VpcPeeringConnectionId: optStr, PeeringStatus: optStr, Description: optStr })).optional(),
+});
+
+export const SecurityGroupSchema = z.looseObject({
+  GroupId: str,
+  GroupName: optStr,
+  VpcId: optStr,
+  OwnerId: optStr,
+  Description: optStr,
+  IpPermissions: z.array(IpPermissionSchema).optional(),
+  IpPermissionsEgress: z.array(IpPermissionSchema).optional(),
+  Tags,
+});
+
+export const NetworkAclEntrySchema = z.looseObject({
+  RuleNumber: optNum,
+  Protocol: optStr,
+  RuleAction: optStr,
+  Egress: optBool,
+  CidrBlock: optStr,
+  Ipv6CidrBlock: optStr,
+  PortRange: z.looseObject({ From: optNum, To: optNum }).optional(),
+  IcmpTypeCode: z.looseObject({ Code: optNum, Type: optNum }).optional(),
+});
+
+export const NetworkAclSchema = z.looseObject({
+  NetworkAclId: str,
+  VpcId: optStr,
+  IsDefault: optBool,
+  Associations: z.array(z.looseObject({ NetworkAclAssociationId: optStr, NetworkAclId: optStr, SubnetId: optStr })).optional(),
+  Entries: z.array(NetworkAclEntrySchema).optional(),
+  Tags,
+});
+
+export const VolumeSchema = z.looseObject({
+  VolumeId: str,
+  Size: optNum,
+  VolumeType: optStr,
+  State: optStr,
+  Attachments: z.array(z.looseObject({ InstanceId: optStr, Device: optStr, State: optStr, VolumeId: optStr })).optional(),
+});
+
+export const NetworkInterfaceSchema = z.looseObject({
+  NetworkInterfaceId: str,
+  SubnetId: optStr,
+  VpcId: optStr,
+  InterfaceType: optStr,
+  Description: optStr,
+  Status: optStr,
+  RequesterId: optStr,
+  RequesterManaged: optBool,
+  PrivateIpAddress: optStr,
+  Association: IpAssociation.optional(),
+  Attachment: z.looseObject({ InstanceId: optStr, InstanceOwnerId: optStr, DeviceIndex: optNum, Status: optStr }).optional(),
+  Groups: z.array(GroupIdentifier).optional(),
+  Ipv6Addresses: z.array(z.looseObject({ Ipv6Address: optStr })).optional(),
+  TagSet: Tags,
+});
+
+export const InstanceInformationSchema = z.looseObject({
+  InstanceId: str,
+  PingStatus: optStr,
+  LastPingDateTime: optStr,
+  AgentVersion: optStr,
+  PlatformType: optStr,
+  PlatformName: optStr,
+  PlatformVersion: optStr,
+  ResourceType: optStr,
+  ComputerName: optStr,
+});
+
+/** One GetInventory entity: `Id` is the instance id, `Data` maps an inventory type name to its content. */
+export const InventoryEntitySchema = z.looseObject({
+  Id: str,
+  Data: z.record(
+    z.string(),
+    z.looseObject({
+      TypeName: optStr,
+      SchemaVersion: optStr,
+      CaptureTime: optStr,
+      ContentHash: optStr,
+      Content: z.array(z.record(z.string(), z.string())).optional(),
+    }),
+  ).optional(),
+});
+
+export const CollectionErrorSchema = z.looseObject({
+  service: str,
+  operation: str,
+  code: str,
+  message: str,
+});
+
+export const TargetSchema = z.looseObject({
+  accountId: z.string().regex(/^\d{12}$/, 'an AWS account id has 12 digits'),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region name such as eu-west-1'),
+  ec2: z.looseObject({
+    Reservations: z.array(ReservationSchema),
+    InstanceTypes: z.array(InstanceTypeSchema),
+    Subnets: z.array(SubnetSchema),
+    RouteTables: z.array(RouteTableSchema),
+    SecurityGroups: z.array(SecurityGroupSchema),
+    NetworkAcls: z.array(NetworkAclSchema),
+    Volumes: z.array(VolumeSchema),
+    NetworkInterfaces: z.array(NetworkInterfaceSchema),
+  }),
+  ssm: z.looseObject({
+    InstanceInformationList: z.array(InstanceInformationSchema),
+    Entities: z.array(InventoryEntitySchema),
+  }),
+  errors: z.array(CollectionErrorSchema).default([]),
+  /** API calls made to capture this target, by `service:Operation` (written by the live collectors). */
+  apiCalls: z.record(z.string(), z.number().int().nonnegative()).optional(),
+});
+
+export const SnapshotSchema = z.looseObject({
+  format: z.literal(SNAPSHOT_FORMAT),
+  capturedAt: z.iso.datetime({ offset: true }),
+  targets: z.array(TargetSchema),
+});
+
+export type Tag = z.infer<typeof TagSchema>;
+export type Instance = z.infer<typeof InstanceSchema>;
+export type InstanceNetworkInterface = z.infer<typeof InstanceNetworkInterfaceSchema>;
+export type Reservation = z.infer<typeof ReservationSchema>;
+export type InstanceTypeInfo = z.infer<typeof InstanceTypeSchema>;
+export type Subnet = z.infer<typeof SubnetSchema>;
+export type Route = z.infer<typeof RouteSchema>;
+export type RouteTable = z.infer<typeof RouteTableSchema>;
+export type IpPermission = z.infer<typeof IpPermissionSchema>;
+export type SecurityGroup = z.infer<typeof SecurityGroupSchema>;
+export type NetworkAclEntry = z.infer<typeof NetworkAclEntrySchema>;
+export type NetworkAcl = z.infer<typeof NetworkAclSchema>;
+export type Volume = z.infer<typeof VolumeSchema>;
+export type NetworkInterface = z.infer<typeof NetworkInterfaceSchema>;
+export type InstanceInformation = z.infer<typeof InstanceInformationSchema>;
+export type InventoryEntity = z.infer<typeof InventoryEntitySchema>;
+export type CollectionError = z.infer<typeof CollectionErrorSchema>;
+export type SnapshotTarget = z.infer<typeof TargetSchema>;
+export type Snapshot = z.infer<typeof SnapshotSchema>;
+/** What a collector or another tool may write: `errors` may be left out. */
+export type SnapshotInput = z.input<typeof SnapshotSchema>;
