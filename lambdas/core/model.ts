@@ -102,3 +102,19 @@ export interface ScanResult {
   summary: ScanSummary;
   findings: Finding[];
 }
+
+/** A waiver: findings of `ruleId` ('*' for any) on resources matching `resourcePattern` are suppressed until `expiresAt`. */
+export interface Suppression {
+  id: string;
+  ruleId: RuleId | '*';
+  /** A resource id, or a glob with `*` (e.g. `i-0abc*`, `111122223333/eu-west-1/*`). */
+  resourcePattern: string;
+  reason: string;
+  owner: string;
+  /** ISO-8601; required: every waiver expires. */
+  expiresAt: string;
+  createdAt: string;
+}
+
+/** Status of a stored / reported finding: a rule's status, or SUPPRESSED by an active waiver. */
+export type FindingStatus = Status | 'SUPPRESSED';
