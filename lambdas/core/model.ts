@@ -118,3 +118,57 @@ export interface Suppression {
 
 /** Status of a stored / reported finding: a rule's status, or SUPPRESSED by an active waiver. */
 export type FindingStatus = Status | 'SUPPRESSED';
+
+export type ScanTrigger = 'scheduled' | 'api' | 'cli';
+
+/** A finding as stored and reported: the rule's verdict after waivers were applied. */
+export interface StoredFinding extends Omit<Finding, 'status'> {
+  scanId: string;
+  status: FindingStatus;
+  /** The active waiver that suppressed it (status SUPPRESSED; the rule's own status is in `ruleStatus`). */
+  suppression?: { id: string; reason: string; owner: string; expiresAt: string };
+  /** The rule's own status, before any waiver. */
+  ruleStatus: Status;
+  /** A waiver that matched but has expired: the finding is back, and reports say the waiver expired. */
+  waiverExpired?: { id: string; reason: string; owner: string; expiredAt: string };
+}
+
+/** One scan, as stored: what ran, how it ended, and its counts. */
+export interface ScanRecord {
+  scanId: string;
+  trigger: ScanTrigger;
+  startedAt: string;
+  finishedAt?: string;
+  status: ScanStatus | 'RUNNING';
+  /** Findings by final status (SUPPRESSED included). */
+  counts: Record<FindingStatus, number>;
+  /** Failing findings (status FAIL after waivers) by severity. */
+  failBySeverity: Record<Severity, number>;
+  apiCalls: Record<string, number>;
+  errors: Array<{ accountId: string; region: string; service: string; operation: string; code: string; message: string }>;
+  targets: Array<{ accountId: string; region: string }>;
+  redisServers: number;
+  frontends: number;
+  clusters: number;
+  notEvaluated: NotEvaluatedInstance[];
+}
+
+/** What changed since the previous scan, by (account, region, resource, rule). */
+export interface FindingChanges {
+  /** Failing (FAIL or UNKNOWN) now and not failing in the previous scan. */
+  new: StoredFinding[];
+  /** Failing in the previous scan, PASS / NOT_APPLICABLE / gone now. */
+  resolved: StoredFinding[];
+}
+
+/** One point of the compliance trend over recent scans. */
+export interface TrendPoint {
+  scanId: string;
+  finishedAt: string;
+  counts: Record<FindingStatus, number>;
+}
+
+/** The identity of a finding across scans. */
+export function findingKey(f: Pick<Finding, 'accountId' | 'region' | 'resourceId' | 'ruleId'>): string {
+  return `${f.accountId}/${f.region}/${f.resourceId}/${f.ruleId}`;
+}
