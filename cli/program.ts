@@ -1,0 +1,43 @@
+/** The `redis-compliance` command line: builds the commander program with every command. */
+import { Command, CommanderError } from 'commander';
+import { registerScanCommand, type CommandIo } from './commands/scan';
+import { EXIT, UsageError } from './usage-error';
+
+export function buildProgram(io: CommandIo): Command {
+  const program = new Command('redis-compliance')
+    .description('Checks the Redis servers behind OutSystems session storage against the vendor requirements.')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+  program.addHelpText(
+    'after',
+    `
+Exit codes: 0 success; 1 a FAIL finding at or above --fail-on exists; 2 bad input or usage.
+Examples:
+  redis-compliance scan --snapshot examples/estate.sample.json
+  redis-compliance scan --snapshot estate.json --format json --output findings.json --fail-on high`,
+  );
+  registerScanCommand(program, io);
+  return program;
+}
+
+/** Runs the CLI with argv (without node and script); returns the exit code. */
+export async function runCli(argv: string[], io: CommandIo): Promise<number> {
+  let exitCode: number = EXIT.OK;
+  const program = buildProgram({ ...io, setExitCode: (code) => (exitCode = code) });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end with exit code 0; every other commander error is a usage error.
+      return error.exitCode === 0 ? EXIT.OK : EXIT.BAD_INPUT;
+    }
+    if (error instanceof UsageError) {
+      io.stderr(`redis-compliance: ${error.message}\n`);
+      return EXIT.BAD_INPUT;
+    }
+    io.stderr(`redis-compliance: unexpected error: ${(error as Error).message}\n`);
+    return EXIT.BAD_INPUT;
+  }
+}

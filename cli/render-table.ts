@@ -1,0 +1,78 @@
+/** The terminal report: a coloured table of findings (worst first) and a summary. */
+import Table from 'cli-table3';
+import { createColors } from 'picocolors';
+import { SEVERITIES, type Finding, type ScanResult, type Severity, type Status } from '../lambdas/core/model';
+import { safeTerminalText } from './terminal-text';
+
+export interface TableOptions {
+  color: boolean;
+  /** Terminal width in columns. */
+  width: number;
+  /** Also list PASS and NOT_APPLICABLE findings (default: only FAIL and UNKNOWN in the table). */
+  all: boolean;
+}
+
+export function renderTable(result: ScanResult, options: TableOptions): string {
+  const c = createColors(options.color);
+  const statusColor: Record<Status, (s: string) => string> = { FAIL: (s) => c.bold(c.red(s)), UNKNOWN: c.yellow, PASS: c.green, NOT_APPLICABLE: c.dim };
+  const severityColor: Record<Severity, (s: string) => string> = { critical: (s) => c.bold(c.magenta(s)), high: c.red, medium: c.yellow, low: c.cyan, info: c.dim };
+  const shown = options.all ? result.findings : result.findings.filter((f) => f.status === 'FAIL' || f.status === 'UNKNOWN');
+  const fixed = 9 + 10 + 30 + 30 + 7 * 3;
+  const textWidth = Math.max(30, Math.floor((options.width - fixed) / 2));
+  const table = new Table({
+    head: ['Status', 'Severity', 'Rule', 'Resource', 'Observed', 'Fix'].map((h) => c.bold(h)),
+    colWidths: [9, 10, 30, 30, textWidth, textWidth],
+    wordWrap: true,
+    wrapOnWordBoundary: true,
+    style: { head: [], border: [] },
+  });
+  for (const f of shown) {
+    table.push([
+      statusColor[f.status](f.status === 'NOT_APPLICABLE' ? 'N/A' : f.status),
+      severityColor[f.severity](f.severity),
+      f.ruleId,
+      resourceCell(f),
+      safeTerminalText(f.observed),
+      f.status === 'PASS' || f.status === 'NOT_APPLICABLE' ? '' : safeTerminalText(f.remediation),
+    ]);
+  }
+  const lines: string[] = [];
+  lines.push(c.bold('Redis requirements for OutSystems: compliance scan'));
+  lines.push(`Captured ${result.scan.capturedAt}, evaluated ${result.scan.evaluatedAt}; scan ${scanStatus(result, c)}`);
+  lines.push('');
+  if (shown.length > 0) lines.push(table.toString());
+  else lines.push(c.green('No failing or unknown findings.'));
+  lines.push('');
+  lines.push(...summaryLines(result, c, statusColor, severityColor));
+  return lines.join('\n');
+}
+
+function resourceCell(f: Finding): string {
+  const name = f.resourceName ? `\n${safeTerminalText(f.resourceName)}` : '';
+  return `${f.resourceId}${name}\n${safeTerminalText(f.environment)}${f.cluster && f.cluster !== f.environment ? ` / ${safeTerminalText(f.cluster)}` : ''}`;
+}
+
+function scanStatus(result: ScanResult, c: ReturnType<typeof createColors>): string {
+  return result.scan.status === 'COMPLETE' ? c.green('COMPLETE') : c.yellow(result.scan.status);
+}
+
+function summaryLines(
+  result: ScanResult,
+  c: ReturnType<typeof createColors>,
+  statusColor: Record<Status, (s: string) => string>,
+  severityColor: Record<Severity, (s: string) => string>,
+): string[] {
+  const s = result.summary;
+  const lines = [c.bold('Summary')];
+  lines.push(`  Scope: ${s.redisServers} Redis server(s) in ${s.clusters} cluster(s), ${s.frontends} front-end(s), ${result.scan.targets.length} account/region target(s)`);
+  lines.push(`  Findings: ${s.total} — ${(['FAIL', 'UNKNOWN', 'PASS', 'NOT_APPLICABLE'] as const).map((st) => statusColor[st](`${st} ${s.byStatus[st]}`)).join(', ')}`);
+  const failing = SEVERITIES.filter((sev) => s.failBySeverity[sev] > 0).map((sev) => severityColor[sev](`${sev} ${s.failBySeverity[sev]}`));
+  lines.push(`  Failing by severity: ${failing.length ? failing.join(', ') : c.green('none')}`);
+  for (const target of result.scan.targets) {
+    for (const e of target.errors) lines.push(c.yellow(`  Capture error in ${target.accountId}/${target.region}: ${e.service}:${e.operation} ${e.code}: ${safeTerminalText(e.message)}`));
+  }
+  for (const n of result.scan.notEvaluated) lines.push(c.dim(`  Not evaluated: ${n.instanceId} (${n.role}, ${n.accountId}/${n.region}): ${n.reason}`));
+  const calls = Object.entries(s.apiCalls);
+  if (calls.length) lines.push(`  API calls: ${calls.reduce((sum, [, n]) => sum + n, 0)} (${calls.map(([op, n]) => `${op} ${n}`).join(', ')})`);
+  return lines;
+}

@@ -1,0 +1,88 @@
+/**
+ * Writes examples/estate.sample.json: a realistic two-account estate with passing, failing and
+ * unknown findings. Run `npx tsx scripts/build-sample-estate.ts` after changing it.
+ */
+import { writeFileSync } from 'node:fs';
+import { SNAPSHOT_FORMAT, type Snapshot } from '../lambdas/core/snapshot/schema';
+import { EstateBuilder, defaultAclEntries, platformServerPackage, redisPackage, tcpPermission } from '../test/support/estate-builder';
+
+const PROD_REDIS_SUBNET = 'subnet-0a11c0ffee0000001';
+const PROD_APP_SUBNET = 'subnet-0a11c0ffee0000002';
+const DEV_SUBNET = 'subnet-0a11c0ffee0000003';
+const REDIS_SG = 'sg-0a11c0ffee0000001';
+const FRONTEND_SG = 'sg-0a11c0ffee0000002';
+const ADMIN_SG = 'sg-0a11c0ffee0000003';
+const DEV_SG = 'sg-0a11c0ffee0000004';
+
+function production(): EstateBuilder {
+  const b = new EstateBuilder('111122223333', 'eu-west-1')
+    .subnet(PROD_REDIS_SUBNET, '10.0.1.0/24', { tags: { Name: 'redis-sessions-prod', Role: 'redis' } })
+    .subnet(PROD_APP_SUBNET, '10.0.2.0/24', { tags: { Name: 'outsystems-prod' } })
+    .subnet(DEV_SUBNET, '10.0.9.0/24', { tags: { Name: 'dev-public' }, mapPublicIpOnLaunch: true })
+    .routeTable('rtb-0a11c0ffee0000001', { main: true, routes: [{ DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: 'nat-0a11c0ffee0000001' }] })
+    .routeTable('rtb-0a11c0ffee0000002', { subnetIds: [DEV_SUBNET], routes: [{ DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-0a11c0ffee0000001' }] })
+    .networkAcl('acl-0a11c0ffee0000001', { subnetIds: [PROD_REDIS_SUBNET, PROD_APP_SUBNET], isDefault: true })
+    .networkAcl('acl-0a11c0ffee0000002', {
+      subnetIds: [DEV_SUBNET],
+      entries: [
+        { RuleNumber: 90, Protocol: '6', RuleAction: 'deny', Egress: false, CidrBlock: '10.0.0.0/16', PortRange: { From: 7001, To: 7001 } },
+        ...defaultAclEntries(),
+      ],
+    })
+    .securityGroup(REDIS_SG, { name: 'redis-sessions-prod', ingress: [tcpPermission(7000, 7001, { groupIds: [FRONTEND_SG, REDIS_SG] }), tcpPermission(17000, 17001, { groupIds: [REDIS_SG] })] })
+    .securityGroup(FRONTEND_SG, { name: 'outsystems-frontends', ingress: [tcpPermission(443, 443, { cidrs: ['10.0.0.0/8'] })] })
+    .securityGroup(ADMIN_SG, { name: 'ssh-from-anywhere', ingress: [tcpPermission(22, 22, { cidrs: ['0.0.0.0/0'] })] })
+    .securityGroup(DEV_SG, { name: 'redis-dev', ingress: [tcpPermission(7000, 7001, { cidrs: ['10.0.0.0/16'] })] });
+
+  const cluster = { Role: 'redis', Environment: 'Production', RedisCluster: 'sessions-prod' };
+  const running = { redis_version: '7.0.15', redis_mode: 'cluster', cluster_enabled: '1' };
+  b.instance({ id: 'i-0a11c0ffee00000a1', type: 'm5.xlarge', subnetId: PROD_REDIS_SUBNET, privateIp: '10.0.1.11', securityGroupIds: [REDIS_SG], tags: { Name: 'redis-prod-1', ...cluster } })
+    .ssmOnline('i-0a11c0ffee00000a1')
+    .inventory('i-0a11c0ffee00000a1', [redisPackage()], running);
+  // Graviton m6g sustains 2.5 GHz: below the required clock.
+  b.instance({ id: 'i-0a11c0ffee00000a2', type: 'm6g.xlarge', subnetId: PROD_REDIS_SUBNET, privateIp: '10.0.1.12', securityGroupIds: [REDIS_SG], tags: { Name: 'redis-prod-2', ...cluster } })
+    .ssmOnline('i-0a11c0ffee00000a2')
+    .inventory('i-0a11c0ffee00000a2', [redisPackage('5:7.0.15-1~deb12u1')], running);
+  // Upgraded by hand to 7.2, an 8 GiB root volume, and an SSH group open to the internet.
+  b.instance({ id: 'i-0a11c0ffee00000a3', type: 'm5.xlarge', subnetId: PROD_REDIS_SUBNET, privateIp: '10.0.1.13', securityGroupIds: [REDIS_SG, ADMIN_SG], volumeSizes: [8], tags: { Name: 'redis-prod-3', ...cluster } })
+    .ssmOnline('i-0a11c0ffee00000a3')
+    .inventory('i-0a11c0ffee00000a3', [redisPackage('6:7.2.4-1rl1~bookworm1')], { ...running, redis_version: '7.2.4' });
+  // A Lambda function placed in the Redis subnet: the subnet is no longer Redis-only.
+  b.foreignNetworkInterface({ NetworkInterfaceId: 'eni-0a11c0ffee0000f01', SubnetId: PROD_REDIS_SUBNET, InterfaceType: 'lambda', Description: 'AWS Lambda VPC ENI-session-cleanup', RequesterId: 'AROAEXAMPLE:session-cleanup', RequesterManaged: true, PrivateIpAddress: '10.0.1.200' });
+  // A stopped spare: listed, not judged.
+  b.instance({ id: 'i-0a11c0ffee00000a4', type: 'm5.xlarge', subnetId: PROD_REDIS_SUBNET, privateIp: '10.0.1.14', state: 'stopped', securityGroupIds: [REDIS_SG], tags: { Name: 'redis-prod-spare', ...cluster } });
+
+  const fe = { Role: 'outsystems-frontend', Environment: 'Production' };
+  b.instance({ id: 'i-0a11c0ffee00000f1', type: 'm5.xlarge', subnetId: PROD_APP_SUBNET, privateIp: '10.0.2.21', securityGroupIds: [FRONTEND_SG], platform: 'windows', volumeSizes: [100], tags: { Name: 'os-fe-prod-1', ...fe } })
+    .ssmOnline('i-0a11c0ffee00000f1', { PlatformType: 'Windows', PlatformName: 'Microsoft Windows Server 2022 Datacenter', PlatformVersion: '10.0.20348' })
+    .inventory('i-0a11c0ffee00000f1', [platformServerPackage('11.23.0.41350')]);
+  b.instance({ id: 'i-0a11c0ffee00000f2', type: 'm5.xlarge', subnetId: PROD_APP_SUBNET, privateIp: '10.0.2.22', securityGroupIds: [FRONTEND_SG], platform: 'windows', volumeSizes: [100], tags: { Name: 'os-fe-prod-2', ...fe } })
+    .ssmOnline('i-0a11c0ffee00000f2', { PlatformType: 'Windows', PlatformName: 'Microsoft Windows Server 2019 Datacenter', PlatformVersion: '10.0.17763' })
+    .inventory('i-0a11c0ffee00000f2', [platformServerPackage('11.19.1.39874')]);
+
+  // Development: one Redis server in a public subnet, with a public address; its SSM agent lost contact.
+  b.instance({ id: 'i-0a11c0ffee00000d1', type: 't3.medium', subnetId: DEV_SUBNET, privateIp: '10.0.9.10', publicIp: '203.0.113.10', securityGroupIds: [DEV_SG], tags: { Name: 'redis-dev', Role: 'redis', Environment: 'Development' } })
+    .ssmOnline('i-0a11c0ffee00000d1', { PingStatus: 'ConnectionLost', LastPingDateTime: '2026-10-30T08:12:44.000Z' });
+  b.instance({ id: 'i-0a11c0ffee00000d2', type: 't3.large', subnetId: DEV_SUBNET, privateIp: '10.0.9.20', securityGroupIds: [FRONTEND_SG], platform: 'windows', volumeSizes: [60], tags: { Name: 'os-fe-dev', Role: 'outsystems-frontend', Environment: 'Development' } })
+    .ssmOnline('i-0a11c0ffee00000d2', { PlatformType: 'Windows', PlatformName: 'Microsoft Windows Server 2022 Datacenter', PlatformVersion: '10.0.20348' })
+    .inventory('i-0a11c0ffee00000d2', [platformServerPackage('11.24.0.42017')]);
+  return b;
+}
+
+function qaAccount(): EstateBuilder {
+  const subnet = 'subnet-0b22c0ffee0000001';
+  // The reader role in this account may not call SSM: versions there are UNKNOWN, never PASS.
+  return new EstateBuilder('444455556666', 'us-east-1')
+    .subnet(subnet, '172.16.4.0/24', { vpcId: 'vpc-0b22c0ffee0000001', tags: { Name: 'qa-redis', Role: 'redis' } })
+    .routeTable('rtb-0b22c0ffee0000001', { main: true, vpcId: 'vpc-0b22c0ffee0000001', vpcCidr: '172.16.0.0/16' })
+    .networkAcl('acl-0b22c0ffee0000001', { subnetIds: [subnet], isDefault: true, vpcId: 'vpc-0b22c0ffee0000001' })
+    .securityGroup('sg-0b22c0ffee0000001', { vpcId: 'vpc-0b22c0ffee0000001', name: 'redis-qa', ingress: [tcpPermission(7000, 7001, { cidrs: ['172.16.0.0/16'] })] })
+    .instance({ id: 'i-0b22c0ffee00000a1', type: 'r6i.large', subnetId: subnet, privateIp: '172.16.4.10', securityGroupIds: ['sg-0b22c0ffee0000001'], tags: { Name: 'redis-qa-1', Role: 'redis', Environment: 'QA' } })
+    .instance({ id: 'i-0b22c0ffee00000f1', type: 'm5.large', subnetId: subnet, privateIp: '172.16.4.20', securityGroupIds: ['sg-0b22c0ffee0000001'], platform: 'windows', volumeSizes: [80], tags: { Name: 'os-fe-qa', Role: 'outsystems-frontend', Environment: 'QA' } })
+    .error({ service: 'ssm', operation: 'DescribeInstanceInformation', code: 'AccessDeniedException', message: 'User: arn:aws:sts::444455556666:assumed-role/RedisComplianceReader/scan is not authorized to perform: ssm:DescribeInstanceInformation' })
+    .error({ service: 'ssm', operation: 'GetInventory', code: 'AccessDeniedException', message: 'User: arn:aws:sts::444455556666:assumed-role/RedisComplianceReader/scan is not authorized to perform: ssm:GetInventory' });
+}
+
+const snapshot: Snapshot = { format: SNAPSHOT_FORMAT, capturedAt: '2026-11-25T02:00:00.000Z', targets: [production().target, qaAccount().target] };
+writeFileSync(new URL('../examples/estate.sample.json', `file://${__filename}`), `${JSON.stringify(snapshot, null, 2)}\n`);
+console.log('wrote examples/estate.sample.json');
