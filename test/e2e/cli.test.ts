@@ -1,0 +1,102 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../cli/program';
+import type { ScanResult } from '../../lambdas/core/model';
+import { compliantEstate } from '../support/estate-builder';
+
+const SAMPLE = join(__dirname, '../../examples/estate.sample.json');
+
+async function run(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), setExitCode: () => undefined, isTTY: false, columns: 160 });
+  return { code, stdout, stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'rc-cli-'));
+function file(name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+describe('redis-compliance scan', () => {
+  it('prints JSON with scan, summary and findings for the sample estate', async () => {
+    const { code, stdout } = await run('scan', '--snapshot', SAMPLE, '--format', 'json');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as ScanResult;
+    expect(Object.keys(result)).toEqual(['scan', 'summary', 'findings']);
+    expect(result.scan.status).toBe('PARTIAL');
+    expect(result.summary.byStatus.FAIL).toBeGreaterThan(0);
+    expect(result.scan.notEvaluated.map((n) => n.instanceId)).toEqual(['i-0a11c0ffee00000a4']);
+    for (const f of result.findings) {
+      for (const field of ['ruleId', 'resourceType', 'resourceId', 'accountId', 'region', 'environment', 'status', 'severity', 'title', 'observed', 'required', 'requirement', 'remediation']) {
+        expect(f).toHaveProperty(field);
+      }
+    }
+  });
+
+  it('prints a table with a summary, without colour when not a terminal', async () => {
+    const { code, stdout } = await run('scan', '--snapshot', SAMPLE);
+    expect(code).toBe(0);
+    expect(stdout).toContain('instance.clock-speed');
+    expect(stdout).toContain('Summary');
+    expect(stdout).toContain('Not evaluated: i-0a11c0ffee00000a4');
+    expect(stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it('exits 1 when a FAIL at or above --fail-on exists, 0 when none does', async () => {
+    expect((await run('scan', '--snapshot', SAMPLE, '--format', 'json', '--fail-on', 'medium')).code).toBe(1);
+    const clean = file('clean.json', JSON.stringify(compliantEstate().snapshot()));
+    expect((await run('scan', '--snapshot', clean, '--format', 'json', '--fail-on', 'low')).code).toBe(0);
+  });
+
+  it('writes the report to --output', async () => {
+    const out = join(dir, 'out.json');
+    const { code, stderr } = await run('scan', '--snapshot', SAMPLE, '--format', 'json', '--output', out);
+    expect(code).toBe(0);
+    expect(stderr).toContain(out);
+    expect(JSON.parse(readFileSync(out, 'utf8')).findings.length).toBeGreaterThan(0);
+  });
+
+  it('exits 2 naming the file and the JSON path of a malformed snapshot', async () => {
+    const data = compliantEstate().snapshot() as unknown as Record<string, any>;
+    data.targets[0].ec2.Reservations[0].Instances[0].InstanceId = 42;
+    const bad = file('bad.json', JSON.stringify(data));
+    const { code, stderr } = await run('scan', '--snapshot', bad);
+    expect(code).toBe(2);
+    expect(stderr).toContain(bad);
+    expect(stderr).toContain('$.targets[0].ec2.Reservations[0].Instances[0].InstanceId');
+  });
+
+  it.each([
+    [['scan', '--snapshot', '/nonexistent/estate.json'], 'cannot read the snapshot'],
+    [['scan'], 'needs --snapshot'],
+    [['scan', '--snapshot', SAMPLE, '--format', 'pdf'], "argument 'pdf' is invalid"],
+    [['scan', '--snapshot', SAMPLE, '--fail-on', 'severe'], "argument 'severe' is invalid"],
+    [['frobnicate'], 'unknown command'],
+  ])('exits 2 on bad usage: %j', async (argv, message) => {
+    const { code, stderr } = await run(...argv);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+  });
+
+  it('exits 2 on a malformed config file', async () => {
+    const config = file('config.json', JSON.stringify({ tags: { productionValues: [] } }));
+    const { code, stderr } = await run('scan', '--snapshot', SAMPLE, '--config', config);
+    expect(code).toBe(2);
+    expect(stderr).toContain('$.tags.productionValues');
+  });
+
+  it('honours tag flags: a different role tag finds no servers', async () => {
+    const { stdout } = await run('scan', '--snapshot', SAMPLE, '--format', 'json', '--role-tag', 'Service');
+    expect((JSON.parse(stdout) as ScanResult).summary.redisServers).toBe(0);
+  });
+
+  it('documents every option in --help and exits 0', async () => {
+    const { code, stdout } = await run('scan', '--help');
+    expect(code).toBe(0);
+    for (const option of ['--snapshot', '--config', '--format', '--output', '--fail-on']) expect(stdout).toContain(option);
+  });
+});
