@@ -1,0 +1,20 @@
+/** Reads the rows of one SSM inventory type for one instance, or says why they are missing. */
+import type { EstateTarget } from '../estate/estate';
+import type { InventoryRow } from '../versions/application-version';
+import { describeError } from './rule';
+
+export const APPLICATION_INVENTORY = 'AWS:Application';
+/** Custom inventory written on Redis servers from `INFO server` / `INFO cluster` (redis_version, redis_mode, cluster_enabled). */
+export const REDIS_SERVER_INVENTORY = 'Custom:RedisServer';
+
+export type InventoryLookup = { found: true; rows: InventoryRow[] } | { found: false; reason: string };
+
+export function inventoryRows(target: EstateTarget, instanceId: string, typeName: string): InventoryLookup {
+  const error = target.errorFor('ssm:GetInventory');
+  const because = error ? ` ${describeError(error)}.` : '';
+  const entity = target.inventory.get(instanceId);
+  if (!entity) return { found: false, reason: `SSM inventory has no entry for ${instanceId}.${because || ' (GetInventory returned no entity: the instance is not managed by SSM, or no inventory association runs on it.)'}` };
+  const data = entity.Data?.[typeName];
+  if (!data) return { found: false, reason: `The SSM inventory of ${instanceId} has no ${typeName} data.${because}` };
+  return { found: true, rows: data.Content ?? [] };
+}

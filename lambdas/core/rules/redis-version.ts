@@ -1,0 +1,123 @@
+/**
+ * redis.version: each Redis server runs a stable Redis 7.0.x.
+ * Evidence, best first: the running server's `redis_version` (Custom:RedisServer inventory), then the
+ * installed Redis server package (AWS:Application inventory; names in versions/redis-packages.ts).
+ */
+import type { RedisServer } from '../estate/estate';
+import type { EstateTarget } from '../estate/estate';
+import { REQUIREMENT } from '../requirements';
+import { parseApplicationVersion, type InventoryRow } from '../versions/application-version';
+import { formatSemantic, parseUpstream, type ParsedVersion } from '../versions/parsed-version';
+import { describeRedisVersion, isStableRedis70, redisPreRelease } from '../versions/redis-release';
+import { redisServerPackages } from '../versions/redis-packages';
+import { APPLICATION_INVENTORY, REDIS_SERVER_INVENTORY, inventoryRows } from './inventory-rows';
+import { serverFinding, type RuleDefinition, type Verdict } from './rule';
+
+const SEVERITY = 'high';
+const REQUIRED = 'A stable Redis Server 7.0.x release (no release candidate, beta or alpha).';
+const PACKAGE_NAMES = 'redis-server, redis, redis<N>, redis-stack-server, or Redis / Redis Server / Redis on Windows on Windows';
+
+interface Reading {
+  /** Where it was read: `port 7000`, `running server`, `package redis-server`. */
+  source: string;
+  raw: string;
+  version: ParsedVersion | undefined;
+}
+
+export const redisVersionRule: RuleDefinition = {
+  id: 'redis.version',
+  resourceType: 'AWS::EC2::Instance',
+  title: 'Redis server runs a stable Redis 7.0.x',
+  requirement: REQUIREMENT.redisVersion,
+  evaluate(target) {
+    return target.redisServers.map((server) => serverFinding(redisVersionRule, server, judge(target, server)));
+  },
+};
+
+function judge(target: EstateTarget, server: RedisServer): Verdict {
+  const running = runningReadings(target, server.instanceId);
+  const packages = packageReadings(target, server.instanceId);
+  if (running.readings.length > 0) {
+    const disagreement = packageDisagreement(running.readings, packages.readings);
+    return verdictFor(server, running.readings, `The running Redis server reports redis_version ${list(running.readings)} (${REDIS_SERVER_INVENTORY} inventory).${disagreement}`);
+  }
+  if (packages.readings.length > 0) {
+    return verdictFor(server, packages.readings, `Installed: ${list(packages.readings)} (${APPLICATION_INVENTORY} inventory); the running server's version was not reported (${running.missing}).`);
+  }
+  return {
+    status: 'UNKNOWN',
+    severity: SEVERITY,
+    observed: `No Redis version evidence for ${server.instanceId}: ${running.missing} ${packages.missing}`,
+    required: REQUIRED,
+    remediation: `Make SSM Inventory collect ${APPLICATION_INVENTORY} on ${server.instanceId} (State Manager association with AWS-GatherSoftwareInventory) and, to report the running server, a ${REDIS_SERVER_INVENTORY} custom inventory with redis_version from INFO server; then scan again.`,
+  };
+}
+
+function runningReadings(target: EstateTarget, instanceId: string): { readings: Reading[]; missing: string } {
+  const lookup = inventoryRows(target, instanceId, REDIS_SERVER_INVENTORY);
+  if (!lookup.found) return { readings: [], missing: lookup.reason };
+  const rows = lookup.rows.filter((row) => (row['redis_version'] ?? '').trim() !== '');
+  if (rows.length === 0) return { readings: [], missing: `the ${REDIS_SERVER_INVENTORY} inventory of ${instanceId} has no redis_version.` };
+  return {
+    readings: rows.map((row) => {
+      const raw = row['redis_version']!.trim();
+      const port = row['tcp_port'] ?? row['port'];
+      return { source: port ? `port ${port}` : 'running server', raw, version: parseUpstream(raw) };
+    }),
+    missing: '',
+  };
+}
+
+function packageReadings(target: EstateTarget, instanceId: string): { readings: Reading[]; missing: string } {
+  const lookup = inventoryRows(target, instanceId, APPLICATION_INVENTORY);
+  if (!lookup.found) return { readings: [], missing: lookup.reason };
+  const rows = redisServerPackages(lookup.rows);
+  if (rows.length === 0) return { readings: [], missing: `The ${APPLICATION_INVENTORY} inventory of ${instanceId} lists ${lookup.rows.length} applications, none a Redis server package (looked for ${PACKAGE_NAMES}).` };
+  return { readings: rows.map((row) => packageReading(row)), missing: '' };
+}
+
+function packageReading(row: InventoryRow): Reading {
+  const version = parseApplicationVersion(row);
+  return { source: `package ${row['Name']}`, raw: version?.raw ?? row['Version'] ?? '', version };
+}
+
+/** `port 7000: "7.0.15" (Redis 7.0.15)`, `package redis-server: "5:7.0.15-1~deb12u1" (Redis 7.0.15)`. */
+function list(readings: readonly Reading[]): string {
+  return readings.map((r) => `${r.source}: "${r.raw}" (${r.version ? `Redis ${describeRedisVersion(r.version)}` : 'not a readable version'})`).join(', ');
+}
+
+/** Mentions installed packages whose version differs from what runs (an upgrade without a restart, or a server outside the package). */
+function packageDisagreement(running: readonly Reading[], packages: readonly Reading[]): string {
+  const runningVersions = new Set(running.map((r) => (r.version ? formatSemantic(r.version) : r.raw)));
+  const differing = packages.filter((p) => p.version && !runningVersions.has(formatSemantic(p.version)));
+  if (differing.length === 0) return '';
+  return ` The installed package differs: ${list(differing)}; the running server is what is judged (a restart would run the installed version).`;
+}
+
+function verdictFor(server: RedisServer, readings: readonly Reading[], observed: string): Verdict {
+  const unreadable = readings.filter((r) => !r.version);
+  const failing = readings.filter((r) => r.version && !isStableRedis70(r.version));
+  if (failing.length > 0) {
+    const preRelease = failing.some((r) => redisPreRelease(r.version!) !== undefined);
+    return {
+      status: 'FAIL',
+      severity: SEVERITY,
+      observed,
+      required: REQUIRED,
+      remediation:
+        `Install the latest stable Redis 7.0.x on ${server.instanceId}${preRelease ? ' in place of the pre-release' : ''} ` +
+        '(for example from packages.redis.io pinned with `apt-get install redis-server=6:7.0.*` or the distribution\'s Redis 7.0 package), ' +
+        'then restart each Redis process, one node at a time with a replica failover in a Redis Cluster.',
+    };
+  }
+  if (unreadable.length > 0) {
+    return {
+      status: 'UNKNOWN',
+      severity: SEVERITY,
+      observed: `${observed} The version ${unreadable.map((r) => `"${r.raw}"`).join(', ')} cannot be read as a Redis version.`,
+      required: REQUIRED,
+      remediation: `Check the Redis version on ${server.instanceId} (redis-cli INFO server) and correct the inventory data it reports; then scan again.`,
+    };
+  }
+  return { status: 'PASS', severity: SEVERITY, observed, required: REQUIRED, remediation: 'None needed. Stay on the 7.0 line when patching: pin the package to 7.0.x.' };
+}
