@@ -1,5 +1,6 @@
 /** Scan configuration: tag conventions and per-environment port expectations. Pure data. */
 import { z } from 'zod';
+import { ConfigSuppressionSchema } from './suppressions/suppression-schema';
 
 export const TagConventionsSchema = z.strictObject({
   /** Tag key whose value says what a server is. */
@@ -21,6 +22,8 @@ export const ConfigSchema = z.strictObject({
   tags: TagConventionsSchema.default(TagConventionsSchema.parse({})),
   /** TCP ports of the Redis servers that front-ends must reach. */
   redisPorts: z.array(z.number().int().min(1).max(65535)).min(1).default([7000, 7001]),
+  /** Waivers kept in the config file (applied with those managed through the API). */
+  suppressions: z.array(ConfigSuppressionSchema).optional(),
 });
 
 export type TagConventions = z.infer<typeof TagConventionsSchema>;

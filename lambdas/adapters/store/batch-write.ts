@@ -1,0 +1,70 @@
+/**
+ * BatchWriteItem in requests of 25, retrying UnprocessedItems with exponential backoff and full
+ * jitter until every item is written or the attempts run out; then an error that says how many
+ * items were not written. Duplicate keys are collapsed first (DynamoDB rejects them in one request).
+ */
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export const BATCH_SIZE = 25;
+
+export type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
+
+export interface RetryPolicy {
+  /** Attempts for each batch, the first included. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  sleep: (ms: number) => Promise<void>;
+  /** In [0, 1): the jitter source. */
+  random: () => number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 8,
+  baseDelayMs: 50,
+  maxDelayMs: 5000,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: Math.random,
+};
+
+export class UnprocessedItemsError extends Error {
+  override name = 'UnprocessedItemsError';
+  constructor(
+    readonly tableName: string,
+    readonly notWritten: number,
+    readonly total: number,
+    readonly attempts: number,
+  ) {
+    super(`${notWritten} of ${total} items were not written to table ${tableName}: DynamoDB still returned them as UnprocessedItems after ${attempts} attempts`);
+  }
+}
+
+/** The delay before retry number `retry` (1-based): random in [0, min(max, base * 2^(retry-1))]. */
+export function backoffDelay(retry: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs' | 'random'>): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+  return Math.floor(policy.random() * ceiling);
+}
+
+export async function batchWrite(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  requests: readonly WriteRequest[],
+  keyOf: (request: WriteRequest) => string,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<void> {
+  const unique = [...new Map(requests.map((r) => [keyOf(r), r])).values()];
+  let notWritten = 0;
+  for (let start = 0; start < unique.length; start += BATCH_SIZE) {
+    let pending: WriteRequest[] = unique.slice(start, start + BATCH_SIZE);
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      if (attempt > 1) await policy.sleep(backoffDelay(attempt - 1, policy));
+      const output = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      pending = (output.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
+      if (pending.length > 0 && attempt >= policy.maxAttempts) {
+        notWritten += pending.length;
+        break;
+      }
+    }
+  }
+  if (notWritten > 0) throw new UnprocessedItemsError(tableName, notWritten, unique.length, policy.maxAttempts);
+}

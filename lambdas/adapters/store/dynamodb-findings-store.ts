@@ -1,0 +1,282 @@
+/** The FindingsStore on one DynamoDB table (design in docs/dynamodb-design.md and table-design.ts). */
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { FindingState } from '../../core/finding-states';
+import type { RuleId, ScanRecord, StoredFinding, Suppression } from '../../core/model';
+import { batchWrite, DEFAULT_RETRY_POLICY, type RetryPolicy, type WriteRequest } from './batch-write';
+import type { Clock } from './clock';
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  type FindingFilter,
+  type FindingsStore,
+  type Page,
+  type PageRequest,
+  type ResourceRef,
+} from './findings-store';
+import { decodePageToken, encodePageToken } from './page-token';
+import { findingItemKeys, findingsQuery, INDEX, KEY_ATTRIBUTES, keyPart, keys, TTL_ATTRIBUTE, type IndexName } from './table-design';
+
+export interface DynamoDbFindingsStoreOptions {
+  tableName: string;
+  /** Scans and their findings are removed by DynamoDB TTL this many days after the scan started. */
+  retentionDays: number;
+  clock: Clock;
+  retry?: RetryPolicy;
+}
+
+export const DEFAULT_RETENTION_DAYS = 90;
+
+type Item = Record<string, unknown> & { data: unknown };
+
+interface QuerySpec {
+  index?: IndexName;
+  partition: string;
+  sortPrefix?: string;
+  /** Only sort keys strictly below this value. */
+  sortBelow?: string;
+  newestFirst?: boolean;
+}
+
+export class DynamoDbFindingsStore implements FindingsStore {
+  private readonly tableName: string;
+  private readonly retentionSeconds: number;
+  private readonly clock: Clock;
+  private readonly retry: RetryPolicy;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    options: DynamoDbFindingsStoreOptions,
+  ) {
+    if (!Number.isFinite(options.retentionDays) || options.retentionDays <= 0) throw new Error(`retentionDays must be a positive number, got ${options.retentionDays}`);
+    this.tableName = options.tableName;
+    this.retentionSeconds = Math.round(options.retentionDays * 86400);
+    this.clock = options.clock;
+    this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+  }
+
+  async putScan(scan: ScanRecord): Promise<void> {
+    const finished = scan.status === 'COMPLETE' || scan.status === 'PARTIAL';
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.scanRecord(scan.scanId),
+          GSI1PK: keys.scansPartition,
+          GSI1SK: keys.scanTime(scan),
+          ...(finished ? { GSI2PK: keys.finishedScansPartition, GSI2SK: keys.scanTime(scan) } : {}),
+          entity: 'SCAN',
+          [TTL_ATTRIBUTE]: this.expiresAt(scan.startedAt),
+          writtenAt: this.clock.now().toISOString(),
+          data: plain(scan),
+        },
+      }),
+    );
+  }
+
+  async getScan(scanId: string): Promise<ScanRecord | undefined> {
+    const output = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.scanRecord(scanId) }));
+    return (output.Item as Item | undefined)?.data as ScanRecord | undefined;
+  }
+
+  async latestScan(): Promise<ScanRecord | undefined> {
+    const page = await this.listScans({ limit: 1 });
+    return page.items[0];
+  }
+
+  async listScans(page: PageRequest = {}): Promise<Page<ScanRecord>> {
+    return this.queryPage<ScanRecord>({ index: 'GSI1', partition: keys.scansPartition, newestFirst: true }, page);
+  }
+
+  async listFinishedScans(options: { limit: number; before?: Pick<ScanRecord, 'scanId' | 'startedAt'> }): Promise<ScanRecord[]> {
+    const spec: QuerySpec = { index: 'GSI2', partition: keys.finishedScansPartition, newestFirst: true };
+    if (options.before) spec.sortBelow = keys.scanTime(options.before);
+    const page = await this.queryPage<ScanRecord>(spec, { limit: options.limit });
+    return page.items;
+  }
+
+  async putFindings(scan: Pick<ScanRecord, 'scanId' | 'startedAt'>, findings: readonly StoredFinding[]): Promise<void> {
+    const expiresAt = this.expiresAt(scan.startedAt);
+    const writtenAt = this.clock.now().toISOString();
+    const puts: WriteRequest[] = findings.map((finding) => ({
+      PutRequest: { Item: { ...findingItemKeys(scan, finding), entity: 'FINDING', [TTL_ATTRIBUTE]: expiresAt, writtenAt, data: plain(finding) } },
+    }));
+    const keep = new Set(findings.map((f) => keys.findingSortKey(f)));
+    const stale: WriteRequest[] = (await this.findingKeysOf(scan.scanId))
+      .filter((sk) => !keep.has(sk))
+      .map((SK) => ({ DeleteRequest: { Key: { PK: keys.scanPartition(scan.scanId), SK } } }));
+    await batchWrite(this.client, this.tableName, [...puts, ...stale], requestKey, this.retry);
+  }
+
+  async listFindings(scanId: string, filter: FindingFilter = {}): Promise<Page<StoredFinding>> {
+    const { index, partition, sortPrefix } = findingsQuery(scanId, filter);
+    return this.queryPage<StoredFinding>({ index, partition, sortPrefix }, filter);
+  }
+
+  async allFindings(scanId: string): Promise<StoredFinding[]> {
+    const all: StoredFinding[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.listFindings(scanId, { limit: MAX_PAGE_SIZE, ...(nextToken ? { nextToken } : {}) });
+      all.push(...page.items);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return all;
+  }
+
+  async resourceHistory(resource: ResourceRef, page: PageRequest = {}): Promise<Page<StoredFinding>> {
+    return this.queryPage<StoredFinding>({ index: 'GSI1', partition: keys.resourcePartition(resource), newestFirst: true }, page);
+  }
+
+  async listFindingStates(): Promise<FindingState[]> {
+    const all: FindingState[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.queryPage<FindingState>({ index: 'GSI1', partition: keys.statesPartition }, { limit: MAX_PAGE_SIZE, ...(nextToken ? { nextToken } : {}) });
+      all.push(...page.items);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return all;
+  }
+
+  async getFindingState(ref: ResourceRef & { ruleId: RuleId }): Promise<FindingState | undefined> {
+    const output = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { PK: keys.statePartition(ref), SK: keys.stateSortKey(ref.ruleId) } }));
+    return (output.Item as Item | undefined)?.data as FindingState | undefined;
+  }
+
+  async putFindingStates(states: readonly FindingState[]): Promise<void> {
+    const writtenAt = this.clock.now().toISOString();
+    const puts: WriteRequest[] = states.map((state) => ({
+      PutRequest: {
+        Item: {
+          PK: keys.statePartition(state),
+          SK: keys.stateSortKey(state.ruleId),
+          GSI1PK: keys.statesPartition,
+          GSI1SK: keyPart(state.key),
+          entity: 'STATE',
+          writtenAt,
+          data: plain(state),
+        },
+      },
+    }));
+    await batchWrite(this.client, this.tableName, puts, requestKey, this.retry);
+  }
+
+  async putSuppression(suppression: Suppression): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.suppression(suppression.id),
+          GSI1PK: keys.suppressionsPartition,
+          GSI1SK: suppression.id,
+          entity: 'SUPPRESSION',
+          writtenAt: this.clock.now().toISOString(),
+          data: plain(suppression),
+        },
+      }),
+    );
+  }
+
+  async getSuppression(id: string): Promise<Suppression | undefined> {
+    const output = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.suppression(id) }));
+    return (output.Item as Item | undefined)?.data as Suppression | undefined;
+  }
+
+  async deleteSuppression(id: string): Promise<boolean> {
+    const output = await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keys.suppression(id), ReturnValues: 'ALL_OLD' }));
+    return output.Attributes !== undefined;
+  }
+
+  async listSuppressions(): Promise<Suppression[]> {
+    const all: Suppression[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.queryPage<Suppression>({ index: 'GSI1', partition: keys.suppressionsPartition }, { limit: MAX_PAGE_SIZE, ...(nextToken ? { nextToken } : {}) });
+      all.push(...page.items);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return all;
+  }
+
+  private expiresAt(startedAt: string): number {
+    const started = Date.parse(startedAt);
+    if (Number.isNaN(started)) throw new Error(`scan startedAt is not a date: ${startedAt}`);
+    return Math.floor(started / 1000) + this.retentionSeconds;
+  }
+
+  private async findingKeysOf(scanId: string): Promise<string[]> {
+    const sortKeys: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const output = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.scanPartition(scanId), ':prefix': keys.findingSortPrefix },
+          ProjectionExpression: 'SK',
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of output.Items ?? []) sortKeys.push(item.SK as string);
+      start = output.LastEvaluatedKey;
+    } while (start);
+    return sortKeys;
+  }
+
+  private async queryPage<T>(spec: QuerySpec, page: PageRequest): Promise<Page<T>> {
+    const table = KEY_ATTRIBUTES.TABLE;
+    const attributes = spec.index ? KEY_ATTRIBUTES[spec.index] : table;
+    const limit = Math.min(Math.max(Math.trunc(page.limit ?? DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE);
+    const names: Record<string, string> = { '#pk': attributes.partition };
+    const values: Record<string, unknown> = { ':pk': spec.partition };
+    let condition = '#pk = :pk';
+    if (spec.sortPrefix) {
+      names['#sk'] = attributes.sort;
+      values[':sk'] = spec.sortPrefix;
+      condition += ' AND begins_with(#sk, :sk)';
+    } else if (spec.sortBelow) {
+      names['#sk'] = attributes.sort;
+      values[':sk'] = spec.sortBelow;
+      condition += ' AND #sk < :sk';
+    }
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      KeyConditionExpression: condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ScanIndexForward: !spec.newestFirst,
+      Limit: limit,
+    };
+    if (spec.index) input.IndexName = INDEX[spec.index];
+    if (page.nextToken !== undefined) {
+      const expected = spec.index ? [table.partition, table.sort, attributes.partition, attributes.sort] : [table.partition, table.sort];
+      input.ExclusiveStartKey = decodePageToken(
+        page.nextToken,
+        expected,
+        { attribute: attributes.partition, value: spec.partition },
+        spec.sortPrefix ? { attribute: attributes.sort, prefix: spec.sortPrefix } : undefined,
+      );
+    }
+    const output = await this.client.send(new QueryCommand(input));
+    const items = (output.Items ?? []).map((item) => (item as Item).data as T);
+    const nextToken = encodePageToken(output.LastEvaluatedKey);
+    return nextToken ? { items, nextToken } : { items };
+  }
+}
+
+function requestKey(request: WriteRequest): string {
+  const key = 'PutRequest' in request ? request.PutRequest.Item : request.DeleteRequest.Key;
+  return `${String(key.PK)}\u0000${String(key.SK)}`;
+}
+
+/** Plain JSON data: drops undefined fields (DynamoDB cannot store them). */
+function plain<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

@@ -1,0 +1,142 @@
+/**
+ * The FindingsStore in memory: for handler tests and anything else that needs a store without a
+ * database. Same contract as the DynamoDB store (ordering, paging, token validation), simpler means.
+ */
+import type { FindingState } from '../../core/finding-states';
+import { findingKey, type RuleId, type ScanRecord, type StoredFinding, type Suppression } from '../../core/model';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type FindingFilter, type FindingsStore, type Page, type PageRequest, type ResourceRef } from './findings-store';
+import { decodePageToken, encodePageToken } from './page-token';
+import { findingItemKeys, keys } from './table-design';
+
+interface Sorted<T> {
+  sortKey: string;
+  value: T;
+}
+
+export class InMemoryFindingsStore implements FindingsStore {
+  private readonly scans = new Map<string, ScanRecord>();
+  private readonly findings = new Map<string, Map<string, StoredFinding>>();
+  private readonly scanStart = new Map<string, string>();
+  private readonly states = new Map<string, FindingState>();
+  private readonly suppressions = new Map<string, Suppression>();
+
+  async putScan(scan: ScanRecord): Promise<void> {
+    this.scans.set(scan.scanId, clone(scan));
+  }
+
+  async getScan(scanId: string): Promise<ScanRecord | undefined> {
+    return maybeClone(this.scans.get(scanId));
+  }
+
+  async latestScan(): Promise<ScanRecord | undefined> {
+    return (await this.listScans({ limit: 1 })).items[0];
+  }
+
+  async listScans(page: PageRequest = {}): Promise<Page<ScanRecord>> {
+    return paginate('scans', this.scanList(), page, true);
+  }
+
+  async listFinishedScans(options: { limit: number; before?: Pick<ScanRecord, 'scanId' | 'startedAt'> }): Promise<ScanRecord[]> {
+    const below = options.before ? keys.scanTime(options.before) : undefined;
+    const finished = this.scanList().filter((s) => (s.value.status === 'COMPLETE' || s.value.status === 'PARTIAL') && (below === undefined || s.sortKey < below));
+    return paginate('finished', finished, { limit: options.limit }, true).items;
+  }
+
+  async putFindings(scan: Pick<ScanRecord, 'scanId' | 'startedAt'>, findings: readonly StoredFinding[]): Promise<void> {
+    this.findings.set(scan.scanId, new Map(findings.map((f) => [findingKey(f), clone(f)])));
+    this.scanStart.set(scan.scanId, scan.startedAt);
+  }
+
+  async listFindings(scanId: string, filter: FindingFilter = {}): Promise<Page<StoredFinding>> {
+    const selected = this.sortedFindings(scanId).filter(
+      ({ value: f }) =>
+        (filter.status === undefined || f.status === filter.status) &&
+        (filter.severity === undefined || f.severity === filter.severity) &&
+        (filter.ruleId === undefined || f.ruleId === filter.ruleId),
+    );
+    const listing = `findings:${scanId}:${filter.status ?? ''}:${filter.severity ?? ''}:${filter.ruleId ?? ''}`;
+    return paginate(listing, selected, filter, false);
+  }
+
+  async allFindings(scanId: string): Promise<StoredFinding[]> {
+    return this.sortedFindings(scanId).map((s) => clone(s.value));
+  }
+
+  async resourceHistory(resource: ResourceRef, page: PageRequest = {}): Promise<Page<StoredFinding>> {
+    const matches: Array<Sorted<StoredFinding>> = [];
+    for (const [scanId, byKey] of this.findings) {
+      const startedAt = this.scanStart.get(scanId)!;
+      for (const f of byKey.values()) {
+        if (f.accountId === resource.accountId && f.region === resource.region && f.resourceId === resource.resourceId) {
+          matches.push({ sortKey: findingItemKeys({ scanId, startedAt }, f).GSI1SK!, value: f });
+        }
+      }
+    }
+    return paginate(keys.resourcePartition(resource), sortBy(matches), page, true);
+  }
+
+  async listFindingStates(): Promise<FindingState[]> {
+    return [...this.states.values()].map(clone);
+  }
+
+  async getFindingState(ref: ResourceRef & { ruleId: RuleId }): Promise<FindingState | undefined> {
+    return maybeClone(this.states.get(findingKey(ref)));
+  }
+
+  async putFindingStates(states: readonly FindingState[]): Promise<void> {
+    for (const state of states) this.states.set(state.key, clone(state));
+  }
+
+  async putSuppression(suppression: Suppression): Promise<void> {
+    this.suppressions.set(suppression.id, clone(suppression));
+  }
+
+  async getSuppression(id: string): Promise<Suppression | undefined> {
+    return maybeClone(this.suppressions.get(id));
+  }
+
+  async deleteSuppression(id: string): Promise<boolean> {
+    return this.suppressions.delete(id);
+  }
+
+  async listSuppressions(): Promise<Suppression[]> {
+    return [...this.suppressions.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(clone);
+  }
+
+  private scanList(): Array<Sorted<ScanRecord>> {
+    return sortBy([...this.scans.values()].map((s) => ({ sortKey: keys.scanTime(s), value: s })));
+  }
+
+  private sortedFindings(scanId: string): Array<Sorted<StoredFinding>> {
+    const startedAt = this.scanStart.get(scanId) ?? '';
+    return sortBy([...(this.findings.get(scanId)?.values() ?? [])].map((f) => ({ sortKey: findingItemKeys({ scanId, startedAt }, f).GSI2SK!, value: f })));
+  }
+}
+
+function sortBy<T>(items: Array<Sorted<T>>): Array<Sorted<T>> {
+  return items.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+}
+
+/** Pages over items sorted ascending by sortKey; the token is the last returned sort key, bound to the listing. */
+function paginate<T>(listing: string, ascending: Array<Sorted<T>>, page: PageRequest, newestFirst: boolean): Page<T> {
+  const ordered = newestFirst ? [...ascending].reverse() : ascending;
+  const limit = Math.min(Math.max(Math.trunc(page.limit ?? DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE);
+  let start = 0;
+  if (page.nextToken !== undefined) {
+    const after = decodePageToken(page.nextToken, ['listing', 'after'], { attribute: 'listing', value: listing }).after!;
+    start = ordered.findIndex((s) => (newestFirst ? s.sortKey < after : s.sortKey > after));
+    if (start < 0) start = ordered.length;
+  }
+  const slice = ordered.slice(start, start + limit);
+  const items = slice.map((s) => clone(s.value));
+  if (start + limit >= ordered.length) return { items };
+  return { items, nextToken: encodePageToken({ listing, after: slice[slice.length - 1]!.sortKey })! };
+}
+
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+function maybeClone<T>(value: T | undefined): T | undefined {
+  return value === undefined ? undefined : clone(value);
+}

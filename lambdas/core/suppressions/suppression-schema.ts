@@ -1,0 +1,89 @@
+/**
+ * What a waiver looks like when it crosses a boundary (API body, config file): zod schemas and a
+ * validator that names the offending field. Pure.
+ */
+import { z } from 'zod';
+import { RULE_IDS, type Suppression } from '../model';
+
+export const SUPPRESSION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const MAX_RESOURCE_PATTERN_LENGTH = 256;
+export const MAX_REASON_LENGTH = 1000;
+export const MAX_OWNER_LENGTH = 200;
+
+/** Printable text: no control characters (they have no place in ids, names or reasons). */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine((v) => !CONTROL_CHARACTERS.test(v), 'must not contain control characters');
+
+export const SuppressionIdSchema = z.string().regex(SUPPRESSION_ID_PATTERN, 'letters, digits, ".", "_" or "-", at most 64, starting with a letter or digit');
+
+export const SuppressionRuleIdSchema = z.enum([...RULE_IDS, '*'], { error: `must be one of ${RULE_IDS.join(', ')} or "*"` });
+
+/** `*` matches any run of characters; every other character matches itself. */
+export const ResourcePatternSchema = text(MAX_RESOURCE_PATTERN_LENGTH);
+
+export const ExpiresAtSchema = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with a zone, e.g. 2030-01-31T00:00:00Z' });
+
+/** The fields a client supplies when it creates a waiver (the server adds id and createdAt). */
+export const SuppressionInputSchema = z.strictObject({
+  ruleId: SuppressionRuleIdSchema,
+  resourcePattern: ResourcePatternSchema,
+  reason: text(MAX_REASON_LENGTH),
+  owner: text(MAX_OWNER_LENGTH),
+  expiresAt: ExpiresAtSchema,
+});
+export type SuppressionInput = z.infer<typeof SuppressionInputSchema>;
+
+/** A waiver written in redis-compliance.config.json: as the API's input, with an optional id. */
+export const ConfigSuppressionSchema = SuppressionInputSchema.extend({
+  id: SuppressionIdSchema.optional(),
+});
+export type ConfigSuppression = z.infer<typeof ConfigSuppressionSchema>;
+
+/** A stored waiver (what the store returns and the API lists). */
+export const SuppressionSchema = SuppressionInputSchema.extend({
+  id: SuppressionIdSchema,
+  createdAt: z.iso.datetime({ offset: true }),
+});
+
+export type SuppressionValidation =
+  | { ok: true; value: SuppressionInput }
+  | { ok: false; field: string; message: string };
+
+/**
+ * Validates a new waiver from a client. Besides the shape, a new waiver must expire in the future:
+ * a waiver that is already expired would suppress nothing and only hide a mistake.
+ */
+export function validateNewSuppression(data: unknown, now: Date): SuppressionValidation {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { ok: false, field: 'body', message: 'must be a JSON object' };
+  const result = SuppressionInputSchema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.map(String).join('.') || 'body';
+    const message = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
+    return { ok: false, field, message };
+  }
+  if (Date.parse(result.data.expiresAt) <= now.getTime()) {
+    return { ok: false, field: 'expiresAt', message: 'must be in the future' };
+  }
+  return { ok: true, value: result.data };
+}
+
+/** Waivers from the config file as Suppression values: a waiver without an id gets `config-<n>` (1-based). */
+export function configSuppressions(entries: readonly ConfigSuppression[], loadedAt: Date): Suppression[] {
+  return entries.map((entry, index) => ({
+    id: entry.id ?? `config-${index + 1}`,
+    ruleId: entry.ruleId,
+    resourcePattern: entry.resourcePattern,
+    reason: entry.reason,
+    owner: entry.owner,
+    expiresAt: entry.expiresAt,
+    createdAt: loadedAt.toISOString(),
+  }));
+}
