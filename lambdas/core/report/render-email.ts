@@ -1,0 +1,37 @@
+/** The report e-mail: a subject, the HTML report (findings capped) and the plain-text summary. */
+import { formatPercent } from './compliance';
+import { plainText, truncate } from './escaping';
+import { REPORT_TITLE } from './labels';
+import { renderHtml } from './render-html';
+import { renderTextSummary } from './render-text-summary';
+import type { ReportModel } from './report-model';
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface EmailOptions {
+  /** Findings shown in full in the HTML part (default 200; the rest are counted, the link has them all). */
+  htmlFindingLimit?: number;
+}
+
+export function renderEmail(model: ReportModel, options: EmailOptions = {}): RenderedEmail {
+  return {
+    subject: emailSubject(model),
+    html: renderHtml(model, { findingLimit: options.htmlFindingLimit ?? 200 }),
+    text: renderTextSummary(model),
+  };
+}
+
+/** One line, no control characters (no header injection), at most 200 characters. */
+export function emailSubject(model: ReportModel): string {
+  const { scan, counts } = model;
+  const critical = model.failBySeverity.critical > 0 ? ` (${model.failBySeverity.critical} critical)` : '';
+  const newPart = model.changes.compared && model.changes.new.length > 0 ? `, ${model.changes.new.length} new` : '';
+  return truncate(
+    plainText(`[${REPORT_TITLE}] ${scan.status}: ${counts.FAIL} failing${critical}, ${counts.UNKNOWN} unknown${newPart}, ${formatPercent(model.compliancePercent)} compliant (scan ${scan.scanId})`),
+    200,
+  );
+}

@@ -1,0 +1,151 @@
+/** What every report renders: one scan's findings, what changed, waivers and the trend. Pure. */
+import {
+  SEVERITIES,
+  type FindingChanges,
+  type FindingStatus,
+  type ScanRecord,
+  type Severity,
+  type StoredFinding,
+  type Suppression,
+  type TrendPoint,
+} from '../model';
+import { compliancePercent } from './compliance';
+import { compareStoredFindings, needsAttention } from './order-findings';
+
+export const DEFAULT_EXPIRING_WITHIN_DAYS = 14;
+export const DEFAULT_TREND_LENGTH = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const FINDING_STATUSES: readonly FindingStatus[] = ['FAIL', 'UNKNOWN', 'SUPPRESSED', 'PASS', 'NOT_APPLICABLE'];
+
+export interface ExpiringWaiver {
+  suppression: Suppression;
+  /** Whole days left, rounded up (an expiry later today is 1). */
+  daysLeft: number;
+  /** Findings of this scan the waiver suppresses. */
+  suppressedFindings: number;
+}
+
+export interface ExpiredWaiver {
+  finding: StoredFinding;
+  waiver: NonNullable<StoredFinding['waiverExpired']>;
+}
+
+export interface ReportTrendPoint extends TrendPoint {
+  compliancePercent: number | null;
+}
+
+export interface ReportModel {
+  generatedAt: string;
+  reportUrl?: string;
+  scan: ScanRecord;
+  /** Every finding, worst first. */
+  findings: StoredFinding[];
+  /** FAIL and UNKNOWN findings, worst first. */
+  attention: StoredFinding[];
+  /** Findings by final status, counted from `findings`. */
+  counts: Record<FindingStatus, number>;
+  /** FAIL findings (after waivers) by severity. */
+  failBySeverity: Record<Severity, number>;
+  compliancePercent: number | null;
+  changes: {
+    /** False when there was no previous scan to compare with: new / resolved are then empty. */
+    compared: boolean;
+    previousScanId?: string;
+    new: StoredFinding[];
+    resolved: StoredFinding[];
+  };
+  waivers: {
+    expiringWithinDays: number;
+    /** Active waivers that expire within `expiringWithinDays`, soonest first. */
+    expiringSoon: ExpiringWaiver[];
+    /** Findings whose waiver has expired (they count again), worst first. */
+    expired: ExpiredWaiver[];
+  };
+  /** Oldest first, ending with this scan. */
+  trend: ReportTrendPoint[];
+}
+
+export interface ReportModelInput {
+  scan: ScanRecord;
+  findings: StoredFinding[];
+  changes: FindingChanges;
+  suppressions: Suppression[];
+  trend: TrendPoint[];
+  now: Date;
+  reportUrl?: string;
+  expiringWithinDays?: number;
+  /** False when there is no previous scan (default true). */
+  compared?: boolean;
+  previousScanId?: string;
+  /** How many of the most recent trend points to keep (default 30). */
+  trendLength?: number;
+}
+
+export function buildReportModel(input: ReportModelInput): ReportModel {
+  const findings = [...input.findings].sort(compareStoredFindings);
+  const counts = countByStatus(findings);
+  const compared = input.compared ?? true;
+  const expiringWithinDays = input.expiringWithinDays ?? DEFAULT_EXPIRING_WITHIN_DAYS;
+  return {
+    generatedAt: input.now.toISOString(),
+    ...(input.reportUrl !== undefined ? { reportUrl: input.reportUrl } : {}),
+    scan: input.scan,
+    findings,
+    attention: findings.filter(needsAttention),
+    counts,
+    failBySeverity: failingBySeverity(findings),
+    compliancePercent: compliancePercent(counts),
+    changes: {
+      compared,
+      ...(input.previousScanId !== undefined ? { previousScanId: input.previousScanId } : {}),
+      new: compared ? [...input.changes.new].sort(compareStoredFindings) : [],
+      resolved: compared ? [...input.changes.resolved].sort(compareStoredFindings) : [],
+    },
+    waivers: {
+      expiringWithinDays,
+      expiringSoon: expiringWaivers(input.suppressions, findings, input.now, expiringWithinDays),
+      expired: findings.flatMap((finding) => (finding.waiverExpired ? [{ finding, waiver: finding.waiverExpired }] : [])),
+    },
+    trend: trendEndingWith(input.trend, input.scan, counts, input.trendLength ?? DEFAULT_TREND_LENGTH),
+  };
+}
+
+export function countByStatus(findings: readonly StoredFinding[]): Record<FindingStatus, number> {
+  const counts = Object.fromEntries(FINDING_STATUSES.map((s) => [s, 0])) as Record<FindingStatus, number>;
+  for (const finding of findings) counts[finding.status]++;
+  return counts;
+}
+
+function failingBySeverity(findings: readonly StoredFinding[]): Record<Severity, number> {
+  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const finding of findings) if (finding.status === 'FAIL') counts[finding.severity]++;
+  return counts;
+}
+
+function expiringWaivers(suppressions: readonly Suppression[], findings: readonly StoredFinding[], now: Date, days: number): ExpiringWaiver[] {
+  const from = now.getTime();
+  const until = from + days * DAY_MS;
+  return suppressions
+    .map((suppression) => ({ suppression, expires: Date.parse(suppression.expiresAt) }))
+    .filter(({ expires }) => Number.isFinite(expires) && expires > from && expires <= until)
+    .sort((a, b) => a.expires - b.expires || (a.suppression.id < b.suppression.id ? -1 : 1))
+    .map(({ suppression, expires }) => ({
+      suppression,
+      daysLeft: Math.ceil((expires - from) / DAY_MS),
+      suppressedFindings: findings.filter((f) => f.suppression?.id === suppression.id).length,
+    }));
+}
+
+/** The given trend, oldest first, without duplicates, ending with this scan (added when missing). */
+function trendEndingWith(trend: readonly TrendPoint[], scan: ScanRecord, counts: Record<FindingStatus, number>, length: number): ReportTrendPoint[] {
+  const byScan = new Map<string, TrendPoint>();
+  for (const point of trend) byScan.set(point.scanId, point);
+  if (!byScan.has(scan.scanId) && scan.status !== 'RUNNING') {
+    byScan.set(scan.scanId, { scanId: scan.scanId, finishedAt: scan.finishedAt ?? scan.startedAt, counts });
+  }
+  return [...byScan.values()]
+    .sort((a, b) => (a.finishedAt < b.finishedAt ? -1 : a.finishedAt > b.finishedAt ? 1 : 0))
+    .slice(-Math.max(1, length))
+    .map((point) => ({ ...point, compliancePercent: compliancePercent(point.counts) }));
+}
