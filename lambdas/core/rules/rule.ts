@@ -62,6 +62,31 @@ export function clusterFinding(rule: RuleDefinition, cluster: RedisCluster, verd
   };
 }
 
+/** The resource a finding is about when it is neither a server nor a cluster (a subnet, a security group). */
+export interface FindingResource {
+  resourceType: ResourceType;
+  resourceId: string;
+  resourceName?: string;
+  accountId: string;
+  region: string;
+  environment: string;
+  production: boolean;
+  cluster: string | null;
+}
+
+/** A finding about a shared resource such as a subnet or a security group. */
+export function resourceFinding(rule: RuleDefinition, resource: FindingResource, verdict: Verdict): Finding {
+  const { resourceName, ...rest } = resource;
+  return {
+    ruleId: rule.id,
+    ...rest,
+    ...(resourceName !== undefined ? { resourceName } : {}),
+    title: rule.title,
+    requirement: rule.requirement,
+    ...verdict,
+  };
+}
+
 /** Describes a collection error as the reason evidence is missing. */
 export function describeError(error: CollectionError): string {
   return `${error.service}:${error.operation} failed during capture (${error.code}: ${error.message})`;
