@@ -18,8 +18,9 @@ const REQUIRED = 'A stable Redis Server 7.0.x release (no release candidate, bet
 const PACKAGE_NAMES = 'redis-server, redis, redis<N>, redis-stack-server, or Redis / Redis Server / Redis on Windows on Windows';
 
 interface Reading {
-  /** Where it was read: `port 7000`, `running server`, `package redis-server`. */
-  source: string;
+  /** What reported it: ` on port 7000` for a running process, `redis-server ` for a package. */
+  port?: string;
+  packageName?: string;
   raw: string;
   version: ParsedVersion | undefined;
 }
@@ -42,12 +43,12 @@ function judge(target: EstateTarget, server: RedisServer): Verdict {
     return verdictFor(server, running.readings, `The running Redis server reports redis_version ${list(running.readings)} (${REDIS_SERVER_INVENTORY} inventory).${disagreement}`);
   }
   if (packages.readings.length > 0) {
-    return verdictFor(server, packages.readings, `Installed: ${list(packages.readings)} (${APPLICATION_INVENTORY} inventory); the running server's version was not reported (${running.missing}).`);
+    return verdictFor(server, packages.readings, `Installed package ${list(packages.readings)} (${APPLICATION_INVENTORY} inventory); the running server's version was not reported (${withoutFullStop(running.missing)}).`);
   }
   return {
     status: 'UNKNOWN',
     severity: SEVERITY,
-    observed: `No Redis version evidence for ${server.instanceId}: ${running.missing} ${packages.missing}`,
+    observed: running.missing === packages.missing ? packages.missing : `No Redis version evidence: ${running.missing} ${packages.missing}`,
     required: REQUIRED,
     remediation: `Make SSM Inventory collect ${APPLICATION_INVENTORY} on ${server.instanceId} (State Manager association with AWS-GatherSoftwareInventory) and, to report the running server, a ${REDIS_SERVER_INVENTORY} custom inventory with redis_version from INFO server; then scan again.`,
   };
@@ -57,12 +58,12 @@ function runningReadings(target: EstateTarget, instanceId: string): { readings: 
   const lookup = inventoryRows(target, instanceId, REDIS_SERVER_INVENTORY);
   if (!lookup.found) return { readings: [], missing: lookup.reason };
   const rows = lookup.rows.filter((row) => (row['redis_version'] ?? '').trim() !== '');
-  if (rows.length === 0) return { readings: [], missing: `the ${REDIS_SERVER_INVENTORY} inventory of ${instanceId} has no redis_version.` };
+  if (rows.length === 0) return { readings: [], missing: `The ${REDIS_SERVER_INVENTORY} inventory of ${instanceId} has no redis_version.` };
   return {
     readings: rows.map((row) => {
       const raw = row['redis_version']!.trim();
       const port = row['tcp_port'] ?? row['port'];
-      return { source: port ? `port ${port}` : 'running server', raw, version: parseUpstream(raw) };
+      return { ...(port ? { port } : {}), raw, version: parseUpstream(raw) };
     }),
     missing: '',
   };
@@ -78,12 +79,18 @@ function packageReadings(target: EstateTarget, instanceId: string): { readings: 
 
 function packageReading(row: InventoryRow): Reading {
   const version = parseApplicationVersion(row);
-  return { source: `package ${row['Name']}`, raw: version?.raw ?? row['Version'] ?? '', version };
+  return { packageName: row['Name'] ?? '', raw: version?.raw ?? row['Version'] ?? '', version };
 }
 
-/** `port 7000: "7.0.15" (Redis 7.0.15)`, `package redis-server: "5:7.0.15-1~deb12u1" (Redis 7.0.15)`. */
+/** `"7.0.15" on port 7000 = Redis 7.0.15`, `redis-server "5:7.0.15-1~deb12u1" = Redis 7.0.15`: the raw string and what it means. */
 function list(readings: readonly Reading[]): string {
-  return readings.map((r) => `${r.source}: "${r.raw}" (${r.version ? `Redis ${describeRedisVersion(r.version)}` : 'not a readable version'})`).join(', ');
+  return readings
+    .map((r) => `${r.packageName ? `${r.packageName} ` : ''}"${r.raw}"${r.port ? ` on port ${r.port}` : ''} = ${r.version ? `Redis ${describeRedisVersion(r.version)}` : 'not a readable version'}`)
+    .join(', ');
+}
+
+function withoutFullStop(text: string): string {
+  return text.replace(/\.$/, '');
 }
 
 /** Mentions installed packages whose version differs from what runs (an upgrade without a restart, or a server outside the package). */

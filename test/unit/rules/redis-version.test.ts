@@ -34,8 +34,7 @@ describe('redis.version', () => {
     expect(findings).toHaveLength(3);
     expect(findings.every((f) => f.status === 'PASS')).toBe(true);
     const f = findings.find((x) => x.resourceId === redis)!;
-    expect(f.observed).toContain('"7.0.15" (Redis 7.0.15)');
-    expect(f.observed).toContain('Custom:RedisServer');
+    expect(f.observed).toBe('The running Redis server reports redis_version "7.0.15" = Redis 7.0.15 (Custom:RedisServer inventory).');
     expect(f.severity).toBe('high');
     expect(f.requirement).toBe(REQUIREMENT.redisVersion);
     expect(f.cluster).toBe('sessions-prod');
@@ -57,29 +56,29 @@ describe('redis.version', () => {
   it('names a release candidate hidden in the running version number', () => {
     const f = findingFor(redisVersionRule, withRunning([{ redis_version: '6.9.241' }]), redis);
     expect(f.status).toBe('FAIL');
-    expect(f.observed).toContain('release candidate 7.0-rc2');
+    expect(f.observed).toContain('"6.9.241" = Redis 6.9.241 (release candidate 7.0-rc2)');
     expect(f.remediation).toContain('pre-release');
   });
 
   it('fails when one of the two Redis processes of the server is not 7.0.x, naming its port', () => {
     const f = findingFor(redisVersionRule, withRunning([{ redis_version: '7.0.15', tcp_port: '7000' }, { redis_version: '7.2.4', tcp_port: '7001' }]), redis);
     expect(f.status).toBe('FAIL');
-    expect(f.observed).toContain('port 7001: "7.2.4" (Redis 7.2.4)');
-    expect(f.observed).toContain('port 7000: "7.0.15"');
+    expect(f.observed).toContain('"7.2.4" on port 7001 = Redis 7.2.4');
+    expect(f.observed).toContain('"7.0.15" on port 7000 = Redis 7.0.15');
   });
 
   it('reports the running version and mentions the package when they disagree', () => {
     const f = findingFor(redisVersionRule, withRunning([{ redis_version: '7.2.4' }]), redis);
     expect(f.status).toBe('FAIL');
-    expect(f.observed).toContain('"7.2.4" (Redis 7.2.4)');
-    expect(f.observed).toContain('package redis-server: "5:7.0.15-1~deb12u1" (Redis 7.0.15)');
+    expect(f.observed).toContain('reports redis_version "7.2.4" = Redis 7.2.4');
+    expect(f.observed).toContain('The installed package differs: redis-server "5:7.0.15-1~deb12u1" = Redis 7.0.15');
     expect(f.observed).toMatch(/running server is what is judged/);
   });
 
   it('passes on the running version even when a newer package waits for a restart, and says so', () => {
     const f = findingFor(redisVersionRule, withApplications([redisPackage('6:7.2.4-1rl1~bookworm1')]), redis);
     expect(f.status).toBe('PASS');
-    expect(f.observed).toContain('Redis 7.2.4');
+    expect(f.observed).toContain('redis-server "6:7.2.4-1rl1~bookworm1" = Redis 7.2.4');
   });
 
   describe('from the package when the running version is not reported', () => {
@@ -101,7 +100,8 @@ describe('redis.version', () => {
       const f = findingFor(redisVersionRule, packagesOnly(rows), redis);
       expect(f.status).toBe(status);
       expect(f.observed).toContain('AWS:Application');
-      expect(f.observed).toContain(`"${rows[0]!.Version}`);
+      expect(f.observed).toContain(`Installed package ${rows[0]!.Name} "${rows[0]!.Version}`);
+      expect(f.observed).toContain('has no Custom:RedisServer data');
     });
 
     it('judges the server package and ignores redis-tools', () => {
@@ -133,7 +133,7 @@ describe('redis.version', () => {
     const estate = compliantEstate().mutate((t) => (t.ssm.Entities = t.ssm.Entities.filter((e) => e.Id !== redis)));
     const f = findingFor(redisVersionRule, estate, redis);
     expect(f.status).toBe('UNKNOWN');
-    expect(f.observed).toContain(`SSM inventory has no entry for ${redis}`);
+    expect(f.observed).toBe(`SSM inventory has no entry for ${redis}: GetInventory returned no entity (the instance is not managed by SSM, or no inventory association runs on it).`);
   });
 
   it('is UNKNOWN with the capture error when GetInventory failed', () => {
