@@ -1,0 +1,35 @@
+/**
+ * The request limits of the AWS APIs the collectors call, and so the page and batch sizes they use.
+ * Page sizes are the largest `MaxResults` each API accepts; batch sizes are the most filter values
+ * one request may carry. Sources: the EC2 and Systems Manager API references (see docs/collectors.md).
+ */
+
+/** Largest `MaxResults` per EC2 operation. */
+export const EC2_PAGE_SIZE = {
+  DescribeInstances: 1000,
+  DescribeInstanceTypes: 100,
+  DescribeSubnets: 1000,
+  DescribeRouteTables: 100,
+  DescribeNetworkAcls: 100,
+  DescribeSecurityGroups: 1000,
+  DescribeVolumes: 1000,
+  DescribeNetworkInterfaces: 1000,
+} as const;
+
+/** Instance type names one DescribeInstanceTypes request may name (its `InstanceTypes` list). */
+export const INSTANCE_TYPES_PER_CALL = 100;
+
+/**
+ * Values one EC2 filter may carry. EC2 rejects more with `FilterLimitExceeded` ("The maximum number
+ * of filter values specified on a single call is 200").
+ */
+export const EC2_FILTER_VALUES_PER_CALL = 200;
+
+/** DescribeInstanceInformation: largest `MaxResults` (5-50); an `InstanceIds` filter batch matches it. */
+export const SSM_INSTANCE_INFORMATION_PAGE_SIZE = 50;
+
+/** GetInventory: largest `MaxResults` (1-50). */
+export const SSM_INVENTORY_PAGE_SIZE = 50;
+
+/** GetInventory: an `InventoryFilter` holds at most 40 values. */
+export const SSM_INVENTORY_FILTER_VALUES_PER_CALL = 40;

@@ -1,0 +1,84 @@
+/**
+ * Captures a whole estate: every account x region target, at most `concurrency` at a time (default
+ * 4), each on its own clients and counters so one failing account or region does not stop the
+ * others. The result is validated against the snapshot schema before it is returned.
+ */
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { DEFAULT_CONFIG, type ScanConfig } from '../../core/config';
+import { validateSnapshot } from '../../core/snapshot/parse-snapshot';
+import { SNAPSHOT_FORMAT, type Snapshot } from '../../core/snapshot/schema';
+import { ApiCallCounter } from './api-call-counter';
+import type { ClientOptions } from './client-options';
+import { captureTarget, type CapturedTarget, type TargetSpec } from './capture-target';
+import { runWithConcurrency } from './run-with-concurrency';
+import { createStsClient } from './target-credentials';
+
+export const DEFAULT_CONCURRENCY = 4;
+
+export interface CaptureEstateOptions extends ClientOptions {
+  regions: readonly string[];
+  /** Accounts to scan through AssumeRole; without them, the account of the default credentials. */
+  accounts?: readonly string[];
+  /** Role assumed in every account (`arn:aws:iam::<account>:role/<roleName>`); needed with `accounts`. */
+  roleName?: string;
+  externalId?: string;
+  /** Targets captured at once; default 4. */
+  concurrency?: number;
+  config?: ScanConfig;
+  now?: () => Date;
+}
+
+export class CaptureOptionsError extends Error {
+  override readonly name = 'CaptureOptionsError';
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+function checkOptions(options: CaptureEstateOptions): void {
+  if (options.regions.length === 0) throw new CaptureOptionsError('at least one region is required');
+  for (const region of options.regions) if (!REGION.test(region)) throw new CaptureOptionsError(`not an AWS region name: ${JSON.stringify(region)}`);
+  for (const account of options.accounts ?? []) if (!ACCOUNT_ID.test(account)) throw new CaptureOptionsError(`not a 12-digit AWS account id: ${JSON.stringify(account)}`);
+  if (options.accounts?.length && !options.roleName) throw new CaptureOptionsError('a role name is required to scan other accounts (AssumeRole)');
+  if (options.externalId !== undefined && !options.roleName) throw new CaptureOptionsError('an external id only applies with a role name');
+}
+
+export async function captureEstate(options: CaptureEstateOptions): Promise<Snapshot> {
+  checkOptions(options);
+  const config = options.config ?? DEFAULT_CONFIG;
+  const capturedAt = (options.now ?? (() => new Date()))().toISOString();
+  const regions = [...new Set(options.regions)];
+  let accounts = [...new Set(options.accounts ?? [])];
+  const identityCounter = new ApiCallCounter();
+  if (accounts.length === 0) accounts = [await callerAccount(regions[0]!, identityCounter, options)];
+
+  const specs: TargetSpec[] = accounts.flatMap((accountId) => regions.map((region) => ({ accountId, region })));
+  const targets = await runWithConcurrency(specs, options.concurrency ?? DEFAULT_CONCURRENCY, (spec) =>
+    captureTarget(spec, {
+      ...options,
+      tags: config.tags,
+      ...(options.roleName ? { assumeRole: { roleName: options.roleName, ...(options.externalId ? { externalId: options.externalId } : {}) } } : {}),
+    }),
+  );
+  addCalls(targets[0], identityCounter.toRecord());
+  return validateSnapshot({ format: SNAPSHOT_FORMAT, capturedAt, targets }, 'live capture');
+}
+
+/** The account of the default credentials (sts:GetCallerIdentity needs no IAM permission). */
+async function callerAccount(region: string, counter: ApiCallCounter, options: ClientOptions): Promise<string> {
+  const sts = createStsClient(region, counter, options);
+  try {
+    const identity = await sts.send(new GetCallerIdentityCommand({}));
+    if (!identity.Account) throw new Error('GetCallerIdentity returned no account');
+    return identity.Account;
+  } finally {
+    sts.destroy();
+  }
+}
+
+function addCalls(target: CapturedTarget | undefined, calls: Record<string, number>): void {
+  if (!target || Object.keys(calls).length === 0) return;
+  const merged = { ...(target.apiCalls ?? {}) };
+  for (const [key, count] of Object.entries(calls)) merged[key] = (merged[key] ?? 0) + count;
+  target.apiCalls = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -1,0 +1,27 @@
+/** Turns a failed AWS call into the snapshot's `errors[]` entry. */
+import type { CollectionError } from '../../core/snapshot/schema';
+
+export type AwsService = 'ec2' | 'ssm' | 'sts';
+
+export function toCollectionError(service: AwsService, operation: string, error: unknown): CollectionError {
+  if (error instanceof Error) {
+    const code = (error as { Code?: unknown; code?: unknown }).Code ?? (error as { code?: unknown }).code ?? error.name;
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    const message = error.message || String(code);
+    return { service, operation, code: String(code || 'Error'), message: status ? `${message} (HTTP ${status})` : message };
+  }
+  return { service, operation, code: 'Error', message: String(error) };
+}
+
+/**
+ * Runs one collection step; a failure is recorded in `errors` and yields undefined, so the capture
+ * goes on with what it has.
+ */
+export async function attempt<T>(errors: CollectionError[], service: AwsService, operation: string, step: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await step();
+  } catch (error) {
+    errors.push(toCollectionError(service, operation, error));
+    return undefined;
+  }
+}

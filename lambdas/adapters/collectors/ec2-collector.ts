@@ -1,0 +1,120 @@
+/**
+ * EC2 collector: finds the Redis servers and OutSystems front-ends by server-side tag filters, then
+ * describes only what they reference. Every list call is paginated at its largest page size, and id
+ * lists are sent as filters in batches of the most values a filter may carry (see api-limits.ts).
+ * Filters (not `GroupIds`/`SubnetIds` parameters) are used on purpose: an unknown id in a filter
+ * matches nothing instead of failing the whole request.
+ */
+import {
+  paginateDescribeInstances,
+  paginateDescribeInstanceTypes,
+  paginateDescribeNetworkAcls,
+  paginateDescribeNetworkInterfaces,
+  paginateDescribeRouteTables,
+  paginateDescribeSecurityGroups,
+  paginateDescribeSubnets,
+  paginateDescribeVolumes,
+  type _InstanceType,
+  type EC2Client,
+  type Filter,
+} from '@aws-sdk/client-ec2';
+import type { TagConventions } from '../../core/config';
+import { tagValue } from '../../core/estate/tags';
+import type { CollectionError, Instance, SnapshotTarget } from '../../core/snapshot/schema';
+import { EC2_FILTER_VALUES_PER_CALL, EC2_PAGE_SIZE, INSTANCE_TYPES_PER_CALL } from './api-limits';
+import { chunk } from './chunk';
+import { collectPages } from './collect-pages';
+
+/** States the scan reads: everything but shutting-down and terminated. */
+export const COLLECTED_INSTANCE_STATES = ['pending', 'running', 'stopping', 'stopped'] as const;
+
+export type Ec2Section = SnapshotTarget['ec2'];
+
+export interface CollectedInstance {
+  instanceId: string;
+  role: 'redis' | 'frontend';
+}
+
+export interface Ec2Collection {
+  ec2: Ec2Section;
+  instances: CollectedInstance[];
+}
+
+function sorted(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort();
+}
+
+export async function collectEc2(client: EC2Client, tags: TagConventions, errors: CollectionError[]): Promise<Ec2Collection> {
+  const ec2: Ec2Section = { Reservations: [], InstanceTypes: [], Subnets: [], RouteTables: [], SecurityGroups: [], NetworkAcls: [], Volumes: [], NetworkInterfaces: [] };
+  const describe = async <Page, Item>(operation: keyof typeof EC2_PAGE_SIZE, pages: (pageSize: number) => AsyncIterable<Page>, itemsOf: (page: Page) => readonly Item[] | undefined, into: unknown[]) =>
+    collectPages(errors, 'ec2', operation, pages(EC2_PAGE_SIZE[operation]), itemsOf, into as never[]);
+  /** One filtered, paginated describe per batch of filter values. */
+  const describeByFilter = async <Page, Item>(operation: keyof typeof EC2_PAGE_SIZE, filterName: string, values: string[], pages: (filters: Filter[], pageSize: number) => AsyncIterable<Page>, itemsOf: (page: Page) => readonly Item[] | undefined, into: unknown[]) => {
+    for (const batch of chunk(values, EC2_FILTER_VALUES_PER_CALL)) {
+      await describe(operation, (pageSize) => pages([{ Name: filterName, Values: batch }], pageSize), itemsOf, into);
+    }
+  };
+
+  // 1. The tagged instances.
+  await describe(
+    'DescribeInstances',
+    (pageSize) =>
+      paginateDescribeInstances(
+        { client, pageSize },
+        {
+          Filters: [
+            { Name: `tag:${tags.roleKey}`, Values: [tags.redisRole, tags.frontendRole] },
+            { Name: 'instance-state-name', Values: [...COLLECTED_INSTANCE_STATES] },
+          ],
+          MaxResults: pageSize,
+        },
+      ),
+    (page) => page.Reservations,
+    ec2.Reservations,
+  );
+  const all: Instance[] = ec2.Reservations.flatMap((r) => r.Instances ?? []);
+  const instances: CollectedInstance[] = [];
+  for (const instance of all) {
+    const role = tagValue(instance.Tags, tags.roleKey);
+    if (role === tags.redisRole) instances.push({ instanceId: instance.InstanceId, role: 'redis' });
+    else if (role === tags.frontendRole) instances.push({ instanceId: instance.InstanceId, role: 'frontend' });
+  }
+  const redisIds = new Set(instances.filter((i) => i.role === 'redis').map((i) => i.instanceId));
+  const redisInstances = all.filter((i) => redisIds.has(i.InstanceId));
+
+  // 2. Instance types seen (up to 100 names a call).
+  const types = sorted(all.map((i) => i.InstanceType).filter((t): t is string => !!t));
+  for (const batch of chunk(types, INSTANCE_TYPES_PER_CALL)) {
+    await describe('DescribeInstanceTypes', (pageSize) => paginateDescribeInstanceTypes({ client, pageSize }, { InstanceTypes: batch as _InstanceType[], MaxResults: pageSize }), (page) => page.InstanceTypes, ec2.InstanceTypes);
+  }
+
+  // 3. Subnets: those tagged for Redis, then the instances' subnets not already among them.
+  await describe('DescribeSubnets', (pageSize) => paginateDescribeSubnets({ client, pageSize }, { Filters: [{ Name: `tag:${tags.roleKey}`, Values: [tags.redisRole] }], MaxResults: pageSize }), (page) => page.Subnets, ec2.Subnets);
+  const haveSubnets = new Set(ec2.Subnets.map((s) => s.SubnetId));
+  const instanceSubnets = sorted(all.flatMap((i) => [i.SubnetId, ...(i.NetworkInterfaces ?? []).map((n) => n.SubnetId)]).filter((s): s is string => !!s && !haveSubnets.has(s)));
+  await describeByFilter('DescribeSubnets', 'subnet-id', instanceSubnets, (Filters, pageSize) => paginateDescribeSubnets({ client, pageSize }, { Filters, MaxResults: pageSize }), (page) => page.Subnets, ec2.Subnets);
+
+  // 4. Route tables and network ACLs of every VPC seen (by VPC, so the main route table comes too).
+  const vpcs = sorted([...all.map((i) => i.VpcId), ...ec2.Subnets.map((s) => s.VpcId)].filter((v): v is string => !!v));
+  await describeByFilter('DescribeRouteTables', 'vpc-id', vpcs, (Filters, pageSize) => paginateDescribeRouteTables({ client, pageSize }, { Filters, MaxResults: pageSize }), (page) => page.RouteTables, ec2.RouteTables);
+  await describeByFilter('DescribeNetworkAcls', 'vpc-id', vpcs, (Filters, pageSize) => paginateDescribeNetworkAcls({ client, pageSize }, { Filters, MaxResults: pageSize }), (page) => page.NetworkAcls, ec2.NetworkAcls);
+
+  // 5. Security groups attached, then (one more round) the groups they reference that are missing.
+  const attached = sorted(all.flatMap((i) => [...(i.SecurityGroups ?? []), ...(i.NetworkInterfaces ?? []).flatMap((n) => n.Groups ?? [])].map((g) => g.GroupId)).filter((g): g is string => !!g));
+  const describeGroups = (ids: string[]) => describeByFilter('DescribeSecurityGroups', 'group-id', ids, (Filters, pageSize) => paginateDescribeSecurityGroups({ client, pageSize }, { Filters, MaxResults: pageSize }), (page) => page.SecurityGroups, ec2.SecurityGroups);
+  await describeGroups(attached);
+  const requested = new Set(attached);
+  const referenced = sorted(
+    ec2.SecurityGroups.flatMap((g) => [...(g.IpPermissions ?? []), ...(g.IpPermissionsEgress ?? [])].flatMap((p) => (p.UserIdGroupPairs ?? []).map((pair) => pair.GroupId))).filter((g): g is string => !!g && !requested.has(g)),
+  );
+  await describeGroups(referenced);
+
+  // 6. Volumes of the Redis servers (disk size is a Redis server requirement only).
+  await describeByFilter('DescribeVolumes', 'attachment.instance-id', [...redisIds].sort(), (Filters, pageSize) => paginateDescribeVolumes({ client, pageSize }, { Filters, MaxResults: pageSize }), (page) => page.Volumes, ec2.Volumes);
+
+  // 7. Network interfaces in Redis subnets (tagged, or hosting a Redis server): who else lives there.
+  const redisSubnets = sorted([...ec2.Subnets.filter((s) => tagValue(s.Tags, tags.roleKey) === tags.redisRole).map((s) => s.SubnetId), ...redisInstances.map((i) => i.SubnetId).filter((s): s is string => !!s)]);
+  await describeByFilter('DescribeNetworkInterfaces', 'subnet-id', redisSubnets, (Filters, pageSize) => paginateDescribeNetworkInterfaces({ client, pageSize }, { Filters, MaxResults: pageSize }), (page) => page.NetworkInterfaces, ec2.NetworkInterfaces);
+
+  return { ec2, instances };
+}
