@@ -5,11 +5,21 @@ import { instanceClockSpeedRule } from './instance-clock-speed';
 import { instanceMemoryRule } from './instance-memory';
 import { instanceNetworkBandwidthRule } from './instance-network-bandwidth';
 import { instanceDiskRule } from './instance-disk';
+import { redisVersionRule } from './redis-version';
+import { instanceSsmManagedRule } from './instance-ssm-managed';
+import { clusterSizeRule } from './cluster-size';
+import { clusterModeRule } from './cluster-mode';
+import { frontendPlatformServerVersionRule } from './frontend-platform-server-version';
 
 export const RULES: readonly RuleDefinition[] = [
+  redisVersionRule,
   instanceVcpuRule,
   instanceClockSpeedRule,
   instanceMemoryRule,
   instanceNetworkBandwidthRule,
   instanceDiskRule,
+  instanceSsmManagedRule,
+  clusterSizeRule,
+  clusterModeRule,
+  frontendPlatformServerVersionRule,
 ];
