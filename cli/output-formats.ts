@@ -1,5 +1,9 @@
 /** Renders a scan result in the format asked for on the command line. */
 import type { ScanResult } from '../lambdas/core/model';
+import { renderCsv } from '../lambdas/core/report/render-csv';
+import { renderHtml } from '../lambdas/core/report/render-html';
+import { renderMarkdown } from '../lambdas/core/report/render-markdown';
+import { reportModelFromScanResult } from '../lambdas/core/report/report-model-from-scan-result';
 import { renderTable, type TableOptions } from './render-table';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'markdown', 'html'] as const;
@@ -10,8 +14,13 @@ export function renderResult(result: ScanResult, format: OutputFormat, table: Ta
     case 'table':
       return renderTable(result, table);
     case 'json':
+      // Exactly the evaluation result: { scan, summary, findings }.
       return `${JSON.stringify(result, null, 2)}\n`;
-    default:
-      throw new Error(`format ${format} is not available yet`);
+    case 'csv':
+      return renderCsv(reportModelFromScanResult(result, new Date(result.scan.evaluatedAt)));
+    case 'markdown':
+      return renderMarkdown(reportModelFromScanResult(result, new Date(result.scan.evaluatedAt)));
+    case 'html':
+      return renderHtml(reportModelFromScanResult(result, new Date(result.scan.evaluatedAt)));
   }
 }

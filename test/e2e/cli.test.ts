@@ -52,6 +52,18 @@ describe('redis-compliance scan', () => {
     expect((await run('scan', '--snapshot', clean, '--format', 'json', '--fail-on', 'low')).code).toBe(0);
   });
 
+  it.each([
+    ['csv', /^scanId,accountId,region,resourceType,resourceId/],
+    ['markdown', /^# Redis compliance report/],
+    ['html', /^<!doctype html>/],
+  ])('renders --format %s from the same findings', async (format, start) => {
+    const { code, stdout } = await run('scan', '--snapshot', SAMPLE, '--format', format);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(start);
+    expect(stdout).toContain('i-0a11c0ffee00000a2');
+    expect(stdout).toContain('instance.clock-speed');
+  });
+
   it('writes the report to --output', async () => {
     const out = join(dir, 'out.json');
     const { code, stderr } = await run('scan', '--snapshot', SAMPLE, '--format', 'json', '--output', out);
