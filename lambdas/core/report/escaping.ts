@@ -56,8 +56,8 @@ export function escapeMarkdown(value: Printable): string {
     .replace(/[&<>\\`*_{}[\]()#+!|~]/g, (c) => MARKDOWN_ENTITIES[c] ?? `\\${c}`)
     .replace(/:(?=\/\/)/g, '\\:')
     .replace(/(www)\./gi, '$1\\.')
-    .replace(/^(\s*)([-=])/, '$1\\$2')
-    .replace(/^(\s*\d+)([.)])/, '$1\\$2');
+    .replace(/^(\s*)-(?=\s|$)/, '$1\\-')
+    .replace(/^(\s*\d+)([.)])(?=\s|$)/, '$1\\$2');
 }
 
 /** One CSV field (RFC 4180), with formula-injection defence. */

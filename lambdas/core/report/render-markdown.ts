@@ -14,7 +14,7 @@ export function renderMarkdown(model: ReportModel): string {
     '',
     `Targets: ${scan.targets.length === 0 ? 'none' : scan.targets.map((t) => md(locationLabel(t))).join(', ')}. ${scan.redisServers} Redis server(s), ${scan.frontends} front-end(s), ${scan.clusters} cluster(s).`,
   ];
-  if (model.reportUrl) out.push('', `HTML report: ${md(model.reportUrl)}`);
+  if (model.reportUrl) out.push('', `HTML report: ${plainUrl(model.reportUrl) ?? md(model.reportUrl)}`);
 
   if (scan.status !== 'COMPLETE' || scan.errors.length > 0) {
     out.push('', '## Scan errors', '', `**${md(scanStatusSentence(scan))}**`);
@@ -122,4 +122,9 @@ function waiverText(f: StoredFinding): string {
   if (f.suppression) return `Suppressed by ${f.suppression.id} (${f.suppression.reason}), owner ${f.suppression.owner}, expires ${formatTime(f.suppression.expiresAt)}`;
   if (f.waiverExpired) return `Waiver ${f.waiverExpired.id} (${f.waiverExpired.reason}), owner ${f.waiverExpired.owner}, EXPIRED ${formatTime(f.waiverExpired.expiredAt)}`;
   return '';
+}
+
+/** Our own report URL, written bare (GFM links it) when it is a plain http(s) URL. */
+function plainUrl(url: string): string | undefined {
+  return /^https?:\/\/[^\s<>()[\]|`*_~\\]+$/i.test(url) ? url : undefined;
 }

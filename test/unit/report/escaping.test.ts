@@ -26,6 +26,8 @@ describe('escapeMarkdown', () => {
     ['line1\nline2\r\n| x', 'line1 line2 \\| x'],
     ['- not a list', '\\- not a list'],
     ['1. not a list', '1\\. not a list'],
+    ['28.5 %', '28.5 %'],
+    ['-1', '-1'],
     ['www.evil.example', 'www\\.evil.example'],
     ['#heading', '\\#heading'],
     ['redis-prod-1', 'redis-prod-1'],
