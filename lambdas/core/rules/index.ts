@@ -10,6 +10,11 @@ import { instanceSsmManagedRule } from './instance-ssm-managed';
 import { clusterSizeRule } from './cluster-size';
 import { clusterModeRule } from './cluster-mode';
 import { frontendPlatformServerVersionRule } from './frontend-platform-server-version';
+import { instancePublicAddressRule } from './instance-public-address';
+import { subnetDedicatedRule } from './subnet-dedicated';
+import { subnetPrivateRule } from './subnet-private';
+import { securityGroupNoPublicIngressRule } from './security-group-no-public-ingress';
+import { networkFrontendReachabilityRule } from './network-frontend-reachability';
 
 export const RULES: readonly RuleDefinition[] = [
   redisVersionRule,
@@ -18,7 +23,12 @@ export const RULES: readonly RuleDefinition[] = [
   instanceMemoryRule,
   instanceNetworkBandwidthRule,
   instanceDiskRule,
+  instancePublicAddressRule,
   instanceSsmManagedRule,
+  subnetDedicatedRule,
+  subnetPrivateRule,
+  securityGroupNoPublicIngressRule,
+  networkFrontendReachabilityRule,
   clusterSizeRule,
   clusterModeRule,
   frontendPlatformServerVersionRule,
