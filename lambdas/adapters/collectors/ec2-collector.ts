@@ -88,18 +88,16 @@ export async function collectEc2(client: EC2Client, tags: TagConventions, errors
     await describe('DescribeInstanceTypes', (pageSize) => paginateDescribeInstanceTypes({ client, pageSize }, { InstanceTypes: batch as _InstanceType[], MaxResults: pageSize }), (page) => page.InstanceTypes, ec2.InstanceTypes);
   }
 
-  // 3. Subnets: those tagged for Redis, then the instances' subnets not already among them.
-  await describe('DescribeSubnets', (pageSize) => paginateDescribeSubnets({ client, pageSize }, { Filters: [{ Name: `tag:${tags.roleKey}`, Values: [tags.redisRole] }], MaxResults: pageSize }), (page) => page.Subnets, ec2.Subnets);
-  const haveSubnets = new Set(ec2.Subnets.map((s) => s.SubnetId));
-  const instanceSubnets = sorted(all.flatMap((i) => [i.SubnetId, ...(i.NetworkInterfaces ?? []).map((n) => n.SubnetId)]).filter((s): s is string => !!s && !haveSubnets.has(s)));
-  await describeByFilter('DescribeSubnets', 'subnet-id', instanceSubnets, (Filters, pageSize) => paginateDescribeSubnets({ client, pageSize }, { Filters, MaxResults: pageSize }), (page) => page.Subnets, ec2.Subnets);
-
-  // 4. Route tables and network ACLs of every VPC seen (by VPC, so the main route table comes too).
-  const vpcs = sorted([...all.map((i) => i.VpcId), ...ec2.Subnets.map((s) => s.VpcId)].filter((v): v is string => !!v));
+  // 3. Subnets, route tables and network ACLs of every VPC the instances are in: by VPC, so one
+  //    call each brings the instances' subnets, the subnets tagged for Redis beside them and the
+  //    main route table. (A Redis-tagged subnet in a VPC with no Redis server or front-end hosts
+  //    nothing the requirements speak of, and is not looked for.)
+  const vpcs = sorted(all.flatMap((i) => [i.VpcId, ...(i.NetworkInterfaces ?? []).map((n) => n.VpcId)]).filter((v): v is string => !!v));
+  await describeByFilter('DescribeSubnets', 'vpc-id', vpcs, (Filters, pageSize) => paginateDescribeSubnets({ client, pageSize }, { Filters, MaxResults: pageSize }), (page) => page.Subnets, ec2.Subnets);
   await describeByFilter('DescribeRouteTables', 'vpc-id', vpcs, (Filters, pageSize) => paginateDescribeRouteTables({ client, pageSize }, { Filters, MaxResults: pageSize }), (page) => page.RouteTables, ec2.RouteTables);
   await describeByFilter('DescribeNetworkAcls', 'vpc-id', vpcs, (Filters, pageSize) => paginateDescribeNetworkAcls({ client, pageSize }, { Filters, MaxResults: pageSize }), (page) => page.NetworkAcls, ec2.NetworkAcls);
 
-  // 5. Security groups attached, then (one more round) the groups they reference that are missing.
+  // 4. Security groups attached, then (one more round) the groups they reference that are missing.
   const attached = sorted(all.flatMap((i) => [...(i.SecurityGroups ?? []), ...(i.NetworkInterfaces ?? []).flatMap((n) => n.Groups ?? [])].map((g) => g.GroupId)).filter((g): g is string => !!g));
   const describeGroups = (ids: string[]) => describeByFilter('DescribeSecurityGroups', 'group-id', ids, (Filters, pageSize) => paginateDescribeSecurityGroups({ client, pageSize }, { Filters, MaxResults: pageSize }), (page) => page.SecurityGroups, ec2.SecurityGroups);
   await describeGroups(attached);
@@ -109,10 +107,10 @@ export async function collectEc2(client: EC2Client, tags: TagConventions, errors
   );
   await describeGroups(referenced);
 
-  // 6. Volumes of the Redis servers (disk size is a Redis server requirement only).
+  // 5. Volumes of the Redis servers (disk size is a Redis server requirement only).
   await describeByFilter('DescribeVolumes', 'attachment.instance-id', [...redisIds].sort(), (Filters, pageSize) => paginateDescribeVolumes({ client, pageSize }, { Filters, MaxResults: pageSize }), (page) => page.Volumes, ec2.Volumes);
 
-  // 7. Network interfaces in Redis subnets (tagged, or hosting a Redis server): who else lives there.
+  // 6. Network interfaces in Redis subnets (tagged, or hosting a Redis server): who else lives there.
   const redisSubnets = sorted([...ec2.Subnets.filter((s) => tagValue(s.Tags, tags.roleKey) === tags.redisRole).map((s) => s.SubnetId), ...redisInstances.map((i) => i.SubnetId).filter((s): s is string => !!s)]);
   await describeByFilter('DescribeNetworkInterfaces', 'subnet-id', redisSubnets, (Filters, pageSize) => paginateDescribeNetworkInterfaces({ client, pageSize }, { Filters, MaxResults: pageSize }), (page) => page.NetworkInterfaces, ec2.NetworkInterfaces);
 

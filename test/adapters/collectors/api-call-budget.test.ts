@@ -1,0 +1,75 @@
+/** API-call budget: exact counts for 1, 120 and 2,500 instances, within the issue's bound. */
+import { captureEstate } from '../../../lambdas/adapters/collectors/capture-estate';
+import { ACCOUNT, REGION } from '../../support/estate-builder';
+import { FakeAws } from '../../support/aws-fakes/fake-aws';
+import { generateEstate } from '../../support/aws-fakes/generate-estate';
+import { apiCallBudget, apiCallLowerBound, sumWithoutSts } from '../../support/aws-fakes/api-call-lower-bound';
+import { fakeClientOptions, useFakeDefaultCredentials } from '../../support/aws-fakes/test-setup';
+
+let restore: () => void;
+beforeAll(() => (restore = useFakeDefaultCredentials()));
+afterAll(() => restore());
+
+async function capture(size: number) {
+  const generated = generateEstate(size);
+  const fake = new FakeAws().add(generated.builder.target);
+  const snapshot = await captureEstate({ regions: [REGION], accounts: undefined, ...fakeClientOptions(fake) });
+  return { generated, fake, snapshot, target: snapshot.targets[0]! };
+}
+
+describe.each([
+  // size, expected calls by operation (worked out in docs/collectors.md). With 1 and 120 instances
+  // the last environment has no front-end, so the Redis group's reference to the front-end group
+  // costs the one extra DescribeSecurityGroups round.
+  [1, { DescribeInstances: 1, DescribeInstanceTypes: 1, DescribeSubnets: 1, DescribeRouteTables: 1, DescribeNetworkAcls: 1, DescribeSecurityGroups: 2, DescribeVolumes: 1, DescribeNetworkInterfaces: 1, DescribeInstanceInformation: 1, GetInventory: 2 }],
+  [120, { DescribeInstances: 1, DescribeInstanceTypes: 1, DescribeSubnets: 1, DescribeRouteTables: 1, DescribeNetworkAcls: 1, DescribeSecurityGroups: 2, DescribeVolumes: 1, DescribeNetworkInterfaces: 1, DescribeInstanceInformation: 3, GetInventory: 3 + 2 }],
+  [2500, { DescribeInstances: 3, DescribeInstanceTypes: 1, DescribeSubnets: 1, DescribeRouteTables: 1, DescribeNetworkAcls: 1, DescribeSecurityGroups: 1, DescribeVolumes: 5, DescribeNetworkInterfaces: 2, DescribeInstanceInformation: 50, GetInventory: 63 + 25 }],
+] as const)('an estate of %i tagged instances', (size, expected) => {
+  let result: Awaited<ReturnType<typeof capture>>;
+  beforeAll(async () => {
+    result = await capture(size);
+  });
+
+  test('makes exactly the expected calls, and records them as the service received them', () => {
+    const { target, fake } = result;
+    const ssmOps = new Set(['DescribeInstanceInformation', 'GetInventory']);
+    const want = Object.fromEntries(Object.entries(expected).map(([op, n]) => [`${ssmOps.has(op) ? 'ssm' : 'ec2'}:${op}`, n]));
+    const recorded = Object.fromEntries(Object.entries(target.apiCalls ?? {}).filter(([k]) => !k.startsWith('sts:')));
+    expect(recorded).toEqual(Object.fromEntries(Object.entries(want).sort(([a], [b]) => a.localeCompare(b))));
+    expect(target.apiCalls).toEqual(fake.counts({ accountId: ACCOUNT, region: REGION }));
+  });
+
+  test('stays within 10% plus 5 of the lower bound', () => {
+    const { target, generated } = result;
+    const lowerBound = apiCallLowerBound(generated.builder.target);
+    const made = sumWithoutSts(target.apiCalls);
+    expect(made).toBeGreaterThanOrEqual(lowerBound);
+    expect(made).toBeLessThanOrEqual(apiCallBudget(lowerBound));
+  });
+
+  test('collects every instance, type, Redis volume and inventory entity, with no error', () => {
+    const { target, generated } = result;
+    expect(target.errors).toEqual([]);
+    expect(target.ec2.Reservations.flatMap((r) => r.Instances ?? [])).toHaveLength(size);
+    expect(target.ec2.InstanceTypes).toHaveLength(generated.instanceTypes);
+    expect(target.ec2.Volumes).toHaveLength(generated.redisServers);
+    expect(target.ssm.InstanceInformationList).toHaveLength(size);
+    expect(target.ssm.Entities).toHaveLength(size);
+    const redisEntities = target.ssm.Entities.filter((e) => e.Data?.['Custom:RedisServer']);
+    expect(redisEntities).toHaveLength(generated.redisServers);
+  });
+
+  test('never sends a request over an API limit (the fake rejects those) and pages at full size', () => {
+    const { fake } = result;
+    for (const call of fake.calls) {
+      if (call.service === 'ec2') expect([100, 1000]).toContain(call.input.MaxResults);
+      if (call.operation === 'DescribeInstanceInformation') expect(call.input.MaxResults).toBe(50);
+      if (call.operation === 'GetInventory') expect(call.input.MaxResults).toBe(50);
+    }
+  });
+});
+
+test('the lower bounds and budgets behind these counts', () => {
+  // Printed numbers are in docs/collectors.md; asserted here so the doc cannot drift from the code.
+  expect([1, 120, 2500].map((n) => apiCallLowerBound(generateEstate(n).builder.target))).toEqual([11, 16, 135]);
+});
