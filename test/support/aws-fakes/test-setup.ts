@@ -24,7 +24,7 @@ export function useFakeDefaultCredentials(accountId = ACCOUNT): () => void {
 
 export function fastRetries(): Pick<ClientOptions, 'retryStrategy'> {
   return {
-    retryStrategy: (maxAttempts) => new AdaptiveRetryStrategy(maxAttempts, { baseDelay: 0, rateLimiter: { getSendToken: async () => undefined, updateClientSendingRate: () => undefined } }),
+    retryStrategy: (maxAttempts) => new AdaptiveRetryStrategy(maxAttempts, { baseDelay: 0, backoff: { computeNextBackoffDelay: () => 0, setDelayBase: () => undefined }, rateLimiter: { getSendToken: async () => undefined, updateClientSendingRate: () => undefined } }),
   };
 }
 
