@@ -1,0 +1,69 @@
+/** The stored record of one scan, from its start to its end. Pure. */
+import { SEVERITIES, type FindingStatus, type ScanRecord, type ScanResult, type ScanTrigger, type Severity, type StoredFinding, type TrendPoint } from './model';
+
+const FINDING_STATUSES: readonly FindingStatus[] = ['FAIL', 'UNKNOWN', 'SUPPRESSED', 'PASS', 'NOT_APPLICABLE'];
+
+export function zeroFindingCounts(): Record<FindingStatus, number> {
+  return Object.fromEntries(FINDING_STATUSES.map((s) => [s, 0])) as Record<FindingStatus, number>;
+}
+
+function zeroSeverityCounts(): Record<Severity, number> {
+  return Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+}
+
+/** A scan that has started and not finished. */
+export function runningScanRecord(scanId: string, trigger: ScanTrigger, startedAt: string, targets: ScanRecord['targets'] = []): ScanRecord {
+  return {
+    scanId,
+    trigger,
+    startedAt,
+    status: 'RUNNING',
+    counts: zeroFindingCounts(),
+    failBySeverity: zeroSeverityCounts(),
+    apiCalls: {},
+    errors: [],
+    targets,
+    redisServers: 0,
+    frontends: 0,
+    clusters: 0,
+    notEvaluated: [],
+  };
+}
+
+/** The finished record: counts after waivers, COMPLETE or PARTIAL as the evaluation said. */
+export function finishedScanRecord(running: ScanRecord, result: ScanResult, findings: readonly StoredFinding[], finishedAt: string): ScanRecord {
+  const counts = zeroFindingCounts();
+  const failBySeverity = zeroSeverityCounts();
+  for (const finding of findings) {
+    counts[finding.status]++;
+    if (finding.status === 'FAIL') failBySeverity[finding.severity]++;
+  }
+  return {
+    ...running,
+    finishedAt,
+    status: result.scan.status,
+    counts,
+    failBySeverity,
+    apiCalls: result.summary.apiCalls,
+    errors: result.scan.targets.flatMap((t) => t.errors.map((e) => ({ accountId: t.accountId, region: t.region, ...e }))),
+    targets: result.scan.targets.map(({ accountId, region }) => ({ accountId, region })),
+    redisServers: result.summary.redisServers,
+    frontends: result.summary.frontends,
+    clusters: result.summary.clusters,
+    notEvaluated: result.scan.notEvaluated,
+  };
+}
+
+/** A scan that could not produce findings (the snapshot could not be captured or read). */
+export function failedScanRecord(running: ScanRecord, error: { operation: string; code: string; message: string }, finishedAt: string): ScanRecord {
+  return {
+    ...running,
+    finishedAt,
+    status: 'FAILED',
+    errors: [...running.errors, { accountId: '', region: '', service: 'scanner', ...error }],
+  };
+}
+
+export function trendPoint(scan: ScanRecord): TrendPoint {
+  return { scanId: scan.scanId, finishedAt: scan.finishedAt ?? scan.startedAt, counts: scan.counts };
+}

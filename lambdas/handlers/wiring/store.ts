@@ -1,0 +1,16 @@
+/** The findings store from the environment: TABLE_NAME, RETENTION_DAYS (default 90). */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { systemClock } from '../../adapters/store/clock';
+import { DEFAULT_RETENTION_DAYS, DynamoDbFindingsStore } from '../../adapters/store/dynamodb-findings-store';
+import type { FindingsStore } from '../../adapters/store/findings-store';
+import { positiveNumberEnv, requiredEnv } from './environment';
+
+export function storeFromEnv(env: NodeJS.ProcessEnv = process.env): FindingsStore {
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  return new DynamoDbFindingsStore(client, {
+    tableName: requiredEnv('TABLE_NAME', env),
+    retentionDays: positiveNumberEnv('RETENTION_DAYS', DEFAULT_RETENTION_DAYS, env),
+    clock: systemClock,
+  });
+}
