@@ -1,0 +1,27 @@
+/**
+ * Keys of the fan-out's per-target results in the findings table. A Step Functions payload is
+ * limited to 256 KB, so each worker stores its snapshot target here and passes on only its key;
+ * the merge reads them back. The state machine writes failure items with the same layout.
+ * Partition `FANOUT#<scanId>` never collides with the store's prefixes (SCAN#, SCANS, STATE#, ...).
+ */
+export const FANOUT_KEYS = {
+  partition: (scanId: string) => `FANOUT#${scanId}`,
+  targetPrefix: 'TARGET#',
+  /** One gzip chunk of a target's JSON. */
+  part: (accountId: string, region: string, index: number) => `TARGET#${accountId}#${region}#PART#${String(index).padStart(4, '0')}`,
+  /** A worker that failed after its retries (written by the state machine's Catch). */
+  failed: (accountId: string, region: string) => `TARGET#${accountId}#${region}#FAILED`,
+} as const;
+
+/** Attribute names of fan-out items (besides PK / SK and the table's TTL attribute). */
+export const FANOUT_ATTRIBUTES = {
+  accountId: 'accountId',
+  region: 'region',
+  data: 'data',
+  parts: 'parts',
+  error: 'error',
+  cause: 'cause',
+} as const;
+
+/** Fan-out items expire two days after the execution started, whether or not the merge ran. */
+export const FANOUT_ITEM_TTL_SECONDS = 2 * 86400;

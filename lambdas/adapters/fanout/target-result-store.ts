@@ -1,0 +1,118 @@
+/**
+ * The fan-out's per-target results in DynamoDB: a worker's snapshot target is gzipped and split into
+ * chunks below the 400 KB item limit; the merge reads every target of a scan back (failed workers
+ * included, as written by the state machine) and deletes them.
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { SnapshotTarget } from '../../core/snapshot/schema';
+import { batchWrite, DEFAULT_RETRY_POLICY, type RetryPolicy, type WriteRequest } from '../store/batch-write';
+import { TTL_ATTRIBUTE } from '../store/table-design';
+import { FANOUT_ATTRIBUTES as A, FANOUT_KEYS } from './fanout-keys';
+
+/** Bytes of gzip data per item: well under DynamoDB's 400 KB item limit with the keys. */
+export const CHUNK_BYTES = 350 * 1024;
+
+export interface TargetRef {
+  accountId: string;
+  region: string;
+}
+
+/** A target the merge read back: its snapshot, or the failure the state machine recorded. */
+export type StoredTargetResult =
+  | ({ kind: 'captured'; target: SnapshotTarget } & TargetRef)
+  | ({ kind: 'failed'; error: string; cause: string } & TargetRef);
+
+export class TargetResultStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY_POLICY,
+  ) {}
+
+  /** Writes a target's snapshot; returns the number of chunks. Re-writing the same target is idempotent. */
+  async putTarget(scanId: string, target: SnapshotTarget, expiresAt: number): Promise<number> {
+    const gz = gzipSync(Buffer.from(JSON.stringify(target), 'utf8'));
+    const parts = Math.max(1, Math.ceil(gz.length / CHUNK_BYTES));
+    const requests = Array.from({ length: parts }, (_, i) => ({
+      PutRequest: {
+        Item: {
+          PK: FANOUT_KEYS.partition(scanId),
+          SK: FANOUT_KEYS.part(target.accountId, target.region, i),
+          [A.accountId]: target.accountId,
+          [A.region]: target.region,
+          [A.parts]: parts,
+          [A.data]: gz.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES),
+          [TTL_ATTRIBUTE]: expiresAt,
+        },
+      },
+    }));
+    await batchWrite(this.client, this.tableName, requests, keyOfRequest, this.retry);
+    return parts;
+  }
+
+  /** Every target stored for the scan, ordered by account then region. */
+  async readTargets(scanId: string): Promise<StoredTargetResult[]> {
+    const items = await this.queryAll(scanId);
+    const byTarget = new Map<string, Record<string, unknown>[]>();
+    for (const item of items) {
+      const key = `${String(item[A.accountId])}#${String(item[A.region])}`;
+      const list = byTarget.get(key) ?? [];
+      list.push(item);
+      byTarget.set(key, list);
+    }
+    const results: StoredTargetResult[] = [];
+    for (const group of byTarget.values()) results.push(assemble(group));
+    return results.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region));
+  }
+
+  /** Removes the scan's fan-out items once the merged scan is stored (TTL is the backstop). */
+  async deleteTargets(scanId: string): Promise<void> {
+    const items = await this.queryAll(scanId, true);
+    await batchWrite(this.client, this.tableName, items.map((i) => ({ DeleteRequest: { Key: { PK: i['PK'], SK: i['SK'] } } })), keyOfRequest, this.retry);
+  }
+
+  private async queryAll(scanId: string, keysOnly = false): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out: QueryCommandOutput = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': FANOUT_KEYS.partition(scanId), ':prefix': FANOUT_KEYS.targetPrefix },
+          ...(keysOnly ? { ProjectionExpression: 'PK, SK' } : {}),
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}
+
+function assemble(group: Record<string, unknown>[]): StoredTargetResult {
+  const accountId = String(group[0]![A.accountId]);
+  const region = String(group[0]![A.region]);
+  const parts = group.filter((i) => String(i['SK']).includes('#PART#')).sort((a, b) => String(a['SK']).localeCompare(String(b['SK'])));
+  const failed = group.find((i) => String(i['SK']).endsWith('#FAILED'));
+  const expected = Number(parts[0]?.[A.parts] ?? 0);
+  if (parts.length > 0 && parts.length === expected) {
+    const gz = Buffer.concat(parts.map((p) => toBuffer(p[A.data])));
+    return { kind: 'captured', accountId, region, target: JSON.parse(gunzipSync(gz).toString('utf8')) as SnapshotTarget };
+  }
+  if (failed) return { kind: 'failed', accountId, region, error: String(failed[A.error] ?? 'WorkerFailed'), cause: String(failed[A.cause] ?? '') };
+  return { kind: 'failed', accountId, region, error: 'IncompleteResult', cause: `${parts.length} of ${expected} stored chunks of the target were found` };
+}
+
+function keyOfRequest(request: WriteRequest): string {
+  const key = 'PutRequest' in request ? request.PutRequest.Item : request.DeleteRequest.Key;
+  return `${String(key['PK'])}\u0000${String(key['SK'])}`;
+}
+
+function toBuffer(value: unknown): Buffer {
+  if (value instanceof Uint8Array) return Buffer.from(value);
+  throw new Error('a fan-out chunk has no binary data');
+}

@@ -1,0 +1,164 @@
+/**
+ * The deployment configuration of the CDK app, one typed object validated with zod at synth.
+ * It comes from the CDK context key `redisCompliance` (cdk.json or `-c`), optionally merged over a
+ * JSON file named by the context key `redisComplianceConfigFile`. See lib/config/load-app-config.ts.
+ */
+import { z } from 'zod';
+import { ConfigSchema as ScanConfigSchema } from '../../lambdas/core/config';
+
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/** IAM role names: 1-64 characters of [\w+=,.@-]. */
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+/** sts:ExternalId: 2-1224 characters of [\w+=,.@:/-]. */
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+/** EventBridge / State Manager cron: `cron(minutes hours day-of-month month day-of-week year)`. */
+const CRON = /^cron\((\S+ ){5}\S+\)$/;
+const RATE = /^rate\(\d+ (minute|minutes|hour|hours|day|days)\)$/;
+
+/** CloudWatch Logs retention values (days) that the service accepts. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+const email = z.email({ message: 'an e-mail address such as ops@example.com' });
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const ScheduleSchema = z.strictObject({
+  /** EventBridge Scheduler cron expression (six fields; one of day-of-month / day-of-week is `?`). */
+  cron: z.string().regex(CRON, 'a cron expression such as cron(0 2 * * ? *)').default('cron(0 2 * * ? *)'),
+  /** IANA time zone the cron is read in. */
+  timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Lisbon or UTC').default('UTC'),
+  /** false deploys the schedule disabled (the API still works). */
+  enabled: z.boolean().default(true),
+});
+
+export const TargetsSchema = z.strictObject({
+  /** Regions scanned in every account. */
+  regions: z.array(z.string().regex(REGION, 'an AWS region name such as eu-west-1')).min(1, 'list at least one region to scan'),
+  /**
+   * Where the accounts come from: `self` (only the account the scanner is deployed in),
+   * `accounts` (the `accountIds` list) or `organization` (every ACTIVE account from
+   * AWS Organizations ListAccounts; the scanner account must be the management or a delegated
+   * administrator account).
+   */
+  source: z.enum(['self', 'accounts', 'organization']).default('self'),
+  accountIds: z.array(z.string().regex(ACCOUNT_ID, 'an AWS account id has 12 digits')).default([]),
+});
+
+export const ReaderRoleSchema = z.strictObject({
+  /** Name of the read-only role in every member account (the reader-role stack creates it). */
+  name: z.string().regex(ROLE_NAME, 'an IAM role name: 1-64 characters of letters, digits and +=,.@_-').default('RedisComplianceReader'),
+  /** External id the scanner presents when it assumes the reader role. Not a secret, but unguessable is better. */
+  externalId: z.string().regex(EXTERNAL_ID, 'an sts external id: 2-1224 characters of letters, digits and +=,.@:/_-'),
+  /** Account the scanner runs in; the reader role trusts only scanner roles of this account. */
+  scannerAccountId: z.string().regex(ACCOUNT_ID, 'an AWS account id has 12 digits').optional(),
+  /** Organizational units the StackSets deploy the member resources to (empty: no StackSet stack). */
+  stackSetOrganizationalUnitIds: z.array(z.string().regex(/^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/, 'an OU id such as ou-ab12-cdef3456 or a root id r-ab12')).default([]),
+});
+
+export const ReportSchema = z.strictObject({
+  /** E-mail recipients of the nightly report (empty: no e-mail, and no ses:SendEmail permission). */
+  recipients: z.array(email).default([]),
+  /** From address of the report e-mail. */
+  sender: email.optional(),
+  /** SES identity that authorises the sender: the address itself or its domain. Defaults to the sender address. */
+  senderIdentity: z.string().min(3).optional(),
+});
+
+export const AlarmsSchema = z.strictObject({
+  /** E-mail subscribed to the alarm topic (optional; confirm the subscription after deploy). */
+  email: email.optional(),
+  /** An alarm fires when a function's maximum duration passes this share of its timeout. */
+  durationThresholdRatio: z.number().gt(0).lt(1).default(0.8),
+});
+
+export const ApiSchema = z.strictObject({
+  /** Steady-state requests per second for the whole stage. */
+  throttlingRateLimit: z.number().positive().max(10000).default(5),
+  throttlingBurstLimit: z.number().int().positive().max(5000).default(10),
+  /** Origins allowed by CORS. Empty (the default) keeps CORS off. */
+  corsAllowOrigins: z.array(z.url()).default([]),
+  /**
+   * Create the regional API Gateway account setting with a CloudWatch role, needed for execution
+   * logs. Set false if the account already has one (it is one setting per account and region).
+   */
+  createCloudWatchRole: z.boolean().default(true),
+});
+
+export const FanOutSchema = z.strictObject({
+  /** The nightly schedule starts the Step Functions fan-out instead of the single scan Lambda. */
+  enabled: z.boolean().default(false),
+  /** Scan workers running at the same time (Map state MaxConcurrency). */
+  maxConcurrency: z.number().int().min(1).max(40).default(4),
+});
+
+export const InventorySchema = z.strictObject({
+  /** Deploy the Redis inventory association (SSM document + State Manager) in the scanner account's regions. */
+  deployInScannerAccount: z.boolean().default(true),
+  /** State Manager schedule (UTC; cron or rate). Run it before the scan. */
+  schedule: z.string().refine((s) => CRON.test(s) || RATE.test(s), 'a cron(...) or rate(...) expression').default('cron(0 1 * * ? *)'),
+});
+
+export const AppConfigSchema = z.strictObject({
+  /** Prefix of stack names. */
+  stackPrefix: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,40}$/, 'letters, digits and hyphens, starting with a letter').default('RedisCompliance'),
+  /** Tags put on every resource. */
+  resourceTags: z.record(z.string().min(1).max(128), z.string().max(256)).default({ Project: 'redis-compliance' }),
+  /** Tag conventions and Redis ports used by the scanner (lambdas/core/config.ts). */
+  scan: ScanConfigSchema.default(ScanConfigSchema.parse({})),
+  schedule: ScheduleSchema.default(ScheduleSchema.parse({})),
+  targets: TargetsSchema,
+  readerRole: ReaderRoleSchema,
+  report: ReportSchema.default(ReportSchema.parse({})),
+  alarms: AlarmsSchema.default(AlarmsSchema.parse({})),
+  api: ApiSchema.default(ApiSchema.parse({})),
+  fanOut: FanOutSchema.default(FanOutSchema.parse({})),
+  inventory: InventorySchema.default(InventorySchema.parse({})),
+  /** Days a scan and its findings stay in the table (DynamoDB TTL). */
+  retentionDays: z.number().int().min(1).max(3650).default(90),
+  /** CloudWatch Logs retention of every log group. */
+  logRetentionDays: z.number().int().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+    message: `one of the CloudWatch Logs retention values: ${LOG_RETENTION_DAYS.join(', ')}`,
+  }).default(90),
+  /** Powertools log level of every function. */
+  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+}).superRefine((config, ctx) => {
+  if (config.targets.source === 'accounts' && config.targets.accountIds.length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['targets', 'accountIds'], message: 'targets.source is "accounts": list at least one account id' });
+  }
+  if (config.targets.source !== 'accounts' && config.targets.accountIds.length > 0) {
+    ctx.addIssue({ code: 'custom', path: ['targets', 'accountIds'], message: `targets.source is "${config.targets.source}": accountIds are only read when source is "accounts"` });
+  }
+  if (config.targets.source === 'organization' && !config.fanOut.enabled) {
+    ctx.addIssue({ code: 'custom', path: ['fanOut', 'enabled'], message: 'targets.source "organization" lists accounts in the Step Functions fan-out: set fanOut.enabled to true' });
+  }
+  if (config.report.recipients.length > 0 && !config.report.sender) {
+    ctx.addIssue({ code: 'custom', path: ['report', 'sender'], message: 'report.recipients are set: give the sender address (a verified SES identity)' });
+  }
+  if (config.report.sender && config.report.senderIdentity) {
+    const identity = config.report.senderIdentity.toLowerCase();
+    const sender = config.report.sender.toLowerCase();
+    if (identity !== sender && !sender.endsWith(`@${identity}`)) {
+      ctx.addIssue({ code: 'custom', path: ['report', 'senderIdentity'], message: `the SES identity "${config.report.senderIdentity}" does not authorise the sender "${config.report.sender}" (use the address or its domain)` });
+    }
+  }
+  if (config.readerRole.stackSetOrganizationalUnitIds.length > 0 && !config.readerRole.scannerAccountId) {
+    ctx.addIssue({ code: 'custom', path: ['readerRole', 'scannerAccountId'], message: 'StackSets need the scanner account id the reader role trusts' });
+  }
+});
+
+export type AppConfig = z.infer<typeof AppConfigSchema>;
+export type AppConfigInput = z.input<typeof AppConfigSchema>;
+
+/** The SES identity that must authorise the report e-mail, or undefined when e-mail is off. */
+export function reportSenderIdentity(config: AppConfig): string | undefined {
+  if (config.report.recipients.length === 0 || !config.report.sender) return undefined;
+  return config.report.senderIdentity ?? config.report.sender;
+}

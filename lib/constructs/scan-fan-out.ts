@@ -1,0 +1,153 @@
+/**
+ * The many-accounts path: a Standard state machine that lists the targets (configured accounts, or
+ * every ACTIVE account from AWS Organizations, page by page) x regions, scans each target in a Map
+ * state with bounded concurrency and retries, then merges the per-target results into one scan.
+ *
+ * Payload limit (256 KB): workers store their snapshot target in the table (gzipped chunks, see
+ * lambdas/adapters/fanout) and the Map discards their outputs; the merge reads the table. Organizations
+ * accounts are listed one page (20 accounts) at a time, and each page runs its own Map, so no state
+ * ever holds the whole account list. A worker that still fails after its retries is recorded in the
+ * table by the Catch (the merge turns it into a target with a collection error: the scan is PARTIAL).
+ */
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { FANOUT_ATTRIBUTES, FANOUT_KEYS } from '../../lambdas/adapters/fanout/fanout-keys';
+import { TTL_ATTRIBUTE } from '../../lambdas/adapters/store/table-design';
+
+export type TargetSource = 'self' | 'accounts' | 'organization';
+
+export interface ScanFanOutProps {
+  readonly listTargets: lambda.IFunction;
+  readonly scanTarget: lambda.IFunction;
+  readonly merge: lambda.IFunction;
+  readonly table: dynamodb.ITable;
+  readonly source: TargetSource;
+  readonly maxConcurrency: number;
+  readonly logRetention: logs.RetentionDays;
+  readonly timeout?: Duration;
+}
+
+export class ScanFanOut extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ScanFanOutProps) {
+    super(scope, id);
+    const start = new tasks.LambdaInvoke(this, 'ListTargets', {
+      comment: 'scan id, expiry and (unless Organizations lists the accounts) every account x region target',
+      lambdaFunction: props.listTargets,
+      payload: sfn.TaskInput.fromObject({
+        scanId: sfn.JsonPath.executionName,
+        startedAt: sfn.JsonPath.executionStartTime,
+        input: sfn.JsonPath.entirePayload,
+      }),
+      outputPath: '$.Payload',
+    });
+    const scanTargets = this.scanTargetsMap(props, props.source === 'organization' ? '$.expanded.targets' : '$.targets');
+    const merge = new tasks.LambdaInvoke(this, 'MergeAndEvaluate', {
+      comment: 'assemble one snapshot from the stored targets, evaluate, store, announce the completed scan',
+      lambdaFunction: props.merge,
+      payload: sfn.TaskInput.fromObject({
+        scanId: sfn.JsonPath.stringAt('$.scanId'),
+        startedAt: sfn.JsonPath.stringAt('$.startedAt'),
+        trigger: sfn.JsonPath.stringAt('$.trigger'),
+      }),
+      outputPath: '$.Payload',
+    });
+
+    let definition: sfn.IChainable;
+    if (props.source === 'organization') {
+      const firstPage = this.listAccountsPage('ListAccounts', {});
+      const nextPage = this.listAccountsPage('ListAccountsNextPage', { NextToken: sfn.JsonPath.stringAt('$.page.NextToken') });
+      const expand = new tasks.LambdaInvoke(this, 'ExpandAccountsPage', {
+        comment: 'ACTIVE accounts of this page x regions',
+        lambdaFunction: props.listTargets,
+        payload: sfn.TaskInput.fromObject({
+          scanId: sfn.JsonPath.stringAt('$.scanId'),
+          startedAt: sfn.JsonPath.stringAt('$.startedAt'),
+          accounts: sfn.JsonPath.objectAt('$.page.Accounts'),
+        }),
+        resultSelector: { 'targets.$': '$.Payload.targets' },
+        resultPath: '$.expanded',
+      });
+      const morePages = new sfn.Choice(this, 'MoreAccounts')
+        .when(sfn.Condition.isPresent('$.page.NextToken'), nextPage.next(expand))
+        .otherwise(merge);
+      definition = start.next(firstPage).next(expand).next(scanTargets).next(morePages);
+    } else {
+      definition = start.next(scanTargets).next(merge);
+    }
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      comment: 'redis-compliance: scan every account x region target, merge into one scan',
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      timeout: props.timeout ?? Duration.hours(3),
+      tracingEnabled: true,
+      // ALL levels, but without execution data: targets carry account names and e-mail addresses.
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+  }
+
+  private listAccountsPage(id: string, parameters: Record<string, unknown>): tasks.CallAwsService {
+    const task = new tasks.CallAwsService(this, id, {
+      comment: 'one page of AWS Organizations ListAccounts',
+      service: 'organizations',
+      action: 'listAccounts',
+      parameters,
+      iamAction: 'organizations:ListAccounts',
+      // ListAccounts has no resource-level permissions.
+      iamResources: ['*'],
+      resultPath: '$.page',
+    });
+    task.addRetry({ errors: ['Organizations.TooManyRequestsException', 'Organizations.ServiceException'], interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+    return task;
+  }
+
+  private scanTargetsMap(props: ScanFanOutProps, itemsPath: string): sfn.Map {
+    const worker = new tasks.LambdaInvoke(this, 'ScanTarget', {
+      comment: 'capture one account x region and store it in the table',
+      lambdaFunction: props.scanTarget,
+      payload: sfn.TaskInput.fromJsonPathAt('$'),
+      retryOnServiceExceptions: true,
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    worker.addRetry({ errors: [sfn.Errors.TASKS_FAILED, sfn.Errors.TIMEOUT], interval: Duration.seconds(10), maxAttempts: 2, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+    const recordFailure = new tasks.DynamoPutItem(this, 'RecordTargetFailure', {
+      comment: 'a target that failed after its retries: the merge reports it as a collection error',
+      table: props.table,
+      item: {
+        PK: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.format(FANOUT_KEYS.partition('{}'), sfn.JsonPath.stringAt('$.scanId'))),
+        SK: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.format(FANOUT_KEYS.failed('{}', '{}'), sfn.JsonPath.stringAt('$.accountId'), sfn.JsonPath.stringAt('$.region'))),
+        [FANOUT_ATTRIBUTES.accountId]: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.accountId')),
+        [FANOUT_ATTRIBUTES.region]: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.region')),
+        [FANOUT_ATTRIBUTES.error]: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.failure.Error')),
+        [FANOUT_ATTRIBUTES.cause]: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.failure'))),
+        [TTL_ATTRIBUTE]: tasks.DynamoAttributeValue.numberFromString(sfn.JsonPath.stringAt('$.expiresAt')),
+      },
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    worker.addCatch(recordFailure, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
+
+    const map = new sfn.Map(this, 'ScanTargets', {
+      comment: 'one worker per target, at most maxConcurrency at a time',
+      itemsPath,
+      maxConcurrency: props.maxConcurrency,
+      itemSelector: {
+        scanId: sfn.JsonPath.stringAt('$.scanId'),
+        expiresAt: sfn.JsonPath.stringAt('$.expiresAt'),
+        accountId: sfn.JsonPath.stringAt('$$.Map.Item.Value.accountId'),
+        region: sfn.JsonPath.stringAt('$$.Map.Item.Value.region'),
+      },
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    map.itemProcessor(worker);
+    return map;
+  }
+}

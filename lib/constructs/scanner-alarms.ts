@@ -1,0 +1,99 @@
+/**
+ * CloudWatch alarms, all notifying the alarm topic:
+ * - per function: any error, any throttle, maximum duration above a share of the timeout;
+ * - per dead-letter queue: a message is waiting;
+ * - state machine: an execution failed, timed out or was aborted;
+ * - API: any 5XX;
+ * - scan outcome: a scan ended PARTIAL or FAILED. This is a CloudWatch Logs metric filter on the
+ *   functions that finish scans (scan, and the fan-out merge) matching the structured log line of
+ *   SCAN_OUTCOME_LOG, counted in the custom metric RedisCompliance/ScanNotComplete.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { ScannerLambda } from './scanner-lambda';
+
+/**
+ * The log line a finished scan writes (Powertools JSON): `message` is "scan completed" and
+ * `status` the scan status. PARTIAL and FAILED raise the alarm.
+ */
+export const SCAN_OUTCOME_LOG = { message: 'scan completed', statusField: 'status', alarmingStatuses: ['PARTIAL', 'FAILED'] } as const;
+export const SCAN_OUTCOME_METRIC = { namespace: 'RedisCompliance', metricName: 'ScanNotComplete' } as const;
+
+export function scanOutcomeFilterPattern(): logs.IFilterPattern {
+  return logs.FilterPattern.all(
+    logs.FilterPattern.stringValue('$.message', '=', SCAN_OUTCOME_LOG.message),
+    logs.FilterPattern.any(...SCAN_OUTCOME_LOG.alarmingStatuses.map((s) => logs.FilterPattern.stringValue(`$.${SCAN_OUTCOME_LOG.statusField}`, '=', s))),
+  );
+}
+
+export class ScannerAlarms extends Construct {
+  private readonly action: actions.SnsAction;
+
+  constructor(scope: Construct, id: string, private readonly topic: sns.ITopic, private readonly durationRatio: number) {
+    super(scope, id);
+    this.action = new actions.SnsAction(topic);
+  }
+
+  private alarm(id: string, metric: cloudwatch.IMetric, threshold: number, description: string): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      metric,
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: description,
+    });
+    alarm.addAlarmAction(this.action);
+    return alarm;
+  }
+
+  watchFunction(name: string, fn: ScannerLambda): void {
+    const period = Duration.minutes(5);
+    this.alarm(`${name}Errors`, fn.function.metricErrors({ period, statistic: 'Sum' }), 1, `redis-compliance ${name}: the function failed`);
+    this.alarm(`${name}Throttles`, fn.function.metricThrottles({ period, statistic: 'Sum' }), 1, `redis-compliance ${name}: invocations were throttled`);
+    const limitMs = Math.floor(fn.timeout.toMilliseconds() * this.durationRatio);
+    this.alarm(`${name}DurationNearTimeout`, fn.function.metricDuration({ period, statistic: 'Maximum' }), limitMs, `redis-compliance ${name}: an invocation ran longer than ${Math.round(this.durationRatio * 100)}% of its ${fn.timeout.toSeconds()} s timeout`);
+  }
+
+  watchDeadLetterQueue(name: string, queue: sqs.IQueue): void {
+    this.alarm(`${name}Messages`, queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), 1, `redis-compliance: an event could not be delivered and waits in ${name}`);
+  }
+
+  watchStateMachine(machine: sfn.StateMachine): void {
+    const period = Duration.minutes(5);
+    this.alarm('FanOutFailed', machine.metricFailed({ period, statistic: 'Sum' }), 1, 'redis-compliance fan-out: an execution failed');
+    this.alarm('FanOutTimedOut', machine.metricTimedOut({ period, statistic: 'Sum' }), 1, 'redis-compliance fan-out: an execution timed out');
+    this.alarm('FanOutAborted', machine.metricAborted({ period, statistic: 'Sum' }), 1, 'redis-compliance fan-out: an execution was aborted');
+  }
+
+  watchApi(api: apigateway.RestApi): void {
+    this.alarm('Api5xx', api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }), 1, 'redis-compliance API: a request failed with a 5XX');
+  }
+
+  /** Counts PARTIAL / FAILED scan outcomes logged by these functions and alarms on the first. */
+  watchScanOutcomes(sources: { name: string; fn: ScannerLambda }[]): cloudwatch.Alarm {
+    for (const { name, fn } of sources) {
+      new logs.MetricFilter(this, `${name}ScanOutcomeFilter`, {
+        logGroup: fn.logGroup,
+        filterPattern: scanOutcomeFilterPattern(),
+        metricNamespace: SCAN_OUTCOME_METRIC.namespace,
+        metricName: SCAN_OUTCOME_METRIC.metricName,
+        metricValue: '1',
+        defaultValue: 0,
+      });
+    }
+    const metric = new cloudwatch.Metric({ ...SCAN_OUTCOME_METRIC, statistic: 'Sum', period: Duration.minutes(5) });
+    return this.alarm('ScanNotComplete', metric, 1, 'redis-compliance: a scan ended PARTIAL or FAILED (some data could not be collected; findings that needed it are UNKNOWN)');
+  }
+
+  get alarmTopic(): sns.ITopic {
+    return this.topic;
+  }
+}

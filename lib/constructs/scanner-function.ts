@@ -1,0 +1,87 @@
+/**
+ * The one place the Lambda defaults live: a NodejsFunction for a handler file in lambdas/handlers,
+ * bundled by the local esbuild package (never Docker), minified, with source maps, ESM output and
+ * AWS SDK v3 bundled in (so it is tree-shaken and pinned to the version the tests ran with).
+ */
+import * as path from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+export const HANDLERS_DIR = path.join(PROJECT_ROOT, 'lambdas', 'handlers');
+
+export const HANDLER_NAMES = ['scan', 'report', 'api', 'fanout-list-targets', 'fanout-scan-target', 'fanout-merge'] as const;
+export type HandlerName = (typeof HANDLER_NAMES)[number];
+
+/** Node.js 22 is the newest runtime the code is tested against (see the L1 acknowledgement). */
+export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_22_X;
+export const FUNCTION_ARCHITECTURE = lambda.Architecture.ARM_64;
+
+/** What differs between the scanner's functions; everything else is a default set here. */
+export interface ScannerFunctionSpec {
+  /** File lambdas/handlers/<handlerName>.ts, exporting `handler`. */
+  readonly handlerName: HandlerName;
+  readonly description: string;
+  readonly timeout: Duration;
+  readonly memorySize: number;
+  readonly environment: Record<string, string>;
+  /** The function's own role (no managed policies; the caller grants exactly what it needs). */
+  readonly role: iam.IRole;
+  /** Log group with retention; the caller has granted the role write access to it. */
+  readonly logGroup: logs.ILogGroup;
+  /** Asynchronous invocations that still fail after the retries land here. */
+  readonly deadLetterQueue?: sqs.IQueue;
+  readonly serviceName: string;
+  readonly logLevel: string;
+}
+
+/** Props shared by the bundled function and the test double (everything but the code). */
+export function commonFunctionProps(spec: ScannerFunctionSpec): lambda.FunctionOptions & { runtime: lambda.Runtime } {
+  return {
+    description: spec.description,
+    runtime: FUNCTION_RUNTIME,
+    architecture: FUNCTION_ARCHITECTURE,
+    timeout: spec.timeout,
+    memorySize: spec.memorySize,
+    role: spec.role,
+    logGroup: spec.logGroup,
+    environment: {
+      POWERTOOLS_SERVICE_NAME: spec.serviceName,
+      POWERTOOLS_LOG_LEVEL: spec.logLevel,
+      ...spec.environment,
+    },
+    ...(spec.deadLetterQueue ? { deadLetterQueue: spec.deadLetterQueue, retryAttempts: 2, maxEventAge: Duration.hours(1) } : {}),
+  };
+}
+
+/** A handler bundled with the local esbuild: arm64, Node.js 22, minified, source maps, SDK bundled. */
+export class ScannerFunction extends nodejs.NodejsFunction {
+  constructor(scope: Construct, id: string, spec: ScannerFunctionSpec) {
+    super(scope, id, {
+      ...commonFunctionProps(spec),
+      entry: path.join(HANDLERS_DIR, `${spec.handlerName}.ts`),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      awsSdkConnectionReuse: false,
+      bundling: {
+        forceDockerBundling: false,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        target: 'node22',
+        format: nodejs.OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
+        banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+        externalModules: [],
+        bundleAwsSDK: true,
+      },
+    });
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * Stateless compute: the scan / report / api Lambdas, the nightly schedule, the "Scan Completed"
+ * rule that runs the report, the REST API, the Step Functions fan-out, dead-letter queues, alarms,
+ * and (optionally) the Redis inventory association of the scanner account's own region.
+ */
+import { Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { TimeZone } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { EVENT_SOURCE, SCAN_COMPLETED } from '../../lambdas/handlers/wiring/event-publisher';
+import { reportSenderIdentity, type AppConfig } from '../config/app-config-schema';
+import { AlarmTopic } from '../constructs/alarm-topic';
+import { createDeadLetterQueue } from '../constructs/dead-letter-queue';
+import type { FunctionFactory } from '../constructs/function-factory';
+import { assumeReaderRoleStatement, readerStatement } from '../constructs/reader-permissions';
+import { ScanFanOut } from '../constructs/scan-fan-out';
+import { ScannerAlarms } from '../constructs/scanner-alarms';
+import { ScannerApi } from '../constructs/scanner-api';
+import { ScannerLambda } from '../constructs/scanner-lambda';
+import type { HandlerName } from '../constructs/scanner-function';
+import { arnToken, iam5Action, iam5Resource } from '../constructs/nag-ids';
+
+export interface ScannerStackProps extends StackProps {
+  readonly config: AppConfig;
+  readonly table: dynamodb.ITable;
+  readonly dataKey: kms.IKey;
+  readonly slackWebhookSecret: secretsmanager.ISecret;
+  readonly functionFactory: FunctionFactory;
+}
+
+const SERVICE_NAME = 'redis-compliance';
+
+export class ScannerStack extends Stack {
+  readonly functions: Record<HandlerName, ScannerLambda>;
+  readonly eventBus: events.EventBus;
+  readonly api: ScannerApi;
+  readonly fanOut: ScanFanOut;
+  readonly schedule: scheduler.Schedule;
+  readonly alarmTopic: AlarmTopic;
+  readonly deadLetterQueue: ReturnType<typeof createDeadLetterQueue>;
+
+  constructor(scope: Construct, id: string, props: ScannerStackProps) {
+    super(scope, id, props);
+    const { config, table } = props;
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
+    const assumesRoles = config.targets.source !== 'self';
+
+    this.deadLetterQueue = createDeadLetterQueue(this, 'DeadLetterQueue');
+    this.eventBus = new events.EventBus(this, 'EventBus', { description: 'redis-compliance: Scan Completed events' });
+
+    const common = {
+      TABLE_NAME: table.tableName,
+      RETENTION_DAYS: String(config.retentionDays),
+      SCAN_CONFIG: JSON.stringify(config.scan),
+    };
+    const targetEnv: Record<string, string> = {
+      TARGET_SOURCE: config.targets.source,
+      TARGET_REGIONS: config.targets.regions.join(','),
+      ...(config.targets.source === 'accounts' ? { TARGET_ACCOUNTS: config.targets.accountIds.join(',') } : {}),
+    };
+    const readerEnv: Record<string, string> = assumesRoles ? { READER_ROLE_NAME: config.readerRole.name, READER_EXTERNAL_ID: config.readerRole.externalId } : {};
+    const senderIdentity = reportSenderIdentity(config);
+
+    const make = (handlerName: HandlerName, id: string, description: string, timeout: Duration, memorySize: number, environment: Record<string, string>, async: boolean) =>
+      new ScannerLambda(this, id, {
+        factory: props.functionFactory,
+        handlerName,
+        description,
+        timeout,
+        memorySize,
+        environment,
+        logRetention,
+        logLevel: config.logLevel,
+        serviceName: SERVICE_NAME,
+        ...(async ? { deadLetterQueue: this.deadLetterQueue } : {}),
+      });
+
+    const scan = make('scan', 'Scan', 'redis-compliance: capture, evaluate, store, announce (single-Lambda path)', Duration.minutes(15), 1024,
+      { ...common, ...targetEnv, ...readerEnv, EVENT_BUS_NAME: this.eventBus.eventBusName }, true);
+    const report = make('report', 'Report', 'redis-compliance: Slack and e-mail report of a finished scan', Duration.minutes(2), 512,
+      {
+        ...common,
+        SLACK_WEBHOOK_SECRET_ARN: props.slackWebhookSecret.secretArn,
+        ...(senderIdentity ? { EMAIL_SENDER: config.report.sender!, EMAIL_RECIPIENTS: config.report.recipients.join(',') } : {}),
+      }, true);
+    const api = make('api', 'Api', 'redis-compliance: REST API (scans, findings, reports, suppressions)', Duration.seconds(29), 512,
+      { ...common, SCAN_FUNCTION_NAME: scan.function.functionName }, false);
+    const listTargets = make('fanout-list-targets', 'FanOutListTargets', 'redis-compliance fan-out: scan id and account x region targets', Duration.seconds(30), 256,
+      { ...targetEnv }, false);
+    const scanTarget = make('fanout-scan-target', 'FanOutScanTarget', 'redis-compliance fan-out: capture one account x region', Duration.minutes(10), 1024,
+      { TABLE_NAME: table.tableName, SCAN_CONFIG: common.SCAN_CONFIG, READER_ROLE_NAME: config.readerRole.name, READER_EXTERNAL_ID: config.readerRole.externalId }, false);
+    const merge = make('fanout-merge', 'FanOutMerge', 'redis-compliance fan-out: merge targets, evaluate, store, announce', Duration.minutes(15), 2048,
+      { ...common, EVENT_BUS_NAME: this.eventBus.eventBusName }, false);
+    this.functions = { scan, report, api, 'fanout-list-targets': listTargets, 'fanout-scan-target': scanTarget, 'fanout-merge': merge };
+
+    // --- Least privilege, one statement per need ---
+    for (const reader of [scan, scanTarget]) {
+      reader.role.addToPrincipalPolicy(readerStatement());
+      if (reader === scanTarget || assumesRoles) reader.role.addToPrincipalPolicy(assumeReaderRoleStatement(config.readerRole.name));
+      Validations.of(reader.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'The read-only EC2 Describe* and SSM DescribeInstanceInformation / GetInventory actions support no resource-level permissions; the statement lists exactly the actions the collectors call.',
+      });
+      if (reader === scanTarget || assumesRoles) {
+        Validations.of(reader.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${config.readerRole.name}]`,
+          reason: 'The scanner assumes the reader role in every member account; the account is the wildcard, the role name is fixed (and the role trusts only this account\'s scanner roles, with an external id).',
+        });
+      }
+    }
+    table.grantReadWriteData(scan.role);
+    table.grantReadWriteData(merge.role);
+    table.grantReadWriteData(api.role);
+    table.grantReadData(report.role);
+    table.grantWriteData(scanTarget.role);
+    for (const fn of [scan, merge, api, scanTarget, report]) acknowledgeTableGrant(fn.role, table, fn !== report);
+    this.eventBus.grantPutEventsTo(scan.role);
+    this.eventBus.grantPutEventsTo(merge.role);
+    props.slackWebhookSecret.grantRead(report.role);
+    if (senderIdentity) {
+      report.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: 'SendReportEmail',
+        actions: ['ses:SendEmail'],
+        resources: [this.formatArn({ service: 'ses', resource: 'identity', resourceName: senderIdentity })],
+      }));
+    }
+    // POST /scans invokes the unqualified scan function: its ARN only, no versions or aliases.
+    api.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'StartScan', actions: ['lambda:InvokeFunction'], resources: [scan.function.functionArn] }));
+    for (const fn of Object.values(this.functions)) {
+      Validations.of(fn.function).acknowledge({
+        id: 'AwsSolutions-L1',
+        reason: 'Pinned to Node.js 22, the newest runtime the code is built (esbuild target node22) and tested for; moving to a newer runtime is a deliberate change with its own test run.',
+      });
+    }
+
+    // --- Scan Completed -> report ---
+    new events.Rule(this, 'ScanCompletedRule', {
+      description: 'redis-compliance: report every finished scan',
+      eventBus: this.eventBus,
+      eventPattern: { source: [EVENT_SOURCE], detailType: [SCAN_COMPLETED] },
+      targets: [new eventTargets.LambdaFunction(report.function, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 4, maxEventAge: Duration.hours(2) })],
+    });
+
+    // --- Fan-out ---
+    this.fanOut = new ScanFanOut(this, 'FanOut', {
+      listTargets: listTargets.function,
+      scanTarget: scanTarget.function,
+      merge: merge.function,
+      table,
+      source: config.targets.source,
+      maxConcurrency: config.fanOut.maxConcurrency,
+      logRetention,
+    });
+    acknowledgeStateMachineRole(this.fanOut, config.targets.source === 'organization', [listTargets, scanTarget, merge]);
+
+    // --- Nightly schedule ---
+    const scheduleInput = scheduler.ScheduleTargetInput.fromObject({ trigger: 'scheduled' });
+    const scheduleRole = new iam.Role(this, 'ScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
+      description: 'redis-compliance: EventBridge Scheduler starts the nightly scan',
+    });
+    const retry = { role: scheduleRole, deadLetterQueue: this.deadLetterQueue, retryAttempts: 3, maxEventAge: Duration.hours(6), input: scheduleInput };
+    this.schedule = new scheduler.Schedule(this, 'NightlySchedule', {
+      description: `redis-compliance nightly scan (${config.fanOut.enabled ? 'Step Functions fan-out' : 'scan Lambda'})`,
+      schedule: scheduler.ScheduleExpression.expression(config.schedule.cron, TimeZone.of(config.schedule.timeZone)),
+      enabled: config.schedule.enabled,
+      target: config.fanOut.enabled
+        ? new schedulerTargets.StepFunctionsStartExecution(this.fanOut.stateMachine, retry)
+        : new schedulerTargets.LambdaInvoke(scan.function, retry),
+    });
+    if (!config.fanOut.enabled) {
+      Validations.of(scheduleRole).acknowledge({
+        id: iam5Resource(`${arnToken(scan.function)}:*`),
+        reason: 'The Scheduler Lambda target grants invoke on the scan function and its versions / aliases; it is this one function only.',
+      });
+    }
+
+    // --- API ---
+    this.api = new ScannerApi(this, 'RestApi', {
+      handler: api.function,
+      throttlingRateLimit: config.api.throttlingRateLimit,
+      throttlingBurstLimit: config.api.throttlingBurstLimit,
+      corsAllowOrigins: config.api.corsAllowOrigins,
+      createCloudWatchRole: config.api.createCloudWatchRole,
+      logRetention,
+    });
+
+    // --- Alarms ---
+    this.alarmTopic = new AlarmTopic(this, 'Alarms', { ...(config.alarms.email ? { email: config.alarms.email } : {}) });
+    const alarms = new ScannerAlarms(this, 'Alarm', this.alarmTopic.topic, config.alarms.durationThresholdRatio);
+    for (const [name, fn] of Object.entries({ Scan: scan, Report: report, Api: api, FanOutListTargets: listTargets, FanOutScanTarget: scanTarget, FanOutMerge: merge })) {
+      alarms.watchFunction(name, fn);
+    }
+    alarms.watchDeadLetterQueue('DeadLetterQueue', this.deadLetterQueue);
+    alarms.watchStateMachine(this.fanOut.stateMachine);
+    alarms.watchApi(this.api.api);
+    alarms.watchScanOutcomes([{ name: 'Scan', fn: scan }, { name: 'FanOutMerge', fn: merge }]);
+  }
+}
+
+/** Table grants name `<table>/index/*` and the KMS data-key actions on the table's key. */
+function acknowledgeTableGrant(role: iam.IRole, table: dynamodb.ITable, writes: boolean): void {
+  Validations.of(role).acknowledge({
+    id: iam5Resource(`${arnToken(table)}/index/*`),
+    reason: 'Queries use the findings table\'s own global secondary indexes; the wildcard covers only indexes of this one table.',
+  });
+  if (!writes) return;
+  for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+    Validations.of(role).acknowledge({
+      id: iam5Action(action),
+      reason: 'The standard grant for writing a table encrypted with a customer-managed key; the statement is scoped to that one key\'s ARN.',
+    });
+  }
+}
+
+function acknowledgeStateMachineRole(fanOut: ScanFanOut, listsOrganization: boolean, functions: ScannerLambda[]): void {
+  const role = fanOut.stateMachine.role;
+  for (const fn of functions) {
+    Validations.of(role).acknowledge({
+      id: iam5Resource(`${arnToken(fn.function)}:*`),
+      reason: 'Step Functions LambdaInvoke grants invoke on the function and its versions / aliases; it is this one function only.',
+    });
+  }
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: `Step Functions needs X-Ray (PutTraceSegments / PutTelemetryRecords) and CloudWatch Logs delivery actions, which support no resource-level permissions${listsOrganization ? ', and organizations:ListAccounts has none either' : ''}.`,
+  });
+}
