@@ -1,9 +1,12 @@
 /** The `redis-compliance` command line: builds the commander program with every command. */
 import { Command, CommanderError } from 'commander';
+import type { ClientOptions } from '../lambdas/adapters/collectors/client-options';
+import { liveScanLoader, registerCaptureCommand } from './commands/capture';
 import { registerScanCommand, type CommandIo } from './commands/scan';
 import { EXIT, UsageError } from './usage-error';
 
-export function buildProgram(io: CommandIo): Command {
+/** `awsClientOptions` reach the AWS clients of `capture` and `scan --live` (tests give a fake transport). */
+export function buildProgram(io: CommandIo, awsClientOptions: ClientOptions = {}): Command {
   const program = new Command('redis-compliance')
     .description('Checks the Redis servers behind OutSystems session storage against the vendor requirements.')
     .showHelpAfterError('(run with --help for usage)')
@@ -15,16 +18,19 @@ export function buildProgram(io: CommandIo): Command {
 Exit codes: 0 success; 1 a FAIL finding at or above --fail-on exists; 2 bad input or usage.
 Examples:
   redis-compliance scan --snapshot examples/estate.sample.json
-  redis-compliance scan --snapshot estate.json --format json --output findings.json --fail-on high`,
+  redis-compliance scan --snapshot estate.json --format json --output findings.json --fail-on high
+  redis-compliance capture --regions eu-west-1,us-east-1 --out estate.json
+  redis-compliance scan --live --regions eu-west-1 --accounts 111122223333 --role-name RedisComplianceReader`,
   );
-  registerScanCommand(program, io);
+  registerScanCommand(program, io, liveScanLoader(awsClientOptions));
+  registerCaptureCommand(program, io, awsClientOptions);
   return program;
 }
 
 /** Runs the CLI with argv (without node and script); returns the exit code. */
-export async function runCli(argv: string[], io: CommandIo): Promise<number> {
+export async function runCli(argv: string[], io: CommandIo, awsClientOptions: ClientOptions = {}): Promise<number> {
   let exitCode: number = EXIT.OK;
-  const program = buildProgram({ ...io, setExitCode: (code) => (exitCode = code) });
+  const program = buildProgram({ ...io, setExitCode: (code) => (exitCode = code) }, awsClientOptions);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -1,0 +1,48 @@
+/** `redis-compliance capture`: reads the estate from AWS (EC2, SSM) and writes a snapshot file. */
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { ClientOptions } from '../../lambdas/adapters/collectors/client-options';
+import { addLiveCaptureOptions, captureLive, describeCaptureErrors, type LiveCaptureFlags } from '../live-capture-options';
+import { loadConfig, type TagFlags } from '../load-config';
+import { addTagOptions } from '../tag-options';
+import type { CommandIo } from './scan';
+
+export function registerCaptureCommand(program: Command, io: CommandIo, clientOptions: ClientOptions = {}): Command {
+  const command = program
+    .command('capture')
+    .description('Capture the Redis servers and front-ends (and what they reference) from AWS into a snapshot file.')
+    .option('--out <file>', 'snapshot file to write (default: standard output)')
+    .option('--config <file>', 'configuration file (tag conventions)');
+  addLiveCaptureOptions(command);
+  addTagOptions(command);
+  command.action(async (options: LiveCaptureFlags & TagFlags & { out?: string; config?: string }) => {
+    const snapshot = await captureLive(options, loadConfig(options.config, options), clientOptions);
+    const text = `${JSON.stringify(snapshot, null, 2)}\n`;
+    io.stderr(describeCaptureErrors(snapshot));
+    const calls = snapshot.targets.reduce((sum, t) => sum + Object.values(t.apiCalls ?? {}).reduce((a, b) => a + b, 0), 0);
+    const instances = snapshot.targets.reduce((sum, t) => sum + t.ec2.Reservations.reduce((n, r) => n + (r.Instances?.length ?? 0), 0), 0);
+    if (options.out) {
+      writeFileSync(options.out, text);
+      io.stderr(`Wrote ${options.out}: ${snapshot.targets.length} targets, ${instances} instances, ${calls} API calls.\n`);
+    } else {
+      io.stdout(text);
+    }
+  });
+  return command;
+}
+
+/** The `scan --live` source: the same flags, captured in memory and evaluated in one step. */
+export function liveScanLoader(clientOptions: ClientOptions = {}) {
+  return {
+    configure(command: Command) {
+      command.option('--live', 'capture the estate from AWS now instead of reading --snapshot');
+      addLiveCaptureOptions(command);
+    },
+    isLive(options: Record<string, unknown>) {
+      return options.live === true;
+    },
+    async load(options: Record<string, unknown>) {
+      return captureLive(options as LiveCaptureFlags, loadConfig(options.config as string | undefined, options as TagFlags), clientOptions);
+    },
+  };
+}
