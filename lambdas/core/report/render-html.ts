@@ -34,7 +34,7 @@ export function renderHtml(model: ReportModel, options: HtmlOptions = {}): strin
     '<body>',
     '<header>',
     `<h1>${h(REPORT_TITLE)}</h1>`,
-    `<p class="meta wrap">Scan <code>${h(scan.scanId)}</code> (${h(scan.trigger)}) · status <strong>${h(scan.status)}</strong> · started ${h(formatTime(scan.startedAt))} · finished ${h(formatTime(scan.finishedAt))}</p>`,
+    `<p class="meta wrap">Scan <code>${h(scan.scanId)}</code> (${h(scan.trigger)}) · status <strong>${h(scan.status)}</strong> · started ${h(formatTime(scan.startedAt))} · finished ${h(formatTime(scan.finishedAt))}${model.capturedAt ? ` · evidence captured ${h(formatTime(model.capturedAt))}` : ''}</p>`,
     `<p class="meta wrap">Targets: ${scan.targets.length === 0 ? 'none' : scan.targets.map((t) => h(locationLabel(t))).join(', ')} · ${scan.redisServers} Redis server(s), ${scan.frontends} front-end(s), ${scan.clusters} cluster(s)</p>`,
     model.reportUrl ? `<p class="meta wrap">Latest version of this report: <a href="${h(safeUrl(model.reportUrl))}">${h(model.reportUrl)}</a></p>` : '',
     '</header>',
@@ -161,14 +161,14 @@ function findingCard(f: StoredFinding, index: number): string {
     rows.push(['Waiver expired', `<span class="expired-note">Waiver <code>${h(w.id)}</code> (“${h(w.reason)}”, owner ${h(w.owner)}) expired ${h(formatTime(w.expiredAt))}: the finding counts again.</span>`]);
   }
   return (
-    `<article class="finding f-${f.status}" id="finding-${index + 1}"><details${open}>` +
+    `<article class="finding f-${h(f.status)}" id="finding-${index + 1}"><details${open}>` +
     `<summary>${badges(f)} <strong>${h(f.title)}</strong>: ${h(resourceLabel(f))}</summary>` +
     `<dl>${rows.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('')}</dl></details></article>`
   );
 }
 
 function badges(f: StoredFinding): string {
-  return `<span class="badge st-${f.status}">${h(f.status)}</span> <span class="badge sev-${f.severity}">${h(f.severity)}</span>`;
+  return `<span class="badge st-${h(f.status)}">${h(f.status)}</span> <span class="badge sev-${h(f.severity)}">${h(f.severity)}</span>`;
 }
 
 function notEvaluated(model: ReportModel): string {

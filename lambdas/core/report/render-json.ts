@@ -20,6 +20,7 @@ export function reportJson(model: ReportModel): unknown {
       status: scan.status,
       startedAt: scan.startedAt,
       finishedAt: scan.finishedAt ?? null,
+      capturedAt: model.capturedAt ?? null,
       targets: scan.targets.map((t) => ({ accountId: t.accountId, region: t.region })),
       errors: scan.errors.map((e) => ({ accountId: e.accountId, region: e.region, service: e.service, operation: e.operation, code: e.code, message: e.message })),
       redisServers: scan.redisServers,

@@ -10,7 +10,7 @@ export function renderMarkdown(model: ReportModel): string {
   const out: string[] = [
     `# ${md(REPORT_TITLE)}`,
     '',
-    `Scan ${md(scan.scanId)} (${md(scan.trigger)}), status **${md(scan.status)}**, started ${md(formatTime(scan.startedAt))}, finished ${md(formatTime(scan.finishedAt))}.`,
+    `Scan ${md(scan.scanId)} (${md(scan.trigger)}), status **${md(scan.status)}**, started ${md(formatTime(scan.startedAt))}, finished ${md(formatTime(scan.finishedAt))}${model.capturedAt ? `, evidence captured ${md(formatTime(model.capturedAt))}` : ''}.`,
     '',
     `Targets: ${scan.targets.length === 0 ? 'none' : scan.targets.map((t) => md(locationLabel(t))).join(', ')}. ${scan.redisServers} Redis server(s), ${scan.frontends} front-end(s), ${scan.clusters} cluster(s).`,
   ];

@@ -62,7 +62,7 @@ export function renderSlackMessage(model: ReportModel, options: SlackOptions = {
   const targets = scan.targets.map((t) => locationLabel(t)).join(', ') || 'none';
   blocks.push({
     type: 'context',
-    elements: [mrkdwn(`Scan ${s(scan.scanId, 200)} (${s(scan.trigger, 20)}), finished ${s(formatTime(scan.finishedAt), 40)}. Targets: ${s(targets, 1500)}. ${scan.redisServers} Redis server(s), ${scan.frontends} front-end(s), ${scan.clusters} cluster(s).`)],
+    elements: [mrkdwn(`Scan ${s(scan.scanId, 200)} (${s(scan.trigger, 20)}), finished ${s(formatTime(scan.finishedAt), 40)}${model.capturedAt ? `, evidence captured ${s(formatTime(model.capturedAt), 40)}` : ''}. Targets: ${s(targets, 1500)}. ${scan.redisServers} Redis server(s), ${scan.frontends} front-end(s), ${scan.clusters} cluster(s).`)],
   });
   blocks.push({
     type: 'section',
@@ -141,7 +141,7 @@ export function renderSlackMessage(model: ReportModel, options: SlackOptions = {
 
 /** `[FAIL high] title: resource (account / region)` in escaped mrkdwn, at most ~600 characters. */
 function findingLine(f: StoredFinding): string {
-  return `[${f.status} ${f.severity}] ${s(f.title, 150)}: ${s(resourceLabel(f), 300)} (${s(locationLabel(f), 80)})`;
+  return `[${s(f.status, 20)} ${s(f.severity, 20)}] ${s(f.title, 150)}: ${s(resourceLabel(f), 300)} (${s(locationLabel(f), 80)})`;
 }
 
 function findingDetail(f: StoredFinding): string {

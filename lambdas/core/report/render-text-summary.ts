@@ -24,8 +24,8 @@ export function renderTextSummary(model: ReportModel, options: TextSummaryOption
   const t = (value: string): string => truncate(plainText(value), options.valueLength ?? 400);
   const { scan } = model;
   const out: string[] = [
-    `${REPORT_TITLE}: scan ${t(scan.scanId)} (${scan.trigger})`,
-    `Status: ${scan.status}. Started ${formatTime(scan.startedAt)}, finished ${formatTime(scan.finishedAt)}.`,
+    `${REPORT_TITLE}: scan ${t(scan.scanId)} (${t(scan.trigger)})`,
+    `Status: ${t(scan.status)}. Started ${t(formatTime(scan.startedAt))}, finished ${t(formatTime(scan.finishedAt))}${model.capturedAt ? `, evidence captured ${t(formatTime(model.capturedAt))}` : ''}.`,
     `Targets: ${scan.targets.length === 0 ? 'none' : scan.targets.map((x) => t(locationLabel(x))).join(', ')}. ${scan.redisServers} Redis server(s), ${scan.frontends} front-end(s), ${scan.clusters} cluster(s).`,
     '',
     `Compliance: ${formatPercent(model.compliancePercent)}`,
@@ -53,19 +53,19 @@ export function renderTextSummary(model: ReportModel, options: TextSummaryOption
       `   Required: ${t(f.required)}`,
       `   Remediation: ${t(f.remediation)}`,
     );
-    if (f.waiverExpired) out.push(`   Waiver ${t(f.waiverExpired.id)} (${t(f.waiverExpired.reason)}, owner ${t(f.waiverExpired.owner)}) expired ${formatTime(f.waiverExpired.expiredAt)}.`);
+    if (f.waiverExpired) out.push(`   Waiver ${t(f.waiverExpired.id)} (${t(f.waiverExpired.reason)}, owner ${t(f.waiverExpired.owner)}) expired ${t(formatTime(f.waiverExpired.expiredAt))}.`);
   });
   if (attention.length > worst) out.push(`   ${andMore(attention.length - worst, 'finding(s) needing attention')}`);
 
   const { expired, expiringSoon, expiringWithinDays } = model.waivers;
   if (expired.length > 0) {
     out.push('', `Waivers expired (${expired.length}), these findings count again:`);
-    out.push(...limited(expired.map(({ finding, waiver }) => `  - ${t(waiver.id)} by ${t(waiver.owner)} (${t(waiver.reason)}) expired ${formatTime(waiver.expiredAt)}: ${oneLine(finding, t)}`), listItems, 'expired waiver(s)'));
+    out.push(...limited(expired.map(({ finding, waiver }) => `  - ${t(waiver.id)} by ${t(waiver.owner)} (${t(waiver.reason)}) expired ${t(formatTime(waiver.expiredAt))}: ${oneLine(finding, t)}`), listItems, 'expired waiver(s)'));
   }
   out.push('', `Waivers expiring within ${expiringWithinDays} days: ${expiringSoon.length}`);
   out.push(
     ...limited(
-      expiringSoon.map(({ suppression: s, daysLeft, suppressedFindings }) => `  - ${t(s.id)} (${t(s.ruleId)} on ${t(s.resourcePattern)}), owner ${t(s.owner)}, expires ${formatDate(s.expiresAt)} (in ${daysLeft} day(s)), suppresses ${suppressedFindings} finding(s): ${t(s.reason)}`),
+      expiringSoon.map(({ suppression: s, daysLeft, suppressedFindings }) => `  - ${t(s.id)} (${t(s.ruleId)} on ${t(s.resourcePattern)}), owner ${t(s.owner)}, expires ${t(formatDate(s.expiresAt))} (in ${daysLeft} day(s)), suppresses ${suppressedFindings} finding(s): ${t(s.reason)}`),
       listItems,
       'waiver(s)',
     ),
@@ -76,7 +76,7 @@ export function renderTextSummary(model: ReportModel, options: TextSummaryOption
 }
 
 function oneLine(f: StoredFinding, t: (value: string) => string): string {
-  return `[${f.status} ${f.severity}] ${t(f.title)}: ${t(resourceLabel(f))} (${t(locationLabel(f))}, ${f.ruleId})`;
+  return `[${t(f.status)} ${t(f.severity)}] ${t(f.title)}: ${t(resourceLabel(f))} (${t(locationLabel(f))}, ${t(f.ruleId)})`;
 }
 
 function limited(lines: string[], max: number, what: string): string[] {

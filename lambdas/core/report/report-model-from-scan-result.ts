@@ -18,7 +18,7 @@ export function reportModelFromScanResult(result: ScanResult, now: Date, options
   const scan: ScanRecord = {
     scanId,
     trigger: options.trigger ?? 'cli',
-    startedAt: result.scan.capturedAt,
+    startedAt: result.scan.evaluatedAt,
     finishedAt: result.scan.evaluatedAt,
     status: result.scan.status,
     counts: countByStatus(findings),
@@ -39,6 +39,7 @@ export function reportModelFromScanResult(result: ScanResult, now: Date, options
     suppressions: [],
     trend: [],
     now,
+    capturedAt: result.scan.capturedAt,
     ...(options.reportUrl !== undefined ? { reportUrl: options.reportUrl } : {}),
   });
 }

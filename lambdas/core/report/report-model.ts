@@ -38,6 +38,8 @@ export interface ReportTrendPoint extends TrendPoint {
 export interface ReportModel {
   generatedAt: string;
   reportUrl?: string;
+  /** When the evidence was captured, when it differs from the scan (a snapshot evaluated later). */
+  capturedAt?: string;
   scan: ScanRecord;
   /** Every finding, worst first. */
   findings: StoredFinding[];
@@ -80,6 +82,7 @@ export interface ReportModelInput {
   previousScanId?: string;
   /** How many of the most recent trend points to keep (default 30). */
   trendLength?: number;
+  capturedAt?: string;
 }
 
 export function buildReportModel(input: ReportModelInput): ReportModel {
@@ -90,6 +93,7 @@ export function buildReportModel(input: ReportModelInput): ReportModel {
   return {
     generatedAt: input.now.toISOString(),
     ...(input.reportUrl !== undefined ? { reportUrl: input.reportUrl } : {}),
+    ...(input.capturedAt !== undefined ? { capturedAt: input.capturedAt } : {}),
     scan: input.scan,
     findings,
     attention: findings.filter(needsAttention),

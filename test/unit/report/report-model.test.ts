@@ -100,6 +100,8 @@ describe('reportModelFromScanResult', () => {
     const model = reportModelFromScanResult(result, NOW);
     expect(model.scan.scanId).toBe('local-2025-06-10T02:00:00.000Z');
     expect(model.scan.trigger).toBe('cli');
+    expect(model.scan.startedAt).toBe('2025-06-10T02:00:00.000Z');
+    expect(model.capturedAt).toBe('2025-06-10T01:59:00.000Z');
     expect(model.scan.status).toBe('PARTIAL');
     expect(model.scan.errors).toEqual([{ accountId: '111122223333', region: 'eu-west-1', service: 'ssm', operation: 'ListInventoryEntries', code: 'AccessDenied', message: 'no' }]);
     expect(model.changes.compared).toBe(false);
