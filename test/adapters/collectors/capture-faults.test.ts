@@ -91,7 +91,7 @@ test('a non-JSON 500 page that persists is recorded after the retries, and the c
 });
 
 test('an AssumeRole failure for one account still scans the others', async () => {
-  const fake = new FakeAws().add(compliantEstate().target).add(compliantEstate().target.accountId === ACCOUNT ? generateEstate(10, OTHER_ACCOUNT, 'eu-west-1').builder.target : compliantEstate().target);
+  const fake = new FakeAws().add(compliantEstate().target).add(generateEstate(10, OTHER_ACCOUNT, 'eu-west-1').builder.target);
   fake.denyAssumeRole.add(ACCOUNT);
   fake.requiredExternalId = 'ext-123';
   const snapshot = await captureEstate({ regions: ['eu-west-1'], accounts: [ACCOUNT, OTHER_ACCOUNT], roleName: 'RedisComplianceReader', externalId: 'ext-123', ...fakeClientOptions(fake) });
