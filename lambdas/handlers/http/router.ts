@@ -37,7 +37,7 @@ export function createRouter(routes: readonly Route[]): Router {
         if (!params) continue;
         const handler = route.methods[event.httpMethod as Method];
         if (!handler) {
-          const allow = Object.keys(route.methods).join(', ');
+          const allow = Object.keys(route.methods).sort().join(', ');
           throw new HttpError(405, 'method_not_allowed', `${event.httpMethod} is not allowed on ${route.path}; allowed: ${allow}`, undefined, { Allow: allow });
         }
         return handler({ event, params, requestId: event.requestContext?.requestId });
