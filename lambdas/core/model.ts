@@ -139,6 +139,8 @@ export interface ScanRecord {
   trigger: ScanTrigger;
   startedAt: string;
   finishedAt?: string;
+  /** When the evidence (the snapshot) was captured; absent until the scan has a snapshot. */
+  capturedAt?: string;
   status: ScanStatus | 'RUNNING';
   /** Findings by final status (SUPPRESSED included). */
   counts: Record<FindingStatus, number>;

@@ -41,6 +41,7 @@ export function finishedScanRecord(running: ScanRecord, result: ScanResult, find
   return {
     ...running,
     finishedAt,
+    capturedAt: result.scan.capturedAt,
     status: result.scan.status,
     counts,
     failBySeverity,

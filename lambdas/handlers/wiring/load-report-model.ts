@@ -39,6 +39,7 @@ export async function loadReportModel(scanOrId: string | ScanRecord, sources: Re
     suppressions: [...storedWaivers, ...(sources.configSuppressions ?? [])],
     trend: [...earlier].reverse().map(trendPoint),
     now: sources.now,
+    ...(scan.capturedAt ? { capturedAt: scan.capturedAt } : {}),
     compared: previous !== undefined,
     ...(previous ? { previousScanId: previous.scanId } : {}),
     trendLength,
