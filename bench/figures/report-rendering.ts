@@ -1,0 +1,52 @@
+/** Figure 6: rendering the HTML report, the Slack message and the e-mail for 100k findings (child process). */
+import { runNode, tsxArgs } from '../child-process';
+import { errorMessage, formatBytes, formatMs, notMeasured, sizeLabel, verdict, type Figure } from '../figure';
+
+const TIME_TARGET_MS = 1000;
+
+interface ReportRun {
+  findings: number;
+  modelMs: number;
+  htmlMs: number;
+  slackMs: number;
+  emailMs: number;
+  renderMs: number;
+  htmlBytes: number;
+  emailHtmlBytes: number;
+  slackBlocks: number;
+  slackLongestText: number;
+  slackTextsOverLimit: number;
+  slackFallbackLength: number;
+}
+
+export const reportRenderingFigure: Figure = {
+  id: '6',
+  name: 'report-rendering',
+  async run(options) {
+    const count = options.smoke ? 1000 : 100000;
+    const timeLabel = `6. report rendering (HTML + Slack + e-mail), ${sizeLabel(count)} findings`;
+    const slackLabel = `6. Slack payload for ${sizeLabel(count)} findings`;
+    const slackTarget = '<= 50 blocks, texts <= 3000 chars';
+    try {
+      const { value: r } = await runNode<ReportRun>(tsxArgs('bench/measure-report.ts', String(count)), { timeoutMs: 300_000 });
+      const slackOk = r.slackBlocks <= 50 && r.slackTextsOverLimit === 0 && r.slackLongestText <= 3000;
+      return [
+        {
+          figure: timeLabel,
+          measured: `${formatMs(r.renderMs)} (HTML ${formatMs(r.htmlMs)} for ${formatBytes(r.htmlBytes)}, Slack ${formatMs(r.slackMs)}, e-mail ${formatMs(r.emailMs)}; report model ${formatMs(r.modelMs)} not included)`,
+          target: `<= ${formatMs(TIME_TARGET_MS)}`,
+          met: verdict(options, r.renderMs <= TIME_TARGET_MS),
+          data: { ...r },
+        },
+        {
+          figure: slackLabel,
+          measured: `${r.slackBlocks} blocks, longest text ${r.slackLongestText} chars, ${r.slackTextsOverLimit} over their limit`,
+          target: slackTarget,
+          met: slackOk,
+        },
+      ];
+    } catch (error) {
+      return [notMeasured(timeLabel, `<= ${formatMs(TIME_TARGET_MS)}`, errorMessage(error)), notMeasured(slackLabel, slackTarget, errorMessage(error))];
+    }
+  },
+};
