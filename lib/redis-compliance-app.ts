@@ -3,6 +3,7 @@
  * bundling function factory; the CDK tests call it with the inline-code factory.
  */
 import { Tags, type App, type Environment } from 'aws-cdk-lib';
+import { INDEX } from '../lambdas/adapters/store/table-design';
 import type { AppConfig } from './config/app-config-schema';
 import type { FunctionFactory } from './constructs/function-factory';
 import { DataStack } from './stacks/data-stack';
@@ -23,12 +24,14 @@ export function buildRedisComplianceApp(app: App, config: AppConfig, functionFac
   const prefix = config.stackPrefix;
   for (const [key, value] of Object.entries(config.resourceTags)) Tags.of(app).add(key, value);
 
-  const data = new DataStack(app, `${prefix}-Data`, { env, description: 'redis-compliance: findings table, Slack webhook secret, data key (stateful)' });
+  const tableName = `${prefix}-findings`;
+  const data = new DataStack(app, `${prefix}-Data`, { env, tableName, description: 'redis-compliance: findings table, Slack webhook secret, data key (stateful)' });
   const scanner = new ScannerStack(app, `${prefix}-Scanner`, {
     env,
     description: 'redis-compliance: scanner Lambdas, schedule, API, fan-out, alarms (stateless)',
     config,
-    table: data.table,
+    tableName,
+    tableIndexNames: Object.values(INDEX),
     dataKey: data.key,
     slackWebhookSecret: data.slackWebhookSecret,
     functionFactory,

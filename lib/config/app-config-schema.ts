@@ -64,6 +64,8 @@ export const ReaderRoleSchema = z.strictObject({
 });
 
 export const ReportSchema = z.strictObject({
+  /** Post the report to Slack (the webhook URL goes in the secret after deploy). */
+  slack: z.boolean().default(true),
   /** E-mail recipients of the nightly report (empty: no e-mail, and no ses:SendEmail permission). */
   recipients: z.array(email).default([]),
   /** From address of the report e-mail. */

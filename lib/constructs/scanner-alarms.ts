@@ -5,7 +5,7 @@
  * - state machine: an execution failed, timed out or was aborted;
  * - API: any 5XX;
  * - scan outcome: a scan ended PARTIAL or FAILED. This is a CloudWatch Logs metric filter on the
- *   functions that finish scans (scan, and the fan-out merge) matching the structured log line of
+ *   functions that finish scans (scan, and the fan-out merge) matching the structured log lines of
  *   SCAN_OUTCOME_LOG, counted in the custom metric RedisCompliance/ScanNotComplete.
  */
 import { Duration } from 'aws-cdk-lib';
@@ -20,16 +20,24 @@ import { Construct } from 'constructs';
 import type { ScannerLambda } from './scanner-lambda';
 
 /**
- * The log line a finished scan writes (Powertools JSON): `message` is "scan completed" and
- * `status` the scan status. PARTIAL and FAILED raise the alarm.
+ * The log lines of runScan (lambdas/handlers/scan.ts, Powertools JSON) that mean a scan did not
+ * complete: "scan finished" with `status` PARTIAL or FAILED, or "scan failed: no snapshot".
  */
-export const SCAN_OUTCOME_LOG = { message: 'scan completed', statusField: 'status', alarmingStatuses: ['PARTIAL', 'FAILED'] } as const;
+export const SCAN_OUTCOME_LOG = {
+  finishedMessage: 'scan finished',
+  failedMessage: 'scan failed: no snapshot',
+  statusField: 'status',
+  alarmingStatuses: ['PARTIAL', 'FAILED'],
+} as const;
 export const SCAN_OUTCOME_METRIC = { namespace: 'RedisCompliance', metricName: 'ScanNotComplete' } as const;
 
 export function scanOutcomeFilterPattern(): logs.IFilterPattern {
-  return logs.FilterPattern.all(
-    logs.FilterPattern.stringValue('$.message', '=', SCAN_OUTCOME_LOG.message),
-    logs.FilterPattern.any(...SCAN_OUTCOME_LOG.alarmingStatuses.map((s) => logs.FilterPattern.stringValue(`$.${SCAN_OUTCOME_LOG.statusField}`, '=', s))),
+  return logs.FilterPattern.any(
+    logs.FilterPattern.all(
+      logs.FilterPattern.stringValue('$.message', '=', SCAN_OUTCOME_LOG.finishedMessage),
+      logs.FilterPattern.any(...SCAN_OUTCOME_LOG.alarmingStatuses.map((s) => logs.FilterPattern.stringValue(`$.${SCAN_OUTCOME_LOG.statusField}`, '=', s))),
+    ),
+    logs.FilterPattern.stringValue('$.message', '=', SCAN_OUTCOME_LOG.failedMessage),
   );
 }
 

@@ -10,12 +10,17 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { createTableInput, TTL_ATTRIBUTE } from '../../lambdas/adapters/store/table-design';
 
+export interface DataStackProps extends StackProps {
+  /** Physical table name: fixed, so the scanner's IAM statements name it without cross-stack tokens. */
+  readonly tableName: string;
+}
+
 export class DataStack extends Stack {
   readonly key: kms.Key;
   readonly table: dynamodb.Table;
   readonly slackWebhookSecret: secretsmanager.Secret;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
 
     // A customer-managed key rather than the AWS-owned one: the findings map which production
@@ -27,7 +32,7 @@ export class DataStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.table = createFindingsTable(this, this.key);
+    this.table = createFindingsTable(this, props.tableName, this.key);
 
     this.slackWebhookSecret = new secretsmanager.Secret(this, 'SlackWebhookSecret', {
       description: 'redis-compliance: Slack incoming webhook URL (put the URL as the secret string after deploy)',
@@ -42,8 +47,8 @@ export class DataStack extends Stack {
 }
 
 /** The table exactly as lambdas/adapters/store/table-design.ts creates it, plus the production settings. */
-function createFindingsTable(scope: Construct, key: kms.IKey): dynamodb.Table {
-  const design = createTableInput('unused');
+function createFindingsTable(scope: Construct, tableName: string, key: kms.IKey): dynamodb.Table {
+  const design = createTableInput(tableName);
   const attributeType = (name: string): dynamodb.AttributeType => {
     const definition = design.AttributeDefinitions?.find((a) => a.AttributeName === name);
     if (definition?.AttributeType === 'S') return dynamodb.AttributeType.STRING;
@@ -60,6 +65,7 @@ function createFindingsTable(scope: Construct, key: kms.IKey): dynamodb.Table {
   const sortKey = keyOf(design.KeySchema, 'RANGE');
 
   const table = new dynamodb.Table(scope, 'FindingsTable', {
+    tableName: design.TableName,
     partitionKey,
     ...(sortKey ? { sortKey } : {}),
     billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,

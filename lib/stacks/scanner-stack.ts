@@ -3,8 +3,8 @@
  * rule that runs the report, the REST API, the Step Functions fan-out, dead-letter queues, alarms,
  * and (optionally) the Redis inventory association of the scanner account's own region.
  */
-import { Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Aws, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -30,7 +30,9 @@ import { arnToken, iam5Action, iam5Resource } from '../constructs/nag-ids';
 
 export interface ScannerStackProps extends StackProps {
   readonly config: AppConfig;
-  readonly table: dynamodb.ITable;
+  /** The findings table's physical name and index names (the data stack creates it). */
+  readonly tableName: string;
+  readonly tableIndexNames: readonly string[];
   readonly dataKey: kms.IKey;
   readonly slackWebhookSecret: secretsmanager.ISecret;
   readonly functionFactory: FunctionFactory;
@@ -49,7 +51,13 @@ export class ScannerStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ScannerStackProps) {
     super(scope, id, props);
-    const { config, table } = props;
+    const { config } = props;
+    // Referenced by name (not the data stack's construct) so IAM statements hold a plain ARN.
+    const table = dynamodb.Table.fromTableAttributes(this, 'FindingsTable', {
+      tableName: props.tableName,
+      encryptionKey: props.dataKey,
+      globalIndexes: [...props.tableIndexNames],
+    });
     const logRetention = config.logRetentionDays as logs.RetentionDays;
     const assumesRoles = config.targets.source !== 'self';
 
@@ -88,8 +96,8 @@ export class ScannerStack extends Stack {
     const report = make('report', 'Report', 'redis-compliance: Slack and e-mail report of a finished scan', Duration.minutes(2), 512,
       {
         ...common,
-        SLACK_WEBHOOK_SECRET_ARN: props.slackWebhookSecret.secretArn,
-        ...(senderIdentity ? { EMAIL_SENDER: config.report.sender!, EMAIL_RECIPIENTS: config.report.recipients.join(',') } : {}),
+        ...(config.report.slack ? { SLACK_WEBHOOK_SECRET_ID: props.slackWebhookSecret.secretArn } : {}),
+        ...(senderIdentity ? { EMAIL_FROM: config.report.sender!, EMAIL_TO: config.report.recipients.join(',') } : {}),
       }, true);
     const api = make('api', 'Api', 'redis-compliance: REST API (scans, findings, reports, suppressions)', Duration.seconds(29), 512,
       { ...common, SCAN_FUNCTION_NAME: scan.function.functionName }, false);
@@ -121,10 +129,24 @@ export class ScannerStack extends Stack {
     table.grantReadWriteData(api.role);
     table.grantReadData(report.role);
     table.grantWriteData(scanTarget.role);
-    for (const fn of [scan, merge, api, scanTarget, report]) acknowledgeTableGrant(fn.role, table, fn !== report);
+    for (const fn of [scan, merge, api, scanTarget, report]) acknowledgeTableGrant(fn.role, this.tableIndexesArn(props.tableName), fn !== report);
     this.eventBus.grantPutEventsTo(scan.role);
     this.eventBus.grantPutEventsTo(merge.role);
-    props.slackWebhookSecret.grantRead(report.role);
+    if (config.report.slack) {
+      // Explicit rather than secret.grantRead(): that grant writes the report role into the data
+      // key's policy, a reference from the data stack back to this one (a dependency cycle).
+      report.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: 'ReadSlackWebhookSecret',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [props.slackWebhookSecret.secretArn],
+      }));
+      report.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: 'DecryptSlackWebhookSecret',
+        actions: ['kms:Decrypt'],
+        resources: [props.dataKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` } },
+      }));
+    }
     if (senderIdentity) {
       report.role.addToPrincipalPolicy(new iam.PolicyStatement({
         sid: 'SendReportEmail',
@@ -204,12 +226,17 @@ export class ScannerStack extends Stack {
     alarms.watchApi(this.api.api);
     alarms.watchScanOutcomes([{ name: 'Scan', fn: scan }, { name: 'FanOutMerge', fn: merge }]);
   }
+
+  /** The index wildcard of the table as cdk-nag prints it. */
+  private tableIndexesArn(tableName: string): string {
+    return `arn:<AWS::Partition>:dynamodb:${this.region === Aws.REGION ? '<AWS::Region>' : this.region}:${this.account === Aws.ACCOUNT_ID ? '<AWS::AccountId>' : this.account}:table/${tableName}/index/*`;
+  }
 }
 
-/** Table grants name `<table>/index/*` and the KMS data-key actions on the table's key. */
-function acknowledgeTableGrant(role: iam.IRole, table: dynamodb.ITable, writes: boolean): void {
+/** Table grants name `table/<name>/index/*` and the KMS data-key actions on the table's key. */
+function acknowledgeTableGrant(role: iam.IRole, indexesArn: string, writes: boolean): void {
   Validations.of(role).acknowledge({
-    id: iam5Resource(`${arnToken(table)}/index/*`),
+    id: iam5Resource(indexesArn),
     reason: 'Queries use the findings table\'s own global secondary indexes; the wildcard covers only indexes of this one table.',
   });
   if (!writes) return;

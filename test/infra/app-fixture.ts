@@ -37,7 +37,9 @@ export interface NagFinding {
 }
 
 /** Every unacknowledged AwsSolutions finding under the scope (errors and warnings). */
-export function nagFindings(scope: IConstruct): NagFinding[] {
+export function nagFindings(scope: IConstruct & { synth?: () => unknown }): NagFinding[] {
+  // After synthesis cross-stack references are resolved, as in `cdk synth`.
+  if (scope instanceof App) scope.synth();
   const report = new AwsSolutionsChecks(scope).validateScope(scope);
   return report.violations.flatMap((v) =>
     v.violatingResources.map((r) => ({ rule: v.ruleName, severity: String(v.severity), path: (r as unknown as { constructPath: string }).constructPath, description: v.description })),
