@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import type { ClientOptions } from '../lambdas/adapters/collectors/client-options';
 import { liveScanLoader, registerCaptureCommand } from './commands/capture';
 import { registerScanCommand, type CommandIo } from './commands/scan';
+import { registerRunLocalCommand } from './commands/run-local';
 import { EXIT, UsageError } from './usage-error';
 
 /** `awsClientOptions` reach the AWS clients of `capture` and `scan --live` (tests give a fake transport). */
@@ -17,6 +18,7 @@ export function buildProgram(io: CommandIo, awsClientOptions: ClientOptions = {}
     `
 Exit codes: 0 success; 1 a FAIL finding at or above --fail-on exists; 2 bad input or usage.
 Examples:
+  redis-compliance run-local --out out
   redis-compliance scan --snapshot examples/estate.sample.json
   redis-compliance scan --snapshot estate.json --format json --output findings.json --fail-on high
   redis-compliance capture --regions eu-west-1,us-east-1 --out estate.json
@@ -24,6 +26,7 @@ Examples:
   );
   registerScanCommand(program, io, liveScanLoader(awsClientOptions));
   registerCaptureCommand(program, io, awsClientOptions);
+  registerRunLocalCommand(program, io);
   return program;
 }
 

@@ -1,0 +1,138 @@
+/**
+ * `redis-compliance run-local`: the whole pipeline on this machine, no AWS account. An embedded
+ * DynamoDB (dynalite on 127.0.0.1) holds the findings; the scan and report Lambda cores run as they
+ * do in AWS; the reports are written to --out; Slack and e-mail are sent when asked.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { Command } from 'commander';
+import { EmailNotifier } from '../../lambdas/adapters/notifiers/email-notifier';
+import { StaticSecretProvider } from '../../lambdas/adapters/notifiers/secret-provider';
+import { SlackNotifier } from '../../lambdas/adapters/notifiers/slack-notifier';
+import { systemClock, type Clock } from '../../lambdas/adapters/store/clock';
+import { DEFAULT_RETENTION_DAYS, DynamoDbFindingsStore } from '../../lambdas/adapters/store/dynamodb-findings-store';
+import { renderCsv } from '../../lambdas/core/report/render-csv';
+import { renderHtml } from '../../lambdas/core/report/render-html';
+import { renderJson } from '../../lambdas/core/report/render-json';
+import { renderMarkdown } from '../../lambdas/core/report/render-markdown';
+import { renderTextSummary } from '../../lambdas/core/report/render-text-summary';
+import { configSuppressions } from '../../lambdas/core/suppressions/suppression-schema';
+import { runReport } from '../../lambdas/handlers/report';
+import { runScan } from '../../lambdas/handlers/scan';
+import { CollectingPublisher } from '../../lambdas/handlers/wiring/event-publisher';
+import type { ReportNotifier } from '../../lambdas/handlers/wiring/notifiers';
+import { logger } from '../../lambdas/handlers/wiring/logger';
+import { fixedSnapshotSource } from '../../lambdas/handlers/wiring/snapshot-source';
+import { loadConfig } from '../load-config';
+import { startLocalDynamoDb, type LocalDynamoDb } from '../local-dynamodb';
+import { readSnapshotFile } from '../read-snapshot-file';
+import { EXIT, UsageError } from '../usage-error';
+import type { CommandIo } from './scan';
+
+export const DEFAULT_SAMPLE_SNAPSHOT = 'examples/estate.sample.json';
+
+export interface RunLocalOptions {
+  snapshot: string;
+  config?: string;
+  out: string;
+  slackWebhook?: string;
+  sesEndpoint?: string;
+  emailFrom?: string;
+  emailTo?: string;
+}
+
+/** The process edges run-local touches beyond the terminal (tests pin the clock). */
+export interface RunLocalEnvironment {
+  clock?: Clock;
+  /** Starts the embedded DynamoDB; tests may point it elsewhere. */
+  startDynamoDb?: () => Promise<Pick<LocalDynamoDb, 'tableName' | 'documentClient' | 'stop'>>;
+}
+
+export function registerRunLocalCommand(program: Command, io: CommandIo, environment: RunLocalEnvironment = {}): Command {
+  return program
+    .command('run-local')
+    .description('Run the whole pipeline locally: scan a snapshot, store findings in an embedded DynamoDB, write the reports, optionally post to Slack and send the e-mail.')
+    .option('--snapshot <file>', 'snapshot file to scan', DEFAULT_SAMPLE_SNAPSHOT)
+    .option('--config <file>', 'configuration file (default: ./redis-compliance.config.json when present)')
+    .option('--out <dir>', 'directory for report.html, report.md, report.csv and report.json', 'out')
+    .option('--slack-webhook <url>', 'post the Slack message to this incoming-webhook URL (https, or http to 127.0.0.1)')
+    .option('--ses-endpoint <url>', 'send the e-mail through this SES v2 endpoint (e.g. aws-ses-v2-local)')
+    .option('--email-from <address>', 'sender of the e-mail (with --ses-endpoint)')
+    .option('--email-to <addresses>', 'comma-separated recipients of the e-mail (with --ses-endpoint)')
+    .action(async (options: RunLocalOptions) => {
+      io.setExitCode(await runLocal(options, io, environment));
+    });
+}
+
+export async function runLocal(options: RunLocalOptions, io: CommandIo, environment: RunLocalEnvironment = {}): Promise<number> {
+  const config = loadConfig(options.config);
+  const snapshot = readSnapshotFile(options.snapshot);
+  const notifiers = notifiersFor(options);
+  const clock = environment.clock ?? systemClock;
+  // The Lambda cores log JSON for CloudWatch; here the terminal gets the summary instead.
+  logger.setLogLevel('SILENT');
+  const dynamo = await (environment.startDynamoDb ?? startLocalDynamoDb)();
+  try {
+    const store = new DynamoDbFindingsStore(dynamo.documentClient, { tableName: dynamo.tableName, retentionDays: DEFAULT_RETENTION_DAYS, clock });
+    const scan = await runScan({ trigger: 'cli' }, { store, snapshots: fixedSnapshotSource(snapshot), publisher: new CollectingPublisher(), clock, config });
+
+    const outDir = resolve(options.out);
+    const htmlPath = resolve(outDir, 'report.html');
+    const { model, outcome } = await runReport(scan.scanId, {
+      store,
+      notifiers,
+      clock,
+      configSuppressions: configSuppressions(config.suppressions ?? [], clock.now()),
+      reportUrl: pathToFileURL(htmlPath).href,
+    });
+    mkdirSync(outDir, { recursive: true });
+    const written: Array<[string, string]> = [
+      ['report.html', renderHtml(model)],
+      ['report.md', renderMarkdown(model)],
+      ['report.csv', renderCsv(model)],
+      ['report.json', renderJson(model)],
+    ];
+    for (const [name, content] of written) writeFileSync(resolve(outDir, name), content);
+
+    io.stdout(`${renderTextSummary(model)}\n`);
+    io.stdout(`\nFindings stored in the embedded DynamoDB table ${dynamo.tableName} (scan ${scan.scanId}, ${model.findings.length} findings).\n`);
+    io.stdout(`Reports: ${written.map(([name]) => resolve(outDir, name)).join(', ')}\n`);
+    for (const channel of outcome.delivered) io.stdout(`Sent the report by ${channel === 'email' ? 'e-mail' : channel}.\n`);
+    for (const failure of outcome.failed) io.stderr(`redis-compliance: the report was not sent by ${failure.channel}: ${failure.error}\n`);
+    return outcome.failed.length > 0 ? EXIT.BAD_INPUT : EXIT.OK;
+  } finally {
+    await dynamo.stop();
+  }
+}
+
+function notifiersFor(options: RunLocalOptions): ReportNotifier[] {
+  const notifiers: ReportNotifier[] = [];
+  if (options.slackWebhook !== undefined) {
+    const slack = new SlackNotifier({ secrets: new StaticSecretProvider({ 'slack-webhook': options.slackWebhook }), webhookSecretId: 'slack-webhook' });
+    notifiers.push({ channel: 'slack', notify: (model) => slack.notify(model) });
+  }
+  const emailFlags = [options.sesEndpoint, options.emailFrom, options.emailTo].filter((v) => v !== undefined).length;
+  if (emailFlags > 0 && emailFlags < 3) throw new UsageError('sending the e-mail needs --ses-endpoint, --email-from and --email-to together');
+  if (options.sesEndpoint !== undefined && options.emailFrom !== undefined && options.emailTo !== undefined) {
+    let endpoint: URL;
+    try {
+      endpoint = new URL(options.sesEndpoint);
+    } catch {
+      throw new UsageError(`--ses-endpoint is not a URL: ${JSON.stringify(options.sesEndpoint)}`);
+    }
+    const to = options.emailTo.split(',').map((a) => a.trim()).filter(Boolean);
+    if (to.length === 0) throw new UsageError('--email-to needs at least one address');
+    // A local SES endpoint accepts any credentials; a real one would take them from the environment.
+    const local = endpoint.hostname === '127.0.0.1' || endpoint.hostname === 'localhost';
+    const client = new SESv2Client({
+      endpoint: endpoint.href,
+      region: process.env.AWS_REGION ?? 'us-east-1',
+      ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    });
+    const email = new EmailNotifier({ client, from: options.emailFrom, to });
+    notifiers.push({ channel: 'email', notify: (model) => email.notify(model) });
+  }
+  return notifiers;
+}

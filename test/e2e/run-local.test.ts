@@ -1,0 +1,122 @@
+/**
+ * `redis-compliance run-local` (the README's main command, `npm start`) through the real CLI program:
+ * the bundled sample estate -> embedded dynalite -> reports on disk -> a Slack webhook on 127.0.0.1
+ * and aws-ses-v2-local on 127.0.0.1.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import startSesLocal from 'aws-ses-v2-local';
+import { runCli } from '../../cli/program';
+import { parseSnapshot } from '../../lambdas/core/snapshot/parse-snapshot';
+import { evaluateSnapshot } from '../../lambdas/core/evaluate';
+
+const SAMPLE = 'examples/estate.sample.json';
+
+function io() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t), setExitCode: () => undefined, isTTY: false, columns: 120 },
+    out: () => out.join(''),
+    err: () => err.join(''),
+  };
+}
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'run-local-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('scans the sample estate, stores it, writes the four reports and prints the summary', async () => {
+  const t = io();
+  const code = await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir], t.io);
+  expect(t.err()).toBe('');
+  expect(code).toBe(0);
+  const expected = evaluateSnapshot(parseSnapshot(readFileSync(SAMPLE, 'utf8'), SAMPLE));
+  const json = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+  expect(JSON.stringify(json)).toContain(expected.findings[0]!.resourceId);
+  const html = readFileSync(join(dir, 'report.html'), 'utf8');
+  expect(html).toMatch(/^<!doctype html>/);
+  expect(readFileSync(join(dir, 'report.md'), 'utf8').length).toBeGreaterThan(0);
+  const csvLines = readFileSync(join(dir, 'report.csv'), 'utf8').trim().split(/\r?\n/);
+  expect(csvLines.length).toBeGreaterThanOrEqual(expected.findings.length + 1);
+  expect(t.out()).toContain(`${expected.findings.length} findings`);
+  expect(t.out()).toContain(`Failing: ${expected.summary.byStatus.FAIL}`);
+  expect(t.out()).toContain(join(dir, 'report.html'));
+  // The Lambda logger's JSON lines stay out of the terminal.
+  expect(t.out()).not.toMatch(/^\{"level"/m);
+});
+
+it('applies waivers from the config file', async () => {
+  const expected = evaluateSnapshot(parseSnapshot(readFileSync(SAMPLE, 'utf8'), SAMPLE));
+  const failing = expected.findings.find((f) => f.status === 'FAIL')!;
+  const config = join(dir, 'config.json');
+  writeFileSync(config, JSON.stringify({ suppressions: [{ ruleId: failing.ruleId, resourcePattern: failing.resourceId, reason: 'Accepted until the migration', owner: 'ops', expiresAt: '2999-01-01T00:00:00Z' }] }));
+  const t = io();
+  expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--config', config], t.io)).toBe(0);
+  expect(t.out()).toContain(`Failing: ${expected.summary.byStatus.FAIL - 1}`);
+  expect(t.out()).toMatch(/Suppressed: [1-9]/);
+});
+
+it('posts to the Slack webhook and sends the e-mail when asked', async () => {
+  const posts: string[] = [];
+  const slack: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      posts.push(body);
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => slack.listen(0, '127.0.0.1', resolve));
+  const ses = await startSesLocal({ host: '127.0.0.1', port: 0 });
+  try {
+    const webhook = `http://127.0.0.1:${(slack.address() as AddressInfo).port}/services/T0/B0/local`;
+    const sesUrl = `http://127.0.0.1:${(ses.address() as AddressInfo).port}`;
+    const t = io();
+    const code = await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--slack-webhook', webhook, '--ses-endpoint', sesUrl, '--email-from', 'compliance@example.com', '--email-to', 'ops@example.com,sre@example.com'], t.io);
+    expect(t.err()).toBe('');
+    expect(code).toBe(0);
+    expect(posts).toHaveLength(1);
+    expect(JSON.parse(posts[0]!).blocks.length).toBeGreaterThan(0);
+    const store = (await (await fetch(`${sesUrl}/store`)).json()) as { emails: Array<{ from: string; destination: { to: string[] }; subject: string; body: { html?: string; text?: string } }> };
+    expect(store.emails).toHaveLength(1);
+    expect(store.emails[0]).toMatchObject({ from: 'compliance@example.com', destination: { to: ['ops@example.com', 'sre@example.com'] } });
+    expect(store.emails[0]!.body.html).toMatch(/<html/);
+    expect(t.out()).toContain('Sent the report by slack.');
+    expect(t.out()).toContain('Sent the report by e-mail.');
+  } finally {
+    await new Promise<void>((resolve) => slack.close(() => resolve()));
+    ses.closeAllConnections();
+    await new Promise<void>((resolve) => ses.close(() => resolve()));
+  }
+});
+
+it('says when a destination failed, without the webhook URL, and exits 2', async () => {
+  const refusing: Server = createServer((_req, res) => res.writeHead(404).end('no_team'));
+  await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+  try {
+    const webhook = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}/services/T0/B0/SECRETTOKEN`;
+    const t = io();
+    expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--slack-webhook', webhook], t.io)).toBe(2);
+    expect(t.err()).toContain('the report was not sent by slack: Slack webhook answered HTTP 404');
+    expect(t.err() + t.out()).not.toContain('SECRETTOKEN');
+  } finally {
+    await new Promise<void>((resolve) => refusing.close(() => resolve()));
+  }
+});
+
+it.each([
+  [['--snapshot', 'missing.json'], 'missing.json: cannot read the snapshot'],
+  [['--ses-endpoint', 'http://127.0.0.1:1'], 'needs --ses-endpoint, --email-from and --email-to together'],
+])('rejects bad input %j with exit code 2', async (args, message) => {
+  const t = io();
+  expect(await runCli(['run-local', '--out', dir, ...args], t.io)).toBe(2);
+  expect(t.err()).toContain(message);
+});
