@@ -232,7 +232,9 @@ export function syntheticEstate(redisServers: number, accountId = ACCOUNT, regio
         ...(publicIp ? { publicIp } : {}),
         tags: { Name: `redis-${key}-${r + 1}`, Role: 'redis', Environment: env.name, RedisCluster: cluster, RedisMode: env.production ? 'cluster' : 'standalone', Owner: 'platform-team', CostCenter: 'CC-4711' },
       });
-      const ssm = rnd();
+      // One Test server never registered with SSM, so even small estates show UNKNOWN evidence.
+      const roll = rnd();
+      const ssm = env.name === 'Test' && r === 7 ? 0.999 : roll;
       if (ssm < 0.985) b.ssmOnline(id);
       else if (ssm < 0.995) b.ssmOnline(id, { PingStatus: 'ConnectionLost', LastPingDateTime: '2026-11-20T07:12:44.000Z' });
       if (ssm < 0.995) {

@@ -1,0 +1,94 @@
+/**
+ * Smoke test of the benchmark's parts at their smallest sizes: the synthetic estate generator, its
+ * evaluation, and the issue's lower bound. Structure only: no timing is asserted (speed is what
+ * `npm run bench` reports).
+ */
+import { evaluateSnapshot } from '../../lambdas/core/evaluate';
+import { validateSnapshot } from '../../lambdas/core/snapshot/parse-snapshot';
+import { issueLowerBound } from '../../bench/issue-lower-bound';
+import { parseArguments } from '../../bench/run';
+import { markdownTable } from '../../bench/table';
+import { FRONTEND_SHARE, syntheticEstate, syntheticSnapshot } from '../../bench/synthetic-estate';
+import { INSTANCE_TYPES } from '../../test/support/instance-types';
+
+const NOW = () => new Date('2026-11-25T02:05:00.000Z');
+
+describe('synthetic estate', () => {
+  it('holds N Redis servers and 2% as many front-ends, in valid snapshot shapes', () => {
+    const estate = syntheticEstate(200);
+    const tagged = (role: string) => estate.target.ec2.Reservations.flatMap((r) => r.Instances ?? []).filter((i) => i.Tags?.some((t) => t.Key === 'Role' && t.Value === role));
+    expect(tagged('redis')).toHaveLength(200);
+    expect(tagged('outsystems-frontend').length).toBeGreaterThanOrEqual(Math.round(200 * FRONTEND_SHARE));
+    expect(estate.instances).toBe(200 + estate.frontends);
+    expect(() => validateSnapshot(syntheticSnapshot(200), 'synthetic')).not.toThrow();
+  });
+
+  it('uses only real instance types, with their facts', () => {
+    const { target } = syntheticEstate(300);
+    for (const type of target.ec2.InstanceTypes) expect(type).toEqual((INSTANCE_TYPES as Record<string, unknown>)[type.InstanceType]);
+    const used = new Set(target.ec2.Reservations.flatMap((r) => r.Instances ?? []).map((i) => i.InstanceType));
+    expect([...used].sort()).toEqual(target.ec2.InstanceTypes.map((t) => t.InstanceType).sort());
+  });
+
+  it('has security groups that reference groups, custom network ACLs and route tables for every subnet', () => {
+    const { target } = syntheticEstate(100);
+    const references = target.ec2.SecurityGroups.flatMap((g) => (g.IpPermissions ?? []).flatMap((p) => p.UserIdGroupPairs ?? []));
+    expect(references.length).toBeGreaterThan(0);
+    const groupIds = new Set(target.ec2.SecurityGroups.map((g) => g.GroupId));
+    for (const pair of references) expect(groupIds.has(pair.GroupId!)).toBe(true);
+    expect(target.ec2.NetworkAcls.some((a) => !a.IsDefault && (a.Entries ?? []).some((e) => e.PortRange?.From === 7000))).toBe(true);
+    const associated = new Set(target.ec2.NetworkAcls.flatMap((a) => (a.Associations ?? []).map((x) => x.SubnetId)));
+    for (const subnet of target.ec2.Subnets) expect(associated.has(subnet.SubnetId)).toBe(true);
+    expect(target.ec2.RouteTables.filter((t) => t.Associations?.some((a) => a.Main))).toHaveLength(new Set(target.ec2.Subnets.map((s) => s.VpcId)).size);
+  });
+
+  it('is deterministic', () => {
+    expect(JSON.stringify(syntheticSnapshot(60))).toBe(JSON.stringify(syntheticSnapshot(60)));
+  });
+
+  it('rejects a size that is not a positive integer', () => {
+    expect(() => syntheticEstate(0)).toThrow(RangeError);
+  });
+});
+
+describe('evaluation of the synthetic estate', () => {
+  it('gives one finding per server and rule, with every status the drift is meant to show', () => {
+    const result = evaluateSnapshot(syntheticSnapshot(300), { now: NOW });
+    expect(result.summary.redisServers).toBe(300);
+    expect(result.summary.frontends).toBeGreaterThan(0);
+    const reachability = result.findings.filter((f) => f.ruleId === 'network.frontend-reachability');
+    expect(reachability).toHaveLength(300);
+    const statuses = new Set(result.findings.map((f) => f.status));
+    expect(statuses).toEqual(new Set(['PASS', 'FAIL', 'UNKNOWN', 'NOT_APPLICABLE']));
+    for (const finding of result.findings) {
+      expect(finding.observed).not.toBe('');
+      expect(finding.requirement).not.toBe('');
+    }
+  });
+});
+
+describe('issue 3 lower bound', () => {
+  it('counts one page per kind and a call per 50 instances for each SSM batch call', () => {
+    const { target, instances, redisServers } = syntheticEstate(120);
+    const bound = issueLowerBound(target);
+    expect(bound.byOperation['ssm:DescribeInstanceInformation']).toBe(Math.ceil(instances / 50));
+    expect(bound.byOperation['ssm:GetInventory']).toBe(Math.ceil(instances / 50) + Math.ceil(redisServers / 50));
+    expect(bound.byOperation['ec2:DescribeInstances']).toBe(1);
+    expect(bound.total).toBe(Object.values(bound.byOperation).reduce((s, n) => s + n, 0));
+  });
+});
+
+describe('bench command line and table', () => {
+  it('accepts --smoke and --only by number or name', () => {
+    expect(parseArguments(['--smoke', '--only', '3,cold-init'])).toEqual({ smoke: true, only: new Set(['3', '8']) });
+    expect(parseArguments([]).only.size).toBe(8);
+    expect(() => parseArguments(['--only', 'speed'])).toThrow(/unknown figure/);
+  });
+
+  it('prints one Markdown row per figure row, escaping pipes', () => {
+    const table = markdownTable([{ figure: 'x | y', measured: '1', target: '<= 2', met: true }, { figure: 'z', measured: 'not measured: gone', target: '-', met: null }]);
+    expect(table.split('\n')).toHaveLength(4);
+    expect(table).toContain('x \\| y');
+    expect(table).toContain('| yes |');
+  });
+});
