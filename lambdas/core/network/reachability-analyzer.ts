@@ -8,6 +8,10 @@
  *  - front-ends are grouped once per environment into classes (subnet, groups, platform, address
  *    kind); a class is evaluated once per Redis server and port when the Redis side's rules judge
  *    its whole subnet alike, else member by member;
+ *  - the verdicts of a class towards a Redis "address class" (subnet, groups, VPC, and the
+ *    address itself only when the front-end side's rules cut through the Redis subnet) and port
+ *    are cached, already merged by result, so a Redis server costs one map lookup per class and
+ *    port even when the class had to be split member by member;
  *  - every flow verdict is cached under (port, family, source subnet+groups+ephemeral+address
  *    class, destination subnet+groups+address class, VPCs), so Redis servers sharing a subnet and
  *    group set reuse each other's verdicts;
@@ -28,10 +32,13 @@ import { routeDestinations } from './route-lookup';
 export interface FlowGroupVerdict {
   frontends: readonly Server[];
   port: number;
+  /** The verdict of every member; when `example` is set, the first member's (the others failed at the same hop with the same fix). */
   result: ReachabilityResult;
+  example?: true;
 }
 
 interface FrontendClass {
+  key: string;
   members: Server[];
   representative: NetworkEndpoint;
   platform: ClientPlatform;
@@ -44,6 +51,7 @@ export class ReachabilityAnalyzer {
   private readonly endpoints = new Map<string, NetworkEndpoint>();
   private readonly classesByList = new WeakMap<readonly Server[], FrontendClass[]>();
   private readonly flowCache = new Map<string, ReachabilityResult>();
+  private readonly classCache = new Map<string, FlowGroupVerdict[]>();
   private readonly sideCidrs = new Map<string, Cidr[]>();
   private readonly alike = new Map<string, boolean>();
   /** How many flows were actually evaluated (the rest were cache hits); for tests and the benchmark. */
@@ -78,25 +86,50 @@ export class ReachabilityAnalyzer {
       return out;
     }
     const dstIp = (family === 4 ? destination.ipv4 : destination.ipv6)!;
+    const dstBlock = this.blockOf(destination, dstIp);
     for (const cls of this.classesOf(frontends)) {
-      const rep = cls.representative;
-      const repIp = family === 4 ? rep.ipv4 : rep.ipv6;
-      const block = repIp ? this.blockOf(rep, repIp) : undefined;
-      const wholeClass = block !== undefined && this.judgedAlike('destination', destination, block);
+      // Every member shares the subnet and groups whose rules look at the Redis address, so the
+      // Redis side reduces to one key per class; Redis servers with equal keys share the answer.
+      const dstAlike = dstBlock !== undefined && this.judgedAlike('source', cls.representative, dstBlock);
+      const dstKey = [destination.subnetId ?? `?${destination.instanceId}`, destination.groupKey || `?${destination.instanceId}`, destination.vpcId, dstAlike ? 'net' : dstIp.text].join('|');
       for (const port of ports) {
-        if (wholeClass) {
-          out.push({ frontends: cls.members, port, result: this.flow(rep, repIp!, cls, destination, dstIp, port) });
-          continue;
+        const key = `${cls.key}>${dstKey}|${port}`;
+        let verdicts = this.classCache.get(key);
+        if (!verdicts) {
+          verdicts = this.analyseClass(cls, destination, dstIp, port);
+          this.classCache.set(key, verdicts);
         }
-        for (const member of cls.members) {
-          const endpoint = this.endpointOf(member);
-          const ip = family === 4 ? endpoint.ipv4 : endpoint.ipv6;
-          const result = ip ? this.flow(endpoint, ip, cls, destination, dstIp, port) : missingFamily(endpoint, redis.instanceId, family);
-          out.push({ frontends: [member], port, result });
-        }
+        out.push(...verdicts);
       }
     }
     return out;
+  }
+
+  /** One class to one Redis address class and port: a single evaluation when the Redis side judges the class's subnet alike, else member by member (merged by result). */
+  private analyseClass(cls: FrontendClass, destination: NetworkEndpoint, dstIp: IpAddress, port: number): FlowGroupVerdict[] {
+    const family = dstIp.family;
+    const rep = cls.representative;
+    const repIp = family === 4 ? rep.ipv4 : rep.ipv6;
+    const block = repIp ? this.blockOf(rep, repIp) : undefined;
+    if (block !== undefined && this.judgedAlike('destination', destination, block)) {
+      return [{ frontends: cls.members, port, result: this.flow(rep, repIp!, cls, destination, dstIp, port) }];
+    }
+    // Members merge when they fail at the same hop with the same fix (their sentences differ only
+    // by the address named); the first member's result then stands as the example.
+    const merged = new Map<string, { result: ReachabilityResult; members: Server[]; alike: boolean }>();
+    for (const member of cls.members) {
+      const endpoint = this.endpointOf(member);
+      const ip = family === 4 ? endpoint.ipv4 : endpoint.ipv6;
+      const result = ip ? this.flow(endpoint, ip, cls, destination, dstIp, port) : MISSING_FAMILY[family];
+      const key = `${result.verdict}|${result.hop ?? ''}|${result.fix ?? ''}`;
+      const entry = merged.get(key);
+      if (!entry) merged.set(key, { result, members: [member], alike: true });
+      else {
+        entry.members.push(member);
+        if (entry.result !== result) entry.alike = false;
+      }
+    }
+    return [...merged.values()].map(({ result, members, alike }) => ({ frontends: members, port, result, ...(alike ? {} : { example: true }) }));
   }
 
   private flow(source: NetworkEndpoint, srcIp: IpAddress, cls: FrontendClass, destination: NetworkEndpoint, dstIp: IpAddress, port: number): ReachabilityResult {
@@ -194,7 +227,7 @@ export class ReachabilityAnalyzer {
       const key = [endpoint.subnetId ?? `?${endpoint.instanceId}`, endpoint.groupKey, endpoint.vpcId, platform, addressKind(endpoint.ipv4), addressKind(endpoint.ipv6)].join('|');
       const existing = byKey.get(key);
       if (existing) existing.members.push(frontend);
-      else byKey.set(key, { members: [frontend], representative: endpoint, platform, ephemeral: ephemeralPorts(platform) });
+      else byKey.set(key, { key, members: [frontend], representative: endpoint, platform, ephemeral: ephemeralPorts(platform) });
     }
     classes = [...byKey.values()];
     this.classesByList.set(frontends, classes);
@@ -202,12 +235,15 @@ export class ReachabilityAnalyzer {
   }
 }
 
-function missingFamily(endpoint: NetworkEndpoint, redisId: string, family: IpFamily): ReachabilityResult {
+const MISSING_FAMILY: Record<IpFamily, ReachabilityResult> = { 4: missingFamily(4), 6: missingFamily(6) };
+
+/** The verdict for front-ends without an address of the family the Redis server is reached over (shared, so they group). */
+function missingFamily(family: IpFamily): ReachabilityResult {
   const detail =
     family === 6
-      ? `Redis server ${redisId} has only an IPv6 address, and front-end ${endpoint.instanceId} has no IPv6 address.`
-      : `Front-end ${endpoint.instanceId} has no private IPv4 address, and Redis server ${redisId} is reached over IPv4.`;
-  const fix = `Give front-end ${endpoint.instanceId} an IPv${family} address in its subnet (or give Redis server ${redisId} an address of the front-end's family).`;
+      ? 'The Redis server has only an IPv6 address, and the front-end has no IPv6 address.'
+      : 'The front-end has no private IPv4 address, and the Redis server is reached over IPv4.';
+  const fix = `Give the front-end an IPv${family} address in its subnet (or the Redis server an address of the front-end's family).`;
   return { verdict: 'blocked', hop: 'source-address', detail, fix, issues: [{ hop: 'source-address', verdict: 'blocked', detail, fix }] };
 }
 

@@ -3,7 +3,7 @@
  * (same account and region) can open TCP connections to each Redis port (config.redisPorts),
  * through security groups, network ACLs (including return traffic) and routes.
  */
-import type { RedisServer } from '../estate/estate';
+import type { RedisServer, Server } from '../estate/estate';
 import { reachabilityAnalyzerFor, type FlowGroupVerdict } from '../network/reachability-analyzer';
 import { HOP_NAMES } from '../network/reachability';
 import { listIds } from '../network/redis-placement';
@@ -14,30 +14,38 @@ import { serverFinding, type RuleDefinition } from './rule';
 /** At most this many distinct problems are spelled out in one finding. */
 const MAX_PROBLEMS = 8;
 
+const groupTexts = new WeakMap<FlowGroupVerdict, string>();
+
+/** One problem as a sentence; memoised, since the analyzer hands the same group to every Redis server of an address class. */
 function describeGroup(group: FlowGroupVerdict): string {
-  const ids = group.frontends.map((f) => f.instanceId);
-  const who = ids.length === 1 ? `front-end ${ids[0]}` : `${ids.length} front-ends (${listIds(ids, 5)})`;
+  let text = groupTexts.get(group);
+  if (text !== undefined) return text;
+  const count = group.frontends.length;
+  const shown = group.frontends.slice(0, 5).map((f) => f.instanceId);
+  const who = count === 1 ? `front-end ${shown[0]}` : `${count} front-ends (${shown.join(', ')}${count > 5 ? ` and ${count - 5} more` : ''})`;
   const where = group.result.hop ? ` at ${HOP_NAMES[group.result.hop]}` : '';
-  return `TCP ${group.port} from ${who}${where}: ${group.result.detail}`;
+  text = `TCP ${group.port} from ${who}${where}: ${group.example ? `for example, ${group.result.detail}` : group.result.detail}`;
+  groupTexts.set(group, text);
+  return text;
 }
 
-/** Joins verdict groups that share a result (cache hits for different members) so each problem is told once. */
+/** Joins verdict groups of one port that fail at the same hop with the same fix, so each problem is told once. */
 function mergeGroups(groups: readonly FlowGroupVerdict[]): FlowGroupVerdict[] {
-  const merged = new Map<string, Map<object, FlowGroupVerdict>>();
+  const merged = new Map<string, FlowGroupVerdict>();
   for (const group of groups) {
-    const key = String(group.port);
-    let byResult = merged.get(key);
-    if (!byResult) merged.set(key, (byResult = new Map()));
-    const existing = byResult.get(group.result);
-    byResult.set(group.result, existing ? { ...existing, frontends: [...existing.frontends, ...group.frontends] } : group);
+    const key = `${group.port}|${group.result.verdict}|${group.result.hop ?? ''}|${group.result.fix ?? ''}`;
+    const existing = merged.get(key);
+    if (!existing) merged.set(key, group);
+    else merged.set(key, { frontends: [...existing.frontends, ...group.frontends], port: group.port, result: existing.result, ...(existing.example || group.example || existing.result !== group.result ? { example: true as const } : {}) });
   }
-  return [...merged.values()].flatMap((m) => [...m.values()]);
+  return [...merged.values()];
 }
 
+/** The problems as one text that ends without a full stop (the caller adds it). */
 function spell(groups: readonly FlowGroupVerdict[]): string {
   const shown = groups.slice(0, MAX_PROBLEMS).map(describeGroup);
   if (groups.length > MAX_PROBLEMS) shown.push(`and ${groups.length - MAX_PROBLEMS} more`);
-  return shown.join(' | ');
+  return shown.join(' | ').replace(/\.+$/, '');
 }
 
 /** The distinct changes that clear the problems of one verdict. */
@@ -46,6 +54,18 @@ function fixes(groups: readonly FlowGroupVerdict[], verdict: 'blocked' | 'unknow
   for (const group of groups) for (const issue of group.result.issues) if (issue.verdict === verdict) all.add(issue.fix);
   const list = [...all];
   return list.length > MAX_PROBLEMS ? `${list.slice(0, MAX_PROBLEMS).join(' ')} (and ${list.length - MAX_PROBLEMS} more changes of the same kind)` : list.join(' ');
+}
+
+const frontendListTexts = new WeakMap<readonly Server[], string>();
+
+/** "i-1, i-2 ... and N more" for an environment's front-ends, built once per list. */
+function frontendList(frontends: readonly Server[]): string {
+  let text = frontendListTexts.get(frontends);
+  if (text === undefined) {
+    text = listIds(frontends.map((f) => f.instanceId));
+    frontendListTexts.set(frontends, text);
+  }
+  return text;
 }
 
 export const networkFrontendReachabilityRule: RuleDefinition = {
@@ -98,7 +118,7 @@ export const networkFrontendReachabilityRule: RuleDefinition = {
       return serverFinding(networkFrontendReachabilityRule, server, {
         status: 'PASS',
         severity,
-        observed: `All ${frontends.length} front-end(s) of environment ${server.environment} (${listIds(frontends.map((f) => f.instanceId))}) reach ${portText}. For example: ${example}`,
+        observed: `All ${frontends.length} front-end(s) of environment ${server.environment} (${frontendList(frontends)}) reach ${portText}. For example: ${example}`,
         required,
         remediation: `None needed. Keep the Redis security group rules for ${portText} from the front-ends' security group, and keep network ACLs open for the return traffic.`,
       });
