@@ -94,6 +94,18 @@ describe('ReachabilityAnalyzer', () => {
     expect([...grouped.values()].filter((v) => v === 'blocked')).toHaveLength(3); // i-...f2 on 7001 to each of 3 servers
   });
 
+  it('merges front-ends evaluated one by one that fail at the same hop with the same fix, marking the detail as an example', () => {
+    const estate = compliantEstate().mutate((t) => {
+      t.ec2.SecurityGroups.find((g) => g.GroupId === REDIS_SG)!.IpPermissions = [tcpPermission(7000, 7001, { cidrs: ['10.0.2.99/32'] })];
+    });
+    const target = targetOf(estate);
+    const groups = new ReachabilityAnalyzer(target).analyse(target.frontends, target.redisServers[0]!, [7000]);
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toMatchObject({ example: true, result: { verdict: 'blocked', hop: 'destination-security-group-ingress' } });
+    expect(groups[0]!.frontends.map((f) => f.instanceId)).toEqual([...FRONTEND_IDS]);
+    expect(groups[0]!.result.detail).toContain('from 10.0.2.21');
+  });
+
   it('keeps one analyzer (and its caches) per estate target', () => {
     const target = targetOf(compliantEstate());
     expect(reachabilityAnalyzerFor(target)).toBe(reachabilityAnalyzerFor(target));
