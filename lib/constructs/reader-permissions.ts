@@ -4,23 +4,10 @@
  */
 import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { READER_IAM_ACTIONS } from '../../lambdas/adapters/collectors/reader-iam-actions';
 
-/**
- * Interim copy: the collectors issue will export READER_IAM_ACTIONS from
- * lambdas/adapters/collectors/reader-iam-actions.ts; this becomes a re-export of it.
- */
-export const READER_IAM_ACTIONS: readonly string[] = [
-  'ec2:DescribeInstances',
-  'ec2:DescribeInstanceTypes',
-  'ec2:DescribeSubnets',
-  'ec2:DescribeRouteTables',
-  'ec2:DescribeNetworkAcls',
-  'ec2:DescribeSecurityGroups',
-  'ec2:DescribeVolumes',
-  'ec2:DescribeNetworkInterfaces',
-  'ssm:DescribeInstanceInformation',
-  'ssm:GetInventory',
-];
+/** Owned by the collectors: exactly the read-only actions they call. */
+export { READER_IAM_ACTIONS };
 
 /** These EC2 Describe* and SSM list actions support no resource-level permissions: Resource is `*`. */
 export function readerStatement(): iam.PolicyStatement {

@@ -3,7 +3,7 @@
  * rule that runs the report, the REST API, the Step Functions fan-out, dead-letter queues, alarms,
  * and (optionally) the Redis inventory association of the scanner account's own region.
  */
-import { Aws, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
@@ -25,6 +25,7 @@ import { ScanFanOut } from '../constructs/scan-fan-out';
 import { ScannerAlarms } from '../constructs/scanner-alarms';
 import { ScannerApi } from '../constructs/scanner-api';
 import { ScannerLambda } from '../constructs/scanner-lambda';
+import { grantTableAccess } from '../constructs/table-access';
 import type { HandlerName } from '../constructs/scanner-function';
 import { arnToken, iam5Action, iam5Resource } from '../constructs/nag-ids';
 
@@ -124,12 +125,14 @@ export class ScannerStack extends Stack {
         });
       }
     }
-    table.grantReadWriteData(scan.role);
-    table.grantReadWriteData(merge.role);
-    table.grantReadWriteData(api.role);
-    table.grantReadData(report.role);
-    table.grantWriteData(scanTarget.role);
-    for (const fn of [scan, merge, api, scanTarget, report]) acknowledgeTableGrant(fn.role, this.tableIndexesArn(props.tableName), fn !== report);
+    const tableArn = this.formatArn({ service: 'dynamodb', resource: 'table', resourceName: props.tableName });
+    grantTableAccess(scan.role, tableArn, props.dataKey, 'readWrite');
+    grantTableAccess(merge.role, tableArn, props.dataKey, 'readWrite');
+    grantTableAccess(api.role, tableArn, props.dataKey, 'readWrite');
+    grantTableAccess(report.role, tableArn, props.dataKey, 'read');
+    grantTableAccess(scanTarget.role, tableArn, props.dataKey, 'writeOnly');
+    for (const fn of [scan, merge, api, report]) acknowledgeTableIndexes(fn.role, `${tableArn}/index/*`, this);
+    for (const fn of [scan, merge, api, scanTarget]) acknowledgeKeyWrites(fn.role);
     this.eventBus.grantPutEventsTo(scan.role);
     this.eventBus.grantPutEventsTo(merge.role);
     if (config.report.slack) {
@@ -227,23 +230,30 @@ export class ScannerStack extends Stack {
     alarms.watchScanOutcomes([{ name: 'Scan', fn: scan }, { name: 'FanOutMerge', fn: merge }]);
   }
 
-  /** The index wildcard of the table as cdk-nag prints it. */
-  private tableIndexesArn(tableName: string): string {
-    return `arn:<AWS::Partition>:dynamodb:${this.region === Aws.REGION ? '<AWS::Region>' : this.region}:${this.account === Aws.ACCOUNT_ID ? '<AWS::AccountId>' : this.account}:table/${tableName}/index/*`;
-  }
 }
 
-/** Table grants name `table/<name>/index/*` and the KMS data-key actions on the table's key. */
-function acknowledgeTableGrant(role: iam.IRole, indexesArn: string, writes: boolean): void {
+/** Queries name `table/<name>/index/*`: the indexes of this one table. */
+function acknowledgeTableIndexes(role: iam.IRole, indexesArn: string, stack: Stack): void {
   Validations.of(role).acknowledge({
-    id: iam5Resource(indexesArn),
+    id: iam5Resource(nagText(stack.resolve(indexesArn))),
     reason: 'Queries use the findings table\'s own global secondary indexes; the wildcard covers only indexes of this one table.',
   });
-  if (!writes) return;
+}
+
+/** cdk-nag's text of a resolved value: pseudo parameters as <AWS::X>. */
+function nagText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as { 'Fn::Join'?: [string, unknown[]]; Ref?: string };
+  if (v['Fn::Join']) return v['Fn::Join'][1].map(nagText).join(v['Fn::Join'][0]);
+  if (v.Ref) return `<${v.Ref}>`;
+  throw new Error(`cannot render ${JSON.stringify(value)} as cdk-nag text`);
+}
+
+function acknowledgeKeyWrites(role: iam.IRole): void {
   for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
     Validations.of(role).acknowledge({
       id: iam5Action(action),
-      reason: 'The standard grant for writing a table encrypted with a customer-managed key; the statement is scoped to that one key\'s ARN.',
+      reason: 'Writing a table encrypted with a customer-managed key needs the data-key actions; the statement is scoped to that one key\'s ARN.',
     });
   }
 }
