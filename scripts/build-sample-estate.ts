@@ -63,7 +63,9 @@ function production(): EstateBuilder {
   // Development: one Redis server in a public subnet, with a public address; its SSM agent lost contact.
   b.instance({ id: 'i-0a11c0ffee00000d1', type: 't3.medium', subnetId: DEV_SUBNET, privateIp: '10.0.9.10', publicIp: '203.0.113.10', securityGroupIds: [DEV_SG], tags: { Name: 'redis-dev', Role: 'redis', Environment: 'Development' } })
     .ssmOnline('i-0a11c0ffee00000d1', { PingStatus: 'ConnectionLost', LastPingDateTime: '2026-10-30T08:12:44.000Z' });
-  b.instance({ id: 'i-0a11c0ffee00000d2', type: 't3.large', subnetId: DEV_SUBNET, privateIp: '10.0.9.20', securityGroupIds: [FRONTEND_SG], platform: 'windows', volumeSizes: [60], tags: { Name: 'os-fe-dev', Role: 'outsystems-frontend', Environment: 'Development' } })
+  // The development front-end lives in the application subnet; the development subnet's network ACL
+  // denies 7001 from the VPC, so it can reach Redis on 7000 but not on 7001.
+  b.instance({ id: 'i-0a11c0ffee00000d2', type: 't3.large', subnetId: PROD_APP_SUBNET, privateIp: '10.0.2.40', securityGroupIds: [FRONTEND_SG], platform: 'windows', volumeSizes: [60], tags: { Name: 'os-fe-dev', Role: 'outsystems-frontend', Environment: 'Development' } })
     .ssmOnline('i-0a11c0ffee00000d2', { PlatformType: 'Windows', PlatformName: 'Microsoft Windows Server 2022 Datacenter', PlatformVersion: '10.0.20348' })
     .inventory('i-0a11c0ffee00000d2', [platformServerPackage('11.24.0.42017')]);
   return b;
