@@ -83,5 +83,7 @@ export class ScannerFunction extends nodejs.NodejsFunction {
         bundleAwsSDK: true,
       },
     });
+    // Stack traces point at the TypeScript sources through the bundled source maps.
+    this.addEnvironment('NODE_OPTIONS', '--enable-source-maps');
   }
 }
