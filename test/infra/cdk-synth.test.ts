@@ -14,7 +14,7 @@ const ROOT = resolve(__dirname, '..', '..');
 
 test('cdk synth bundles every handler with esbuild and passes cdk-nag', () => {
   const out = mkdtempSync(join(tmpdir(), 'cdk-synth-'));
-  const env = { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true', CDK_DOCKER: 'false-docker-must-not-run' };
+  const env: NodeJS.ProcessEnv = { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true', CDK_DOCKER: 'false-docker-must-not-run' };
   delete env['CDK_DEFAULT_ACCOUNT'];
   execFileSync('npx', ['cdk', 'synth', '--quiet', '--no-notices', '-o', out], { cwd: ROOT, env, stdio: 'pipe', encoding: 'utf8' });
 
