@@ -1,5 +1,5 @@
 /** Renders a scan result in the format asked for on the command line. */
-import type { ScanResult } from '../lambdas/core/model';
+import type { WaivedScanResult } from '../lambdas/core/suppressions/waive-scan-result';
 import { renderCsv } from '../lambdas/core/report/render-csv';
 import { renderHtml } from '../lambdas/core/report/render-html';
 import { renderMarkdown } from '../lambdas/core/report/render-markdown';
@@ -9,12 +9,12 @@ import { renderTable, type TableOptions } from './render-table';
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'markdown', 'html'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-export function renderResult(result: ScanResult, format: OutputFormat, table: TableOptions): string {
+export function renderResult(result: WaivedScanResult, format: OutputFormat, table: TableOptions): string {
   switch (format) {
     case 'table':
       return renderTable(result, table);
     case 'json':
-      // Exactly the evaluation result: { scan, summary, findings }.
+      // The evaluation result, { scan, summary, findings }, with waivers applied.
       return `${JSON.stringify(result, null, 2)}\n`;
     case 'csv':
       return renderCsv(reportModelFromScanResult(result, new Date(result.scan.evaluatedAt)));

@@ -1,7 +1,8 @@
 /** The terminal report: a coloured table of findings (worst first) and a summary. */
 import Table from 'cli-table3';
 import { createColors } from 'picocolors';
-import { SEVERITIES, type Finding, type ScanResult, type Severity, type Status } from '../lambdas/core/model';
+import { SEVERITIES, type FindingStatus, type Severity, type StoredFinding } from '../lambdas/core/model';
+import type { WaivedScanResult } from '../lambdas/core/suppressions/waive-scan-result';
 import { safeTerminalText } from './terminal-text';
 
 export interface TableOptions {
@@ -12,16 +13,16 @@ export interface TableOptions {
   all: boolean;
 }
 
-export function renderTable(result: ScanResult, options: TableOptions): string {
+export function renderTable(result: WaivedScanResult, options: TableOptions): string {
   const c = createColors(options.color);
-  const statusColor: Record<Status, (s: string) => string> = { FAIL: (s) => c.bold(c.red(s)), UNKNOWN: c.yellow, PASS: c.green, NOT_APPLICABLE: c.dim };
+  const statusColor: Record<FindingStatus, (s: string) => string> = { FAIL: (s) => c.bold(c.red(s)), UNKNOWN: c.yellow, PASS: c.green, NOT_APPLICABLE: c.dim, SUPPRESSED: c.blue };
   const severityColor: Record<Severity, (s: string) => string> = { critical: (s) => c.bold(c.magenta(s)), high: c.red, medium: c.yellow, low: c.cyan, info: c.dim };
-  const shown = options.all ? result.findings : result.findings.filter((f) => f.status === 'FAIL' || f.status === 'UNKNOWN');
-  const fixed = 9 + 10 + 30 + 30 + 7 * 3;
+  const shown = options.all ? result.findings : result.findings.filter((f) => f.status === 'FAIL' || f.status === 'UNKNOWN' || f.status === 'SUPPRESSED');
+  const fixed = 12 + 10 + 30 + 30 + 7 * 3;
   const textWidth = Math.max(30, Math.floor((options.width - fixed) / 2));
   const table = new Table({
     head: ['Status', 'Severity', 'Rule', 'Resource', 'Observed', 'Fix'].map((h) => c.bold(h)),
-    colWidths: [9, 10, 30, 30, textWidth, textWidth],
+    colWidths: [12, 10, 30, 30, textWidth, textWidth],
     wordWrap: true,
     wrapOnWordBoundary: true,
     style: { head: [], border: [] },
@@ -33,7 +34,7 @@ export function renderTable(result: ScanResult, options: TableOptions): string {
       f.ruleId,
       resourceCell(f),
       safeTerminalText(f.observed),
-      f.status === 'PASS' || f.status === 'NOT_APPLICABLE' ? '' : safeTerminalText(f.remediation),
+      fixCell(f),
     ]);
   }
   const lines: string[] = [];
@@ -47,25 +48,32 @@ export function renderTable(result: ScanResult, options: TableOptions): string {
   return lines.join('\n');
 }
 
-function resourceCell(f: Finding): string {
+function fixCell(f: StoredFinding): string {
+  if (f.status === 'PASS' || f.status === 'NOT_APPLICABLE') return '';
+  if (f.suppression) return safeTerminalText(`Waived until ${f.suppression.expiresAt} by ${f.suppression.owner}: ${f.suppression.reason} (was ${f.ruleStatus}). Fix: ${f.remediation}`);
+  const expired = f.waiverExpired ? `Waiver ${f.waiverExpired.id} expired ${f.waiverExpired.expiredAt}. ` : '';
+  return safeTerminalText(expired + f.remediation);
+}
+
+function resourceCell(f: StoredFinding): string {
   const name = f.resourceName ? `\n${safeTerminalText(f.resourceName)}` : '';
   return `${f.resourceId}${name}\n${safeTerminalText(f.environment)}${f.cluster && f.cluster !== f.environment ? ` / ${safeTerminalText(f.cluster)}` : ''}`;
 }
 
-function scanStatus(result: ScanResult, c: ReturnType<typeof createColors>): string {
+function scanStatus(result: WaivedScanResult, c: ReturnType<typeof createColors>): string {
   return result.scan.status === 'COMPLETE' ? c.green('COMPLETE') : c.yellow(result.scan.status);
 }
 
 function summaryLines(
-  result: ScanResult,
+  result: WaivedScanResult,
   c: ReturnType<typeof createColors>,
-  statusColor: Record<Status, (s: string) => string>,
+  statusColor: Record<FindingStatus, (s: string) => string>,
   severityColor: Record<Severity, (s: string) => string>,
 ): string[] {
   const s = result.summary;
   const lines = [c.bold('Summary')];
   lines.push(`  Scope: ${s.redisServers} Redis server(s) in ${s.clusters} cluster(s), ${s.frontends} front-end(s), ${result.scan.targets.length} account/region target(s)`);
-  lines.push(`  Findings: ${s.total} — ${(['FAIL', 'UNKNOWN', 'PASS', 'NOT_APPLICABLE'] as const).map((st) => statusColor[st](`${st} ${s.byStatus[st]}`)).join(', ')}`);
+  lines.push(`  Findings: ${s.total} — ${(['FAIL', 'UNKNOWN', 'SUPPRESSED', 'PASS', 'NOT_APPLICABLE'] as const).map((st) => statusColor[st](`${st} ${s.byStatus[st]}`)).join(', ')}`);
   const failing = SEVERITIES.filter((sev) => s.failBySeverity[sev] > 0).map((sev) => severityColor[sev](`${sev} ${s.failBySeverity[sev]}`));
   lines.push(`  Failing by severity: ${failing.length ? failing.join(', ') : c.green('none')}`);
   for (const target of result.scan.targets) {

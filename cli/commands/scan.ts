@@ -2,7 +2,9 @@
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { evaluateSnapshot } from '../../lambdas/core/evaluate';
-import { SEVERITIES, isAtOrAbove, type ScanResult, type Severity } from '../../lambdas/core/model';
+import { SEVERITIES, isAtOrAbove, type Severity } from '../../lambdas/core/model';
+import { configSuppressions } from '../../lambdas/core/suppressions/suppression-schema';
+import { waiveScanResult, type WaivedScanResult } from '../../lambdas/core/suppressions/waive-scan-result';
 import type { Snapshot } from '../../lambdas/core/snapshot/schema';
 import { loadConfig, type TagFlags } from '../load-config';
 import { OUTPUT_FORMATS, renderResult, type OutputFormat } from '../output-formats';
@@ -42,7 +44,11 @@ export function registerScanCommand(program: Command, io: CommandIo, liveLoader?
     if (liveLoader?.isLive(options)) snapshot = await liveLoader.load(options);
     else if (options.snapshot) snapshot = readSnapshotFile(options.snapshot);
     else throw new UsageError('scan needs --snapshot FILE' + (liveLoader ? ' or --live' : ''));
-    const result = evaluateSnapshot(snapshot, { config });
+    const now = new Date();
+    // Waivers of the config file apply here as in the deployed scanner: a waived failure is
+    // SUPPRESSED, listed as such, and does not trip --fail-on.
+    const evaluated = evaluateSnapshot(snapshot, { config, now: () => now });
+    const result = waiveScanResult(evaluated, configSuppressions(config.suppressions ?? [], now), now, `cli-${now.toISOString()}`);
     const text = renderResult(result, options.format, { color: options.color !== false && !options.output && io.isTTY, width: io.columns, all: !!options.all });
     if (options.output) {
       writeFileSync(options.output, text);
@@ -55,8 +61,8 @@ export function registerScanCommand(program: Command, io: CommandIo, liveLoader?
   return command;
 }
 
-/** 1 when a FAIL at or above the threshold exists, else 0. */
-export function exitCodeFor(result: ScanResult, failOn: Severity | undefined): number {
+/** 1 when a FAIL (after waivers) at or above the threshold exists, else 0. */
+export function exitCodeFor(result: WaivedScanResult, failOn: Severity | undefined): number {
   if (!failOn) return EXIT.OK;
   return result.findings.some((f) => f.status === 'FAIL' && isAtOrAbove(f.severity, failOn)) ? EXIT.FAILED_CHECKS : EXIT.OK;
 }

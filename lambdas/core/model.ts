@@ -77,10 +77,11 @@ export type ScanStatus = 'COMPLETE' | 'PARTIAL' | 'FAILED';
 
 export interface ScanSummary {
   total: number;
-  byStatus: Record<Status, number>;
-  /** Failing findings by severity. */
+  /** By final status: SUPPRESSED counts findings waived (always 0 before waivers are applied). */
+  byStatus: Record<FindingStatus, number>;
+  /** Failing findings (status FAIL) by severity. */
   failBySeverity: Record<Severity, number>;
-  byRule: Record<string, Record<Status, number>>;
+  byRule: Record<string, Record<FindingStatus, number>>;
   redisServers: number;
   frontends: number;
   clusters: number;

@@ -1,17 +1,19 @@
-import { SEVERITIES, STATUSES, type Finding, type ScanSummary, type Severity, type Status } from './model';
+import { SEVERITIES, STATUSES, type Finding, type FindingStatus, type ScanSummary, type Severity } from './model';
 
-function zeroStatuses(): Record<Status, number> {
-  return Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+const FINDING_STATUSES: readonly FindingStatus[] = [...STATUSES, 'SUPPRESSED'];
+
+function zeroStatuses(): Record<FindingStatus, number> {
+  return Object.fromEntries(FINDING_STATUSES.map((s) => [s, 0])) as Record<FindingStatus, number>;
 }
 
 /** Counts findings by status, failing findings by severity, and statuses by rule. */
 export function summarise(
-  findings: readonly Finding[],
+  findings: ReadonlyArray<Pick<Finding, 'ruleId' | 'severity'> & { status: FindingStatus }>,
   extra: Pick<ScanSummary, 'redisServers' | 'frontends' | 'clusters' | 'notEvaluated' | 'apiCalls'>,
 ): ScanSummary {
   const byStatus = zeroStatuses();
   const failBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  const byRule: Record<string, Record<Status, number>> = {};
+  const byRule: Record<string, Record<FindingStatus, number>> = {};
   for (const finding of findings) {
     byStatus[finding.status]++;
     if (finding.status === 'FAIL') failBySeverity[finding.severity]++;

@@ -101,6 +101,39 @@ describe('redis-compliance scan', () => {
     expect(stderr).toContain('$.tags.productionValues');
   });
 
+  describe('waivers from the config file', () => {
+    const waiver = (expiresAt: string) =>
+      file(`waiver-${expiresAt.slice(0, 4)}.json`, JSON.stringify({ suppressions: [{ id: 'dev-clock', ruleId: 'instance.clock-speed', resourcePattern: 'i-0a11c0ffee00000*', reason: 'burstable until Q1', owner: 'platform-team', expiresAt }] }));
+
+    it('mark waived failures SUPPRESSED, count them apart, and keep them out of --fail-on', async () => {
+      const { code, stdout } = await run('scan', '--snapshot', SAMPLE, '--format', 'json', '--config', waiver('2999-01-01T00:00:00Z'), '--fail-on', 'medium');
+      const result = JSON.parse(stdout) as { summary: { byStatus: Record<string, number> }; findings: Array<{ ruleId: string; status: string; ruleStatus: string; suppression?: { id: string } }> };
+      const clock = result.findings.filter((f) => f.ruleId === 'instance.clock-speed' && f.ruleStatus === 'FAIL');
+      expect(clock.length).toBe(2);
+      for (const f of clock) expect(f).toMatchObject({ status: 'SUPPRESSED', suppression: { id: 'dev-clock' } });
+      expect(result.summary.byStatus.SUPPRESSED).toBe(2);
+      // Other medium failures remain, so --fail-on medium still trips; --fail-on high is decided by the rest.
+      expect(code).toBe(1);
+    });
+
+    it('bring the finding back when the waiver has expired, and say so', async () => {
+      const { stdout } = await run('scan', '--snapshot', SAMPLE, '--format', 'json', '--config', waiver('2020-01-01T00:00:00Z'));
+      const result = JSON.parse(stdout) as { summary: { byStatus: Record<string, number> }; findings: Array<{ ruleId: string; status: string; waiverExpired?: { id: string; expiredAt: string } }> };
+      const clock = result.findings.filter((f) => f.ruleId === 'instance.clock-speed' && f.status === 'FAIL');
+      expect(clock.length).toBe(2);
+      for (const f of clock) expect(f.waiverExpired).toEqual(expect.objectContaining({ id: 'dev-clock', expiredAt: '2020-01-01T00:00:00Z' }));
+      expect(result.summary.byStatus.SUPPRESSED).toBe(0);
+    });
+
+    it('show the waiver in the table', async () => {
+      const { stdout } = await run('scan', '--snapshot', SAMPLE, '--config', waiver('2999-01-01T00:00:00Z'));
+      expect(stdout).toContain('SUPPRESSED');
+      expect(stdout).toContain('Waived until');
+      expect(stdout).toContain('SUPPRESSED ');
+      expect(stdout).toContain('burstable');
+    });
+  });
+
   it('honours tag flags: a different role tag finds no servers', async () => {
     const { stdout } = await run('scan', '--snapshot', SAMPLE, '--format', 'json', '--role-tag', 'Service');
     expect((JSON.parse(stdout) as ScanResult).summary.redisServers).toBe(0);

@@ -2,7 +2,7 @@
  * Wraps a fresh evaluation (no store, no history, no waivers) into a ReportModel, so the CLI renders
  * `--format json|csv|markdown|html` with the same renderers as the stored reports.
  */
-import type { ScanRecord, ScanResult, ScanTrigger, StoredFinding } from '../model';
+import type { ScanInfo, ScanRecord, ScanSummary, ScanTrigger, StoredFinding } from '../model';
 import { buildReportModel, countByStatus, type ReportModel } from './report-model';
 
 export interface FromScanResultOptions {
@@ -12,9 +12,16 @@ export interface FromScanResultOptions {
   reportUrl?: string;
 }
 
-export function reportModelFromScanResult(result: ScanResult, now: Date, options: FromScanResultOptions = {}): ReportModel {
+/** A fresh evaluation: its findings as the rules gave them, or already waived (StoredFinding). */
+export interface EvaluatedScan {
+  scan: ScanInfo;
+  summary: ScanSummary;
+  findings: ReadonlyArray<StoredFinding | (Omit<StoredFinding, 'scanId' | 'ruleStatus'> & { status: StoredFinding['ruleStatus'] })>;
+}
+
+export function reportModelFromScanResult(result: EvaluatedScan, now: Date, options: FromScanResultOptions = {}): ReportModel {
   const scanId = options.scanId ?? `local-${result.scan.evaluatedAt}`;
-  const findings: StoredFinding[] = result.findings.map((finding) => ({ ...finding, scanId, ruleStatus: finding.status }));
+  const findings: StoredFinding[] = result.findings.map((finding) => ('ruleStatus' in finding ? { ...finding, scanId } : { ...finding, scanId, ruleStatus: finding.status }));
   const scan: ScanRecord = {
     scanId,
     trigger: options.trigger ?? 'cli',
