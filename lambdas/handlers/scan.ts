@@ -27,6 +27,7 @@ import { logger } from './wiring/logger';
 import { newScanId, ScanIdSchema, scheduledScanId } from './wiring/scan-id';
 import { liveSnapshotSource, liveTargetsFromEnv, type SnapshotSource } from './wiring/snapshot-source';
 import { storeFromEnv } from './wiring/store';
+import { SCAN_OUTCOME_LOG } from './scan-outcome-log';
 
 export interface ScanDependencies {
   store: FindingsStore;
@@ -114,7 +115,7 @@ export async function runScan(request: ScanRequest, deps: ScanDependencies): Pro
   } catch (error) {
     const failed = failedScanRecord(running, { operation: 'captureSnapshot', code: (error as Error).name || 'Error', message: (error as Error).message }, deps.clock.now().toISOString());
     await deps.store.putScan(failed);
-    logger.error('scan failed: no snapshot', { scanId, error: error as Error });
+    logger.error(SCAN_OUTCOME_LOG.failedMessage, { scanId, error: error as Error });
     await deps.publisher.scanCompleted({ scanId, status: 'FAILED' });
     return { scanId, status: 'FAILED', counts: failed.counts, newFailures: 0, resolvedFailures: 0 };
   }
@@ -131,7 +132,7 @@ export async function runScan(request: ScanRequest, deps: ScanDependencies): Pro
 
   const finished = finishedScanRecord(running, result, findings, deps.clock.now().toISOString());
   await deps.store.putScan(finished);
-  logger.info('scan finished', { scanId, status: finished.status, counts: finished.counts, new: changes.new.length, resolved: changes.resolved.length });
+  logger.info(SCAN_OUTCOME_LOG.finishedMessage, { scanId, [SCAN_OUTCOME_LOG.statusField]: finished.status, counts: finished.counts, new: changes.new.length, resolved: changes.resolved.length });
   await deps.publisher.scanCompleted({ scanId, status: finished.status });
   return { scanId, status: finished.status, counts: finished.counts, newFailures: changes.new.length, resolvedFailures: changes.resolved.length };
 }

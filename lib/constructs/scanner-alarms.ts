@@ -17,18 +17,11 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { SCAN_OUTCOME_LOG } from '../../lambdas/handlers/scan-outcome-log';
 import type { ScannerLambda } from './scanner-lambda';
 
-/**
- * The log lines of runScan (lambdas/handlers/scan.ts, Powertools JSON) that mean a scan did not
- * complete: "scan finished" with `status` PARTIAL or FAILED, or "scan failed: no snapshot".
- */
-export const SCAN_OUTCOME_LOG = {
-  finishedMessage: 'scan finished',
-  failedMessage: 'scan failed: no snapshot',
-  statusField: 'status',
-  alarmingStatuses: ['PARTIAL', 'FAILED'],
-} as const;
+export { SCAN_OUTCOME_LOG };
+
 export const SCAN_OUTCOME_METRIC = { namespace: 'RedisCompliance', metricName: 'ScanNotComplete' } as const;
 
 export function scanOutcomeFilterPattern(): logs.IFilterPattern {

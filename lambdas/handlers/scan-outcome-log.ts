@@ -1,0 +1,10 @@
+/**
+ * The log lines the scan Lambda writes when a scan ends. The CDK alarm on scans that did not
+ * complete (lib/constructs/scanner-alarms.ts) filters on exactly these, so both import them here.
+ */
+export const SCAN_OUTCOME_LOG = {
+  finishedMessage: 'scan finished',
+  failedMessage: 'scan failed: no snapshot',
+  statusField: 'status',
+  alarmingStatuses: ['PARTIAL', 'FAILED'],
+} as const;
