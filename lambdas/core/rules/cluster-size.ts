@@ -16,8 +16,8 @@ export const clusterSizeRule: RuleDefinition = {
   requirement: `${REQUIREMENT.prodServers} / ${REQUIREMENT.nonProdServer}`,
   evaluate(target) {
     return target.clusters.map((cluster) => {
-      const rule = { ...clusterSizeRule, requirement: cluster.production ? REQUIREMENT.prodServers : REQUIREMENT.nonProdServer };
-      return clusterFinding(rule, cluster, judge(target, cluster));
+      const requirement = cluster.production ? REQUIREMENT.prodServers : REQUIREMENT.nonProdServer;
+      return clusterFinding(clusterSizeRule, cluster, judge(target, cluster), requirement);
     });
   },
 };

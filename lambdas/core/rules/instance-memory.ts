@@ -12,28 +12,28 @@ export const instanceMemoryRule: RuleDefinition = {
   requirement: REQUIREMENT.prodServers,
   evaluate(target) {
     return target.redisServers.map((server) => {
-      const rule = { ...instanceMemoryRule, requirement: server.production ? REQUIREMENT.prodServers : REQUIREMENT.nonProdServer };
+      const requirement = server.production ? REQUIREMENT.prodServers : REQUIREMENT.nonProdServer;
       const minGiB = server.production ? PRODUCTION_MIN_MEMORY_GIB : NON_PRODUCTION_MIN_MEMORY_GIB;
       const severity = server.production ? 'high' : 'medium';
       const required = `At least ${minGiB} GiB of RAM (${server.production ? 'production' : 'non-production'}).`;
       const lookup = lookupInstanceType(target, server);
       const mib = lookup.found ? lookup.info.MemoryInfo?.SizeInMiB : undefined;
       if (!lookup.found || mib === undefined) {
-        return serverFinding(rule, server, { status: 'UNKNOWN', severity, observed: lookup.found ? `Instance type ${lookup.info.InstanceType} reports no memory size.` : lookup.reason, required, remediation: 'Capture DescribeInstanceTypes for this type (ec2:DescribeInstanceTypes) and scan again.' });
+        return serverFinding(instanceMemoryRule, server, { status: 'UNKNOWN', severity, observed: lookup.found ? `Instance type ${lookup.info.InstanceType} reports no memory size.` : lookup.reason, required, remediation: 'Capture DescribeInstanceTypes for this type (ec2:DescribeInstanceTypes) and scan again.' }, requirement);
       }
       const gib = mib / 1024;
       const observed = `${describeType(lookup.info)} has ${formatGiB(gib)} GiB of RAM.`;
       if (gib >= minGiB) {
         const note = server.production && gib < 2 * minGiB ? ' With a master and a replica per server only half is available for sessions: add RAM if sessions are long-lived.' : '';
-        return serverFinding(rule, server, { status: 'PASS', severity, observed, required, remediation: `None needed.${note}` });
+        return serverFinding(instanceMemoryRule, server, { status: 'PASS', severity, observed, required, remediation: `None needed.${note}` }, requirement);
       }
-      return serverFinding(rule, server, {
+      return serverFinding(instanceMemoryRule, server, {
         status: 'FAIL',
         severity,
         observed,
         required,
         remediation: `Resize ${server.instanceId} to an instance type with at least ${minGiB} GiB of memory (for example ${server.production ? 'm5.xlarge (16 GiB) or r6i.large (16 GiB)' : 'c5.large (4 GiB) or m5.large (8 GiB)'}).`,
-      });
+      }, requirement);
     });
   },
 };

@@ -13,38 +13,38 @@ export const instanceNetworkBandwidthRule: RuleDefinition = {
   requirement: REQUIREMENT.prodNetwork,
   evaluate(target) {
     return target.redisServers.map((server) => {
-      const rule = { ...instanceNetworkBandwidthRule, requirement: server.production ? REQUIREMENT.prodNetwork : REQUIREMENT.nonProdNetwork };
+      const requirement = server.production ? REQUIREMENT.prodNetwork : REQUIREMENT.nonProdNetwork;
       const minGbps = server.production ? PRODUCTION_MIN_BASELINE_GBPS : NON_PRODUCTION_MIN_BASELINE_GBPS;
       const severity = server.production ? 'medium' : 'low';
       const required = `Baseline bandwidth of at least ${formatBandwidth(minGbps)} (${server.production ? 'production' : 'non-production'}).`;
       const lookup = lookupInstanceType(target, server);
       if (!lookup.found) {
-        return serverFinding(rule, server, { status: 'UNKNOWN', severity, observed: lookup.reason, required, remediation: 'Capture DescribeInstanceTypes for this type (ec2:DescribeInstanceTypes) and scan again.' });
+        return serverFinding(instanceNetworkBandwidthRule, server, { status: 'UNKNOWN', severity, observed: lookup.reason, required, remediation: 'Capture DescribeInstanceTypes for this type (ec2:DescribeInstanceTypes) and scan again.' }, requirement);
       }
       const cards = lookup.info.NetworkInfo?.NetworkCards ?? [];
       const baselines = cards.map((c) => c.BaselineBandwidthInGbps).filter((v): v is number => v !== undefined);
       const advertised = lookup.info.NetworkInfo?.NetworkPerformance;
       if (baselines.length === 0) {
-        return serverFinding(rule, server, {
+        return serverFinding(instanceNetworkBandwidthRule, server, {
           status: 'UNKNOWN',
           severity,
           observed: `${lookup.info.InstanceType} reports no baseline bandwidth${advertised ? ` (only "${advertised}", which may be a burst figure)` : ''}.`,
           required,
           remediation: 'Use a current-generation instance type whose baseline bandwidth AWS publishes, or verify the sustained bandwidth by hand and waive this finding.',
-        });
+        }, requirement);
       }
       const baseline = baselines.reduce((a, b) => a + b, 0);
       const peaks = cards.map((c) => c.PeakBandwidthInGbps).filter((v): v is number => v !== undefined);
       const burst = peaks.length > 0 ? `, bursting to ${formatBandwidth(peaks.reduce((a, b) => a + b, 0))}` : '';
       const observed = `${describeType(lookup.info)} has a baseline bandwidth of ${formatBandwidth(baseline)}${burst}${advertised ? ` (advertised "${advertised}")` : ''}.`;
-      if (baseline >= minGbps) return serverFinding(rule, server, { status: 'PASS', severity, observed, required, remediation: 'None needed.' });
-      return serverFinding(rule, server, {
+      if (baseline >= minGbps) return serverFinding(instanceNetworkBandwidthRule, server, { status: 'PASS', severity, observed, required, remediation: 'None needed.' }, requirement);
+      return serverFinding(instanceNetworkBandwidthRule, server, {
         status: 'FAIL',
         severity,
         observed,
         required,
         remediation: `Resize ${server.instanceId} to a type with a baseline of at least ${formatBandwidth(minGbps)}: "up to" figures are burst credits, not sustained bandwidth (for example ${server.production ? 'm5.xlarge (1.25 Gbps baseline) or m7i.xlarge (1.562 Gbps)' : 't3.medium (256 Mbps baseline)'}).`,
-      });
+      }, requirement);
     });
   },
 };

@@ -1,5 +1,5 @@
 /** The contract every requirement rule implements (one rule per file, cdk-nag style). */
-import type { EstateTarget, RedisCluster, Server } from '../estate/estate';
+import type { EstateTarget, RedisCluster, RedisServer, Server } from '../estate/estate';
 import type { CollectionError } from '../snapshot/schema';
 import type { Finding, ResourceType, RuleId, Severity, Status } from '../model';
 
@@ -23,30 +23,57 @@ export interface Verdict {
   remediation: string;
 }
 
-/** A finding about one server (a Redis server or a front-end instance). */
-export function serverFinding(rule: RuleDefinition, server: Server, verdict: Verdict): Finding {
-  return {
-    ruleId: rule.id,
-    resourceType: 'AWS::EC2::Instance',
-    resourceId: server.instanceId,
-    ...(server.name !== undefined ? { resourceName: server.name } : {}),
-    accountId: server.accountId,
-    region: server.region,
-    environment: server.environment,
-    production: server.production,
-    cluster: 'cluster' in server && typeof server.cluster === 'string' ? server.cluster : null,
-    title: rule.title,
-    requirement: rule.requirement,
-    ...verdict,
-    observed: server.environmentTagMissing && server.role === 'redis' ? `${verdict.observed} ${UNTAGGED_NOTE}` : verdict.observed,
-  };
+/**
+ * A finding about one server (a Redis server or a front-end instance). `requirement` defaults to the
+ * rule's; rules whose sentence depends on the environment pass it instead of copying the rule.
+ * Findings are built as fixed-shape literals (no spreads): a million of them share two hidden classes.
+ */
+export function serverFinding(rule: RuleDefinition, server: Server, verdict: Verdict, requirement: string = rule.requirement): Finding {
+  const cluster = (server as Partial<RedisServer>).cluster;
+  const observed = server.environmentTagMissing && server.role === 'redis' ? `${verdict.observed} ${UNTAGGED_NOTE}` : verdict.observed;
+  return server.name === undefined
+    ? {
+        ruleId: rule.id,
+        resourceType: 'AWS::EC2::Instance',
+        resourceId: server.instanceId,
+        accountId: server.accountId,
+        region: server.region,
+        environment: server.environment,
+        production: server.production,
+        cluster: typeof cluster === 'string' ? cluster : null,
+        title: rule.title,
+        requirement,
+        status: verdict.status,
+        severity: verdict.severity,
+        observed,
+        required: verdict.required,
+        remediation: verdict.remediation,
+      }
+    : {
+        ruleId: rule.id,
+        resourceType: 'AWS::EC2::Instance',
+        resourceId: server.instanceId,
+        resourceName: server.name,
+        accountId: server.accountId,
+        region: server.region,
+        environment: server.environment,
+        production: server.production,
+        cluster: typeof cluster === 'string' ? cluster : null,
+        title: rule.title,
+        requirement,
+        status: verdict.status,
+        severity: verdict.severity,
+        observed,
+        required: verdict.required,
+        remediation: verdict.remediation,
+      };
 }
 
 /** Appended to what was observed on a Redis server that has no environment tag. */
 export const UNTAGGED_NOTE = '(No environment tag: judged by the production requirements, the stricter set.)';
 
-/** A finding about one Redis cluster. */
-export function clusterFinding(rule: RuleDefinition, cluster: RedisCluster, verdict: Verdict): Finding {
+/** A finding about one Redis cluster (a fixed-shape literal, as serverFinding). */
+export function clusterFinding(rule: RuleDefinition, cluster: RedisCluster, verdict: Verdict, requirement: string = rule.requirement): Finding {
   return {
     ruleId: rule.id,
     resourceType: 'Redis::Cluster',
@@ -57,8 +84,12 @@ export function clusterFinding(rule: RuleDefinition, cluster: RedisCluster, verd
     production: cluster.production,
     cluster: cluster.name,
     title: rule.title,
-    requirement: rule.requirement,
-    ...verdict,
+    requirement,
+    status: verdict.status,
+    severity: verdict.severity,
+    observed: verdict.observed,
+    required: verdict.required,
+    remediation: verdict.remediation,
   };
 }
 
@@ -74,16 +105,47 @@ export interface FindingResource {
   cluster: string | null;
 }
 
-/** A finding about a shared resource such as a subnet or a security group. */
+/** A finding about a shared resource such as a subnet or a security group (the name, when known, follows the cluster). */
 export function resourceFinding(rule: RuleDefinition, resource: FindingResource, verdict: Verdict): Finding {
-  const { resourceName, ...rest } = resource;
-  return {
+  const finding: Finding = {
     ruleId: rule.id,
-    ...rest,
-    ...(resourceName !== undefined ? { resourceName } : {}),
+    resourceType: resource.resourceType,
+    resourceId: resource.resourceId,
+    accountId: resource.accountId,
+    region: resource.region,
+    environment: resource.environment,
+    production: resource.production,
+    cluster: resource.cluster,
     title: rule.title,
     requirement: rule.requirement,
-    ...verdict,
+    status: verdict.status,
+    severity: verdict.severity,
+    observed: verdict.observed,
+    required: verdict.required,
+    remediation: verdict.remediation,
+  };
+  return resource.resourceName === undefined ? finding : withResourceName(finding, resource.resourceName);
+}
+
+/** The same finding with `resourceName` placed after `cluster`, where reports and stored JSON have always had it. */
+function withResourceName(f: Finding, resourceName: string): Finding {
+  return {
+    ruleId: f.ruleId,
+    resourceType: f.resourceType,
+    resourceId: f.resourceId,
+    accountId: f.accountId,
+    region: f.region,
+    environment: f.environment,
+    production: f.production,
+    cluster: f.cluster,
+    resourceName,
+    title: f.title,
+    requirement: f.requirement,
+    status: f.status,
+    severity: f.severity,
+    observed: f.observed,
+    required: f.required,
+    remediation: f.remediation,
   };
 }
 
