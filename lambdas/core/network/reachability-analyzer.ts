@@ -47,6 +47,17 @@ interface FrontendClass {
 
 type RuleSide = 'source' | 'destination';
 
+/**
+ * An opaque token for a Redis server as a destination: servers with the same token get equal
+ * `analyse` results from the same front-end list (see `destinationClassOf`).
+ */
+export interface DestinationClass {
+  readonly subnetId: string;
+}
+
+/** Interned destination classes: subnet -> group set -> VPC -> address block (judged alike) or address text. */
+type DestinationClassIndex = Map<string, Map<string, Map<string | undefined, Map<Cidr | string, DestinationClass>>>>;
+
 export class ReachabilityAnalyzer {
   private readonly endpoints = new Map<string, NetworkEndpoint>();
   private readonly classesByList = new WeakMap<readonly Server[], FrontendClass[]>();
@@ -54,6 +65,9 @@ export class ReachabilityAnalyzer {
   private readonly classCache = new Map<string, FlowGroupVerdict[]>();
   private readonly sideCidrs = new Map<string, Cidr[]>();
   private readonly alike = new Map<string, boolean>();
+  private readonly destinationClasses: DestinationClassIndex = new Map();
+  /** Per front-end class list: whether every class judges a Redis subnet block alike. */
+  private readonly blockAlikeForClasses = new WeakMap<FrontendClass[], Map<Cidr, boolean>>();
   /** How many flows were actually evaluated (the rest were cache hits); for tests and the benchmark. */
   evaluations = 0;
 
@@ -103,6 +117,40 @@ export class ReachabilityAnalyzer {
       }
     }
     return out;
+  }
+
+  /**
+   * The destination class of `redis` towards `frontends`. `analyse` reads a Redis server only
+   * through its subnet, group set, VPC and address, and the address only where some front-end
+   * class's rules cut through the Redis subnet's block (else 'net' stands for it in every key).
+   * So servers that share subnet, group set, VPC and either the block (judged alike by every
+   * class) or the exact address get equal verdict groups: the caller can reuse its whole verdict.
+   * Undefined when the server's own id enters its verdict (no address, subnet or group): no sharing.
+   */
+  destinationClassOf(frontends: readonly Server[], redis: Server): DestinationClass | undefined {
+    const destination = this.endpointOf(redis);
+    const ip = destination.ipv4 ?? destination.ipv6;
+    if (!ip || destination.subnetId === undefined || destination.groupKey === '') return undefined;
+    const block = this.blockOf(destination, ip);
+    const addressKey = block !== undefined && this.everyClassJudgesAlike(this.classesOf(frontends), block) ? block : ip.text;
+    const bySubnet = getOrCreate(this.destinationClasses, destination.subnetId, () => new Map());
+    const byGroups = getOrCreate(bySubnet, destination.groupKey, () => new Map());
+    const byVpc = getOrCreate(byGroups, destination.vpcId, () => new Map());
+    return getOrCreate(byVpc, addressKey, () => ({ subnetId: destination.subnetId! }));
+  }
+
+  private everyClassJudgesAlike(classes: FrontendClass[], block: Cidr): boolean {
+    let byBlock = this.blockAlikeForClasses.get(classes);
+    if (!byBlock) {
+      byBlock = new Map();
+      this.blockAlikeForClasses.set(classes, byBlock);
+    }
+    let alike = byBlock.get(block);
+    if (alike === undefined) {
+      alike = classes.every((cls) => this.judgedAlike('source', cls.representative, block));
+      byBlock.set(block, alike);
+    }
+    return alike;
   }
 
   /** One class to one Redis address class and port: a single evaluation when the Redis side judges the class's subnet alike, else member by member (merged by result). */
@@ -233,6 +281,15 @@ export class ReachabilityAnalyzer {
     this.classesByList.set(frontends, classes);
     return classes;
   }
+}
+
+function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
 }
 
 const MISSING_FAMILY: Record<IpFamily, ReachabilityResult> = { 4: missingFamily(4), 6: missingFamily(6) };

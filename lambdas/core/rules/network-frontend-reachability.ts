@@ -4,12 +4,12 @@
  * through security groups, network ACLs (including return traffic) and routes.
  */
 import type { RedisServer, Server } from '../estate/estate';
-import { reachabilityAnalyzerFor, type FlowGroupVerdict } from '../network/reachability-analyzer';
+import { reachabilityAnalyzerFor, type DestinationClass, type FlowGroupVerdict } from '../network/reachability-analyzer';
 import { HOP_NAMES } from '../network/reachability';
 import { listIds } from '../network/redis-placement';
 import { REQUIREMENT } from '../requirements';
 import type { Severity } from '../model';
-import { serverFinding, type RuleDefinition } from './rule';
+import { serverFinding, type RuleDefinition, type Verdict } from './rule';
 
 /** At most this many distinct problems are spelled out in one finding. */
 const MAX_PROBLEMS = 8;
@@ -68,6 +68,22 @@ function frontendList(frontends: readonly Server[]): string {
   return text;
 }
 
+/**
+ * What every Redis server of one environment (as tagged) and production flag shares: its
+ * front-ends, severity and required text, and the verdicts already made per destination class.
+ */
+interface EnvironmentScope {
+  environment: string;
+  frontends: readonly Server[];
+  severity: Severity;
+  required: string;
+  /** Valid per class because equal classes get equal analyses from this scope's front-ends (see destinationClassOf). */
+  verdicts: Map<DestinationClass, Verdict>;
+}
+
+/** Scopes by environment key, environment value and production flag; one set per evaluation. */
+type ScopeIndex = Map<string, Map<string, [EnvironmentScope | undefined, EnvironmentScope | undefined]>>;
+
 export const networkFrontendReachabilityRule: RuleDefinition = {
   id: 'network.frontend-reachability',
   resourceType: 'AWS::EC2::Instance',
@@ -77,18 +93,33 @@ export const networkFrontendReachabilityRule: RuleDefinition = {
     const ports = target.config.redisPorts;
     const portText = ports.map((p) => `TCP ${p}`).join(' and ');
     const analyzer = reachabilityAnalyzerFor(target);
-    return target.redisServers.map((server: RedisServer) => {
-      const severity: Severity = server.production ? 'high' : 'medium';
-      const frontends = target.frontendsByEnvironment.get(server.environmentKey) ?? [];
-      const required = `${portText} of this Redis server reachable from every OutSystems front-end of environment ${server.environment} in ${target.accountId}/${target.region}: security groups both ends, network ACLs both ways (including return traffic to the front-ends' ephemeral ports) and routes both ways.`;
+    const scopes: ScopeIndex = new Map();
+
+    const scopeOf = (server: RedisServer): EnvironmentScope => {
+      let byEnvironment = scopes.get(server.environmentKey);
+      if (!byEnvironment) scopes.set(server.environmentKey, (byEnvironment = new Map()));
+      let pair = byEnvironment.get(server.environment);
+      if (!pair) byEnvironment.set(server.environment, (pair = [undefined, undefined]));
+      const index = server.production ? 1 : 0;
+      return (pair[index] ??= {
+        environment: server.environment,
+        frontends: target.frontendsByEnvironment.get(server.environmentKey) ?? [],
+        severity: server.production ? 'high' : 'medium',
+        required: `${portText} of this Redis server reachable from every OutSystems front-end of environment ${server.environment} in ${target.accountId}/${target.region}: security groups both ends, network ACLs both ways (including return traffic to the front-ends' ephemeral ports) and routes both ways.`,
+        verdicts: new Map(),
+      });
+    };
+
+    const judge = (scope: EnvironmentScope, server: RedisServer): Verdict => {
+      const { frontends, severity, required, environment } = scope;
       if (frontends.length === 0) {
-        return serverFinding(networkFrontendReachabilityRule, server, {
+        return {
           status: 'UNKNOWN',
           severity,
-          observed: `No front-end tagged ${target.config.tags.roleKey}=${target.config.tags.frontendRole} with environment ${server.environment} is running in ${target.accountId}/${target.region}, so reachability from the front-ends cannot be judged.`,
+          observed: `No front-end tagged ${target.config.tags.roleKey}=${target.config.tags.frontendRole} with environment ${environment} is running in ${target.accountId}/${target.region}, so reachability from the front-ends cannot be judged.`,
           required,
-          remediation: `Tag the OutSystems front-end instances of environment ${server.environment} with ${target.config.tags.roleKey}=${target.config.tags.frontendRole} and ${target.config.tags.environmentKey}=${server.environment}, then scan again.`,
-        });
+          remediation: `Tag the OutSystems front-end instances of environment ${environment} with ${target.config.tags.roleKey}=${target.config.tags.frontendRole} and ${target.config.tags.environmentKey}=${environment}, then scan again.`,
+        };
       }
       const groups = mergeGroups(analyzer.analyse(frontends, server, ports));
       const blocked = groups.filter((g) => g.result.verdict === 'blocked');
@@ -96,32 +127,48 @@ export const networkFrontendReachabilityRule: RuleDefinition = {
       const pairs = frontends.length * ports.length;
       if (blocked.length > 0) {
         const blockedPairs = blocked.reduce((n, g) => n + g.frontends.length, 0);
-        return serverFinding(networkFrontendReachabilityRule, server, {
+        return {
           status: 'FAIL',
           severity,
           observed: `${blockedPairs} of ${pairs} (front-end, port) pairs are blocked: ${spell(blocked)}${unknown.length > 0 ? `. Also not judged: ${spell(unknown)}` : ''}.`,
           required,
           remediation: fixes(blocked, 'blocked'),
-        });
+        };
       }
       if (unknown.length > 0) {
         const unknownPairs = unknown.reduce((n, g) => n + g.frontends.length, 0);
-        return serverFinding(networkFrontendReachabilityRule, server, {
+        return {
           status: 'UNKNOWN',
           severity,
           observed: `${unknownPairs} of ${pairs} (front-end, port) pairs cannot be judged from the snapshot: ${spell(unknown)}.`,
           required,
           remediation: fixes(unknown, 'unknown'),
-        });
+        };
       }
       const example = groups[0]!.result.detail;
-      return serverFinding(networkFrontendReachabilityRule, server, {
+      return {
         status: 'PASS',
         severity,
-        observed: `All ${frontends.length} front-end(s) of environment ${server.environment} (${frontendList(frontends)}) reach ${portText}. For example: ${example}`,
+        observed: `All ${frontends.length} front-end(s) of environment ${environment} (${frontendList(frontends)}) reach ${portText}. For example: ${example}`,
         required,
         remediation: `None needed. Keep the Redis security group rules for ${portText} from the front-ends' security group, and keep network ACLs open for the return traffic.`,
-      });
+      };
+    };
+
+    return target.redisServers.map((server: RedisServer) => {
+      const scope = scopeOf(server);
+      // Without front-ends the verdict names only the environment, so one serves the whole scope.
+      const placement = scope.frontends.length === 0 ? NO_FRONTENDS : analyzer.destinationClassOf(scope.frontends, server);
+      if (placement === undefined) return serverFinding(networkFrontendReachabilityRule, server, judge(scope, server));
+      let verdict = scope.verdicts.get(placement);
+      if (!verdict) {
+        verdict = judge(scope, server);
+        scope.verdicts.set(placement, verdict);
+      }
+      return serverFinding(networkFrontendReachabilityRule, server, verdict);
     });
   },
 };
+
+/** The destination class used for every server of a scope without front-ends. */
+const NO_FRONTENDS: DestinationClass = { subnetId: '(no front-ends)' };
