@@ -3,7 +3,9 @@
  * describes only what they reference. Every list call is paginated at its largest page size, and id
  * lists are sent as filters in batches of the most values a filter may carry (see api-limits.ts).
  * Filters (not `GroupIds`/`SubnetIds` parameters) are used on purpose: an unknown id in a filter
- * matches nothing instead of failing the whole request.
+ * matches nothing instead of failing the whole request. Security groups and Redis volumes are read
+ * from the wider listing (the VPCs' groups, the region's volumes) while that costs fewer calls than
+ * id batches (listing-or-batches.ts).
  */
 import {
   paginateDescribeInstances,
@@ -11,9 +13,7 @@ import {
   paginateDescribeNetworkAcls,
   paginateDescribeNetworkInterfaces,
   paginateDescribeRouteTables,
-  paginateDescribeSecurityGroups,
   paginateDescribeSubnets,
-  paginateDescribeVolumes,
   type _InstanceType,
   type EC2Client,
   type Filter,
@@ -24,6 +24,8 @@ import type { CollectionError, Instance, SnapshotTarget } from '../../core/snaps
 import { EC2_FILTER_VALUES_PER_CALL, EC2_PAGE_SIZE, INSTANCE_TYPES_PER_CALL } from './api-limits';
 import { chunk } from './chunk';
 import { collectPages } from './collect-pages';
+import { collectSecurityGroups } from './security-group-collection';
+import { collectRedisVolumes } from './volume-collection';
 
 /** States the scan reads: everything but shutting-down and terminated. */
 export const COLLECTED_INSTANCE_STATES = ['pending', 'running', 'stopping', 'stopped'] as const;
@@ -97,18 +99,12 @@ export async function collectEc2(client: EC2Client, tags: TagConventions, errors
   await describeByFilter('DescribeRouteTables', 'vpc-id', vpcs, (Filters, pageSize) => paginateDescribeRouteTables({ client, pageSize }, { Filters, MaxResults: pageSize }), (page) => page.RouteTables, ec2.RouteTables);
   await describeByFilter('DescribeNetworkAcls', 'vpc-id', vpcs, (Filters, pageSize) => paginateDescribeNetworkAcls({ client, pageSize }, { Filters, MaxResults: pageSize }), (page) => page.NetworkAcls, ec2.NetworkAcls);
 
-  // 4. Security groups attached, then (one more round) the groups they reference that are missing.
+  // 4. Security groups attached and those they reference (security-group-collection.ts).
   const attached = sorted(all.flatMap((i) => [...(i.SecurityGroups ?? []), ...(i.NetworkInterfaces ?? []).flatMap((n) => n.Groups ?? [])].map((g) => g.GroupId)).filter((g): g is string => !!g));
-  const describeGroups = (ids: string[]) => describeByFilter('DescribeSecurityGroups', 'group-id', ids, (Filters, pageSize) => paginateDescribeSecurityGroups({ client, pageSize }, { Filters, MaxResults: pageSize }), (page) => page.SecurityGroups, ec2.SecurityGroups);
-  await describeGroups(attached);
-  const requested = new Set(attached);
-  const referenced = sorted(
-    ec2.SecurityGroups.flatMap((g) => [...(g.IpPermissions ?? []), ...(g.IpPermissionsEgress ?? [])].flatMap((p) => (p.UserIdGroupPairs ?? []).map((pair) => pair.GroupId))).filter((g): g is string => !!g && !requested.has(g)),
-  );
-  await describeGroups(referenced);
+  await collectSecurityGroups(client, attached, vpcs, errors, ec2.SecurityGroups);
 
-  // 5. Volumes of the Redis servers (disk size is a Redis server requirement only).
-  await describeByFilter('DescribeVolumes', 'attachment.instance-id', [...redisIds].sort(), (Filters, pageSize) => paginateDescribeVolumes({ client, pageSize }, { Filters, MaxResults: pageSize }), (page) => page.Volumes, ec2.Volumes);
+  // 5. Volumes of the Redis servers (disk size is a Redis server requirement only; volume-collection.ts).
+  await collectRedisVolumes(client, redisInstances, errors, ec2.Volumes);
 
   // 6. Network interfaces in Redis subnets (tagged, or hosting a Redis server): who else lives there.
   const redisSubnets = sorted([...ec2.Subnets.filter((s) => tagValue(s.Tags, tags.roleKey) === tags.redisRole).map((s) => s.SubnetId), ...redisInstances.map((i) => i.SubnetId).filter((s): s is string => !!s)]);

@@ -41,9 +41,21 @@ test('EC2 and SSM requests: tag and state filters, id batches at the limits, ful
   expect(describeInstances[0]).toMatchObject({ Filters: [{ Name: 'tag:Role', Values: ['redis', 'outsystems-frontend'] }, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }], MaxResults: 1000 });
   expect(section.Reservations.flatMap((r) => r.Instances ?? [])).toHaveLength(1200);
 
+  // Volumes: the region's 1,200 volumes hold the 480 Redis volumes, so they are listed unfiltered at
+  // 1,000 a page; after the first page (400 found) the last 80 servers cost one batch, as a second
+  // page would (listing-or-batches.ts).
   const volumes = ec2Mock.commandCalls(DescribeVolumesCommand).map((c) => c.args[0].input);
-  expect(volumes.map((v) => v.Filters![0]!.Values!.length)).toEqual([200, 200, 80]); // 480 Redis servers
-  expect(volumes.every((v) => v.Filters![0]!.Name === 'attachment.instance-id' && v.MaxResults === 1000)).toBe(true);
+  expect(volumes).toHaveLength(2);
+  expect(volumes[0]!.Filters).toBeUndefined();
+  expect(volumes[1]!.Filters).toEqual([{ Name: 'attachment.instance-id', Values: expect.any(Array) }]);
+  expect(volumes[1]!.Filters![0]!.Values).toHaveLength(80);
+  expect(volumes.every((v) => v.MaxResults === 1000)).toBe(true);
+  expect(section.Volumes).toHaveLength(480);
+  // Security groups: one listing of the instances' VPCs brings the attached and referenced groups.
+  const groups = ec2Mock.commandCalls(DescribeSecurityGroupsCommand).map((c) => c.args[0].input);
+  expect(groups).toHaveLength(1);
+  expect(groups[0]).toMatchObject({ Filters: [{ Name: 'vpc-id', Values: ['vpc-00000000000000001', 'vpc-00000000000000002', 'vpc-00000000000000003'] }], MaxResults: 1000 });
+  expect(section.SecurityGroups).toHaveLength(48);
   expect(ec2Mock.commandCalls(DescribeRouteTablesCommand).every((c) => c.args[0].input.MaxResults === 100)).toBe(true);
   expect(ec2Mock.commandCalls(DescribeInstanceTypesCommand)[0]!.args[0].input).toEqual({ InstanceTypes: ['c5.large', 'm5.large', 'm5.xlarge', 'm6g.xlarge', 'm7i.xlarge', 'r6i.large'], MaxResults: 100 });
 
