@@ -14,8 +14,9 @@ export function renderResult(result: WaivedScanResult, format: OutputFormat, tab
     case 'table':
       return renderTable(result, table);
     case 'json':
-      // The evaluation result, { scan, summary, findings }, with waivers applied.
-      return `${JSON.stringify(result, null, 2)}\n`;
+      // The evaluation result, { scan, summary, findings }, with waivers applied. A local scan has
+      // no stored scan id, so findings carry none (the output depends only on the evidence).
+      return `${JSON.stringify({ ...result, findings: result.findings.map(({ scanId: _scanId, ...finding }) => finding) }, null, 2)}\n`;
     case 'csv':
       return renderCsv(reportModelFromScanResult(result, new Date(result.scan.evaluatedAt)));
     case 'markdown':
