@@ -3,7 +3,7 @@
  * for exactly what the rules need, at the largest page size, cannot go below.
  *   ceil(N/1000) DescribeInstances + ceil(T/100) DescribeInstanceTypes
  *   + ceil(N/50) DescribeInstanceInformation + ceil(N/50) GetInventory(AWS:Application)
- *   + ceil(R/50) GetInventory(Custom:RedisServer)
+ *   + ceil(N/50) GetInventory(Custom:RedisServer)
  *   + one full page per other resource kind: subnets /1000, route tables /100, network ACLs /100,
  *     security groups (attached and referenced) /1000, Redis volumes /1000, Redis-subnet ENIs /1000.
  * (test/support/aws-fakes/api-call-lower-bound.ts is the collectors' test variant: it counts volumes
@@ -14,6 +14,8 @@ import type { SnapshotTarget } from '../lambdas/core/snapshot/schema';
 export interface LowerBound {
   total: number;
   byOperation: Record<string, number>;
+  /** GetInventory with the Custom:RedisServer call bounded by the Redis servers, ceil(N/50) + ceil(R/50). */
+  strictGetInventory: number;
 }
 
 function pages(items: number, size: number): number {
@@ -44,7 +46,12 @@ export function issueLowerBound(estate: SnapshotTarget, roleKey = 'Role', redisR
     'ec2:DescribeVolumes': pages(estate.ec2.Volumes.filter((v) => (v.Attachments ?? []).some((a) => a.InstanceId && redisIds.has(a.InstanceId))).length, 1000),
     'ec2:DescribeNetworkInterfaces': pages(estate.ec2.NetworkInterfaces.filter((n) => redisSubnets.has(n.SubnetId)).length, 1000),
     'ssm:DescribeInstanceInformation': pages(instances.length, 50),
-    'ssm:GetInventory': pages(instances.length, 50) + (redis.length > 0 ? pages(redis.length, 50) : 0),
+    // Issue 3: "ceil(N/50) for each SSM batch call", N being the tagged instances. The Custom:RedisServer
+    // call is one of those batch calls, so it counts ceil(N/50) like the others. (This file used
+    // ceil(R/50), R the Redis servers: stricter than the issue's words by 1 call at 1k and 4 at 10k;
+    // `strictGetInventory` keeps that figure for comparison.)
+    'ssm:GetInventory': pages(instances.length, 50) * 2,
   };
-  return { total: Object.values(byOperation).reduce((s, n) => s + n, 0), byOperation };
+  const strictGetInventory = pages(instances.length, 50) + (redis.length > 0 ? pages(redis.length, 50) : 0);
+  return { total: Object.values(byOperation).reduce((s, n) => s + n, 0), byOperation, strictGetInventory };
 }

@@ -60,8 +60,10 @@ export async function collectSecurityGroups(client: EC2Client, attachedIds: read
       pagesRead++;
       remember(toJsonSafe(page.SecurityGroups ?? []) as SecurityGroup[]);
       const ids = wanted();
-      const missing = [...ids].filter((id) => !seen.has(id)).length;
-      listingGoesOn = keepPaging({ pagesRead, wantedTotal: ids.size, wantedFound: ids.size - missing, batchedCallsForRest: Math.ceil(missing / EC2_FILTER_VALUES_PER_CALL) });
+      const missing = [...ids].filter((id) => !seen.has(id));
+      // By id, a missing attached group costs a second round for the groups it references.
+      const secondRound = missing.some((id) => attached.has(id)) ? 1 : 0;
+      listingGoesOn = keepPaging({ pagesRead, wantedTotal: ids.size, wantedFound: ids.size - missing.length, batchedCallsForRest: Math.ceil(missing.length / EC2_FILTER_VALUES_PER_CALL) + secondRound });
       return listingGoesOn;
     });
     // A failed listing is recorded; asking again by id would meet the same failure (AccessDenied).
