@@ -1,6 +1,6 @@
 /**
- * Bundles the Lambda handlers with the local esbuild and the options the CDK construct uses
- * (lib/constructs/scanner-function.ts: ScannerFunction): platform node, target node22, ESM, minified,
+ * Bundles the Lambda handlers with the local esbuild and the very options the CDK construct uses
+ * (lib/constructs/handler-bundling.ts, read by ScannerFunction): platform node, node22, ESM, minified,
  * tree-shaken, source map (not counted in the size), main fields module/main, the createRequire
  * banner, nothing external (the AWS SDK is bundled).
  */
@@ -8,19 +8,8 @@ import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { build } from 'esbuild';
+import { HANDLER_BUNDLING, HANDLER_OUTPUT_FILE } from '../lib/constructs/handler-bundling';
 import { REPO_ROOT } from './child-process';
-
-/** Kept in step with ScannerFunction's bundling options (read from lib/ when the bench was written). */
-export const CONSTRUCT_BUNDLING = {
-  target: 'node22',
-  format: 'esm' as const,
-  mainFields: ['module', 'main'],
-  banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
-  minify: true,
-  sourcemap: true,
-  sourcesContent: false,
-  external: [] as string[],
-};
 
 export interface BundledHandler {
   name: string;
@@ -38,23 +27,23 @@ export function handlerExists(name: string): boolean {
 }
 
 export async function bundleHandler(name: string, outDir = mkdtempSync(path.join(tmpdir(), 'redis-compliance-bench-'))): Promise<BundledHandler> {
-  const file = path.join(outDir, name, 'index.mjs');
+  const file = path.join(outDir, name, HANDLER_OUTPUT_FILE);
   await build({
     entryPoints: [handlerEntry(name)],
     outfile: file,
     bundle: true,
-    platform: 'node',
     treeShaking: true,
     logLevel: 'silent',
     absWorkingDir: REPO_ROOT,
-    target: CONSTRUCT_BUNDLING.target,
-    format: CONSTRUCT_BUNDLING.format,
-    mainFields: CONSTRUCT_BUNDLING.mainFields,
-    banner: { js: CONSTRUCT_BUNDLING.banner },
-    minify: CONSTRUCT_BUNDLING.minify,
-    sourcemap: CONSTRUCT_BUNDLING.sourcemap,
-    sourcesContent: CONSTRUCT_BUNDLING.sourcesContent,
-    external: CONSTRUCT_BUNDLING.external,
+    platform: HANDLER_BUNDLING.platform,
+    target: HANDLER_BUNDLING.target,
+    format: HANDLER_BUNDLING.format,
+    mainFields: [...HANDLER_BUNDLING.mainFields],
+    banner: { js: HANDLER_BUNDLING.banner },
+    minify: HANDLER_BUNDLING.minify,
+    sourcemap: HANDLER_BUNDLING.sourceMap,
+    sourcesContent: HANDLER_BUNDLING.sourcesContent,
+    external: [...HANDLER_BUNDLING.externalModules],
   });
   return { name, file, bytes: statSync(file).size, mapBytes: existsSync(`${file}.map`) ? statSync(`${file}.map`).size : 0 };
 }

@@ -12,17 +12,25 @@ import { z } from 'zod';
 import { TargetResultStore, type StoredTargetResult } from '../adapters/fanout/target-result-store';
 import { validateSnapshot } from '../core/snapshot/parse-snapshot';
 import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotInput } from '../core/snapshot/schema';
-import { runScan, scanDependencies, type ScanDependencies, type ScanOutcome } from './scan';
+import { runScan, scanDependenciesFromEnv, type ScanDependencies, type ScanOutcome } from './wiring/run-scan';
 import { requiredEnv } from './wiring/environment';
 import { lazy } from './wiring/lazy';
 import { logger } from './wiring/logger';
 import { ScanIdSchema } from './wiring/scan-id';
+import type { SnapshotSource } from './wiring/snapshot-source';
 
 const MergeEventSchema = z.strictObject({
   scanId: ScanIdSchema,
   startedAt: z.iso.datetime({ offset: true }),
   trigger: z.enum(['scheduled', 'api', 'cli']),
 });
+
+/** The merge hands runScan the assembled snapshot, so it never captures (nor bundles the collectors). */
+const NO_CAPTURE: SnapshotSource = {
+  capture: () => Promise.reject(new Error('the fan-out merge evaluates the stored targets; it never captures')),
+};
+
+export const mergeDependencies = lazy<ScanDependencies>(() => scanDependenciesFromEnv(NO_CAPTURE));
 
 export const mergeStore = lazy(() => new TargetResultStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), requiredEnv('TABLE_NAME')));
 
@@ -42,7 +50,7 @@ export function assembleSnapshot(capturedAt: string, results: readonly StoredTar
   return validateSnapshot({ format: SNAPSHOT_FORMAT, capturedAt, targets }, 'the fan-out merge');
 }
 
-export async function mergeScan(event: unknown, store: TargetResultStore = mergeStore.get(), deps: ScanDependencies = scanDependencies.get()): Promise<ScanOutcome> {
+export async function mergeScan(event: unknown, store: TargetResultStore = mergeStore.get(), deps: ScanDependencies = mergeDependencies.get()): Promise<ScanOutcome> {
   const request = MergeEventSchema.parse(event);
   const results = await store.readTargets(request.scanId);
   const failed = results.filter((r) => r.kind === 'failed').length;

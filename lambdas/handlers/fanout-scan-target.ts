@@ -10,7 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import type * as Collectors from '../adapters/collectors/capture-estate';
+import { captureEstate } from '../adapters/collectors/capture-estate';
 import { TargetResultStore } from '../adapters/fanout/target-result-store';
 import { optionalEnv, requiredEnv, scanConfigFromEnv } from './wiring/environment';
 import { lazy } from './wiring/lazy';
@@ -32,7 +32,7 @@ export interface WorkerResult {
 
 export interface WorkerDependencies {
   store: TargetResultStore;
-  captureEstate: typeof Collectors.captureEstate;
+  captureEstate: typeof captureEstate;
   roleName?: string;
   externalId?: string;
   config: ReturnType<typeof scanConfigFromEnv>;
@@ -43,9 +43,8 @@ export const workerDependencies = lazy<WorkerDependencies>(() => {
   const externalId = optionalEnv('READER_EXTERNAL_ID');
   return {
     store: new TargetResultStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), requiredEnv('TABLE_NAME')),
-    // Deferred: the EC2 / SSM clients load on first capture only.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    captureEstate: (require('../adapters/collectors/capture-estate') as typeof Collectors).captureEstate,
+    // Imported statically (capturing is all this Lambda does): esbuild tree-shakes the SDK clients.
+    captureEstate,
     ...(roleName ? { roleName } : {}),
     ...(externalId ? { externalId } : {}),
     config: scanConfigFromEnv(),

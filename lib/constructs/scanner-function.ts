@@ -1,7 +1,7 @@
 /**
  * The one place the Lambda defaults live: a NodejsFunction for a handler file in lambdas/handlers,
- * bundled by the local esbuild package (never Docker), minified, with source maps, ESM output and
- * AWS SDK v3 bundled in (so it is tree-shaken and pinned to the version the tests ran with).
+ * bundled by the local esbuild package (never Docker) with the options of ./handler-bundling
+ * (minified, source maps, ESM output, AWS SDK v3 bundled in and tree-shaken), which the benchmark uses too.
  */
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
@@ -11,6 +11,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { HANDLER_BUNDLING } from './handler-bundling';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 export const HANDLERS_DIR = path.join(PROJECT_ROOT, 'lambdas', 'handlers');
@@ -71,15 +72,14 @@ export class ScannerFunction extends nodejs.NodejsFunction {
       awsSdkConnectionReuse: false,
       bundling: {
         forceDockerBundling: false,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node22',
-        format: nodejs.OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-        banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
-        externalModules: [],
+        minify: HANDLER_BUNDLING.minify,
+        sourceMap: HANDLER_BUNDLING.sourceMap,
+        sourcesContent: HANDLER_BUNDLING.sourcesContent,
+        target: HANDLER_BUNDLING.target,
+        format: HANDLER_BUNDLING.format as nodejs.OutputFormat,
+        mainFields: [...HANDLER_BUNDLING.mainFields],
+        banner: HANDLER_BUNDLING.banner,
+        externalModules: [...HANDLER_BUNDLING.externalModules],
         bundleAwsSDK: true,
       },
     });
