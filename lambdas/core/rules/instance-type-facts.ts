@@ -19,3 +19,14 @@ export function lookupInstanceType(target: EstateTarget, server: Server): Instan
 export function describeType(info: InstanceTypeInfo): string {
   return info.BurstablePerformanceSupported ? `${info.InstanceType} (burstable)` : info.InstanceType;
 }
+
+/**
+ * What a type-based verdict depends on besides the target: the production flag and the type name,
+ * and, for vCPU counts, the CPU options chosen at launch.
+ */
+export function instanceTypeKey(server: Server, withCpuOptions = false): string {
+  const base = `${server.production ? 'production' : 'non-production'}\u0000${server.instance.InstanceType ?? ''}`;
+  if (!withCpuOptions) return base;
+  const cpu = server.instance.CpuOptions;
+  return `${base}\u0000${cpu?.CoreCount ?? ''}\u0000${cpu?.ThreadsPerCore ?? ''}`;
+}
