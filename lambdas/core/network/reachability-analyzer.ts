@@ -8,15 +8,18 @@
  *  - front-ends are grouped once per environment into classes (subnet, groups, platform, address
  *    kind); a class is evaluated once per Redis server and port when the Redis side's rules judge
  *    its whole subnet alike, else member by member;
- *  - the verdicts of a class towards a Redis "address class" (subnet, groups, VPC, and the
- *    address itself only when the front-end side's rules cut through the Redis subnet) and port
- *    are cached, already merged by result, so a Redis server costs one map lookup per class and
- *    port even when the class had to be split member by member;
+ *  - when a class had to be split member by member, its merged verdicts towards a Redis "address
+ *    class" (subnet, groups, VPC, and the address itself only when the front-end side's rules cut
+ *    through the Redis subnet) and port are cached;
  *  - every flow verdict is cached under (port, family, source subnet+groups+ephemeral+address
  *    class, destination subnet+groups+address class, VPCs), so Redis servers sharing a subnet and
- *    group set reuse each other's verdicts;
+ *    group set reuse each other's verdicts; a reachable verdict is also cached under the
+ *    destination groups that can matter to it (groupsThatMatter), so group sets that differ only
+ *    in groups without a rule for the port (a cluster-bus group per cluster) share it;
  *  - the CIDRs each side's rules hold are gathered once per (subnet, group set, direction), and the
- *    "judged alike" test once per (rule side, subnet block).
+ *    "judged alike" test once per (rule side, subnet block);
+ *  - callers that judge many Redis servers ask destinationClassOf first and reuse their verdict
+ *    for servers of the same destination class.
  * Per Redis server the work is O(front-end classes x ports) map lookups once the caches are warm.
  */
 import type { EstateTarget, Server } from '../estate/estate';
@@ -24,7 +27,9 @@ import { cidrContainsIp, type Cidr, type IpAddress, type IpFamily } from './cidr
 import { judgedAlikeOver, parseBlocks, subnetBlockHolding } from './address-classes';
 import { resolveEndpoint, type NetworkEndpoint } from './endpoint';
 import { clientPlatform, ephemeralPorts, type ClientPlatform } from './ephemeral-ports';
-import type { PortRange } from './port-range';
+import { rangesIntersect, singlePort, type PortRange } from './port-range';
+import { coversTcp, tcpPortsOf } from './protocol';
+import type { IpPermission } from '../snapshot/schema';
 import { evaluateFlow, type FlowEnd, type ReachabilityResult } from './reachability';
 import { routeDestinations } from './route-lookup';
 
@@ -62,6 +67,9 @@ export class ReachabilityAnalyzer {
   private readonly endpoints = new Map<string, NetworkEndpoint>();
   private readonly classesByList = new WeakMap<readonly Server[], FrontendClass[]>();
   private readonly flowCache = new Map<string, ReachabilityResult>();
+  /** Reachable results under a key naming only the destination groups that matter (see groupsThatMatter). */
+  private readonly reachableFlows = new Map<string, ReachabilityResult>();
+  private readonly egressNamedGroups = new Map<string, ReadonlySet<string>>();
   private readonly classCache = new Map<string, FlowGroupVerdict[]>();
   private readonly sideCidrs = new Map<string, Cidr[]>();
   private readonly alike = new Map<string, boolean>();
@@ -73,6 +81,7 @@ export class ReachabilityAnalyzer {
 
   constructor(private readonly target: EstateTarget) {}
 
+  /** The endpoint of a front-end, resolved once (front-ends are met again for every destination class). */
   endpointOf(server: Server): NetworkEndpoint {
     let endpoint = this.endpoints.get(server.instanceId);
     if (!endpoint) {
@@ -84,7 +93,9 @@ export class ReachabilityAnalyzer {
 
   /** Verdicts for every (front-end, port) from `frontends` to `redis`, grouped where they are alike. */
   analyse(frontends: readonly Server[], redis: Server, ports: readonly number[]): FlowGroupVerdict[] {
-    const destination = this.endpointOf(redis);
+    // Not kept in `endpoints`: a Redis server is analysed once (callers reuse the verdict per
+    // destination class), and 100k kept endpoints would cost more memory than they save.
+    const destination = resolveEndpoint(redis.instance);
     const family: IpFamily | undefined = destination.ipv4 ? 4 : destination.ipv6 ? 6 : undefined;
     const out: FlowGroupVerdict[] = [];
     if (family === undefined) {
@@ -102,19 +113,7 @@ export class ReachabilityAnalyzer {
     const dstIp = (family === 4 ? destination.ipv4 : destination.ipv6)!;
     const dstBlock = this.blockOf(destination, dstIp);
     for (const cls of this.classesOf(frontends)) {
-      // Every member shares the subnet and groups whose rules look at the Redis address, so the
-      // Redis side reduces to one key per class; Redis servers with equal keys share the answer.
-      const dstAlike = dstBlock !== undefined && this.judgedAlike('source', cls.representative, dstBlock);
-      const dstKey = [destination.subnetId ?? `?${destination.instanceId}`, destination.groupKey || `?${destination.instanceId}`, destination.vpcId, dstAlike ? 'net' : dstIp.text].join('|');
-      for (const port of ports) {
-        const key = `${cls.key}>${dstKey}|${port}`;
-        let verdicts = this.classCache.get(key);
-        if (!verdicts) {
-          verdicts = this.analyseClass(cls, destination, dstIp, port);
-          this.classCache.set(key, verdicts);
-        }
-        out.push(...verdicts);
-      }
+      for (const port of ports) out.push(...this.analyseClass(cls, destination, dstIp, dstBlock, port));
     }
     return out;
   }
@@ -128,7 +127,7 @@ export class ReachabilityAnalyzer {
    * Undefined when the server's own id enters its verdict (no address, subnet or group): no sharing.
    */
   destinationClassOf(frontends: readonly Server[], redis: Server): DestinationClass | undefined {
-    const destination = this.endpointOf(redis);
+    const destination = resolveEndpoint(redis.instance);
     const ip = destination.ipv4 ?? destination.ipv6;
     if (!ip || destination.subnetId === undefined || destination.groupKey === '') return undefined;
     const block = this.blockOf(destination, ip);
@@ -153,8 +152,12 @@ export class ReachabilityAnalyzer {
     return alike;
   }
 
-  /** One class to one Redis address class and port: a single evaluation when the Redis side judges the class's subnet alike, else member by member (merged by result). */
-  private analyseClass(cls: FrontendClass, destination: NetworkEndpoint, dstIp: IpAddress, port: number): FlowGroupVerdict[] {
+  /**
+   * One class to one Redis server and port: a single flow when the Redis side judges the class's
+   * subnet alike (the flow caches make that one lookup), else member by member, merged by result
+   * and cached per Redis address class, since that is where the work is.
+   */
+  private analyseClass(cls: FrontendClass, destination: NetworkEndpoint, dstIp: IpAddress, dstBlock: Cidr | undefined, port: number): FlowGroupVerdict[] {
     const family = dstIp.family;
     const rep = cls.representative;
     const repIp = family === 4 ? rep.ipv4 : rep.ipv6;
@@ -162,6 +165,22 @@ export class ReachabilityAnalyzer {
     if (block !== undefined && this.judgedAlike('destination', destination, block)) {
       return [{ frontends: cls.members, port, result: this.flow(rep, repIp!, cls, destination, dstIp, port) }];
     }
+    // Every member shares the subnet and groups whose rules look at the Redis address, so the
+    // Redis side reduces to one key per class; Redis servers with equal keys share the answer.
+    const dstAlike = dstBlock !== undefined && this.judgedAlike('source', rep, dstBlock);
+    const dstKey = [destination.subnetId ?? `?${destination.instanceId}`, destination.groupKey || `?${destination.instanceId}`, destination.vpcId, dstAlike ? 'net' : dstIp.text].join('|');
+    const key = `${cls.key}>${dstKey}|${port}`;
+    let verdicts = this.classCache.get(key);
+    if (!verdicts) {
+      verdicts = this.membersToDestination(cls, destination, dstIp, port);
+      this.classCache.set(key, verdicts);
+    }
+    return verdicts;
+  }
+
+  /** Each member of a class to one Redis server and port, members failing alike merged. */
+  private membersToDestination(cls: FrontendClass, destination: NetworkEndpoint, dstIp: IpAddress, port: number): FlowGroupVerdict[] {
+    const family = dstIp.family;
     // Members merge when they fail at the same hop with the same fix (their sentences differ only
     // by the address named); the first member's result then stands as the example.
     const merged = new Map<string, { result: ReachabilityResult; members: Server[]; alike: boolean }>();
@@ -185,29 +204,70 @@ export class ReachabilityAnalyzer {
     const dstBlock = this.blockOf(destination, dstIp);
     const srcAlike = srcBlock !== undefined && this.judgedAlike('destination', destination, srcBlock);
     const dstAlike = dstBlock !== undefined && this.judgedAlike('source', source, dstBlock);
-    const key = [
-      port,
-      srcIp.family,
-      source.subnetId ?? `?${source.instanceId}`,
-      source.groupKey || `?${source.instanceId}`,
-      source.vpcId,
-      `${cls.ephemeral.from}-${cls.ephemeral.to}`,
-      srcAlike ? 'net' : srcIp.text,
-      destination.subnetId ?? `?${destination.instanceId}`,
-      destination.groupKey || `?${destination.instanceId}`,
-      destination.vpcId,
-      dstAlike ? 'net' : dstIp.text,
-    ].join('|');
-    const cached = this.flowCache.get(key);
-    if (cached) return cached;
-    this.evaluations++;
-    const result = evaluateFlow(this.target, {
-      source: { ...this.flowEnd(source, srcIp, srcAlike ? srcBlock : undefined), ephemeral: cls.ephemeral },
-      destination: this.flowEnd(destination, dstIp, dstAlike ? dstBlock : undefined),
-      port,
-    });
-    this.flowCache.set(key, result);
+    const flowKey = (destinationGroups: string): string =>
+      [
+        port,
+        srcIp.family,
+        source.subnetId ?? `?${source.instanceId}`,
+        source.groupKey || `?${source.instanceId}`,
+        source.vpcId,
+        `${cls.ephemeral.from}-${cls.ephemeral.to}`,
+        srcAlike ? 'net' : srcIp.text,
+        destination.subnetId ?? `?${destination.instanceId}`,
+        destinationGroups,
+        destination.vpcId,
+        dstAlike ? 'net' : dstIp.text,
+      ].join('|');
+    const reachableKey = destination.groupKey === '' ? undefined : flowKey(`~${this.groupsThatMatter(destination, source, port)}`);
+    const reachable = reachableKey === undefined ? undefined : this.reachableFlows.get(reachableKey);
+    if (reachable) return reachable;
+    const key = flowKey(destination.groupKey || `?${destination.instanceId}`);
+    let result = this.flowCache.get(key);
+    if (!result) {
+      this.evaluations++;
+      result = evaluateFlow(this.target, {
+        source: { ...this.flowEnd(source, srcIp, srcAlike ? srcBlock : undefined), ephemeral: cls.ephemeral },
+        destination: this.flowEnd(destination, dstIp, dstAlike ? dstBlock : undefined),
+        port,
+      });
+      this.flowCache.set(key, result);
+    }
+    if (reachableKey !== undefined && result.verdict === 'reachable') this.reachableFlows.set(reachableKey, result);
     return result;
+  }
+
+  /**
+   * The destination's groups that can change a *reachable* flow's result, in their order on the
+   * interface: a group with an inbound rule for TCP `port` (the others are skipped by the ingress
+   * evaluation), one the source's outbound rules name (the egress evaluation matches the peer's
+   * groups only against those), and any group missing from the snapshot. When the flow is
+   * reachable, every hop allowed it and the groups left out took no part in any hop's sentence,
+   * so destinations that differ only in such groups (e.g. one cluster-bus group per production
+   * cluster) get the identical result. Flows that are not reachable name all the groups and are
+   * never shared this way.
+   */
+  private groupsThatMatter(destination: NetworkEndpoint, source: NetworkEndpoint, port: number): string {
+    const named = this.groupsNamedByEgress(source);
+    let kept = '';
+    for (const groupId of destination.groupIds) {
+      const group = this.target.securityGroups.get(groupId);
+      if (!group || named.has(groupId) || hasTcpIngressFor(group.IpPermissions, port)) kept += `${groupId},`;
+    }
+    return kept;
+  }
+
+  /** The group ids that the outbound rules of `source`'s groups name. */
+  private groupsNamedByEgress(source: NetworkEndpoint): ReadonlySet<string> {
+    const known = this.egressNamedGroups.get(source.groupKey);
+    if (known) return known;
+    const named = new Set<string>();
+    for (const groupId of source.groupIds) {
+      for (const permission of this.target.securityGroups.get(groupId)?.IpPermissionsEgress ?? []) {
+        for (const pair of permission.UserIdGroupPairs ?? []) if (pair.GroupId) named.add(pair.GroupId);
+      }
+    }
+    this.egressNamedGroups.set(source.groupKey, named);
+    return named;
   }
 
   private flowEnd(endpoint: NetworkEndpoint, ip: IpAddress, alikeBlock: Cidr | undefined): FlowEnd {
@@ -281,6 +341,14 @@ export class ReachabilityAnalyzer {
     this.classesByList.set(frontends, classes);
     return classes;
   }
+}
+
+/** Whether some rule of `permissions` opens TCP `port` (exactly the rules an ingress evaluation of `port` looks at). */
+function hasTcpIngressFor(permissions: readonly IpPermission[] | undefined, port: number): boolean {
+  for (const permission of permissions ?? []) {
+    if (coversTcp(permission.IpProtocol) && rangesIntersect(tcpPortsOf(permission.IpProtocol, permission.FromPort, permission.ToPort), singlePort(port))) return true;
+  }
+  return false;
 }
 
 function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
