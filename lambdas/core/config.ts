@@ -1,29 +1,30 @@
 /** Scan configuration: tag conventions and per-environment port expectations. Pure data. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-messages';
 import { ConfigSuppressionSchema } from './suppressions/suppression-schema';
 
 export const TagConventionsSchema = z.strictObject({
   /** Tag key whose value says what a server is. */
-  roleKey: z.string().min(1).default('Role'),
+  roleKey: z._default(z.string().check(z.minLength(1)), 'Role'),
   /** Role value of a Redis server (and of a subnet reserved for Redis). */
-  redisRole: z.string().min(1).default('redis'),
+  redisRole: z._default(z.string().check(z.minLength(1)), 'redis'),
   /** Role value of an OutSystems front-end server. */
-  frontendRole: z.string().min(1).default('outsystems-frontend'),
-  environmentKey: z.string().min(1).default('Environment'),
+  frontendRole: z._default(z.string().check(z.minLength(1)), 'outsystems-frontend'),
+  environmentKey: z._default(z.string().check(z.minLength(1)), 'Environment'),
   /** Environment values (compared case-insensitively) that mean production. */
-  productionValues: z.array(z.string().min(1)).min(1).default(['production', 'prod', 'prd', 'live']),
+  productionValues: z._default(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)), ['production', 'prod', 'prd', 'live']),
   /** Optional tag grouping Redis servers into a cluster; without it the cluster is the environment. */
-  clusterKey: z.string().min(1).default('RedisCluster'),
+  clusterKey: z._default(z.string().check(z.minLength(1)), 'RedisCluster'),
   /** Optional tag stating how Redis runs: `cluster`, `sentinel` or `standalone`. */
-  clusterModeKey: z.string().min(1).default('RedisMode'),
+  clusterModeKey: z._default(z.string().check(z.minLength(1)), 'RedisMode'),
 });
 
 export const ConfigSchema = z.strictObject({
-  tags: TagConventionsSchema.default(TagConventionsSchema.parse({})),
+  tags: z._default(TagConventionsSchema, TagConventionsSchema.parse({})),
   /** TCP ports of the Redis servers that front-ends must reach. */
-  redisPorts: z.array(z.number().int().min(1).max(65535)).min(1).default([7000, 7001]),
+  redisPorts: z._default(z.array(z.number().check(z.int(), z.gte(1), z.lte(65535))).check(z.minLength(1)), [7000, 7001]),
   /** Waivers kept in the config file (applied with those managed through the API). */
-  suppressions: z.array(ConfigSuppressionSchema).optional(),
+  suppressions: z.optional(z.array(ConfigSuppressionSchema)),
 });
 
 export type TagConventions = z.infer<typeof TagConventionsSchema>;

@@ -7,20 +7,22 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../core/zod-messages';
 import { FANOUT_ITEM_TTL_SECONDS } from '../adapters/fanout/fanout-keys';
 import { activeAccountIds, configuredTargets, crossTargets, OrganizationAccountSchema, TARGET_SOURCES, type FanOutTarget } from '../adapters/fanout/plan-targets';
 import { EnvironmentError, listEnv, optionalEnv } from './wiring/environment';
 import { logger } from './wiring/logger';
+import { parseEvent } from './wiring/parse-event';
 import { scheduledScanId } from './wiring/scan-id';
 
 const StartSchema = z.strictObject({
-  scanId: z.string().min(1),
+  scanId: z.string().check(z.minLength(1)),
   startedAt: z.iso.datetime({ offset: true }),
-  input: z.looseObject({ trigger: z.enum(['scheduled', 'api', 'cli']).optional() }).optional(),
+  input: z.optional(z.looseObject({ trigger: z.optional(z.enum(['scheduled', 'api', 'cli'])) })),
 });
 const PageSchema = z.strictObject({
-  scanId: z.string().min(1),
+  scanId: z.string().check(z.minLength(1)),
   startedAt: z.iso.datetime({ offset: true }),
   accounts: z.array(OrganizationAccountSchema),
 });
@@ -50,7 +52,7 @@ export async function listTargets(event: unknown, context: Pick<Context, 'invoke
     logger.info('organization page expanded', { scanId: page.data.scanId, accounts: page.data.accounts.length, targets: targets.length });
     return { targets };
   }
-  const start = StartSchema.parse(event);
+  const start = parseEvent(StartSchema, event);
   const ownAccountId = context.invokedFunctionArn.split(':')[4] ?? '';
   const scanId = scheduledScanId({ id: start.scanId, time: start.startedAt });
   const expiresAt = String(Math.floor(Date.parse(start.startedAt) / 1000) + FANOUT_ITEM_TTL_SECONDS);

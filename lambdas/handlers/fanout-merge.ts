@@ -8,7 +8,8 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../core/zod-messages';
 import { TargetResultStore, type StoredTargetResult } from '../adapters/fanout/target-result-store';
 import { validateSnapshot } from '../core/snapshot/parse-snapshot';
 import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotInput } from '../core/snapshot/schema';
@@ -16,6 +17,7 @@ import { runScan, scanDependenciesFromEnv, type ScanDependencies, type ScanOutco
 import { requiredEnv } from './wiring/environment';
 import { lazy } from './wiring/lazy';
 import { logger } from './wiring/logger';
+import { parseEvent } from './wiring/parse-event';
 import { ScanIdSchema } from './wiring/scan-id';
 import type { SnapshotSource } from './wiring/snapshot-source';
 
@@ -51,7 +53,7 @@ export function assembleSnapshot(capturedAt: string, results: readonly StoredTar
 }
 
 export async function mergeScan(event: unknown, store: TargetResultStore = mergeStore.get(), deps: ScanDependencies = mergeDependencies.get()): Promise<ScanOutcome> {
-  const request = MergeEventSchema.parse(event);
+  const request = parseEvent(MergeEventSchema, event);
   const results = await store.readTargets(request.scanId);
   const failed = results.filter((r) => r.kind === 'failed').length;
   logger.info('fan-out merge', { scanId: request.scanId, targets: results.length, failed });

@@ -9,18 +9,20 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../core/zod-messages';
 import { captureEstate } from '../adapters/collectors/capture-estate';
 import { TargetResultStore } from '../adapters/fanout/target-result-store';
 import { optionalEnv, requiredEnv, scanConfigFromEnv } from './wiring/environment';
 import { lazy } from './wiring/lazy';
 import { logger } from './wiring/logger';
+import { parseEvent } from './wiring/parse-event';
 
 const WorkerEventSchema = z.strictObject({
-  scanId: z.string().min(1),
-  expiresAt: z.string().regex(/^\d+$/),
-  accountId: z.string().regex(/^\d{12}$/),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/),
+  scanId: z.string().check(z.minLength(1)),
+  expiresAt: z.string().check(z.regex(/^\d+$/)),
+  accountId: z.string().check(z.regex(/^\d{12}$/)),
+  region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d+$/)),
 });
 
 export interface WorkerResult {
@@ -52,7 +54,7 @@ export const workerDependencies = lazy<WorkerDependencies>(() => {
 });
 
 export async function scanTarget(event: unknown, context: Pick<Context, 'invokedFunctionArn'>, deps: WorkerDependencies = workerDependencies.get()): Promise<WorkerResult> {
-  const request = WorkerEventSchema.parse(event);
+  const request = parseEvent(WorkerEventSchema, event);
   const ownAccount = context.invokedFunctionArn.split(':')[4];
   const other = request.accountId !== ownAccount;
   const snapshot = await deps.captureEstate({

@@ -6,7 +6,8 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../core/zod-messages';
 import type { Clock } from '../adapters/store/clock';
 import { systemClock } from '../adapters/store/clock';
 import type { FindingsStore } from '../adapters/store/findings-store';

@@ -6,7 +6,8 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../core/zod-messages';
 import { validateSnapshot } from '../core/snapshot/parse-snapshot';
 import { lazy } from './wiring/lazy';
 import { liveSnapshotSource, liveTargetsFromEnv } from './wiring/live-snapshot-source';
@@ -17,12 +18,12 @@ import { ScanIdSchema, scheduledScanId } from './wiring/scan-id';
 export { runScan, scanDependenciesFromEnv, type ScanDependencies, type ScanOutcome, type ScanRequest };
 
 const ScanInvocationSchema = z.strictObject({
-  scanId: ScanIdSchema.optional(),
-  trigger: z.enum(['scheduled', 'api', 'cli']).optional(),
-  regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region name such as eu-west-1')).min(1).max(50).optional(),
-  accounts: z.array(z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id')).min(1).max(1000).optional(),
+  scanId: z.optional(ScanIdSchema),
+  trigger: z.optional(z.enum(['scheduled', 'api', 'cli'])),
+  regions: z.optional(z.array(z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region name such as eu-west-1'))).check(z.minLength(1), z.maxLength(50))),
+  accounts: z.optional(z.array(z.string().check(z.regex(/^\d{12}$/, 'a 12-digit AWS account id'))).check(z.minLength(1), z.maxLength(1000))),
   /** A snapshot@1 document to evaluate instead of capturing one. */
-  snapshot: z.unknown().optional(),
+  snapshot: z.optional(z.unknown()),
 });
 export type ScanInvocation = z.input<typeof ScanInvocationSchema>;
 

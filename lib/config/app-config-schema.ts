@@ -113,8 +113,8 @@ export const AppConfigSchema = z.strictObject({
   stackPrefix: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,40}$/, 'letters, digits and hyphens, starting with a letter').default('RedisCompliance'),
   /** Tags put on every resource. */
   resourceTags: z.record(z.string().min(1).max(128), z.string().max(256)).default({ Project: 'redis-compliance' }),
-  /** Tag conventions and Redis ports used by the scanner (lambdas/core/config.ts). */
-  scan: ScanConfigSchema.default(ScanConfigSchema.parse({})),
+  /** Tag conventions and Redis ports used by the scanner (lambdas/core/config.ts, a zod/mini schema). */
+  scan: z._default(ScanConfigSchema, ScanConfigSchema.parse({})),
   schedule: ScheduleSchema.default(ScheduleSchema.parse({})),
   targets: TargetsSchema,
   readerRole: ReaderRoleSchema,

@@ -2,7 +2,8 @@
  * What the fan-out scans: the configured accounts (or the scanner's own account) x regions, or one
  * page of AWS Organizations accounts (ACTIVE only) x regions. Pure: no AWS calls.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../core/zod-messages';
 
 export const TARGET_SOURCES = ['self', 'accounts', 'organization'] as const;
 export type TargetSource = (typeof TARGET_SOURCES)[number];
@@ -14,9 +15,9 @@ export interface FanOutTarget {
 
 /** An Organizations ListAccounts `Account` as the Step Functions SDK integration returns it. */
 export const OrganizationAccountSchema = z.looseObject({
-  Id: z.string().regex(/^\d{12}$/),
-  Status: z.string().optional(),
-  State: z.string().optional(),
+  Id: z.string().check(z.regex(/^\d{12}$/)),
+  Status: z.optional(z.string()),
+  State: z.optional(z.string()),
 });
 export type OrganizationAccount = z.infer<typeof OrganizationAccountSchema>;
 

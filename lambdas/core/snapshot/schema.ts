@@ -4,17 +4,18 @@
  * dates as ISO strings). The schemas name the fields the engine reads and keep every other field
  * (loose objects), so a snapshot written by another tool round-trips without loss.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-messages';
 
 export const SNAPSHOT_FORMAT = 'redis-compliance/snapshot@1';
 
 const str = z.string();
-const optStr = z.string().optional();
-const optBool = z.boolean().optional();
-const optNum = z.number().optional();
+const optStr = z.optional(z.string());
+const optBool = z.optional(z.boolean());
+const optNum = z.optional(z.number());
 
 export const TagSchema = z.looseObject({ Key: optStr, Value: optStr });
-const Tags = z.array(TagSchema).optional();
+const Tags = z.optional(z.array(TagSchema));
 
 const GroupIdentifier = z.looseObject({ GroupId: optStr, GroupName: optStr });
 
@@ -25,18 +26,18 @@ export const InstanceNetworkInterfaceSchema = z.looseObject({
   SubnetId: optStr,
   VpcId: optStr,
   PrivateIpAddress: optStr,
-  Association: IpAssociation.optional(),
-  PrivateIpAddresses: z.array(z.looseObject({ PrivateIpAddress: optStr, Primary: optBool, Association: IpAssociation.optional() })).optional(),
-  Ipv6Addresses: z.array(z.looseObject({ Ipv6Address: optStr, IsPrimaryIpv6: optBool })).optional(),
-  Groups: z.array(GroupIdentifier).optional(),
-  Attachment: z.looseObject({ DeviceIndex: optNum, NetworkCardIndex: optNum, Status: optStr, AttachmentId: optStr }).optional(),
+  Association: z.optional(IpAssociation),
+  PrivateIpAddresses: z.optional(z.array(z.looseObject({ PrivateIpAddress: optStr, Primary: optBool, Association: z.optional(IpAssociation) }))),
+  Ipv6Addresses: z.optional(z.array(z.looseObject({ Ipv6Address: optStr, IsPrimaryIpv6: optBool }))),
+  Groups: z.optional(z.array(GroupIdentifier)),
+  Attachment: z.optional(z.looseObject({ DeviceIndex: optNum, NetworkCardIndex: optNum, Status: optStr, AttachmentId: optStr })),
   InterfaceType: optStr,
 });
 
 export const InstanceSchema = z.looseObject({
   InstanceId: str,
   InstanceType: optStr,
-  State: z.looseObject({ Name: optStr, Code: optNum }).optional(),
+  State: z.optional(z.looseObject({ Name: optStr, Code: optNum })),
   SubnetId: optStr,
   VpcId: optStr,
   PrivateIpAddress: optStr,
@@ -45,16 +46,16 @@ export const InstanceSchema = z.looseObject({
   Platform: optStr,
   PlatformDetails: optStr,
   Tags,
-  SecurityGroups: z.array(GroupIdentifier).optional(),
-  NetworkInterfaces: z.array(InstanceNetworkInterfaceSchema).optional(),
-  BlockDeviceMappings: z.array(z.looseObject({ DeviceName: optStr, Ebs: z.looseObject({ VolumeId: optStr, Status: optStr }).optional() })).optional(),
-  CpuOptions: z.looseObject({ CoreCount: optNum, ThreadsPerCore: optNum }).optional(),
+  SecurityGroups: z.optional(z.array(GroupIdentifier)),
+  NetworkInterfaces: z.optional(z.array(InstanceNetworkInterfaceSchema)),
+  BlockDeviceMappings: z.optional(z.array(z.looseObject({ DeviceName: optStr, Ebs: z.optional(z.looseObject({ VolumeId: optStr, Status: optStr })) }))),
+  CpuOptions: z.optional(z.looseObject({ CoreCount: optNum, ThreadsPerCore: optNum })),
 });
 
 export const ReservationSchema = z.looseObject({
   ReservationId: optStr,
   OwnerId: optStr,
-  Instances: z.array(InstanceSchema).optional(),
+  Instances: z.optional(z.array(InstanceSchema)),
 });
 
 export const InstanceTypeSchema = z.looseObject({
@@ -62,14 +63,14 @@ export const InstanceTypeSchema = z.looseObject({
   CurrentGeneration: optBool,
   BurstablePerformanceSupported: optBool,
   InstanceStorageSupported: optBool,
-  VCpuInfo: z.looseObject({ DefaultVCpus: optNum, DefaultCores: optNum, DefaultThreadsPerCore: optNum }).optional(),
-  ProcessorInfo: z.looseObject({ SustainedClockSpeedInGhz: optNum, SupportedArchitectures: z.array(z.string()).optional(), Manufacturer: optStr }).optional(),
-  MemoryInfo: z.looseObject({ SizeInMiB: optNum }).optional(),
-  NetworkInfo: z.looseObject({
+  VCpuInfo: z.optional(z.looseObject({ DefaultVCpus: optNum, DefaultCores: optNum, DefaultThreadsPerCore: optNum })),
+  ProcessorInfo: z.optional(z.looseObject({ SustainedClockSpeedInGhz: optNum, SupportedArchitectures: z.optional(z.array(z.string())), Manufacturer: optStr })),
+  MemoryInfo: z.optional(z.looseObject({ SizeInMiB: optNum })),
+  NetworkInfo: z.optional(z.looseObject({
     NetworkPerformance: optStr,
-    NetworkCards: z.array(z.looseObject({ NetworkCardIndex: optNum, NetworkPerformance: optStr, BaselineBandwidthInGbps: optNum, PeakBandwidthInGbps: optNum })).optional(),
-  }).optional(),
-  InstanceStorageInfo: z.looseObject({ TotalSizeInGB: optNum }).optional(),
+    NetworkCards: z.optional(z.array(z.looseObject({ NetworkCardIndex: optNum, NetworkPerformance: optStr, BaselineBandwidthInGbps: optNum, PeakBandwidthInGbps: optNum }))),
+  })),
+  InstanceStorageInfo: z.optional(z.looseObject({ TotalSizeInGB: optNum })),
 });
 
 export const SubnetSchema = z.looseObject({
@@ -80,7 +81,7 @@ export const SubnetSchema = z.looseObject({
   MapPublicIpOnLaunch: optBool,
   AssignIpv6AddressOnCreation: optBool,
   MapCustomerOwnedIpOnLaunch: optBool,
-  Ipv6CidrBlockAssociationSet: z.array(z.looseObject({ Ipv6CidrBlock: optStr, Ipv6CidrBlockState: z.looseObject({ State: optStr }).optional() })).optional(),
+  Ipv6CidrBlockAssociationSet: z.optional(z.array(z.looseObject({ Ipv6CidrBlock: optStr, Ipv6CidrBlockState: z.optional(z.looseObject({ State: optStr })) }))),
   Tags,
 });
 
@@ -105,8 +106,8 @@ export const RouteSchema = z.looseObject({
 export const RouteTableSchema = z.looseObject({
   RouteTableId: str,
   VpcId: optStr,
-  Associations: z.array(z.looseObject({ Main: optBool, SubnetId: optStr, GatewayId: optStr, RouteTableAssociationId: optStr, AssociationState: z.looseObject({ State: optStr }).optional() })).optional(),
-  Routes: z.array(RouteSchema).optional(),
+  Associations: z.optional(z.array(z.looseObject({ Main: optBool, SubnetId: optStr, GatewayId: optStr, RouteTableAssociationId: optStr, AssociationState: z.optional(z.looseObject({ State: optStr })) }))),
+  Routes: z.optional(z.array(RouteSchema)),
   Tags,
 });
 
@@ -114,10 +115,10 @@ export const IpPermissionSchema = z.looseObject({
   IpProtocol: optStr,
   FromPort: optNum,
   ToPort: optNum,
-  IpRanges: z.array(z.looseObject({ CidrIp: optStr, Description: optStr })).optional(),
-  Ipv6Ranges: z.array(z.looseObject({ CidrIpv6: optStr, Description: optStr })).optional(),
-  PrefixListIds: z.array(z.looseObject({ PrefixListId: optStr, Description: optStr })).optional(),
-  UserIdGroupPairs: z.array(z.looseObject({ GroupId: optStr, UserId: optStr, VpcId: optStr, VpcPeeringConnectionId: optStr, PeeringStatus: optStr, Description: optStr })).optional(),
+  IpRanges: z.optional(z.array(z.looseObject({ CidrIp: optStr, Description: optStr }))),
+  Ipv6Ranges: z.optional(z.array(z.looseObject({ CidrIpv6: optStr, Description: optStr }))),
+  PrefixListIds: z.optional(z.array(z.looseObject({ PrefixListId: optStr, Description: optStr }))),
+  UserIdGroupPairs: z.optional(z.array(z.looseObject({ GroupId: optStr, UserId: optStr, VpcId: optStr, VpcPeeringConnectionId: optStr, PeeringStatus: optStr, Description: optStr }))),
 });
 
 export const SecurityGroupSchema = z.looseObject({
@@ -126,8 +127,8 @@ export const SecurityGroupSchema = z.looseObject({
   VpcId: optStr,
   OwnerId: optStr,
   Description: optStr,
-  IpPermissions: z.array(IpPermissionSchema).optional(),
-  IpPermissionsEgress: z.array(IpPermissionSchema).optional(),
+  IpPermissions: z.optional(z.array(IpPermissionSchema)),
+  IpPermissionsEgress: z.optional(z.array(IpPermissionSchema)),
   Tags,
 });
 
@@ -138,16 +139,16 @@ export const NetworkAclEntrySchema = z.looseObject({
   Egress: optBool,
   CidrBlock: optStr,
   Ipv6CidrBlock: optStr,
-  PortRange: z.looseObject({ From: optNum, To: optNum }).optional(),
-  IcmpTypeCode: z.looseObject({ Code: optNum, Type: optNum }).optional(),
+  PortRange: z.optional(z.looseObject({ From: optNum, To: optNum })),
+  IcmpTypeCode: z.optional(z.looseObject({ Code: optNum, Type: optNum })),
 });
 
 export const NetworkAclSchema = z.looseObject({
   NetworkAclId: str,
   VpcId: optStr,
   IsDefault: optBool,
-  Associations: z.array(z.looseObject({ NetworkAclAssociationId: optStr, NetworkAclId: optStr, SubnetId: optStr })).optional(),
-  Entries: z.array(NetworkAclEntrySchema).optional(),
+  Associations: z.optional(z.array(z.looseObject({ NetworkAclAssociationId: optStr, NetworkAclId: optStr, SubnetId: optStr }))),
+  Entries: z.optional(z.array(NetworkAclEntrySchema)),
   Tags,
 });
 
@@ -156,7 +157,7 @@ export const VolumeSchema = z.looseObject({
   Size: optNum,
   VolumeType: optStr,
   State: optStr,
-  Attachments: z.array(z.looseObject({ InstanceId: optStr, Device: optStr, State: optStr, VolumeId: optStr })).optional(),
+  Attachments: z.optional(z.array(z.looseObject({ InstanceId: optStr, Device: optStr, State: optStr, VolumeId: optStr }))),
 });
 
 export const NetworkInterfaceSchema = z.looseObject({
@@ -169,10 +170,10 @@ export const NetworkInterfaceSchema = z.looseObject({
   RequesterId: optStr,
   RequesterManaged: optBool,
   PrivateIpAddress: optStr,
-  Association: IpAssociation.optional(),
-  Attachment: z.looseObject({ InstanceId: optStr, InstanceOwnerId: optStr, DeviceIndex: optNum, Status: optStr }).optional(),
-  Groups: z.array(GroupIdentifier).optional(),
-  Ipv6Addresses: z.array(z.looseObject({ Ipv6Address: optStr })).optional(),
+  Association: z.optional(IpAssociation),
+  Attachment: z.optional(z.looseObject({ InstanceId: optStr, InstanceOwnerId: optStr, DeviceIndex: optNum, Status: optStr })),
+  Groups: z.optional(z.array(GroupIdentifier)),
+  Ipv6Addresses: z.optional(z.array(z.looseObject({ Ipv6Address: optStr }))),
   TagSet: Tags,
 });
 
@@ -191,16 +192,16 @@ export const InstanceInformationSchema = z.looseObject({
 /** One GetInventory entity: `Id` is the instance id, `Data` maps an inventory type name to its content. */
 export const InventoryEntitySchema = z.looseObject({
   Id: str,
-  Data: z.record(
+  Data: z.optional(z.record(
     z.string(),
     z.looseObject({
       TypeName: optStr,
       SchemaVersion: optStr,
       CaptureTime: optStr,
       ContentHash: optStr,
-      Content: z.array(z.record(z.string(), z.string())).optional(),
+      Content: z.optional(z.array(z.record(z.string(), z.string()))),
     }),
-  ).optional(),
+  )),
 });
 
 export const CollectionErrorSchema = z.looseObject({
@@ -211,8 +212,8 @@ export const CollectionErrorSchema = z.looseObject({
 });
 
 export const TargetSchema = z.looseObject({
-  accountId: z.string().regex(/^\d{12}$/, 'an AWS account id has 12 digits'),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region name such as eu-west-1'),
+  accountId: z.string().check(z.regex(/^\d{12}$/, 'an AWS account id has 12 digits')),
+  region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region name such as eu-west-1')),
   ec2: z.looseObject({
     Reservations: z.array(ReservationSchema),
     InstanceTypes: z.array(InstanceTypeSchema),
@@ -227,9 +228,9 @@ export const TargetSchema = z.looseObject({
     InstanceInformationList: z.array(InstanceInformationSchema),
     Entities: z.array(InventoryEntitySchema),
   }),
-  errors: z.array(CollectionErrorSchema).default([]),
+  errors: z._default(z.array(CollectionErrorSchema), []),
   /** API calls made to capture this target, by `service:Operation` (written by the live collectors). */
-  apiCalls: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  apiCalls: z.optional(z.record(z.string(), z.number().check(z.int(), z.nonnegative()))),
 });
 
 export const SnapshotSchema = z.looseObject({

@@ -2,7 +2,8 @@
  * What a waiver looks like when it crosses a boundary (API body, config file): zod schemas and a
  * validator that names the offending field. Pure.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-messages';
 import { RULE_IDS, type Suppression } from '../model';
 
 export const SUPPRESSION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -14,14 +15,14 @@ export const MAX_OWNER_LENGTH = 200;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
-    .refine((v) => !CONTROL_CHARACTERS.test(v), 'must not contain control characters');
+  z.string().check(
+    z.trim(),
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(max, `must be at most ${max} characters`),
+    z.refine((v) => !CONTROL_CHARACTERS.test(v), 'must not contain control characters'),
+  );
 
-export const SuppressionIdSchema = z.string().regex(SUPPRESSION_ID_PATTERN, 'letters, digits, ".", "_" or "-", at most 64, starting with a letter or digit');
+export const SuppressionIdSchema = z.string().check(z.regex(SUPPRESSION_ID_PATTERN, 'letters, digits, ".", "_" or "-", at most 64, starting with a letter or digit'));
 
 export const SuppressionRuleIdSchema = z.enum([...RULE_IDS, '*'], { error: `must be one of ${RULE_IDS.join(', ')} or "*"` });
 
@@ -41,13 +42,13 @@ export const SuppressionInputSchema = z.strictObject({
 export type SuppressionInput = z.infer<typeof SuppressionInputSchema>;
 
 /** A waiver written in redis-compliance.config.json: as the API's input, with an optional id. */
-export const ConfigSuppressionSchema = SuppressionInputSchema.extend({
-  id: SuppressionIdSchema.optional(),
+export const ConfigSuppressionSchema = z.extend(SuppressionInputSchema, {
+  id: z.optional(SuppressionIdSchema),
 });
 export type ConfigSuppression = z.infer<typeof ConfigSuppressionSchema>;
 
 /** A stored waiver (what the store returns and the API lists). */
-export const SuppressionSchema = SuppressionInputSchema.extend({
+export const SuppressionSchema = z.extend(SuppressionInputSchema, {
   id: SuppressionIdSchema,
   createdAt: z.iso.datetime({ offset: true }),
 });

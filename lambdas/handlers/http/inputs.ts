@@ -1,6 +1,7 @@
 /** Everything a client sends the API, validated with zod; each problem becomes a 400 naming its field. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../core/zod-messages';
 import { RULE_IDS, SEVERITIES } from '../../core/model';
 import { SUPPRESSION_ID_PATTERN } from '../../core/suppressions/suppression-schema';
 import { SCAN_ID_PATTERN } from '../wiring/scan-id';
@@ -12,32 +13,30 @@ export const MAX_BODY_BYTES = 16 * 1024;
 const MAX_TOKEN_LENGTH = 4096;
 
 const limit = z
-  .string()
-  .regex(/^\d{1,6}$/, `must be a whole number from 1 to ${API_MAX_LIMIT}`)
-  .transform(Number)
-  .refine((n) => n >= 1 && n <= API_MAX_LIMIT, `must be from 1 to ${API_MAX_LIMIT}`);
-const nextToken = z.string().min(1, 'must not be empty').max(MAX_TOKEN_LENGTH, 'is too long');
+  .pipe(z.string().check(z.regex(/^\d{1,6}$/, `must be a whole number from 1 to ${API_MAX_LIMIT}`)), z.transform(Number))
+  .check(z.refine((n) => n >= 1 && n <= API_MAX_LIMIT, `must be from 1 to ${API_MAX_LIMIT}`));
+const nextToken = z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(MAX_TOKEN_LENGTH, 'is too long'));
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `must be one of ${values.join(', ')}` });
 
-export const ListScansQuery = z.strictObject({ limit: limit.optional(), nextToken: nextToken.optional() });
+export const ListScansQuery = z.strictObject({ limit: z.optional(limit), nextToken: z.optional(nextToken) });
 export const FindingsQuery = z.strictObject({
-  status: oneOf(['FAIL', 'UNKNOWN', 'SUPPRESSED', 'PASS', 'NOT_APPLICABLE'] as const).optional(),
-  severity: oneOf(SEVERITIES).optional(),
-  rule: oneOf(RULE_IDS).optional(),
-  limit: limit.optional(),
-  nextToken: nextToken.optional(),
+  status: z.optional(oneOf(['FAIL', 'UNKNOWN', 'SUPPRESSED', 'PASS', 'NOT_APPLICABLE'] as const)),
+  severity: z.optional(oneOf(SEVERITIES)),
+  rule: z.optional(oneOf(RULE_IDS)),
+  limit: z.optional(limit),
+  nextToken: z.optional(nextToken),
 });
 export const REPORT_FORMATS = ['json', 'markdown', 'html', 'csv'] as const;
-export const ReportQuery = z.strictObject({ format: oneOf(REPORT_FORMATS).optional() });
+export const ReportQuery = z.strictObject({ format: z.optional(oneOf(REPORT_FORMATS)) });
 export const NoQuery = z.strictObject({});
 
 export const StartScanBody = z.strictObject({
-  regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'each must be an AWS region name such as eu-west-1')).min(1, 'must not be empty').max(50).optional(),
-  accounts: z.array(z.string().regex(/^\d{12}$/, 'each must be a 12-digit AWS account id')).min(1, 'must not be empty').max(1000).optional(),
+  regions: z.optional(z.array(z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'each must be an AWS region name such as eu-west-1'))).check(z.minLength(1, 'must not be empty'), z.maxLength(50))),
+  accounts: z.optional(z.array(z.string().check(z.regex(/^\d{12}$/, 'each must be a 12-digit AWS account id'))).check(z.minLength(1, 'must not be empty'), z.maxLength(1000))),
 });
 
 /** The query string as single values; a parameter given twice is an error (which one would count?). */
-export function queryOf<T extends z.ZodType>(event: APIGatewayProxyEvent, schema: T): z.infer<T> {
+export function queryOf<T extends z.ZodMiniType>(event: APIGatewayProxyEvent, schema: T): z.infer<T> {
   const multi = event.multiValueQueryStringParameters ?? {};
   for (const [name, values] of Object.entries(multi)) {
     if ((values?.length ?? 0) > 1) throw badRequest(name, 'must be given at most once');
@@ -61,7 +60,7 @@ export function jsonBodyOf(event: APIGatewayProxyEvent, allowEmpty: boolean): un
   }
 }
 
-export function bodyOf<T extends z.ZodType>(value: unknown, schema: T): z.infer<T> {
+export function bodyOf<T extends z.ZodMiniType>(value: unknown, schema: T): z.infer<T> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badRequest('body', 'must be a JSON object', 'invalid_body');
   return parseWith(schema, value, 'unknown field', 'invalid_body');
 }
@@ -76,7 +75,7 @@ export function suppressionIdParam(value: string | undefined): string {
   return value;
 }
 
-function parseWith<T extends z.ZodType>(schema: T, value: unknown, unknownKeyMessage: string, code: 'invalid_parameter' | 'invalid_body' = 'invalid_parameter'): z.infer<T> {
+function parseWith<T extends z.ZodMiniType>(schema: T, value: unknown, unknownKeyMessage: string, code: 'invalid_parameter' | 'invalid_body' = 'invalid_parameter'): z.infer<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;

@@ -1,9 +1,10 @@
 /** Scan ids: sortable by time, safe in URLs and keys, and derived from the event when there is one. */
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../core/zod-messages';
 
 export const SCAN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-export const ScanIdSchema = z.string().regex(SCAN_ID_PATTERN, 'letters, digits, ".", "_", ":" or "-", at most 128');
+export const ScanIdSchema = z.string().check(z.regex(SCAN_ID_PATTERN, 'letters, digits, ".", "_", ":" or "-", at most 128'));
 
 function compactTime(at: Date): string {
   return at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
