@@ -24,10 +24,10 @@ function placementOf(target: EstateTarget): Placement {
   placement = { bySubnet: new Map(), byGroup: new Map() };
   for (const server of target.redisServers) {
     if (server.instance.SubnetId) pushOnce(placement.bySubnet, server.instance.SubnetId, server);
-    const groupIds = new Set<string>();
-    for (const group of server.instance.SecurityGroups ?? []) if (group.GroupId) groupIds.add(group.GroupId);
-    for (const eni of server.instance.NetworkInterfaces ?? []) for (const group of eni.Groups ?? []) if (group.GroupId) groupIds.add(group.GroupId);
-    for (const id of groupIds) pushOnce(placement.byGroup, id, server);
+    // pushOnce skips a group this server was already added to (its pushes are consecutive), so a
+    // group listed on the instance and again on an interface counts once, in first-seen order.
+    for (const group of server.instance.SecurityGroups ?? []) if (group.GroupId) pushOnce(placement.byGroup, group.GroupId, server);
+    for (const eni of server.instance.NetworkInterfaces ?? []) for (const group of eni.Groups ?? []) if (group.GroupId) pushOnce(placement.byGroup, group.GroupId, server);
   }
   placements.set(target, placement);
   return placement;

@@ -1,9 +1,22 @@
 import { REQUIREMENT } from '../requirements';
+import type { Instance, Volume } from '../snapshot/schema';
 import { describeError, serverFinding, type RuleDefinition } from './rule';
 
 /** 10 GB (decimal) expressed in GiB, the unit EBS volume sizes are reported in. */
 export const MIN_DISK_GB = 10;
 const GIB_IN_GB = 1.073741824;
+const REQUIRED = `At least ${MIN_DISK_GB} GB of attached EBS storage.`;
+const NO_VOLUMES: readonly Volume[] = [];
+
+/** The EBS volume ids the instance maps that have no DescribeVolumes record among `volumes` (usually none). */
+function mappedVolumesWithoutRecord(mappings: Instance['BlockDeviceMappings'], volumes: readonly Volume[]): string[] {
+  const missing: string[] = [];
+  for (const mapping of mappings ?? []) {
+    const id = mapping.Ebs?.VolumeId;
+    if (id && !volumes.some((v) => v.VolumeId === id)) missing.push(id);
+  }
+  return missing;
+}
 
 export const instanceDiskRule: RuleDefinition = {
   id: 'instance.disk',
@@ -12,33 +25,31 @@ export const instanceDiskRule: RuleDefinition = {
   requirement: REQUIREMENT.disk,
   evaluate(target) {
     return target.redisServers.map((server) => {
-      const required = `At least ${MIN_DISK_GB} GB of attached EBS storage.`;
-      const mapped = (server.instance.BlockDeviceMappings ?? []).map((m) => m.Ebs?.VolumeId).filter((id): id is string => !!id);
-      const volumes = target.volumesByInstance.get(server.instanceId) ?? [];
-      const seen = new Set(volumes.map((v) => v.VolumeId));
-      const missing = mapped.filter((id) => !seen.has(id));
-      if (missing.length > 0 || volumes.some((v) => v.Size === undefined) || (mapped.length === 0 && volumes.length === 0)) {
+      const volumes = target.volumesByInstance.get(server.instanceId) ?? NO_VOLUMES;
+      const missing = mappedVolumesWithoutRecord(server.instance.BlockDeviceMappings, volumes);
+      const mappedNone = !server.instance.BlockDeviceMappings?.some((m) => !!m.Ebs?.VolumeId);
+      if (missing.length > 0 || volumes.some((v) => v.Size === undefined) || (mappedNone && volumes.length === 0)) {
         const error = target.errorFor('ec2:DescribeVolumes');
         const why = error
           ? describeError(error)
           : missing.length > 0
             ? `volume(s) ${missing.join(', ')} are attached but have no DescribeVolumes record in the snapshot`
-            : mapped.length === 0 && volumes.length === 0
+            : mappedNone && volumes.length === 0
               ? 'no EBS volume is attached or recorded'
               : 'a volume record has no size';
-        return serverFinding(instanceDiskRule, server, { status: 'UNKNOWN', severity: 'medium', observed: `Attached storage cannot be measured: ${why}.`, required, remediation: 'Capture DescribeVolumes for the instance (ec2:DescribeVolumes) and scan again.' });
+        return serverFinding(instanceDiskRule, server, { status: 'UNKNOWN', severity: 'medium', observed: `Attached storage cannot be measured: ${why}.`, required: REQUIRED, remediation: 'Capture DescribeVolumes for the instance (ec2:DescribeVolumes) and scan again.' });
       }
       const totalGiB = volumes.reduce((sum, v) => sum + (v.Size ?? 0), 0);
       const totalGB = totalGiB * GIB_IN_GB;
       const list = volumes.map((v) => `${v.VolumeId} ${v.Size} GiB`).join(', ');
       const observed = `${volumes.length} EBS volume(s) attached, ${totalGiB} GiB (${totalGB.toFixed(1)} GB) in all: ${list}.`;
-      if (totalGB >= MIN_DISK_GB) return serverFinding(instanceDiskRule, server, { status: 'PASS', severity: 'medium', observed, required, remediation: 'None needed. Size for logs and persistence (AOF/RDB) as the setup grows.' });
+      if (totalGB >= MIN_DISK_GB) return serverFinding(instanceDiskRule, server, { status: 'PASS', severity: 'medium', observed, required: REQUIRED, remediation: 'None needed. Size for logs and persistence (AOF/RDB) as the setup grows.' });
       const root = volumes[0]!;
       return serverFinding(instanceDiskRule, server, {
         status: 'FAIL',
         severity: 'medium',
         observed,
-        required,
+        required: REQUIRED,
         remediation: `Grow volume ${root.VolumeId} to at least ${Math.ceil((MIN_DISK_GB / GIB_IN_GB) * 10) / 10} GiB (aws ec2 modify-volume --volume-id ${root.VolumeId} --size 10), then extend the file system on the server.`,
       });
     });

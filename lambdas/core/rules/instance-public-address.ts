@@ -4,6 +4,7 @@
  * globally routable).
  */
 import type { Severity } from '../model';
+import type { Instance } from '../snapshot/schema';
 import { REQUIREMENT } from '../requirements';
 import { serverFinding, type RuleDefinition } from './rule';
 
@@ -16,6 +17,37 @@ function ipv4Kind(ownerId: string | undefined): string {
   return ownerId && ownerId !== 'amazon' ? 'Elastic IP' : 'public IPv4';
 }
 
+/** Cheap test first: almost every Redis server has no public address, and then nothing needs building. */
+function hasPublicAddress(instance: Instance): boolean {
+  if (instance.PublicIpAddress || instance.Ipv6Address) return true;
+  for (const eni of instance.NetworkInterfaces ?? []) {
+    if (eni.Association?.PublicIp) return true;
+    for (const privateAddress of eni.PrivateIpAddresses ?? []) if (privateAddress.Association?.PublicIp) return true;
+    for (const ipv6 of eni.Ipv6Addresses ?? []) if (ipv6.Ipv6Address) return true;
+  }
+  return false;
+}
+
+/** Every public address on the instance or its interfaces, each once, where it was first seen. */
+function publicAddresses(instance: Instance): PublicAddress[] {
+  const found = new Map<string, PublicAddress>();
+  const add = (address: string | undefined, where: string) => {
+    if (address && !found.has(address)) found.set(address, { address, where });
+  };
+  for (const eni of instance.NetworkInterfaces ?? []) {
+    const eniId = eni.NetworkInterfaceId ?? 'an interface';
+    if (eni.Association?.PublicIp) add(eni.Association.PublicIp, `${ipv4Kind(eni.Association.IpOwnerId)} on ${eniId}`);
+    for (const privateAddress of eni.PrivateIpAddresses ?? []) {
+      const association = privateAddress.Association;
+      if (association?.PublicIp) add(association.PublicIp, `${ipv4Kind(association.IpOwnerId)} on ${eniId}, mapped to ${privateAddress.PrivateIpAddress ?? 'a private address'}`);
+    }
+    for (const ipv6 of eni.Ipv6Addresses ?? []) add(ipv6.Ipv6Address, `IPv6 address on ${eniId}`);
+  }
+  add(instance.PublicIpAddress, 'public IPv4 of the instance');
+  add(instance.Ipv6Address, 'IPv6 address of the instance');
+  return [...found.values()];
+}
+
 export const instancePublicAddressRule: RuleDefinition = {
   id: 'instance.public-address',
   resourceType: 'AWS::EC2::Instance',
@@ -26,22 +58,7 @@ export const instancePublicAddressRule: RuleDefinition = {
     return target.redisServers.map((server) => {
       const instance = server.instance;
       const severity: Severity = server.production ? 'critical' : 'high';
-      const found = new Map<string, PublicAddress>();
-      const add = (address: string | undefined, where: string) => {
-        if (address && !found.has(address)) found.set(address, { address, where });
-      };
-      for (const eni of instance.NetworkInterfaces ?? []) {
-        const eniId = eni.NetworkInterfaceId ?? 'an interface';
-        if (eni.Association?.PublicIp) add(eni.Association.PublicIp, `${ipv4Kind(eni.Association.IpOwnerId)} on ${eniId}`);
-        for (const privateAddress of eni.PrivateIpAddresses ?? []) {
-          const association = privateAddress.Association;
-          if (association?.PublicIp) add(association.PublicIp, `${ipv4Kind(association.IpOwnerId)} on ${eniId}, mapped to ${privateAddress.PrivateIpAddress ?? 'a private address'}`);
-        }
-        for (const ipv6 of eni.Ipv6Addresses ?? []) add(ipv6.Ipv6Address, `IPv6 address on ${eniId}`);
-      }
-      add(instance.PublicIpAddress, 'public IPv4 of the instance');
-      add(instance.Ipv6Address, 'IPv6 address of the instance');
-      const addresses = [...found.values()];
+      const addresses = hasPublicAddress(instance) ? publicAddresses(instance) : [];
       if (addresses.length > 0) {
         const hasIpv4 = addresses.some((a) => !a.where.startsWith('IPv6'));
         const hasIpv6 = addresses.some((a) => a.where.startsWith('IPv6'));

@@ -9,9 +9,10 @@ import { REQUIREMENT } from '../requirements';
 import { parseApplicationVersion, type InventoryRow } from '../versions/application-version';
 import { formatSemantic, parseUpstream, type ParsedVersion } from '../versions/parsed-version';
 import { describeRedisVersion, isStableRedis70, redisPreRelease } from '../versions/redis-release';
-import { redisServerPackages } from '../versions/redis-packages';
+import { isRedisServerPackageName, redisServerPackages } from '../versions/redis-packages';
 import { APPLICATION_INVENTORY, REDIS_SERVER_INVENTORY, inventoryRows } from './inventory-rows';
 import { serverFinding, type RuleDefinition, type Verdict } from './rule';
+import { SharedVerdicts } from './shared-verdicts';
 
 const SEVERITY = 'high';
 const REQUIRED = 'A stable Redis Server 7.0.x release (no release candidate, beta or alpha).';
@@ -31,9 +32,45 @@ export const redisVersionRule: RuleDefinition = {
   title: 'Redis server runs a stable Redis 7.0.x',
   requirement: REQUIREMENT.redisVersion,
   evaluate(target) {
-    return target.redisServers.map((server) => serverFinding(redisVersionRule, server, judge(target, server)));
+    const shared = new SharedVerdicts();
+    const serverPackageNames = new Map<string, boolean>();
+    return target.redisServers.map((server) => {
+      const key = runningEvidenceKey(target, server.instanceId, serverPackageNames);
+      const verdict = key === undefined ? judge(target, server) : shared.get(server, key, () => judge(target, server));
+      return serverFinding(redisVersionRule, server, verdict);
+    });
   },
 };
+
+/**
+ * When the running server reports its version, the verdict reads only the reported rows
+ * (redis_version, port) and the Redis package rows (for the disagreement note), plus the server's
+ * id where a fix names it: this key holds exactly those rows. Undefined without a running
+ * version, where the sentences name the server anyway. `serverPackageNames` memoises which
+ * package names are a Redis server (every server lists the same few names).
+ */
+function runningEvidenceKey(target: EstateTarget, instanceId: string, serverPackageNames: Map<string, boolean>): string | undefined {
+  const data = target.inventory.get(instanceId)?.Data;
+  let key = '';
+  for (const row of data?.[REDIS_SERVER_INVENTORY]?.Content ?? []) {
+    const version = row['redis_version'];
+    if (version !== undefined && version.trim() !== '') key += `${version}\u0000${keyPart(row['tcp_port'] ?? row['port'])}\u0000`;
+  }
+  if (key === '') return undefined;
+  key += '\u0001';
+  for (const row of data?.[APPLICATION_INVENTORY]?.Content ?? []) {
+    const name = row['Name'] ?? '';
+    let isServer = serverPackageNames.get(name);
+    if (isServer === undefined) serverPackageNames.set(name, (isServer = isRedisServerPackageName(name)));
+    if (isServer) key += `${keyPart(row['Name'])}\u0000${keyPart(row['Version'])}\u0000${keyPart(row['Release'])}\u0000${keyPart(row['Epoch'])}\u0000`;
+  }
+  return key;
+}
+
+/** A field for an evidence key: absent and every text kept apart. */
+function keyPart(value: string | undefined): string {
+  return value === undefined ? '\u0002' : value;
+}
 
 function judge(target: EstateTarget, server: RedisServer): Verdict {
   const running = runningReadings(target, server.instanceId);
