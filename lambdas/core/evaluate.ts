@@ -6,7 +6,7 @@ import { RULES } from './rules';
 import type { RuleDefinition } from './rules/rule';
 import type { Snapshot } from './snapshot/schema';
 import { summarise } from './summarise';
-import { compareFindings } from './sort-findings';
+import { sortFindings } from './sort-findings';
 
 export interface EvaluateOptions {
   config?: ScanConfig;
@@ -33,7 +33,7 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions = 
       for (const finding of rule.evaluate(built.target)) findings.push(finding);
     }
   }
-  findings.sort(compareFindings);
+  sortFindings(findings);
   const targets = snapshot.targets.map((t) => ({ accountId: t.accountId, region: t.region, errors: t.errors.map(({ service, operation, code, message }) => ({ service, operation, code, message })) }));
   const partial = targets.some((t) => t.errors.length > 0);
   return {

@@ -1,4 +1,4 @@
-import { severityRank, type Finding, type Status } from './model';
+import { SEVERITIES, severityRank, type Finding, type Status } from './model';
 
 const STATUS_ORDER: Record<Status, number> = { FAIL: 0, UNKNOWN: 1, PASS: 2, NOT_APPLICABLE: 3 };
 
@@ -16,4 +16,33 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Ties of status and severity: by account, region, resource and rule. */
+function compareWithinRank(a: Finding, b: Finding): number {
+  return cmp(a.accountId, b.accountId) || cmp(a.region, b.region) || cmp(a.resourceId, b.resourceId) || cmp(a.ruleId, b.ruleId);
+}
+
+/**
+ * Sorts in place in compareFindings order. Status and severity take few values, so findings are
+ * first dealt into one bucket per (status, severity) in input order and only the ties are compared:
+ * the same order as a stable sort with compareFindings, with a fraction of the comparisons.
+ */
+export function sortFindings(findings: Finding[]): void {
+  const buckets: Finding[][] = [];
+  for (let i = 0; i < Object.keys(STATUS_ORDER).length * SEVERITIES.length; i++) buckets.push([]);
+  for (const finding of findings) {
+    const bucket = buckets[STATUS_ORDER[finding.status] * SEVERITIES.length + severityRank(finding.severity)];
+    // A status or severity outside the model has no bucket: keep the plain comparator's answer.
+    if (bucket === undefined || severityRank(finding.severity) < 0) {
+      findings.sort(compareFindings);
+      return;
+    }
+    bucket.push(finding);
+  }
+  let next = 0;
+  for (const bucket of buckets) {
+    bucket.sort(compareWithinRank);
+    for (const finding of bucket) findings[next++] = finding;
+  }
 }

@@ -1,8 +1,8 @@
 /** Builds the indexed EstateTarget from one snapshot target in a single pass over each list. */
-import type { ScanConfig } from '../config';
+import type { ScanConfig, TagConventions } from '../config';
 import { isProductionValue } from '../config';
 import type { NotEvaluatedInstance } from '../model';
-import type { Instance, NetworkAcl, NetworkInterface, RouteTable, SnapshotTarget, Volume } from '../snapshot/schema';
+import type { Instance, NetworkAcl, NetworkInterface, RouteTable, SnapshotTarget, Tag, Volume } from '../snapshot/schema';
 import type { EstateTarget, RedisCluster, RedisServer, Server } from './estate';
 import { tagValue } from './tags';
 
@@ -14,10 +14,66 @@ export interface BuiltEstate {
   notEvaluated: NotEvaluatedInstance[];
 }
 
+/** A map of `items` by `keyOf` (the last item of a key wins, as `new Map(pairs)`), without a pair array per item. */
+function indexBy<K, V>(items: readonly V[], keyOf: (item: V) => K): Map<K, V> {
+  const map = new Map<K, V>();
+  for (const item of items) map.set(keyOf(item), item);
+  return map;
+}
+
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/** The tags buildEstate reads, found in one pass (first tag of each key, as tagValue). */
+interface ServerTags {
+  role: string | undefined;
+  environment: string | undefined;
+  name: string | undefined;
+  cluster: string | undefined;
+}
+
+function serverTags(list: ReadonlyArray<Tag> | undefined, tags: TagConventions): ServerTags {
+  const found: ServerTags = { role: undefined, environment: undefined, name: undefined, cluster: undefined };
+  for (const tag of list ?? []) {
+    const value = tag.Value ?? '';
+    if (tag.Key === tags.roleKey && found.role === undefined) found.role = value;
+    if (tag.Key === tags.environmentKey && found.environment === undefined) found.environment = value;
+    if (tag.Key === 'Name' && found.name === undefined) found.name = value;
+    if (tag.Key === tags.clusterKey && found.cluster === undefined) found.cluster = value;
+  }
+  return found;
+}
+
+interface EnvironmentValue {
+  /** As found, or UNTAGGED_ENVIRONMENT. */
+  value: string;
+  /** Trimmed and lower case; '' when untagged. */
+  key: string;
+  tagMissing: boolean;
+  /** Whether the value is a production value (a missing tag is decided by role). */
+  production: boolean;
+}
+
+/** Each distinct environment tag value read once: estates have a handful of values across all servers. */
+class EnvironmentValues {
+  private readonly byValue = new Map<string, EnvironmentValue>();
+  private readonly untagged: EnvironmentValue = { value: UNTAGGED_ENVIRONMENT, key: '', tagMissing: true, production: false };
+
+  constructor(private readonly tags: TagConventions) {}
+
+  of(tagValue: string | undefined): EnvironmentValue {
+    if (tagValue === undefined) return this.untagged;
+    let known = this.byValue.get(tagValue);
+    if (!known) {
+      const tagMissing = tagValue.trim() === '';
+      known = tagMissing ? this.untagged : { value: tagValue, key: tagValue.trim().toLowerCase(), tagMissing, production: isProductionValue(tagValue, this.tags) };
+      this.byValue.set(tagValue, known);
+    }
+    return known;
+  }
 }
 
 export function buildEstate(snapshotTarget: SnapshotTarget, config: ScanConfig): BuiltEstate {
@@ -28,38 +84,48 @@ export function buildEstate(snapshotTarget: SnapshotTarget, config: ScanConfig):
   const redisServers: RedisServer[] = [];
   const frontends: Server[] = [];
 
+  const environments = new EnvironmentValues(tags);
   for (const reservation of ec2.Reservations) {
     for (const instance of reservation.Instances ?? []) {
       instancesById.set(instance.InstanceId, instance);
-      const roleValue = tagValue(instance.Tags, tags.roleKey);
-      const role = roleValue === tags.redisRole ? 'redis' : roleValue === tags.frontendRole ? 'frontend' : undefined;
+      const found = serverTags(instance.Tags, tags);
+      const role = found.role === tags.redisRole ? 'redis' : found.role === tags.frontendRole ? 'frontend' : undefined;
       if (!role) continue;
       const state = instance.State?.Name ?? 'unknown';
       if (!JUDGED_STATES.has(state)) {
         notEvaluated.push({ accountId, region, instanceId: instance.InstanceId, role, state, reason: `instance is ${state}: only pending or running instances are judged` });
         continue;
       }
-      const envValue = tagValue(instance.Tags, tags.environmentKey);
-      const environmentTagMissing = envValue === undefined || envValue.trim() === '';
-      const environment = environmentTagMissing ? UNTAGGED_ENVIRONMENT : envValue!;
-      const environmentKey = environmentTagMissing ? '' : envValue!.trim().toLowerCase();
-      const base: Server = {
-        role,
-        instance,
-        instanceId: instance.InstanceId,
-        name: tagValue(instance.Tags, 'Name'),
-        accountId,
-        region,
-        environment,
-        environmentKey,
-        environmentTagMissing,
-        production: environmentTagMissing ? role === 'redis' : isProductionValue(envValue!, tags),
-      };
+      const environment = environments.of(found.environment);
+      const production = environment.tagMissing ? role === 'redis' : environment.production;
       if (role === 'redis') {
-        const clusterTag = tagValue(instance.Tags, tags.clusterKey)?.trim();
-        redisServers.push({ ...base, role: 'redis', cluster: clusterTag || environment });
+        const clusterTag = found.cluster?.trim();
+        redisServers.push({
+          role: 'redis',
+          instance,
+          instanceId: instance.InstanceId,
+          name: found.name,
+          accountId,
+          region,
+          environment: environment.value,
+          environmentKey: environment.key,
+          environmentTagMissing: environment.tagMissing,
+          production,
+          cluster: clusterTag || environment.value,
+        });
       } else {
-        frontends.push(base);
+        frontends.push({
+          role,
+          instance,
+          instanceId: instance.InstanceId,
+          name: found.name,
+          accountId,
+          region,
+          environment: environment.value,
+          environmentKey: environment.key,
+          environmentTagMissing: environment.tagMissing,
+          production,
+        });
       }
     }
   }
@@ -133,8 +199,8 @@ export function buildEstate(snapshotTarget: SnapshotTarget, config: ScanConfig):
     volumesByInstance,
     networkInterfacesBySubnet,
     frontendsByEnvironment,
-    ssmInformation: new Map(ssm.InstanceInformationList.map((i) => [i.InstanceId, i] as const)),
-    inventory: new Map(ssm.Entities.map((e) => [e.Id, e] as const)),
+    ssmInformation: indexBy(ssm.InstanceInformationList, (i) => i.InstanceId),
+    inventory: indexBy(ssm.Entities, (e) => e.Id),
     routeTableForSubnet(subnetId) {
       const explicit = routeTableBySubnet.get(subnetId);
       if (explicit) return explicit;
