@@ -25,20 +25,31 @@ export interface Cidr {
 }
 
 const BITS: Record<IpFamily, number> = { 4: 32, 6: 128 };
-const DECIMAL_OCTET = /^\d{1,3}$/;
 const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
 
 function parseIpv4Value(text: string): bigint | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0n;
-  for (const part of parts) {
-    if (!DECIMAL_OCTET.test(part)) return undefined;
-    const octet = Number(part);
+  // One pass over the characters: 1-3 decimal digits per octet (each <= 255), exactly four octets.
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (digits === 0 || ++dots > 3) return undefined;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57 && digits < 3) {
+      octet = octet * 10 + (c - 48);
+      digits++;
+    } else {
+      return undefined;
+    }
     if (octet > 255) return undefined;
-    value = (value << 8n) | BigInt(octet);
   }
-  return value;
+  if (digits === 0 || dots !== 3) return undefined;
+  return BigInt(value * 256 + octet);
 }
 
 /** Parses one side of a `::` into 16-bit groups; a trailing dotted quad counts as two groups. */
