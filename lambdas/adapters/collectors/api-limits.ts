@@ -28,8 +28,16 @@ export const EC2_FILTER_VALUES_PER_CALL = 200;
 /** DescribeInstanceInformation: largest `MaxResults` (5-50); an `InstanceIds` filter batch matches it. */
 export const SSM_INSTANCE_INFORMATION_PAGE_SIZE = 50;
 
-/** GetInventory: largest `MaxResults` (1-50). */
-export const SSM_INVENTORY_PAGE_SIZE = 50;
+/**
+ * ListInventoryEntries (API reference): `InstanceId` and `TypeName` required (one instance and one
+ * type a call), `MaxResults` 1-50, at most 5 `Filters`, each of at most 40 `Values`.
+ */
+export const SSM_INVENTORY_ENTRIES_PAGE_SIZE = 50;
+export const SSM_INVENTORY_FILTERS_PER_CALL = 5;
+export const SSM_INVENTORY_FILTER_VALUES_PER_FILTER = 40;
 
-/** GetInventory: an `InventoryFilter` holds at most 40 values. */
-export const SSM_INVENTORY_FILTER_VALUES_PER_CALL = 40;
+/**
+ * ListInventoryEntries calls in flight per target (account x region). The calls are per instance, so
+ * they run through a bounded pool; throttling beyond this is left to the SDK's adaptive retry mode.
+ */
+export const SSM_INVENTORY_CONCURRENCY = 5;

@@ -1,65 +1,136 @@
 /**
- * SSM collector: instance information and inventory for the instances found, in batches by
- * instance-id filter, never one call per instance.
+ * SSM collector: instance information in batches, inventory rows per instance.
  *
  * - DescribeInstanceInformation: `InstanceIds` filter, 50 ids a call (= its largest page).
- * - GetInventory: `AWS:InstanceInformation.InstanceId` Equal filter, 40 ids a call (an inventory
- *   filter's limit), largest page 50. `ResultAttributes` takes exactly one type, so each type is its
- *   own batch call: `AWS:Application` for every instance, `Custom:RedisServer` for Redis servers only.
- *   Rows are kept as returned (no row filtering: the rules choose what they read).
+ * - ListInventoryEntries, one instance and one type a call (the only SSM read that returns the rows
+ *   of AWS:Application or a custom type: GetInventory accepts only AWS:InstanceInformation and
+ *   AWS:PatchSummary as result types, docs/collectors.md), for the SSM-managed instances only:
+ *   - each Redis server: Custom:RedisServer (what the running server reports); then AWS:Application
+ *     filtered to Redis package names ONLY when no Custom:RedisServer row gives a redis_version
+ *     (the redis.version rule judges the running version when there is one; the package would only
+ *     add a note when it differs, see docs/collectors.md for that trade-off);
+ *   - each front-end: AWS:Application filtered to OutSystems names.
+ *   A filtered answer that is refused, or that has inventory but no row the rules recognise, is
+ *   replaced by the instance's unfiltered rows. The calls run through a bounded pool.
+ * - A failed call records one error per operation for the target (application-name-filters.ts,
+ *   per-instance-failures.ts); the instance's rows of that type are absent, so rules say UNKNOWN.
+ *
+ * `Entities` keep GetInventory's entity shape `{ Id, Data: { <TypeName>: { TypeName, SchemaVersion,
+ * CaptureTime, Content } } }` (the snapshot format is unchanged), assembled from ListInventoryEntries
+ * answers: `Entries` of every page become `Content` (inventory-entries.ts). Rows are kept as returned.
  */
-import { paginateDescribeInstanceInformation, paginateGetInventory, type InventoryResultEntity, type SSMClient } from '@aws-sdk/client-ssm';
+import { paginateDescribeInstanceInformation, type SSMClient } from '@aws-sdk/client-ssm';
 import type { CollectionError, InventoryEntity, SnapshotTarget } from '../../core/snapshot/schema';
-import { SSM_INSTANCE_INFORMATION_PAGE_SIZE, SSM_INVENTORY_FILTER_VALUES_PER_CALL, SSM_INVENTORY_PAGE_SIZE } from './api-limits';
+import { SSM_INSTANCE_INFORMATION_PAGE_SIZE, SSM_INVENTORY_CONCURRENCY } from './api-limits';
+import { APPLICATION_INVENTORY_TYPE, PLATFORM_SERVER_FILTER, REDIS_PACKAGE_FILTER, answersForTheRules, type ApplicationNameFilter } from './application-name-filters';
 import { chunk } from './chunk';
 import { collectPages } from './collect-pages';
 import type { CollectedInstance } from './ec2-collector';
+import { isAccessDenial, isFilterRejection, readInventoryType, type InventoryTypeData } from './inventory-entries';
+import { PerInstanceFailures } from './per-instance-failures';
+import { runWithConcurrency } from './run-with-concurrency';
 
-export const APPLICATION_INVENTORY_TYPE = 'AWS:Application';
+export { APPLICATION_INVENTORY_TYPE } from './application-name-filters';
 export const REDIS_SERVER_INVENTORY_TYPE = 'Custom:RedisServer';
-export const INVENTORY_INSTANCE_ID_KEY = 'AWS:InstanceInformation.InstanceId';
+export const LIST_INVENTORY_ENTRIES = 'ListInventoryEntries';
 
 export type SsmSection = SnapshotTarget['ssm'];
 
-export async function collectSsm(client: SSMClient, instances: readonly CollectedInstance[], errors: CollectionError[]): Promise<SsmSection> {
-  const ssm: SsmSection = { InstanceInformationList: [], Entities: [] };
-  const allIds = [...new Set(instances.map((i) => i.instanceId))].sort();
-  const redisIds = [...new Set(instances.filter((i) => i.role === 'redis').map((i) => i.instanceId))].sort();
+export interface SsmCollectionOptions {
+  /** ListInventoryEntries calls in flight for this target (default SSM_INVENTORY_CONCURRENCY). */
+  inventoryConcurrency?: number;
+}
 
+export async function collectSsm(client: SSMClient, instances: readonly CollectedInstance[], errors: CollectionError[], options: SsmCollectionOptions = {}): Promise<SsmSection> {
+  const ssm: SsmSection = { InstanceInformationList: [], Entities: [] };
+  const byId = new Map(instances.map((i) => [i.instanceId, i]));
+  const allIds = [...byId.keys()].sort();
+
+  let informationComplete = true;
   for (const batch of chunk(allIds, SSM_INSTANCE_INFORMATION_PAGE_SIZE)) {
     const pageSize = SSM_INSTANCE_INFORMATION_PAGE_SIZE;
-    await collectPages(errors, 'ssm', 'DescribeInstanceInformation', paginateDescribeInstanceInformation({ client, pageSize }, { Filters: [{ Key: 'InstanceIds', Values: batch }], MaxResults: pageSize }), (page) => page.InstanceInformationList, ssm.InstanceInformationList as never[]);
+    const { complete } = await collectPages(errors, 'ssm', 'DescribeInstanceInformation', paginateDescribeInstanceInformation({ client, pageSize }, { Filters: [{ Key: 'InstanceIds', Values: batch }], MaxResults: pageSize }), (page) => page.InstanceInformationList, ssm.InstanceInformationList as never[]);
+    informationComplete &&= complete;
   }
 
-  const entities = new Map<string, InventoryEntity>();
-  const inventory = async (typeName: string, ids: string[]) => {
-    for (const batch of chunk(ids, SSM_INVENTORY_FILTER_VALUES_PER_CALL)) {
-      const pageSize = SSM_INVENTORY_PAGE_SIZE;
-      const received: InventoryEntity[] = [];
-      await collectPages(
-        errors,
-        'ssm',
-        'GetInventory',
-        paginateGetInventory({ client, pageSize }, { Filters: [{ Key: INVENTORY_INSTANCE_ID_KEY, Values: batch, Type: 'Equal' }], ResultAttributes: [{ TypeName: typeName }], MaxResults: pageSize }),
-        (page) => page.Entities as InventoryResultEntity[] | undefined,
-        received as never[],
-      );
-      for (const entity of received) mergeEntity(entities, entity);
-    }
-  };
-  await inventory(APPLICATION_INVENTORY_TYPE, allIds);
-  await inventory(REDIS_SERVER_INVENTORY_TYPE, redisIds);
-  ssm.Entities = [...entities.values()];
+  // Inventory exists only on SSM-managed instances. When the managed list could not be read, every
+  // instance is asked (the calls say what they can).
+  const managed = new Set(ssm.InstanceInformationList.map((i) => i.InstanceId));
+  const toRead = informationComplete ? allIds.filter((id) => managed.has(id)) : allIds;
+  const reader = new InventoryReader(client);
+  const entities = await runWithConcurrency(toRead, options.inventoryConcurrency ?? SSM_INVENTORY_CONCURRENCY, async (id): Promise<InventoryEntity | undefined> => {
+    const data = byId.get(id)!.role === 'redis' ? await reader.redisServer(id) : await reader.frontend(id);
+    // Like GetInventory, an entity for every managed instance (Data empty when it has no inventory).
+    return managed.has(id) || Object.keys(data).length > 0 ? { Id: id, Data: data } : undefined;
+  });
+  ssm.Entities = entities.filter((e) => e !== undefined);
+  const failure = reader.failures.toError(toRead.length);
+  if (failure) errors.push(failure);
   return ssm;
 }
 
-/** One entity per instance: the Data of each type's call merged under its type name. */
-function mergeEntity(entities: Map<string, InventoryEntity>, entity: InventoryEntity): void {
-  if (!entity.Id) return;
-  const existing = entities.get(entity.Id);
-  if (!existing) {
-    entities.set(entity.Id, { ...entity, Data: { ...(entity.Data ?? {}) } });
-    return;
+/** Reads one instance's inventory types, remembering for the target whether the name filter works. */
+class InventoryReader {
+  readonly failures = new PerInstanceFailures('ssm', LIST_INVENTORY_ENTRIES);
+  private denied = false;
+  /** Set once the service refused the name filter, or it evidently missed rows: read unfiltered from then on. */
+  private filterUnusable = false;
+
+  constructor(private readonly client: SSMClient) {}
+
+  async redisServer(instanceId: string): Promise<NonNullable<InventoryEntity['Data']>> {
+    const data: NonNullable<InventoryEntity['Data']> = {};
+    const running = await this.read(instanceId, REDIS_SERVER_INVENTORY_TYPE);
+    if (running) data[REDIS_SERVER_INVENTORY_TYPE] = running;
+    if (reportsRedisVersion(running)) return data;
+    const packages = await this.applications(instanceId, REDIS_PACKAGE_FILTER);
+    if (packages) data[APPLICATION_INVENTORY_TYPE] = packages;
+    return data;
   }
-  existing.Data = { ...(existing.Data ?? {}), ...(entity.Data ?? {}) };
+
+  async frontend(instanceId: string): Promise<NonNullable<InventoryEntity['Data']>> {
+    const applications = await this.applications(instanceId, PLATFORM_SERVER_FILTER);
+    return applications ? { [APPLICATION_INVENTORY_TYPE]: applications } : {};
+  }
+
+  /** AWS:Application rows: filtered while the filter works, unfiltered when it cannot stand for the rows. */
+  private async applications(instanceId: string, filter: ApplicationNameFilter): Promise<InventoryTypeData | undefined> {
+    if (!this.filterUnusable && !this.denied) {
+      try {
+        const filtered = await readInventoryType(this.client, instanceId, APPLICATION_INVENTORY_TYPE, filter.filters);
+        if (answersForTheRules(filter, filtered)) return filtered;
+      } catch (error) {
+        if (!isFilterRejection(error)) return this.fail(instanceId, APPLICATION_INVENTORY_TYPE, error);
+        this.filterUnusable = true;
+      }
+      const all = await this.read(instanceId, APPLICATION_INVENTORY_TYPE);
+      // The unfiltered rows hold what the filter should have brought: it does not match as assumed.
+      if (all && filter.recognised(all.Content ?? [])) this.filterUnusable = true;
+      return all;
+    }
+    return this.read(instanceId, APPLICATION_INVENTORY_TYPE);
+  }
+
+  private async read(instanceId: string, typeName: string): Promise<InventoryTypeData | undefined> {
+    if (this.denied) {
+      this.failures.skip(instanceId);
+      return undefined;
+    }
+    try {
+      return await readInventoryType(this.client, instanceId, typeName);
+    } catch (error) {
+      return this.fail(instanceId, typeName, error);
+    }
+  }
+
+  private fail(instanceId: string, typeName: string, error: unknown): undefined {
+    this.failures.record(instanceId, typeName, error);
+    if (isAccessDenial(error)) this.denied = true;
+    return undefined;
+  }
+}
+
+/** Mirrors redis.version: a Custom:RedisServer row with a non-empty redis_version is the running server's version. */
+function reportsRedisVersion(data: InventoryTypeData | undefined): boolean {
+  return (data?.Content ?? []).some((row) => (row['redis_version'] ?? '').trim() !== '');
 }

@@ -92,7 +92,7 @@ function judge(target: EstateTarget, cluster: RedisCluster): Verdict {
     };
   }
   if (unknown.length > 0) {
-    const error = target.errorFor('ssm:GetInventory');
+    const error = target.errorFor('ssm:GetInventory', 'ssm:ListInventoryEntries');
     return {
       status: 'UNKNOWN',
       severity: SEVERITY,

@@ -10,7 +10,7 @@ export const REDIS_SERVER_INVENTORY = 'Custom:RedisServer';
 export type InventoryLookup = { found: true; rows: InventoryRow[] } | { found: false; reason: string };
 
 export function inventoryRows(target: EstateTarget, instanceId: string, typeName: string): InventoryLookup {
-  const error = target.errorFor('ssm:GetInventory');
+  const error = target.errorFor('ssm:GetInventory', 'ssm:ListInventoryEntries');
   const because = error ? ` ${describeError(error)}.` : '';
   const entity = target.inventory.get(instanceId);
   if (!entity) return { found: false, reason: `SSM inventory has no entry for ${instanceId}${because ? `.${because}` : ': GetInventory returned no entity (the instance is not managed by SSM, or no inventory association runs on it).'}` };

@@ -63,13 +63,16 @@ test('AccessDenied on SSM in one region: that target records it, the other is wh
   fake.faults.push((call) => (call.service === 'ssm' && call.region === 'eu-west-1' ? new FakeAwsError('AccessDeniedException', `User is not authorized to perform: ssm:${call.operation}`) : undefined));
   const snapshot = await capture(fake);
   const [eu, us] = snapshot.targets;
-  expect(eu!.errors.map((e) => `${e.service}:${e.operation}:${e.code}`).sort()).toEqual(['ssm:DescribeInstanceInformation:AccessDeniedException', 'ssm:GetInventory:AccessDeniedException', 'ssm:GetInventory:AccessDeniedException']);
+  expect(eu!.errors.map((e) => `${e.service}:${e.operation}:${e.code}`).sort()).toEqual(['ssm:DescribeInstanceInformation:AccessDeniedException', 'ssm:ListInventoryEntries:AccessDeniedException']);
   expect(eu!.ec2.Reservations).toHaveLength(5);
   expect(eu!.ssm).toEqual({ InstanceInformationList: [], Entities: [] });
   expect(us!.errors).toEqual([]);
   expect(us!.ssm.Entities).toHaveLength(120);
-  // Access denied is not retried.
+  // Access denied is not retried, and once denied the other instances' inventory is not asked for:
+  // only the calls already in flight in the pool were sent.
   expect(fake.calls.filter((c) => c.service === 'ssm' && c.region === 'eu-west-1').every((c) => c.attempt === 1)).toBe(true);
+  expect(eu!.apiCalls!['ssm:ListInventoryEntries']).toBeLessThanOrEqual(5);
+  expect(eu!.errors.find((e) => e.operation === 'ListInventoryEntries')!.message).toMatch(/ListInventoryEntries failed for \d+ of 5 instances/);
 
   const result = evaluateSnapshot(snapshot, { now });
   expect(result.scan.status).toBe('PARTIAL');
@@ -79,15 +82,24 @@ test('AccessDenied on SSM in one region: that target records it, the other is wh
   expect(versions.every((f) => f.status === 'UNKNOWN')).toBe(true);
 });
 
-test('a non-JSON 500 page that persists is recorded after the retries, and the capture goes on', async () => {
+test('a non-JSON 500 page that persists is recorded after the retries, once for the target, and the capture goes on', async () => {
   const fake = new FakeAws().add(compliantEstate().target);
-  fake.faults.push((call) => (call.operation === 'GetInventory' ? { status: 500, contentType: 'text/html', body: '<html><body><h1>500 Internal Server Error</h1></body></html>' } : undefined));
+  fake.faults.push((call) => (call.operation === 'ListInventoryEntries' ? { status: 500, contentType: 'text/html', body: '<html><body><h1>500 Internal Server Error</h1></body></html>' } : undefined));
   const snapshot = await captureEstate({ regions: ['eu-west-1'], ...fakeClientOptions(fake, 3) });
   const target = snapshot.targets[0]!;
-  expect(target.errors).toHaveLength(2);
-  expect(target.errors.every((e) => e.service === 'ssm' && e.operation === 'GetInventory' && /500/.test(e.message))).toBe(true);
-  expect(target.apiCalls!['ssm:GetInventory']).toBe(2 * 3);
+  expect(target.errors).toHaveLength(1);
+  expect(target.errors[0]).toMatchObject({ service: 'ssm', operation: 'ListInventoryEntries' });
+  expect(target.errors[0]!.message).toMatch(/500/);
+  expect(target.errors[0]!.message).toContain('ListInventoryEntries failed for 5 of 5 instances');
+  // 3 attempts a call: each Redis server's Custom:RedisServer read, then (no running version came)
+  // its Redis package read; each front-end's application read.
+  expect(target.apiCalls!['ssm:ListInventoryEntries']).toBe(3 * (3 * 2 + 2));
   expect(target.ssm.InstanceInformationList).toHaveLength(5);
+  // Managed instances keep an entity, with no inventory data: the rules answer UNKNOWN, with the error.
+  expect(target.ssm.Entities.map((e) => e.Data)).toEqual([{}, {}, {}, {}, {}]);
+  const versions = evaluateSnapshot(snapshot, { now }).findings.filter((f) => f.ruleId === 'redis.version');
+  expect(versions.map((f) => f.status)).toEqual(['UNKNOWN', 'UNKNOWN', 'UNKNOWN']);
+  expect(versions[0]!.observed).toContain('ssm:ListInventoryEntries failed during capture');
 });
 
 test('an AssumeRole failure for one account still scans the others', async () => {

@@ -3,7 +3,7 @@
  * region): server-side filters, full page sizes, batches at the API limits, pagination followed.
  */
 import { DescribeInstancesCommand, DescribeInstanceTypesCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVolumesCommand, DescribeRouteTablesCommand, DescribeNetworkAclsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { DescribeInstanceInformationCommand, GetInventoryCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DescribeInstanceInformationCommand, GetInventoryCommand, ListInventoryEntriesCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { collectEc2 } from '../../../lambdas/adapters/collectors/ec2-collector';
 import { collectSsm } from '../../../lambdas/adapters/collectors/ssm-collector';
@@ -28,7 +28,7 @@ test('EC2 and SSM requests: tag and state filters, id batches at the limits, ful
   ec2Mock.on(DescribeVolumesCommand).callsFake((input) => region.describeVolumes(input));
   ec2Mock.on(DescribeNetworkInterfacesCommand).callsFake((input) => region.describeNetworkInterfaces(input));
   ssmMock.on(DescribeInstanceInformationCommand).callsFake((input) => region.describeInstanceInformation(input));
-  ssmMock.on(GetInventoryCommand).callsFake((input) => region.getInventory(input));
+  ssmMock.on(ListInventoryEntriesCommand).callsFake((input) => region.listInventoryEntries(input));
 
   const errors: CollectionError[] = [];
   const { ec2: section, instances } = await collectEc2(ec2, DEFAULT_CONFIG.tags, errors);
@@ -62,11 +62,19 @@ test('EC2 and SSM requests: tag and state filters, id batches at the limits, ful
   const information = ssmMock.commandCalls(DescribeInstanceInformationCommand).map((c) => c.args[0].input);
   expect(information).toHaveLength(24);
   expect(information.every((i) => i.MaxResults === 50 && i.Filters![0]!.Key === 'InstanceIds' && i.Filters![0]!.Values!.length === 50)).toBe(true);
-  const inventory = ssmMock.commandCalls(GetInventoryCommand).map((c) => c.args[0].input);
-  const byType = (type: string) => inventory.filter((i) => i.ResultAttributes![0]!.TypeName === type);
-  expect(byType('AWS:Application')).toHaveLength(30); // 1,200 / 40
-  expect(byType('Custom:RedisServer')).toHaveLength(12); // 480 / 40
-  expect(inventory.every((i) => i.MaxResults === 50 && i.Filters![0]!.Key === 'AWS:InstanceInformation.InstanceId' && i.Filters![0]!.Type === 'Equal' && i.Filters![0]!.Values!.length <= 40)).toBe(true);
+  // Inventory: one ListInventoryEntries call per instance and type, never GetInventory. Every Redis
+  // server reports its running version (Custom:RedisServer), so its packages are not read; each
+  // front-end's AWS:Application rows are read filtered to OutSystems names.
+  expect(ssmMock.commandCalls(GetInventoryCommand)).toHaveLength(0);
+  const inventory = ssmMock.commandCalls(ListInventoryEntriesCommand).map((c) => c.args[0].input);
+  const byType = (type: string) => inventory.filter((i) => i.TypeName === type);
+  expect(byType('Custom:RedisServer')).toHaveLength(480);
+  expect(byType('AWS:Application')).toHaveLength(720);
+  expect(new Set(byType('Custom:RedisServer').map((i) => i.InstanceId)).size).toBe(480);
+  expect(inventory.every((i) => i.MaxResults === 50)).toBe(true);
+  expect(byType('Custom:RedisServer').every((i) => i.Filters === undefined)).toBe(true);
+  expect(byType('AWS:Application').every((i) => JSON.stringify(i.Filters) === JSON.stringify([{ Key: 'AWS:Application.Name', Type: 'BeginWith', Values: ['OutSystems', 'Outsystems', 'OUTSYSTEMS', 'outsystems'] }]))).toBe(true);
   expect(ssmSection.Entities).toHaveLength(1200);
-  expect(ssmSection.Entities.filter((e) => e.Data?.['AWS:Application'] && e.Data?.['Custom:RedisServer'])).toHaveLength(480);
+  expect(ssmSection.Entities.filter((e) => e.Data?.['Custom:RedisServer'] && !e.Data?.['AWS:Application'])).toHaveLength(480);
+  expect(ssmSection.Entities.filter((e) => e.Data?.['AWS:Application'] && !e.Data?.['Custom:RedisServer'])).toHaveLength(720);
 });

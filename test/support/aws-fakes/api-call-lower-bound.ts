@@ -1,19 +1,56 @@
 /**
- * The issue's API-call lower bound for one region, computed from the estate the fake holds:
- *   ceil(N/1000) DescribeInstances + ceil(T/100) DescribeInstanceTypes
- *   + ceil(n/50) for each SSM batch call (DescribeInstanceInformation and GetInventory AWS:Application
- *     over the N instances; GetInventory Custom:RedisServer over the R Redis servers)
- *   + one page per other resource kind at full page size, where volumes (looked up by instance id,
- *     at most 200 filter values a call) count as a batch call: ceil(R/200).
+ * The API-call lower bound for one region, computed from the estate the fake holds:
+ *   ceil(N/1000) DescribeInstances + ceil(T/100) DescribeInstanceTypes + ceil(N/50) DescribeInstanceInformation
+ *   + the ListInventoryEntries calls no collector can avoid (inventoryCallLowerBound below)
+ *   + one page per other resource kind at full page size (the Redis servers' volumes included:
+ *     ceil(their volumes/1000), the issue's words; this bound counted them as ceil(R/200) id batches
+ *     until the volume listing went below that).
  * The budget is lowerBound * 1.1 + 5. STS calls are not part of a region's budget.
+ *
+ * Issue 3's formula counted ceil(N/50) GetInventory calls per inventory type; that assumed batched
+ * reads of AWS:Application and Custom:* rows, which GetInventory refuses (it returns only
+ * AWS:InstanceInformation and AWS:PatchSummary). The only API that returns those rows,
+ * ListInventoryEntries, takes one instance and one type a call, so the bound now counts them.
  */
 import type { SnapshotTarget } from '../../../lambdas/core/snapshot/schema';
+import { platformServerRows } from '../../../lambdas/core/versions/platform-server-package';
+import { redisServerPackages } from '../../../lambdas/core/versions/redis-packages';
+
+const pageCount = (items: number, size: number) => Math.max(1, Math.ceil(items / size));
+
+/**
+ * ListInventoryEntries calls the rules' evidence cannot be had with fewer of, over the SSM-managed
+ * instances (inventory exists only there), one page per 50 rows of what is asked:
+ *   each Redis server:  Custom:RedisServer (its rows' pages)
+ *                       + AWS:Application Redis packages, only when no Custom:RedisServer row gives redis_version
+ *   each front-end:     AWS:Application OutSystems Platform Server rows
+ * Pages beyond the first only when an instance has more than 50 matching rows.
+ */
+export function inventoryCallLowerBound(estate: SnapshotTarget, roleKey = 'Role', redisRole = 'redis'): number {
+  const managed = new Set(estate.ssm.InstanceInformationList.map((i) => i.InstanceId));
+  const entity = new Map(estate.ssm.Entities.map((e) => [e.Id, e]));
+  let calls = 0;
+  for (const instance of estate.ec2.Reservations.flatMap((r) => r.Instances ?? [])) {
+    if (!managed.has(instance.InstanceId)) continue;
+    const data = entity.get(instance.InstanceId)?.Data ?? {};
+    const applications = data['AWS:Application']?.Content ?? [];
+    if (instance.Tags?.some((t) => t.Key === roleKey && t.Value === redisRole)) {
+      const running = data['Custom:RedisServer']?.Content ?? [];
+      calls += pageCount(running.length, 50);
+      if (!running.some((row) => (row['redis_version'] ?? '').trim() !== '')) calls += pageCount(redisServerPackages(applications).length, 50);
+    } else {
+      calls += pageCount(platformServerRows(applications).length, 50);
+    }
+  }
+  return calls;
+}
 
 export function apiCallLowerBound(estate: SnapshotTarget, roleKey = 'Role', redisRole = 'redis'): number {
   const instances = estate.ec2.Reservations.flatMap((r) => r.Instances ?? []);
   const n = instances.length;
   const redis = instances.filter((i) => i.Tags?.some((t) => t.Key === roleKey && t.Value === redisRole));
   const r = redis.length;
+  const redisIds = new Set(redis.map((i) => i.InstanceId));
   const t = new Set(instances.map((i) => i.InstanceType)).size;
   const vpcs = new Set(instances.map((i) => i.VpcId));
   const redisSubnets = new Set([...estate.ec2.Subnets.filter((s) => vpcs.has(s.VpcId) && s.Tags?.some((x) => x.Key === roleKey && x.Value === redisRole)).map((s) => s.SubnetId), ...redis.map((i) => i.SubnetId)]);
@@ -22,13 +59,13 @@ export function apiCallLowerBound(estate: SnapshotTarget, roleKey = 'Role', redi
   return (
     pages(n, 1000) +
     pages(t, 100) +
-    pages(n, 50) * 2 +
-    (r > 0 ? pages(r, 50) : 0) +
+    pages(n, 50) +
+    inventoryCallLowerBound(estate, roleKey, redisRole) +
     pages(estate.ec2.Subnets.filter((s) => vpcs.has(s.VpcId)).length, 1000) +
     pages(estate.ec2.RouteTables.filter((x) => vpcs.has(x.VpcId)).length, 100) +
     pages(estate.ec2.NetworkAcls.filter((x) => vpcs.has(x.VpcId)).length, 100) +
     pages(attachedGroups.size, 1000) +
-    (r > 0 ? pages(r, 200) : 0) +
+    (r > 0 ? pages(estate.ec2.Volumes.filter((v) => (v.Attachments ?? []).some((a) => redisIds.has(a.InstanceId ?? ''))).length, 1000) : 0) +
     (redisSubnets.size > 0 ? pages(estate.ec2.NetworkInterfaces.filter((x) => redisSubnets.has(x.SubnetId)).length, 1000) : 0)
   );
 }

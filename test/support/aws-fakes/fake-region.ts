@@ -28,6 +28,32 @@ export interface PageInput {
 }
 
 const EC2_FILTER_VALUE_LIMIT = 200;
+const GET_INVENTORY_RESULT_TYPES = ['AWS:InstanceInformation', 'AWS:PatchSummary'];
+const INVENTORY_FILTER_TYPES = ['Equal', 'NotEqual', 'BeginWith', 'LessThan', 'GreaterThan', 'Exists'];
+
+/** An SSM (JSON protocol) validation failure, worded as the service words them. */
+function validation(detail: string): FakeAwsError {
+  return new FakeAwsError('ValidationException', `1 validation error detected: ${detail}`);
+}
+
+function checkSsmMaxResults(maxResults: number | undefined, min: number, max: number): void {
+  if (maxResults === undefined) return;
+  if (maxResults < min) throw validation(`Value '${maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to ${min}`);
+  if (maxResults > max) throw validation(`Value '${maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${max}`);
+}
+
+function matchesInventoryFilter(value: string | undefined, type: string, values: string[]): boolean {
+  if (type === 'NotEqual') return value === undefined || !values.includes(value);
+  if (value === undefined) return false;
+  if (type === 'Equal') return values.includes(value);
+  if (type === 'BeginWith') return values.some((v) => value.startsWith(v));
+  const numeric = (x: string) => (x.trim() !== '' && Number.isFinite(Number(x)) ? Number(x) : undefined);
+  return values.some((v) => {
+    const [a, b] = [numeric(value), numeric(v)];
+    const order = a !== undefined && b !== undefined ? a - b : value.localeCompare(v);
+    return type === 'LessThan' ? order < 0 : order > 0;
+  });
+}
 
 function tagsOf(item: Item): Array<{ Key?: string; Value?: string }> {
   return item.Tags ?? item.TagSet ?? [];
@@ -127,21 +153,20 @@ export class FakeRegion {
   }
 
   /**
-   * KNOWN GAP, not AWS behaviour: this fake answers `ResultAttributes` with any type name, but AWS
-   * documents a single valid value, `AWS:InstanceInformation` (API reference, ResultAttribute:
-   * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_ResultAttribute.html), and the
-   * service rejects other types, `AWS:Application` included, with InvalidResultAttributeException
-   * "Supported type names are: AWS:InstanceInformation, AWS:PatchSummary" (reported against the live
-   * service in turbot/steampipe-plugin-aws#1972 and aws/aws-sdk#640, 2023; still open). Rows of
-   * AWS:Application and Custom:* types come from ListInventoryEntries, one instance a call. Making
-   * this fake reject them would fail every capture's inventory until the SSM collector is redesigned,
-   * which changes issue 3's budget: see docs/collectors.md, "Known gap". Limits that do hold: at most
-   * 5 filters, 40 values a filter, MaxResults 1-50, one ResultAttributes entry.
+   * GetInventory. AWS accepts only `AWS:InstanceInformation` and `AWS:PatchSummary` as result types
+   * and answers any other with InvalidResultAttributeException, message exactly as below (the live
+   * service, reported in aws/aws-sdk#640 and turbot/steampipe-plugin-aws#1972; the API reference's
+   * ResultAttribute page lists `AWS:InstanceInformation` as the valid value:
+   * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_ResultAttribute.html).
+   * Rows of AWS:Application and Custom:* types come from ListInventoryEntries, one instance a call.
+   * Other limits: at most 5 filters, 40 values a filter, MaxResults 1-50, one ResultAttributes entry.
    */
   getInventory(input: { Filters?: Array<{ Key?: string; Values?: string[]; Type?: string }>; ResultAttributes?: Array<{ TypeName?: string }>; MaxResults?: number; NextToken?: string }) {
     if ((input.ResultAttributes ?? []).length > 1) throw new FakeAwsError('ValidationException', "1 validation error detected: Value at 'resultAttributes' failed to satisfy constraint: Member must have length less than or equal to 1");
     const typeName = input.ResultAttributes?.[0]?.TypeName ?? 'AWS:InstanceInformation';
-    const managed = [...new Set([...this.estate.ssm.InstanceInformationList.map((i) => i.InstanceId), ...this.estate.ssm.Entities.map((e) => e.Id)])].sort();
+    if (!GET_INVENTORY_RESULT_TYPES.includes(typeName)) throw new FakeAwsError('InvalidResultAttributeException', `Result type name ${typeName} is not supported. Supported type names are: ${GET_INVENTORY_RESULT_TYPES.join(', ')}`);
+    checkSsmMaxResults(input.MaxResults, 1, 50);
+    const managed = this.managedInstanceIds();
     let ids = managed;
     for (const filter of input.Filters ?? []) {
       if ((filter.Values ?? []).length > 40) throw new FakeAwsError('ValidationException', "1 validation error detected: Value at 'filters.1.member.values' failed to satisfy constraint: Member must have length less than or equal to 40");
@@ -150,10 +175,78 @@ export class FakeRegion {
       ids = ids.filter((id) => wanted.has(id));
     }
     const entities = ids.map((Id) => {
-      const data = this.estate.ssm.Entities.find((e) => e.Id === Id)?.Data?.[typeName];
+      const data = typeName === 'AWS:InstanceInformation' ? this.instanceInformationData(Id) : this.estate.ssm.Entities.find((e) => e.Id === Id)?.Data?.[typeName];
       return { Id, Data: data ? { [typeName]: structuredClone(data) } : {} };
     });
     const { items, NextToken } = page(entities, input, 1, 50);
     return { Entities: items, ...(NextToken ? { NextToken } : {}) };
+  }
+
+  /**
+   * ListInventoryEntries: the rows of one type on one managed instance, with the API reference's
+   * request limits (InstanceId and TypeName required with their patterns, MaxResults 1-50, 1-5
+   * filters of 1-40 values, filter types Equal / NotEqual / BeginWith / LessThan / GreaterThan).
+   * What the reference leaves open, and this fake assumes (docs/collectors.md):
+   * - an instance SSM does not manage is refused with InvalidInstanceId (one of the operation's
+   *   documented errors: "SSM Agent isn't registered with the SSM endpoint");
+   * - an instance with no inventory of the type gets no rows and no CaptureTime / SchemaVersion
+   *   (the collector reads that as "no inventory", never as "nothing installed");
+   * - filter keys are `<TypeName>.<Attribute>` (as GetInventory's), anything else is InvalidFilter;
+   *   `Exists` is refused (the reference: it "must be used with aggregators");
+   * - BeginWith and Equal compare case-sensitively; values of one filter are alternatives, filters
+   *   all apply.
+   * `rejectFilters` makes every filtered call fail as an unsupported key would (fallback tests).
+   */
+  rejectFilters = false;
+
+  listInventoryEntries(input: { InstanceId?: string; TypeName?: string; Filters?: Array<{ Key?: string; Values?: string[]; Type?: string }>; MaxResults?: number; NextToken?: string }) {
+    const instanceId = input.InstanceId;
+    if (instanceId === undefined) throw validation("Value null at 'instanceId' failed to satisfy constraint: Member must not be null");
+    if (!/(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)/.test(instanceId)) throw validation(`Value '${instanceId}' at 'instanceId' failed to satisfy constraint: Member must satisfy regular expression pattern: (^i-(\\w{8}|\\w{17})$)|(^mi-\\w{17}$)`);
+    const typeName = input.TypeName;
+    if (typeName === undefined) throw validation("Value null at 'typeName' failed to satisfy constraint: Member must not be null");
+    if (typeName.length < 1 || typeName.length > 100 || !/^(AWS|Custom):.*$/.test(typeName)) throw validation(`Value '${typeName}' at 'typeName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(AWS|Custom):.*$`);
+    checkSsmMaxResults(input.MaxResults, 1, 50);
+    const filters = input.Filters;
+    if (filters !== undefined && (filters.length < 1 || filters.length > 5)) throw validation(`Value at 'filters' failed to satisfy constraint: Member must have length ${filters.length < 1 ? 'greater than or equal to 1' : 'less than or equal to 5'}`);
+    for (const [i, filter] of (filters ?? []).entries()) {
+      const values = filter.Values ?? [];
+      if (values.length < 1 || values.length > 40) throw validation(`Value at 'filters.${i + 1}.member.values' failed to satisfy constraint: Member must have length ${values.length < 1 ? 'greater than or equal to 1' : 'less than or equal to 40'}`);
+      if (!filter.Key || filter.Key.length > 200) throw validation(`Value at 'filters.${i + 1}.member.key' failed to satisfy constraint: Member must have length between 1 and 200`);
+      if (filter.Type !== undefined && !INVENTORY_FILTER_TYPES.includes(filter.Type)) throw validation(`Value '${filter.Type}' at 'filters.${i + 1}.member.type' failed to satisfy constraint: Member must satisfy enum value set: [${INVENTORY_FILTER_TYPES.join(', ')}]`);
+    }
+    if (!this.managedInstanceIds().includes(instanceId)) throw new FakeAwsError('InvalidInstanceId', `Instance Id ${instanceId} is not a valid managed node.`);
+    if (filters && this.rejectFilters) throw new FakeAwsError('InvalidFilter', 'The filter name is not valid.');
+    const data = typeName === 'AWS:InstanceInformation' ? this.instanceInformationData(instanceId) : this.estate.ssm.Entities.find((e) => e.Id === instanceId)?.Data?.[typeName];
+    let rows: Array<Record<string, string>> = structuredClone(data?.Content ?? []);
+    for (const filter of filters ?? []) {
+      const prefix = `${typeName}.`;
+      if (!filter.Key!.startsWith(prefix) || filter.Key!.length === prefix.length) throw new FakeAwsError('InvalidFilter', `The filter key ${filter.Key} is not valid for ${typeName}.`);
+      if (filter.Type === 'Exists') throw new FakeAwsError('InvalidFilter', 'The Exists filter must be used with aggregators.');
+      const attribute = filter.Key!.slice(prefix.length);
+      rows = rows.filter((row) => matchesInventoryFilter(row[attribute], filter.Type ?? 'Equal', filter.Values!));
+    }
+    const { items, NextToken } = page(rows, input, 1, 50);
+    return {
+      TypeName: typeName,
+      InstanceId: instanceId,
+      ...(data?.SchemaVersion !== undefined ? { SchemaVersion: data.SchemaVersion } : {}),
+      ...(data?.CaptureTime !== undefined ? { CaptureTime: data.CaptureTime } : {}),
+      Entries: items,
+      ...(NextToken ? { NextToken } : {}),
+    };
+  }
+
+  private managedInstanceIds(): string[] {
+    return [...new Set([...this.estate.ssm.InstanceInformationList.map((i) => i.InstanceId), ...this.estate.ssm.Entities.map((e) => e.Id)])].sort();
+  }
+
+  /** The AWS:InstanceInformation inventory of a managed instance, from its instance information. */
+  private instanceInformationData(instanceId: string) {
+    const info = this.estate.ssm.InstanceInformationList.find((i) => i.InstanceId === instanceId);
+    if (!info) return undefined;
+    const content: Record<string, string> = { InstanceId: instanceId, InstanceStatus: 'Active' };
+    for (const key of ['AgentVersion', 'ComputerName', 'PlatformName', 'PlatformType', 'PlatformVersion', 'ResourceType'] as const) if (info[key] !== undefined) content[key] = String(info[key]);
+    return { TypeName: 'AWS:InstanceInformation', SchemaVersion: '1.0', CaptureTime: info.LastPingDateTime?.replace(/\.\d{3}Z$/, 'Z') ?? '2026-11-25T01:30:00Z', Content: [content] };
   }
 }
