@@ -39,7 +39,7 @@ export class ReaderRoleStack extends Stack {
     });
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'The read-only EC2 Describe* and SSM DescribeInstanceInformation / GetInventory actions support no resource-level permissions; the policy lists exactly the actions the collectors call.',
+      reason: 'The read-only EC2 Describe* and SSM DescribeInstanceInformation / ListInventoryEntries actions are read-only and asked of instances found by tag at scan time (no ARN list is known in advance); the policy lists exactly the actions the collectors call.',
     });
     new CfnOutput(this, 'ReaderRoleArn', { value: this.role.roleArn });
   }

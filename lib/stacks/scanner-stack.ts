@@ -116,7 +116,7 @@ export class ScannerStack extends Stack {
       if (reader === scanTarget || assumesRoles) reader.role.addToPrincipalPolicy(assumeReaderRoleStatement(config.readerRole.name));
       Validations.of(reader.role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'The read-only EC2 Describe* and SSM DescribeInstanceInformation / GetInventory actions support no resource-level permissions; the statement lists exactly the actions the collectors call.',
+        reason: 'The read-only EC2 Describe* and SSM DescribeInstanceInformation / ListInventoryEntries actions are read-only and asked of instances found by tag at scan time (no ARN list is known in advance); the statement lists exactly the actions the collectors call.',
       });
       if (reader === scanTarget || assumesRoles) {
         Validations.of(reader.role).acknowledge({

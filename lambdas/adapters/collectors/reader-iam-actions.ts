@@ -12,7 +12,9 @@ export const READER_IAM_ACTIONS: readonly string[] = Object.freeze([
   'ec2:DescribeVolumes',
   'ec2:DescribeNetworkInterfaces',
   'ssm:DescribeInstanceInformation',
-  'ssm:GetInventory',
+  // Inventory rows (AWS:Application, Custom:RedisServer), one instance and type a call. GetInventory
+  // is not needed: it returns only AWS:InstanceInformation and AWS:PatchSummary (docs/collectors.md).
+  'ssm:ListInventoryEntries',
 ]);
 
 /** What the scanner itself needs to reach the reader role in other accounts. */
