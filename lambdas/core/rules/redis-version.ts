@@ -12,7 +12,6 @@ import { describeRedisVersion, isStableRedis70, redisPreRelease } from '../versi
 import { isRedisServerPackageName, redisServerPackages } from '../versions/redis-packages';
 import { APPLICATION_INVENTORY, REDIS_SERVER_INVENTORY, inventoryRows } from './inventory-rows';
 import { serverFinding, type RuleDefinition, type Verdict } from './rule';
-import { SharedVerdicts } from './shared-verdicts';
 
 const SEVERITY = 'high';
 const REQUIRED = 'A stable Redis Server 7.0.x release (no release candidate, beta or alpha).';
@@ -32,20 +31,27 @@ export const redisVersionRule: RuleDefinition = {
   title: 'Redis server runs a stable Redis 7.0.x',
   requirement: REQUIREMENT.redisVersion,
   evaluate(target) {
-    const shared = new SharedVerdicts();
+    // Per evidence key: the assessment (shared by every server of the key) and, for PASS, the verdict too.
+    const assessments = new Map<string, { assessment: Assessment; passed?: Verdict }>();
     const serverPackageNames = new Map<string, boolean>();
     return target.redisServers.map((server) => {
       const key = runningEvidenceKey(target, server.instanceId, serverPackageNames);
-      const verdict = key === undefined ? judge(target, server) : shared.get(server, key, () => judge(target, server));
-      return serverFinding(redisVersionRule, server, verdict);
+      if (key === undefined) return serverFinding(redisVersionRule, server, judge(target, server));
+      let known = assessments.get(key);
+      if (!known) {
+        const assessment = assessRunning(target, server.instanceId)!;
+        known = assessment.status === 'PASS' ? { assessment, passed: verdictFor(server, assessment) } : { assessment };
+        assessments.set(key, known);
+      }
+      return serverFinding(redisVersionRule, server, known.passed ?? verdictFor(server, known.assessment));
     });
   },
 };
 
 /**
- * When the running server reports its version, the verdict reads only the reported rows
- * (redis_version, port) and the Redis package rows (for the disagreement note), plus the server's
- * id where a fix names it: this key holds exactly those rows. Undefined without a running
+ * When the running server reports its version, the assessment (assessRunning) reads only the
+ * reported rows (redis_version, port) and the Redis package rows (for the disagreement note); the
+ * server's id enters only the fix (verdictFor). This key holds exactly those rows. Undefined without a running
  * version, where the sentences name the server anyway. `serverPackageNames` memoises which
  * package names are a Redis server (every server lists the same few names).
  */
@@ -72,15 +78,22 @@ function keyPart(value: string | undefined): string {
   return value === undefined ? '\u0002' : value;
 }
 
+/** The running path of judge: undefined when the running server reported no version. */
+function assessRunning(target: EstateTarget, instanceId: string): Assessment | undefined {
+  const running = runningReadings(target, instanceId);
+  if (running.readings.length === 0) return undefined;
+  const packages = packageReadings(target, instanceId);
+  const disagreement = packageDisagreement(running.readings, packages.readings);
+  return assess(running.readings, `The running Redis server reports redis_version ${list(running.readings)} (${REDIS_SERVER_INVENTORY} inventory).${disagreement}`);
+}
+
 function judge(target: EstateTarget, server: RedisServer): Verdict {
+  const runningAssessment = assessRunning(target, server.instanceId);
+  if (runningAssessment) return verdictFor(server, runningAssessment);
   const running = runningReadings(target, server.instanceId);
   const packages = packageReadings(target, server.instanceId);
-  if (running.readings.length > 0) {
-    const disagreement = packageDisagreement(running.readings, packages.readings);
-    return verdictFor(server, running.readings, `The running Redis server reports redis_version ${list(running.readings)} (${REDIS_SERVER_INVENTORY} inventory).${disagreement}`);
-  }
   if (packages.readings.length > 0) {
-    return verdictFor(server, packages.readings, `Installed package ${list(packages.readings)} (${APPLICATION_INVENTORY} inventory); the running server's version was not reported (${withoutFullStop(running.missing)}).`);
+    return verdictFor(server, assess(packages.readings, `Installed package ${list(packages.readings)} (${APPLICATION_INVENTORY} inventory); the running server's version was not reported (${withoutFullStop(running.missing)}).`));
   }
   return {
     status: 'UNKNOWN',
@@ -138,27 +151,42 @@ function packageDisagreement(running: readonly Reading[], packages: readonly Rea
   return ` The installed package differs: ${list(differing)}; the running server is what is judged (a restart would run the installed version).`;
 }
 
-function verdictFor(server: RedisServer, readings: readonly Reading[], observed: string): Verdict {
+/** What the readings say, whichever server reported them: everything but the fix, which names the server. */
+interface Assessment {
+  status: 'PASS' | 'FAIL' | 'UNKNOWN';
+  observed: string;
+  preRelease: boolean;
+}
+
+function assess(readings: readonly Reading[], observed: string): Assessment {
   const unreadable = readings.filter((r) => !r.version);
   const failing = readings.filter((r) => r.version && !isStableRedis70(r.version));
-  if (failing.length > 0) {
-    const preRelease = failing.some((r) => redisPreRelease(r.version!) !== undefined);
+  if (failing.length > 0) return { status: 'FAIL', observed, preRelease: failing.some((r) => redisPreRelease(r.version!) !== undefined) };
+  if (unreadable.length > 0) {
+    return { status: 'UNKNOWN', observed: `${observed} The version ${unreadable.map((r) => `"${r.raw}"`).join(', ')} cannot be read as a Redis version.`, preRelease: false };
+  }
+  return { status: 'PASS', observed, preRelease: false };
+}
+
+function verdictFor(server: RedisServer, assessment: Assessment): Verdict {
+  const { status, observed } = assessment;
+  if (status === 'FAIL') {
     return {
       status: 'FAIL',
       severity: SEVERITY,
       observed,
       required: REQUIRED,
       remediation:
-        `Install the latest stable Redis 7.0.x on ${server.instanceId}${preRelease ? ' in place of the pre-release' : ''} ` +
+        `Install the latest stable Redis 7.0.x on ${server.instanceId}${assessment.preRelease ? ' in place of the pre-release' : ''} ` +
         '(for example from packages.redis.io pinned with `apt-get install redis-server=6:7.0.*` or the distribution\'s Redis 7.0 package), ' +
         'then restart each Redis process, one node at a time with a replica failover in a Redis Cluster.',
     };
   }
-  if (unreadable.length > 0) {
+  if (status === 'UNKNOWN') {
     return {
       status: 'UNKNOWN',
       severity: SEVERITY,
-      observed: `${observed} The version ${unreadable.map((r) => `"${r.raw}"`).join(', ')} cannot be read as a Redis version.`,
+      observed,
       required: REQUIRED,
       remediation: `Check the Redis version on ${server.instanceId} (redis-cli INFO server) and correct the inventory data it reports; then scan again.`,
     };
