@@ -1,21 +1,28 @@
 /**
- * The API-call lower bound of issue 3, read literally, for one region: what a collector that asks
- * for exactly what the rules need, at the largest page size, cannot go below.
- *   ceil(N/1000) DescribeInstances + ceil(T/100) DescribeInstanceTypes
- *   + ceil(N/50) DescribeInstanceInformation + ceil(N/50) GetInventory(AWS:Application)
- *   + ceil(N/50) GetInventory(Custom:RedisServer)
+ * The API-call lower bound for one region: what a collector that asks for exactly what the rules
+ * need, at the largest page size, cannot go below. Issue 3's terms, read literally, for EC2 and
+ * DescribeInstanceInformation:
+ *   ceil(N/1000) DescribeInstances + ceil(T/100) DescribeInstanceTypes + ceil(N/50) DescribeInstanceInformation
  *   + one full page per other resource kind: subnets /1000, route tables /100, network ACLs /100,
  *     security groups (attached and referenced) /1000, Redis volumes /1000, Redis-subnet ENIs /1000.
- * (test/support/aws-fakes/api-call-lower-bound.ts is the collectors' test variant: it counts volumes
- * as ceil(R/200) filtered calls and attached groups only; the benchmark prints both.)
+ * Inventory: issue 3 counted ceil(N/50) GetInventory calls per type, which assumed batched reads of
+ * AWS:Application and Custom:* rows. GetInventory refuses those result types (it returns only
+ * AWS:InstanceInformation and AWS:PatchSummary); ListInventoryEntries, the one API that returns
+ * them, takes one instance and one type a call. So the bound counts, over the SSM-managed
+ * instances, one call per instance and type the rules need (inventoryCallLowerBound): R + F, plus
+ * one per Redis server whose running version is not reported, plus pages beyond the first only where
+ * an instance has more than 50 matching rows.
+ * (test/support/aws-fakes/api-call-lower-bound.ts is the collectors' test variant: it counts attached
+ * groups only.)
  */
 import type { SnapshotTarget } from '../lambdas/core/snapshot/schema';
+import { inventoryCallLowerBound } from '../test/support/aws-fakes/api-call-lower-bound';
 
 export interface LowerBound {
   total: number;
   byOperation: Record<string, number>;
-  /** GetInventory with the Custom:RedisServer call bounded by the Redis servers, ceil(N/50) + ceil(R/50). */
-  strictGetInventory: number;
+  /** What issue 3's formula counted for inventory: ceil(N/50) GetInventory calls for each of the two types (a batched read AWS does not offer). */
+  issueInventoryCalls: number;
 }
 
 function pages(items: number, size: number): number {
@@ -46,12 +53,7 @@ export function issueLowerBound(estate: SnapshotTarget, roleKey = 'Role', redisR
     'ec2:DescribeVolumes': pages(estate.ec2.Volumes.filter((v) => (v.Attachments ?? []).some((a) => a.InstanceId && redisIds.has(a.InstanceId))).length, 1000),
     'ec2:DescribeNetworkInterfaces': pages(estate.ec2.NetworkInterfaces.filter((n) => redisSubnets.has(n.SubnetId)).length, 1000),
     'ssm:DescribeInstanceInformation': pages(instances.length, 50),
-    // Issue 3: "ceil(N/50) for each SSM batch call", N being the tagged instances. The Custom:RedisServer
-    // call is one of those batch calls, so it counts ceil(N/50) like the others. (This file used
-    // ceil(R/50), R the Redis servers: stricter than the issue's words by 1 call at 1k and 4 at 10k;
-    // `strictGetInventory` keeps that figure for comparison.)
-    'ssm:GetInventory': pages(instances.length, 50) * 2,
+    'ssm:ListInventoryEntries': inventoryCallLowerBound(estate, roleKey, redisRole),
   };
-  const strictGetInventory = pages(instances.length, 50) + (redis.length > 0 ? pages(redis.length, 50) : 0);
-  return { total: Object.values(byOperation).reduce((s, n) => s + n, 0), byOperation, strictGetInventory };
+  return { total: Object.values(byOperation).reduce((s, n) => s + n, 0), byOperation, issueInventoryCalls: pages(instances.length, 50) * 2 };
 }

@@ -67,12 +67,20 @@ describe('evaluation of the synthetic estate', () => {
   });
 });
 
-describe('issue 3 lower bound', () => {
-  it('counts one page per kind and a call per 50 instances for each SSM batch call', () => {
-    const { target, instances, redisServers } = syntheticEstate(120);
+describe('the capture\'s lower bound', () => {
+  it('counts one page per kind, a call per 50 instances for DescribeInstanceInformation, and one inventory call per managed instance and type needed', () => {
+    const { target, instances } = syntheticEstate(120);
     const bound = issueLowerBound(target);
     expect(bound.byOperation['ssm:DescribeInstanceInformation']).toBe(Math.ceil(instances / 50));
-    expect(bound.byOperation['ssm:GetInventory']).toBe(Math.ceil(instances / 50) + Math.ceil(redisServers / 50));
+    expect(bound.byOperation['ssm:GetInventory']).toBeUndefined();
+    // Managed Redis servers: Custom:RedisServer each, plus their packages where no running version is
+    // reported; managed front-ends: their applications. Every front-end here is managed.
+    const managed = new Set(target.ssm.InstanceInformationList.map((i) => i.InstanceId));
+    const data = new Map(target.ssm.Entities.map((e) => [e.Id, e.Data ?? {}]));
+    const redis = target.ec2.Reservations.flatMap((r) => r.Instances ?? []).filter((i) => managed.has(i.InstanceId) && i.Tags?.some((t) => t.Key === 'Role' && t.Value === 'redis'));
+    const withoutVersion = redis.filter((i) => !data.get(i.InstanceId)?.['Custom:RedisServer']);
+    expect(bound.byOperation['ssm:ListInventoryEntries']).toBe(redis.length + withoutVersion.length + (instances - 120));
+    expect(bound.issueInventoryCalls).toBe(2 * Math.ceil(instances / 50));
     expect(bound.byOperation['ec2:DescribeInstances']).toBe(1);
     expect(bound.total).toBe(Object.values(bound.byOperation).reduce((s, n) => s + n, 0));
   });
