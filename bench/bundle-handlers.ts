@@ -5,14 +5,11 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { bundleHandler as bundleHandlerFile } from '../lib/constructs/handler-bundling';
+import { bundleHandler as bundleHandlerFile, type BundledHandler as BundledFiles } from '../lib/constructs/handler-bundling';
 import { REPO_ROOT } from './child-process';
 
-export interface BundledHandler {
+export interface BundledHandler extends BundledFiles {
   name: string;
-  file: string;
-  bytes: number;
-  mapBytes: number;
 }
 
 export function handlerEntry(name: string): string {
