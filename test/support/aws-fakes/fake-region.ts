@@ -195,10 +195,8 @@ export class FakeRegion {
    *   `Exists` is refused (the reference: it "must be used with aggregators");
    * - BeginWith and Equal compare case-sensitively; values of one filter are alternatives, filters
    *   all apply.
-   * `rejectFilters` makes every filtered call fail as an unsupported key would (fallback tests).
+   * (Tests make it refuse filters with a FakeAws fault rule, for the collector's fallback.)
    */
-  rejectFilters = false;
-
   listInventoryEntries(input: { InstanceId?: string; TypeName?: string; Filters?: Array<{ Key?: string; Values?: string[]; Type?: string }>; MaxResults?: number; NextToken?: string }) {
     const instanceId = input.InstanceId;
     if (instanceId === undefined) throw validation("Value null at 'instanceId' failed to satisfy constraint: Member must not be null");
@@ -216,7 +214,6 @@ export class FakeRegion {
       if (filter.Type !== undefined && !INVENTORY_FILTER_TYPES.includes(filter.Type)) throw validation(`Value '${filter.Type}' at 'filters.${i + 1}.member.type' failed to satisfy constraint: Member must satisfy enum value set: [${INVENTORY_FILTER_TYPES.join(', ')}]`);
     }
     if (!this.managedInstanceIds().includes(instanceId)) throw new FakeAwsError('InvalidInstanceId', `Instance Id ${instanceId} is not a valid managed node.`);
-    if (filters && this.rejectFilters) throw new FakeAwsError('InvalidFilter', 'The filter name is not valid.');
     const data = typeName === 'AWS:InstanceInformation' ? this.instanceInformationData(instanceId) : this.estate.ssm.Entities.find((e) => e.Id === instanceId)?.Data?.[typeName];
     let rows: Array<Record<string, string>> = structuredClone(data?.Content ?? []);
     for (const filter of filters ?? []) {
