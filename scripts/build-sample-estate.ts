@@ -82,7 +82,7 @@ function qaAccount(): EstateBuilder {
     .instance({ id: 'i-0b22c0ffee00000a1', type: 'r6i.large', subnetId: subnet, privateIp: '172.16.4.10', securityGroupIds: ['sg-0b22c0ffee0000001'], tags: { Name: 'redis-qa-1', Role: 'redis', Environment: 'QA' } })
     .instance({ id: 'i-0b22c0ffee00000f1', type: 'm5.large', subnetId: subnet, privateIp: '172.16.4.20', securityGroupIds: ['sg-0b22c0ffee0000001'], platform: 'windows', volumeSizes: [80], tags: { Name: 'os-fe-qa', Role: 'outsystems-frontend', Environment: 'QA' } })
     .error({ service: 'ssm', operation: 'DescribeInstanceInformation', code: 'AccessDeniedException', message: 'User: arn:aws:sts::444455556666:assumed-role/RedisComplianceReader/scan is not authorized to perform: ssm:DescribeInstanceInformation' })
-    .error({ service: 'ssm', operation: 'GetInventory', code: 'AccessDeniedException', message: 'User: arn:aws:sts::444455556666:assumed-role/RedisComplianceReader/scan is not authorized to perform: ssm:GetInventory' });
+    .error({ service: 'ssm', operation: 'ListInventoryEntries', code: 'AccessDeniedException', message: 'User: arn:aws:sts::444455556666:assumed-role/RedisComplianceReader/scan is not authorized to perform: ssm:ListInventoryEntries' });
 }
 
 const snapshot: Snapshot = { format: SNAPSHOT_FORMAT, capturedAt: '2026-11-25T02:00:00.000Z', targets: [production().target, qaAccount().target] };

@@ -225,7 +225,7 @@ export class EstateBuilder {
     return this;
   }
 
-  /** GetInventory entity with AWS:Application rows (and Custom:RedisServer rows when given). */
+  /** Inventory entity (GetInventory's shape) with AWS:Application rows (and Custom:RedisServer rows when given). */
   inventory(instanceId: string, applications: Array<Record<string, string>>, redisServer?: Record<string, string>): this {
     const entity: InventoryEntity = {
       Id: instanceId,

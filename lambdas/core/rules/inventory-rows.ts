@@ -13,7 +13,7 @@ export function inventoryRows(target: EstateTarget, instanceId: string, typeName
   const error = target.errorFor('ssm:GetInventory', 'ssm:ListInventoryEntries');
   const because = error ? ` ${describeError(error)}.` : '';
   const entity = target.inventory.get(instanceId);
-  if (!entity) return { found: false, reason: `SSM inventory has no entry for ${instanceId}${because ? `.${because}` : ': GetInventory returned no entity (the instance is not managed by SSM, or no inventory association runs on it).'}` };
+  if (!entity) return { found: false, reason: `SSM inventory has no entry for ${instanceId}${because ? `.${because}` : ': ListInventoryEntries returned no inventory (the instance is not managed by SSM, or no inventory association runs on it).'}` };
   const data = entity.Data?.[typeName];
   if (!data) return { found: false, reason: `The SSM inventory of ${instanceId} has no ${typeName} data.${because}` };
   return { found: true, rows: data.Content ?? [] };

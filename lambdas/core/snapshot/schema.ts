@@ -189,7 +189,10 @@ export const InstanceInformationSchema = z.looseObject({
   ComputerName: optStr,
 });
 
-/** One GetInventory entity: `Id` is the instance id, `Data` maps an inventory type name to its content. */
+/**
+ * One inventory entity in GetInventory's entity shape: `Id` is the instance id, `Data` maps an
+ * inventory type name to its content. The collectors assemble it from ListInventoryEntries answers.
+ */
 export const InventoryEntitySchema = z.looseObject({
   Id: str,
   Data: z.optional(z.record(

@@ -133,7 +133,7 @@ describe('redis.version', () => {
     const estate = compliantEstate().mutate((t) => (t.ssm.Entities = t.ssm.Entities.filter((e) => e.Id !== redis)));
     const f = findingFor(redisVersionRule, estate, redis);
     expect(f.status).toBe('UNKNOWN');
-    expect(f.observed).toBe(`SSM inventory has no entry for ${redis}: GetInventory returned no entity (the instance is not managed by SSM, or no inventory association runs on it).`);
+    expect(f.observed).toBe(`SSM inventory has no entry for ${redis}: ListInventoryEntries returned no inventory (the instance is not managed by SSM, or no inventory association runs on it).`);
   });
 
   it('is UNKNOWN with the capture error when GetInventory failed', () => {
