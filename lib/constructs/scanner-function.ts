@@ -1,8 +1,7 @@
 /**
  * The one place the Lambda defaults live: a function for a handler file in lambdas/handlers,
  * bundled by the local esbuild package (never Docker) with ./handler-bundling (minified, source
- * maps, ESM output split into index.mjs and lazily loaded chunks, AWS SDK v3 bundled in and
- * tree-shaken), which the benchmark uses too.
+ * maps, ESM output, AWS SDK v3 bundled in and tree-shaken), which the benchmark uses too.
  *
  * Not a NodejsFunction: that construct runs the esbuild binary, which takes no plugins, and the
  * plugin that lets esbuild drop unused AWS SDK schemas (./sdk-schema-keys-plugin) halves the scan
