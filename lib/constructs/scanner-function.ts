@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { AssetHashType, DockerImage, Duration, type ILocalBundling } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -66,27 +66,19 @@ export function commonFunctionProps(spec: ScannerFunctionSpec): lambda.FunctionO
 
 const BUNDLE_COMMAND = path.join(PROJECT_ROOT, 'lib', 'constructs', 'bundle-handler-command.ts');
 
-/**
- * Bundles one handler in a child process. CDK caches staged assets by the JSON of their bundling
- * options, so the entry is a property here: without it all functions would get the first bundle.
- */
-class LocalHandlerBundling implements ILocalBundling {
-  constructor(readonly entry: string) {}
-
-  tryBundle(outputDir: string): boolean {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', BUNDLE_COMMAND, this.entry, outputDir], { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    if (run.status !== 0) throw new Error(`bundling ${this.entry} failed: ${run.error?.message ?? run.stderr.trim()}`);
-    return true;
-  }
-}
-
 /** Local bundling only: `cdk synth` must never fall back to Docker. */
 function localHandlerBundling(entry: string): lambda.AssetCode {
   return lambda.Code.fromAsset(PROJECT_ROOT, {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
       image: DockerImage.fromRegistry('local-bundling-only'),
-      local: new LocalHandlerBundling(path.relative(PROJECT_ROOT, entry)),
+      local: {
+        tryBundle(outputDir) {
+          const run = spawnSync(process.execPath, ['--import', 'tsx', BUNDLE_COMMAND, entry, outputDir], { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+          if (run.status !== 0) throw new Error(`bundling ${path.relative(PROJECT_ROOT, entry)} failed: ${run.error?.message ?? run.stderr.trim()}`);
+          return true;
+        },
+      },
     },
   });
 }
