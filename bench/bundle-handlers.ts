@@ -5,11 +5,14 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { bundleHandler as bundleHandlerFile, type BundledHandler as BundledFiles } from '../lib/constructs/handler-bundling';
+import { bundleHandler as bundleHandlerFile } from '../lib/constructs/handler-bundling';
 import { REPO_ROOT } from './child-process';
 
-export interface BundledHandler extends BundledFiles {
+export interface BundledHandler {
   name: string;
+  file: string;
+  bytes: number;
+  mapBytes: number;
 }
 
 export function handlerEntry(name: string): string {
