@@ -1,21 +1,17 @@
 /**
- * The one place the Lambda defaults live: a function for a handler file in lambdas/handlers,
- * bundled by the local esbuild package (never Docker) with ./handler-bundling (minified, source
- * maps, ESM output, AWS SDK v3 bundled in and tree-shaken), which the benchmark uses too.
- *
- * Not a NodejsFunction: that construct runs the esbuild binary, which takes no plugins, and the
- * plugin that lets esbuild drop unused AWS SDK schemas (./sdk-schema-keys-plugin) halves the scan
- * bundle. The asset is built the way NodejsFunction builds its own: local bundling of the project
- * root, hashed by its output.
+ * The one place the Lambda defaults live: a NodejsFunction for a handler file in lambdas/handlers,
+ * bundled by the local esbuild package (never Docker) with the options of ./handler-bundling
+ * (minified, source maps, ESM output, AWS SDK v3 bundled in and tree-shaken), which the benchmark uses too.
  */
-import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { AssetHashType, DockerImage, Duration } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { HANDLER_BUNDLING } from './handler-bundling';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 export const HANDLERS_DIR = path.join(PROJECT_ROOT, 'lambdas', 'handlers');
@@ -64,32 +60,28 @@ export function commonFunctionProps(spec: ScannerFunctionSpec): lambda.FunctionO
   };
 }
 
-const BUNDLE_COMMAND = path.join(PROJECT_ROOT, 'lib', 'constructs', 'bundle-handler-command.ts');
-
-/** Local bundling only: `cdk synth` must never fall back to Docker. */
-function localHandlerBundling(entry: string): lambda.AssetCode {
-  return lambda.Code.fromAsset(PROJECT_ROOT, {
-    assetHashType: AssetHashType.OUTPUT,
-    bundling: {
-      image: DockerImage.fromRegistry('local-bundling-only'),
-      local: {
-        tryBundle(outputDir) {
-          const run = spawnSync(process.execPath, ['--import', 'tsx', BUNDLE_COMMAND, entry, outputDir], { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-          if (run.status !== 0) throw new Error(`bundling ${path.relative(PROJECT_ROOT, entry)} failed: ${run.error?.message ?? run.stderr.trim()}`);
-          return true;
-        },
-      },
-    },
-  });
-}
-
 /** A handler bundled with the local esbuild: arm64, Node.js 22, minified, source maps, SDK bundled. */
-export class ScannerFunction extends lambda.Function {
+export class ScannerFunction extends nodejs.NodejsFunction {
   constructor(scope: Construct, id: string, spec: ScannerFunctionSpec) {
     super(scope, id, {
       ...commonFunctionProps(spec),
-      handler: 'index.handler',
-      code: localHandlerBundling(path.join(HANDLERS_DIR, `${spec.handlerName}.ts`)),
+      entry: path.join(HANDLERS_DIR, `${spec.handlerName}.ts`),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      awsSdkConnectionReuse: false,
+      bundling: {
+        forceDockerBundling: false,
+        minify: HANDLER_BUNDLING.minify,
+        sourceMap: HANDLER_BUNDLING.sourceMap,
+        sourcesContent: HANDLER_BUNDLING.sourcesContent,
+        target: HANDLER_BUNDLING.target,
+        format: HANDLER_BUNDLING.format as nodejs.OutputFormat,
+        mainFields: [...HANDLER_BUNDLING.mainFields],
+        banner: HANDLER_BUNDLING.banner,
+        externalModules: [...HANDLER_BUNDLING.externalModules],
+        bundleAwsSDK: true,
+      },
     });
     // Stack traces point at the TypeScript sources through the bundled source maps.
     this.addEnvironment('NODE_OPTIONS', '--enable-source-maps');
