@@ -136,34 +136,54 @@ function findings(model: ReportModel, options: HtmlOptions): string {
   const shown = model.findings.slice(0, limit);
   const rest = model.findings.length - shown.length;
   const more = rest > 0 ? `<p><strong>${h(andMore(rest, 'finding(s)'))}</strong>${model.reportUrl ? `: see the <a href="${h(safeUrl(model.reportUrl))}">full report</a>` : ''}.</p>` : '';
-  const cards = shown.map((f, i) => findingCard(f, i)).join('\n');
+  const shared = sharedTextEscaper();
+  const cards = shown.map((f, i) => findingCard(f, i, shared)).join('\n');
   return `<section id="findings"><h2>Findings (${model.findings.length})</h2>${model.findings.length === 0 ? '<p>No findings: nothing was evaluated.</p>' : ''}${cards}${more}</section>`;
 }
 
-function findingCard(f: StoredFinding, index: number): string {
+/** Upper bound on distinct texts remembered by one render (memory stays bounded on any estate). */
+const SHARED_TEXT_LIMIT = 100_000;
+
+/**
+ * escapeHtml for the texts findings share (title, required, requirement, remediation, and observed
+ * sentences of identical verdicts): each distinct text is escaped once per render. Same output as
+ * escapeHtml; it only saves the repeated work on large reports.
+ */
+function sharedTextEscaper(): (text: string) => string {
+  const escaped = new Map<string, string>();
+  return (text) => {
+    let out = escaped.get(text);
+    if (out === undefined) {
+      out = h(text);
+      if (escaped.size < SHARED_TEXT_LIMIT) escaped.set(text, out);
+    }
+    return out;
+  };
+}
+
+function findingCard(f: StoredFinding, index: number, shared: (text: string) => string): string {
   // Findings that need attention are open; passing ones fold away but keep every detail.
   const open = f.status === 'FAIL' || f.status === 'UNKNOWN' || f.waiverExpired ? ' open' : '';
-  const rows: Array<[string, string]> = [
-    ['Resource', `${h(f.resourceType)} <code>${h(f.resourceId)}</code>${f.resourceName !== undefined ? ` named “${h(f.resourceName)}”` : ''}`],
-    ['Where', `${h(locationLabel(f))}, ${h(environmentLabel(f))}`],
-    ['Rule', `<code>${h(f.ruleId)}</code>${f.ruleStatus !== f.status ? ` (rule verdict ${h(f.ruleStatus)})` : ''}`],
-    ['Observed', h(f.observed)],
-    ['Required', h(f.required)],
-    ['Requirement', `<blockquote>${h(f.requirement)}</blockquote>`],
-    ['Remediation', h(f.remediation)],
-  ];
+  let rows =
+    `<dt>Resource</dt><dd>${h(f.resourceType)} <code>${h(f.resourceId)}</code>${f.resourceName !== undefined ? ` named “${h(f.resourceName)}”` : ''}</dd>` +
+    `<dt>Where</dt><dd>${h(locationLabel(f))}, ${h(environmentLabel(f))}</dd>` +
+    `<dt>Rule</dt><dd><code>${h(f.ruleId)}</code>${f.ruleStatus !== f.status ? ` (rule verdict ${h(f.ruleStatus)})` : ''}</dd>` +
+    `<dt>Observed</dt><dd>${shared(f.observed)}</dd>` +
+    `<dt>Required</dt><dd>${shared(f.required)}</dd>` +
+    `<dt>Requirement</dt><dd><blockquote>${shared(f.requirement)}</blockquote></dd>` +
+    `<dt>Remediation</dt><dd>${shared(f.remediation)}</dd>`;
   if (f.suppression) {
     const s = f.suppression;
-    rows.push(['Waiver', `<span class="waiver">Suppressed by <code>${h(s.id)}</code>: “${h(s.reason)}”, owner ${h(s.owner)}, expires ${h(formatTime(s.expiresAt))}</span>`]);
+    rows += `<dt>Waiver</dt><dd><span class="waiver">Suppressed by <code>${h(s.id)}</code>: “${h(s.reason)}”, owner ${h(s.owner)}, expires ${h(formatTime(s.expiresAt))}</span></dd>`;
   }
   if (f.waiverExpired) {
     const w = f.waiverExpired;
-    rows.push(['Waiver expired', `<span class="expired-note">Waiver <code>${h(w.id)}</code> (“${h(w.reason)}”, owner ${h(w.owner)}) expired ${h(formatTime(w.expiredAt))}: the finding counts again.</span>`]);
+    rows += `<dt>Waiver expired</dt><dd><span class="expired-note">Waiver <code>${h(w.id)}</code> (“${h(w.reason)}”, owner ${h(w.owner)}) expired ${h(formatTime(w.expiredAt))}: the finding counts again.</span></dd>`;
   }
   return (
     `<article class="finding f-${h(f.status)}" id="finding-${index + 1}"><details${open}>` +
-    `<summary>${badges(f)} <strong>${h(f.title)}</strong>: ${h(resourceLabel(f))}</summary>` +
-    `<dl>${rows.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('')}</dl></details></article>`
+    `<summary>${badges(f)} <strong>${shared(f.title)}</strong>: ${h(resourceLabel(f))}</summary>` +
+    `<dl>${rows}</dl></details></article>`
   );
 }
 
