@@ -31,7 +31,7 @@ export function runningScanRecord(scanId: string, trigger: ScanTrigger, startedA
 }
 
 /** The finished record: counts after waivers, COMPLETE or PARTIAL as the evaluation said. */
-export function finishedScanRecord(running: ScanRecord, result: ScanResult, findings: readonly StoredFinding[], finishedAt: string): ScanRecord {
+export function finishedScanRecord(running: ScanRecord, result: Pick<ScanResult, 'scan' | 'summary'>, findings: readonly StoredFinding[], finishedAt: string): ScanRecord {
   const counts = zeroFindingCounts();
   const failBySeverity = zeroSeverityCounts();
   for (const finding of findings) {

@@ -2,8 +2,9 @@
  * Wraps a fresh evaluation (no store, no history, no waivers) into a ReportModel, so the CLI renders
  * `--format json|csv|markdown|html` with the same renderers as the stored reports.
  */
-import type { ScanInfo, ScanRecord, ScanSummary, ScanTrigger, StoredFinding } from '../model';
-import { buildReportModel, countByStatus, type ReportModel } from './report-model';
+import type { ScanInfo, ScanSummary, ScanTrigger, StoredFinding } from '../model';
+import { finishedScanRecord, runningScanRecord } from '../scan-record';
+import { buildReportModel, type ReportModel } from './report-model';
 
 export interface FromScanResultOptions {
   /** Default: `local-<evaluatedAt>`. */
@@ -22,22 +23,9 @@ export interface EvaluatedScan {
 export function reportModelFromScanResult(result: EvaluatedScan, now: Date, options: FromScanResultOptions = {}): ReportModel {
   const scanId = options.scanId ?? `local-${result.scan.evaluatedAt}`;
   const findings: StoredFinding[] = result.findings.map((finding) => ('ruleStatus' in finding ? { ...finding, scanId } : { ...finding, scanId, ruleStatus: finding.status }));
-  const scan: ScanRecord = {
-    scanId,
-    trigger: options.trigger ?? 'cli',
-    startedAt: result.scan.evaluatedAt,
-    finishedAt: result.scan.evaluatedAt,
-    status: result.scan.status,
-    counts: countByStatus(findings),
-    failBySeverity: { ...result.summary.failBySeverity },
-    apiCalls: { ...result.summary.apiCalls },
-    errors: result.scan.targets.flatMap((t) => t.errors.map((e) => ({ accountId: t.accountId, region: t.region, ...e }))),
-    targets: result.scan.targets.map(({ accountId, region }) => ({ accountId, region })),
-    redisServers: result.summary.redisServers,
-    frontends: result.summary.frontends,
-    clusters: result.summary.clusters,
-    notEvaluated: result.scan.notEvaluated,
-  };
+  // The same record the scan Lambda stores, started and finished at the evaluation time.
+  const evaluatedAt = result.scan.evaluatedAt;
+  const scan = finishedScanRecord(runningScanRecord(scanId, options.trigger ?? 'cli', evaluatedAt), result, findings, evaluatedAt);
   return buildReportModel({
     scan,
     findings,
