@@ -10,7 +10,7 @@ import {
   type TrendPoint,
 } from '../model';
 import { compliancePercent } from './compliance';
-import { compareStoredFindings, needsAttention } from './order-findings';
+import { compareStoredFindings, needsAttention, sortFindings } from './order-findings';
 
 export const DEFAULT_EXPIRING_WITHIN_DAYS = 14;
 export const DEFAULT_TREND_LENGTH = 30;
@@ -86,7 +86,8 @@ export interface ReportModelInput {
 }
 
 export function buildReportModel(input: ReportModelInput): ReportModel {
-  const findings = [...input.findings].sort(compareStoredFindings);
+  const findings = [...input.findings];
+  sortFindings(findings);
   const counts = countByStatus(findings);
   const compared = input.compared ?? true;
   const expiringWithinDays = input.expiringWithinDays ?? DEFAULT_EXPIRING_WITHIN_DAYS;
