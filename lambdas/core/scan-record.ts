@@ -1,15 +1,8 @@
 /** The stored record of one scan, from its start to its end. Pure. */
-import { SEVERITIES, type FindingStatus, type ScanRecord, type ScanResult, type ScanTrigger, type Severity, type StoredFinding, type TrendPoint } from './model';
+import { countFindings, zeroFindingCounts, zeroSeverityCounts } from './finding-counts';
+import type { ScanRecord, ScanResult, ScanTrigger, StoredFinding, TrendPoint } from './model';
 
-const FINDING_STATUSES: readonly FindingStatus[] = ['FAIL', 'UNKNOWN', 'SUPPRESSED', 'PASS', 'NOT_APPLICABLE'];
-
-export function zeroFindingCounts(): Record<FindingStatus, number> {
-  return Object.fromEntries(FINDING_STATUSES.map((s) => [s, 0])) as Record<FindingStatus, number>;
-}
-
-function zeroSeverityCounts(): Record<Severity, number> {
-  return Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-}
+export { zeroFindingCounts };
 
 /** A scan that has started and not finished. */
 export function runningScanRecord(scanId: string, trigger: ScanTrigger, startedAt: string, targets: ScanRecord['targets'] = []): ScanRecord {
@@ -32,12 +25,7 @@ export function runningScanRecord(scanId: string, trigger: ScanTrigger, startedA
 
 /** The finished record: counts after waivers, COMPLETE or PARTIAL as the evaluation said. */
 export function finishedScanRecord(running: ScanRecord, result: Pick<ScanResult, 'scan' | 'summary'>, findings: readonly StoredFinding[], finishedAt: string): ScanRecord {
-  const counts = zeroFindingCounts();
-  const failBySeverity = zeroSeverityCounts();
-  for (const finding of findings) {
-    counts[finding.status]++;
-    if (finding.status === 'FAIL') failBySeverity[finding.severity]++;
-  }
+  const { byStatus: counts, failBySeverity } = countFindings(findings);
   return {
     ...running,
     finishedAt,

@@ -1,6 +1,5 @@
 /** What every report renders: one scan's findings, what changed, waivers and the trend. Pure. */
 import {
-  SEVERITIES,
   type FindingChanges,
   type FindingStatus,
   type ScanRecord,
@@ -9,6 +8,7 @@ import {
   type Suppression,
   type TrendPoint,
 } from '../model';
+import { countFindings } from '../finding-counts';
 import { compliancePercent } from './compliance';
 import { compareStoredFindings, needsAttention, sortFindings } from './order-findings';
 
@@ -16,7 +16,7 @@ export const DEFAULT_EXPIRING_WITHIN_DAYS = 14;
 export const DEFAULT_TREND_LENGTH = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export const FINDING_STATUSES: readonly FindingStatus[] = ['FAIL', 'UNKNOWN', 'SUPPRESSED', 'PASS', 'NOT_APPLICABLE'];
+export { FINDING_STATUSES } from '../finding-counts';
 
 export interface ExpiringWaiver {
   suppression: Suppression;
@@ -88,7 +88,7 @@ export interface ReportModelInput {
 export function buildReportModel(input: ReportModelInput): ReportModel {
   const findings = [...input.findings];
   sortFindings(findings);
-  const counts = countByStatus(findings);
+  const { byStatus: counts, failBySeverity } = countFindings(findings);
   const compared = input.compared ?? true;
   const expiringWithinDays = input.expiringWithinDays ?? DEFAULT_EXPIRING_WITHIN_DAYS;
   return {
@@ -99,7 +99,7 @@ export function buildReportModel(input: ReportModelInput): ReportModel {
     findings,
     attention: findings.filter(needsAttention),
     counts,
-    failBySeverity: failingBySeverity(findings),
+    failBySeverity,
     compliancePercent: compliancePercent(counts),
     changes: {
       compared,
@@ -116,17 +116,6 @@ export function buildReportModel(input: ReportModelInput): ReportModel {
   };
 }
 
-export function countByStatus(findings: readonly StoredFinding[]): Record<FindingStatus, number> {
-  const counts = Object.fromEntries(FINDING_STATUSES.map((s) => [s, 0])) as Record<FindingStatus, number>;
-  for (const finding of findings) counts[finding.status]++;
-  return counts;
-}
-
-function failingBySeverity(findings: readonly StoredFinding[]): Record<Severity, number> {
-  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const finding of findings) if (finding.status === 'FAIL') counts[finding.severity]++;
-  return counts;
-}
 
 function expiringWaivers(suppressions: readonly Suppression[], findings: readonly StoredFinding[], now: Date, days: number): ExpiringWaiver[] {
   const from = now.getTime();
