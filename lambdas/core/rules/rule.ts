@@ -94,16 +94,7 @@ export function clusterFinding(rule: RuleDefinition, cluster: RedisCluster, verd
 }
 
 /** The resource a finding is about when it is neither a server nor a cluster (a subnet, a security group). */
-export interface FindingResource {
-  resourceType: ResourceType;
-  resourceId: string;
-  resourceName?: string;
-  accountId: string;
-  region: string;
-  environment: string;
-  production: boolean;
-  cluster: string | null;
-}
+export type FindingResource = Pick<Finding, 'resourceType' | 'resourceId' | 'resourceName' | 'accountId' | 'region' | 'environment' | 'production' | 'cluster'>;
 
 /** A finding about a shared resource such as a subnet or a security group (the name, when known, follows the cluster). */
 export function resourceFinding(rule: RuleDefinition, resource: FindingResource, verdict: Verdict): Finding {
