@@ -138,6 +138,34 @@ export class ReachabilityAnalyzer {
     return getOrCreate(byVpc, addressKey, () => ({ subnetId: destination.subnetId! }));
   }
 
+  /**
+   * A key under which a PASS verdict for `redis` may be shared with other Redis servers: subnet,
+   * VPC, address class, and only the destination groups that can take part in a reachable flow
+   * from these front-ends on these ports (see groupsThatMatter, applied to every front-end class
+   * and port at once). Security groups only ever allow, so a server whose other groups have no
+   * rule for the ports and are named by no front-end's outbound rule is allowed exactly what a
+   * server with the same kept groups is, and every hop of its flows says the same sentences.
+   * Only verdicts where every flow was reachable may be shared under it.
+   */
+  passShareKeyOf(frontends: readonly Server[], redis: Server, ports: readonly number[]): string | undefined {
+    const destination = resolveEndpoint(redis.instance);
+    const ip = destination.ipv4 ?? destination.ipv6;
+    if (!ip || destination.subnetId === undefined || destination.groupKey === '') return undefined;
+    const classes = this.classesOf(frontends);
+    const block = this.blockOf(destination, ip);
+    const addressKey = block !== undefined && this.everyClassJudgesAlike(classes, block) ? block.text : ip.text;
+    let kept = '';
+    for (const groupId of destination.groupIds) {
+      const group = this.target.securityGroups.get(groupId);
+      const matters =
+        !group ||
+        ports.some((port) => hasTcpIngressFor(group.IpPermissions, port)) ||
+        classes.some((cls) => this.groupsNamedByEgress(cls.representative).has(groupId));
+      if (matters) kept += `${groupId},`;
+    }
+    return `${destination.subnetId}|${destination.vpcId}|${addressKey}|${kept}`;
+  }
+
   private everyClassJudgesAlike(classes: FrontendClass[], block: Cidr): boolean {
     let byBlock = this.blockAlikeForClasses.get(classes);
     if (!byBlock) {

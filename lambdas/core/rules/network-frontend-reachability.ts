@@ -79,6 +79,8 @@ interface EnvironmentScope {
   required: string;
   /** Valid per class because equal classes get equal analyses from this scope's front-ends (see destinationClassOf). */
   verdicts: Map<DestinationClass, Verdict>;
+  /** PASS verdicts by passShareKeyOf (see there why they may be shared). */
+  passes: Map<string, Verdict>;
 }
 
 /** Scopes by environment key, environment value and production flag; one set per evaluation. */
@@ -107,6 +109,7 @@ export const networkFrontendReachabilityRule: RuleDefinition = {
         severity: server.production ? 'high' : 'medium',
         required: `${portText} of this Redis server reachable from every OutSystems front-end of environment ${server.environment} in ${target.accountId}/${target.region}: security groups both ends, network ACLs both ways (including return traffic to the front-ends' ephemeral ports) and routes both ways.`,
         verdicts: new Map(),
+        passes: new Map(),
       });
     };
 
@@ -162,7 +165,14 @@ export const networkFrontendReachabilityRule: RuleDefinition = {
       if (placement === undefined) return serverFinding(networkFrontendReachabilityRule, server, judge(scope, server));
       let verdict = scope.verdicts.get(placement);
       if (!verdict) {
-        verdict = judge(scope, server);
+        // Servers that differ only in groups without a say on the Redis ports (one cluster-bus
+        // group per cluster) share a passing verdict; any other verdict is judged per class.
+        const shareKey = scope.frontends.length === 0 ? undefined : analyzer.passShareKeyOf(scope.frontends, server, ports);
+        verdict = shareKey === undefined ? undefined : scope.passes.get(shareKey);
+        if (!verdict) {
+          verdict = judge(scope, server);
+          if (shareKey !== undefined && verdict.status === 'PASS') scope.passes.set(shareKey, verdict);
+        }
         scope.verdicts.set(placement, verdict);
       }
       return serverFinding(networkFrontendReachabilityRule, server, verdict);
