@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { captureEstate, CaptureOptionsError, DEFAULT_CONCURRENCY, type CaptureEstateOptions } from '../lambdas/adapters/collectors/capture-estate';
 import { DEFAULT_MAX_ATTEMPTS, type ClientOptions } from '../lambdas/adapters/collectors/client-options';
+import { SSM_INVENTORY_CONCURRENCY } from '../lambdas/adapters/collectors/api-limits';
 import type { ScanConfig } from '../lambdas/core/config';
 import type { Snapshot } from '../lambdas/core/snapshot/schema';
 import { UsageError } from './usage-error';
@@ -15,6 +16,7 @@ export interface LiveCaptureFlags {
   externalId?: string;
   concurrency?: string;
   maxAttempts?: string;
+  inventoryConcurrency?: string;
 }
 
 export function addLiveCaptureOptions(command: Command): Command {
@@ -25,7 +27,8 @@ export function addLiveCaptureOptions(command: Command): Command {
     .option('--role-name <name>', 'role to assume in each account: arn:aws:iam::<account>:role/<name>')
     .option('--external-id <id>', 'ExternalId for AssumeRole')
     .option('--concurrency <n>', `account x region targets captured at once (default ${DEFAULT_CONCURRENCY})`)
-    .option('--max-attempts <n>', `attempts per AWS call, retries included, adaptive retry mode (default ${DEFAULT_MAX_ATTEMPTS})`);
+    .option('--max-attempts <n>', `attempts per AWS call, retries included, adaptive retry mode (default ${DEFAULT_MAX_ATTEMPTS})`)
+    .option('--inventory-concurrency <n>', `SSM ListInventoryEntries calls in flight per target, one instance each (default ${SSM_INVENTORY_CONCURRENCY})`);
 }
 
 function list(text: string): string[] {
@@ -58,6 +61,7 @@ export function captureOptionsFrom(flags: LiveCaptureFlags, config: ScanConfig, 
   const accounts = flags.accountsFile ? readAccountsFile(flags.accountsFile) : flags.accounts ? list(flags.accounts) : undefined;
   const concurrency = positiveInteger('--concurrency', flags.concurrency);
   const maxAttempts = positiveInteger('--max-attempts', flags.maxAttempts);
+  const inventoryConcurrency = positiveInteger('--inventory-concurrency', flags.inventoryConcurrency);
   return {
     ...clientOptions,
     regions: list(flags.regions),
@@ -66,6 +70,7 @@ export function captureOptionsFrom(flags: LiveCaptureFlags, config: ScanConfig, 
     ...(flags.externalId ? { externalId: flags.externalId } : {}),
     ...(concurrency ? { concurrency } : {}),
     ...(maxAttempts ? { maxAttempts } : {}),
+    ...(inventoryConcurrency ? { inventoryConcurrency } : {}),
     config,
   };
 }

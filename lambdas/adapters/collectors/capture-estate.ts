@@ -10,12 +10,13 @@ import { SNAPSHOT_FORMAT, type Snapshot } from '../../core/snapshot/schema';
 import { ApiCallCounter } from './api-call-counter';
 import type { ClientOptions } from './client-options';
 import { captureTarget, type CapturedTarget, type TargetSpec } from './capture-target';
+import type { SsmCollectionOptions } from './ssm-collector';
 import { runWithConcurrency } from './run-with-concurrency';
 import { createStsClient } from './target-credentials';
 
 export const DEFAULT_CONCURRENCY = 4;
 
-export interface CaptureEstateOptions extends ClientOptions {
+export interface CaptureEstateOptions extends ClientOptions, SsmCollectionOptions {
   regions: readonly string[];
   /** Accounts to scan through AssumeRole; without them, the account of the default credentials. */
   accounts?: readonly string[];

@@ -10,7 +10,7 @@ import type { ClientOptions } from './client-options';
 import { createTargetClients } from './client-factory';
 import { toCollectionError } from './collection-error';
 import { collectEc2 } from './ec2-collector';
-import { collectSsm } from './ssm-collector';
+import { collectSsm, type SsmCollectionOptions } from './ssm-collector';
 import { assumeReaderRole, type AssumeRoleSettings } from './target-credentials';
 
 export type CapturedTarget = SnapshotInput['targets'][number];
@@ -20,7 +20,7 @@ export interface TargetSpec {
   region: string;
 }
 
-export interface CaptureTargetOptions extends ClientOptions {
+export interface CaptureTargetOptions extends ClientOptions, SsmCollectionOptions {
   tags: TagConventions;
   /** Assume this role in the target account; without it, the default credential chain is used. */
   assumeRole?: AssumeRoleSettings;
@@ -51,7 +51,7 @@ export async function captureTarget(spec: TargetSpec, options: CaptureTargetOpti
   try {
     const collected = await collectEc2(clients.ec2, options.tags, errors);
     target.ec2 = collected.ec2;
-    target.ssm = await collectSsm(clients.ssm, collected.instances, errors);
+    target.ssm = await collectSsm(clients.ssm, collected.instances, errors, options.inventoryConcurrency !== undefined ? { inventoryConcurrency: options.inventoryConcurrency } : {});
   } finally {
     clients.destroy();
   }
