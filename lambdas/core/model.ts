@@ -22,6 +22,12 @@ export const RULE_IDS = [
   'network.frontend-reachability',
   'cluster.size',
   'cluster.mode',
+  'cluster.failover',
+  'cluster.membership',
+  'cluster.zone-spread',
+  'network.cluster-bus',
+  'capacity.memory',
+  'capacity.bandwidth',
   'frontend.platform-server-version',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];

@@ -14,6 +14,10 @@ export const REQUIREMENT = {
   prodHighAvailability: 'For Production environments, you should use a high-availability configuration of Redis Server.',
   ports: 'When using this architecture, ports 7000 and 7001 of the Redis servers must be reachable from the OutSystems front-end servers.',
   ownSubnet: 'For security reasons, the Redis Cluster should be on its own subnet, avoiding public exposure.',
+  /** Footnote 1 of the production hardware list (on "8GB of RAM"). */
+  memoryFootnote: "You may need more RAM if your configured session expiration time allows for long sessions. Since there are 2 Redis processes per server (Master and Replica), with 8GB of RAM there's only 4GB available for session storage.",
+  /** Footnote 2 of the production hardware list (on "1Gbps recommended"). */
+  bandwidthFootnote: 'Assumes a 20kb session and 10 000 reqs/s, which gives a bandwith of around 390MB/s (20×10000×2(read and write)/1024).',
 } as const;
 
 export type RequirementKey = keyof typeof REQUIREMENT;

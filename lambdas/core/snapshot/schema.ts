@@ -207,6 +207,39 @@ export const InventoryEntitySchema = z.looseObject({
   )),
 });
 
+/**
+ * CloudWatch GetMetricData, as sent and as answered: `MetricDataQueries` are the queries the
+ * collector sent (one per Redis server and metric), `MetricDataResults` the results of every page
+ * joined by query `Id` (Timestamps as ISO strings, Values in the metric's unit). Optional: a
+ * snapshot without it still loads, and the rules that need metrics say UNKNOWN.
+ */
+export const MetricDataQuerySchema = z.looseObject({
+  Id: str,
+  MetricStat: z.optional(z.looseObject({
+    Metric: z.looseObject({ Namespace: optStr, MetricName: optStr, Dimensions: z.optional(z.array(z.looseObject({ Name: str, Value: str }))) }),
+    Period: z.number().check(z.int(), z.positive()),
+    Stat: str,
+    Unit: optStr,
+  })),
+  ReturnData: optBool,
+});
+
+export const MetricDataResultSchema = z.looseObject({
+  Id: str,
+  Label: optStr,
+  StatusCode: optStr,
+  Timestamps: z.array(z.string()),
+  Values: z.array(z.number()),
+  Messages: z.optional(z.array(z.looseObject({ Code: optStr, Value: optStr }))),
+}).check(z.refine((r) => r.Timestamps.length === r.Values.length, 'Timestamps and Values must have the same length'));
+
+export const CloudWatchSectionSchema = z.looseObject({
+  StartTime: z.iso.datetime({ offset: true }),
+  EndTime: z.iso.datetime({ offset: true }),
+  MetricDataQueries: z.array(MetricDataQuerySchema),
+  MetricDataResults: z.array(MetricDataResultSchema),
+});
+
 export const CollectionErrorSchema = z.looseObject({
   service: str,
   operation: str,
@@ -231,6 +264,8 @@ export const TargetSchema = z.looseObject({
     InstanceInformationList: z.array(InstanceInformationSchema),
     Entities: z.array(InventoryEntitySchema),
   }),
+  /** CloudWatch metrics of the Redis servers (optional; see CloudWatchSectionSchema). */
+  cloudwatch: z.optional(CloudWatchSectionSchema),
   errors: z._default(z.array(CollectionErrorSchema), []),
   /** API calls made to capture this target, by `service:Operation` (written by the live collectors). */
   apiCalls: z.optional(z.record(z.string(), z.number().check(z.int(), z.nonnegative()))),
@@ -259,6 +294,9 @@ export type NetworkInterface = z.infer<typeof NetworkInterfaceSchema>;
 export type InstanceInformation = z.infer<typeof InstanceInformationSchema>;
 export type InventoryEntity = z.infer<typeof InventoryEntitySchema>;
 export type CollectionError = z.infer<typeof CollectionErrorSchema>;
+export type MetricDataQuery = z.infer<typeof MetricDataQuerySchema>;
+export type MetricDataResult = z.infer<typeof MetricDataResultSchema>;
+export type CloudWatchSection = z.infer<typeof CloudWatchSectionSchema>;
 export type SnapshotTarget = z.infer<typeof TargetSchema>;
 export type Snapshot = z.infer<typeof SnapshotSchema>;
 /** What a collector or another tool may write: `errors` may be left out. */
