@@ -1,0 +1,475 @@
+#!/bin/sh
+# redis-compliance Redis probe (docs/redis-probe.md has the row shapes and the reasons).
+#
+# Asks every running redis-server / redis-sentinel process on this machine what it is and writes
+# two SSM custom inventory files: RedisServer.json (Custom:RedisServer, one row per process) and
+# RedisClusterNode.json (Custom:RedisClusterNode, one row per node as each process sees the
+# cluster). The SSM agent's software inventory step uploads every *.json file of
+# /var/lib/amazon/ssm/<instance-id>/inventory/custom (amazon-ssm-agent,
+# agent/plugins/inventory/gatherers/custom/customGatherer.go). Read-only on Redis: PING, INFO,
+# CLUSTER INFO / MYID / NODES, CONFIG GET protected-mode. Records no password, key or value.
+#
+# Runs with what Amazon Linux 2023, Ubuntu 22.04/24.04 and RHEL 9 ship (sh, awk, sed, tr,
+# timeout, mktemp, readlink; curl only when the instance id must come from IMDS; the AWS CLI only
+# for the optional password parameter) plus redis-cli. Run by hand:
+#   sudo CUSTOM_INVENTORY_DIR=/tmp/redis-probe sh redis-probe.sh
+# Environment overrides:
+#   AWS_SSM_INSTANCE_ID   instance id (the agent sets it); else IMDSv2. Checked as i-/mi- + hex.
+#   CUSTOM_INVENTORY_DIR  where the files go (default /var/lib/amazon/ssm/<instance-id>/inventory/custom)
+#   REDIS_PORTS           extra ports expected to serve Redis (comma or space separated)
+#   REDIS_CONFIG_DIRS     extra folders holding Redis config files (*.conf)
+#   REDIS_PASSWORD_PARAMETER  SecureString SSM parameter with the password, when the config has none
+#   REDIS_PIDS            probe only these process ids (space separated; set and empty: none)
+#   IMDS_ENDPOINT, SSM_AGENT_DATA_DIR, REDIS_CLI_TIMEOUT  for tests
+set -u
+umask 022
+LC_ALL=C
+export LC_ALL
+
+# Document parameters: SSM Run Command replaces the placeholders below; run by hand they stay as
+# written and are ignored. Their values are checked by the document's allowedPattern.
+DOC_PORTS='{{ Ports }}'
+DOC_CONFIG_DIRS='{{ ConfigDirs }}'
+DOC_PASSWORD_PARAMETER='{{ PasswordParameter }}'
+case $DOC_PORTS in *'{'*) DOC_PORTS='' ;; esac
+case $DOC_CONFIG_DIRS in *'{'*) DOC_CONFIG_DIRS='' ;; esac
+case $DOC_PASSWORD_PARAMETER in *'{'*) DOC_PASSWORD_PARAMETER='' ;; esac
+
+PORTS=$(printf '%s %s' "${REDIS_PORTS:-}" "$DOC_PORTS" | tr ',' ' ')
+CONFIG_DIRS="${REDIS_CONFIG_DIRS:-} $DOC_CONFIG_DIRS"
+PASSWORD_PARAMETER=${REDIS_PASSWORD_PARAMETER:-$DOC_PASSWORD_PARAMETER}
+CLI_TIMEOUT=${REDIS_CLI_TIMEOUT:-5}
+NL='
+'
+CR=$(printf '\r')
+
+say() { printf '%s\n' "$*"; }
+fail() { printf 'redis-probe: %s\n' "$*" >&2; exit 2; }
+
+# ---------------------------------------------------------------------------------------------
+# Where the files go. The agent passes AWS_SSM_INSTANCE_ID to every command it runs
+# (amazon-ssm-agent agent/executers/executers.go, prepareEnvironment) and reads custom inventory
+# from <data dir>/<instance id>/inventory/custom. The id names a folder: anything but i-/mi- and
+# hex is refused, and nothing is written.
+valid_instance_id() {
+  case $1 in
+    i-*) hex=${1#i-} ;;
+    mi-*) hex=${1#mi-} ;;
+    *) return 1 ;;
+  esac
+  case $hex in '' | *[!0-9a-f]*) return 1 ;; esac
+  [ ${#hex} -eq 8 ] || [ ${#hex} -eq 17 ]
+}
+
+imds_instance_id() {
+  command -v curl >/dev/null 2>&1 || return 1
+  imds=${IMDS_ENDPOINT:-http://169.254.169.254}
+  token=$(curl -fsS -m 5 -X PUT "$imds/latest/api/token" -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' 2>/dev/null) || return 1
+  curl -fsS -m 5 -H "X-aws-ec2-metadata-token: $token" "$imds/latest/meta-data/instance-id" 2>/dev/null
+}
+
+if [ -n "${CUSTOM_INVENTORY_DIR:-}" ]; then
+  OUT_DIR=$CUSTOM_INVENTORY_DIR
+else
+  INSTANCE_ID=${AWS_SSM_INSTANCE_ID:-}
+  if [ -z "$INSTANCE_ID" ]; then
+    INSTANCE_ID=$(imds_instance_id) || fail 'no AWS_SSM_INSTANCE_ID and the instance metadata service (IMDSv2) gave no instance id; nothing written'
+  fi
+  valid_instance_id "$INSTANCE_ID" || fail 'the instance id is not i-/mi- followed by hex digits; nothing written'
+  OUT_DIR=${SSM_AGENT_DATA_DIR:-/var/lib/amazon/ssm}/$INSTANCE_ID/inventory/custom
+fi
+
+WORK=$(mktemp -d 2>/dev/null) || fail 'cannot create a temporary folder'
+trap 'rm -rf "$WORK"; [ -n "${TMP_SERVER:-}" ] && rm -f "$TMP_SERVER" "$TMP_NODES"' EXIT
+trap 'exit 3' HUP INT TERM
+SERVER_ROWS=$WORK/server.rows
+NODE_ROWS=$WORK/node.rows
+: >"$SERVER_ROWS"
+: >"$NODE_ROWS"
+
+# ---------------------------------------------------------------------------------------------
+# Helpers.
+
+# A row attribute (key=value line; a row ends with a line "--"). Values lose line breaks.
+kv() {
+  case $2 in
+    *"$NL"* | *"$CR"*) set -- "$1" "$(printf '%s' "$2" | tr '\r\n' '  ')" ;;
+  esac
+  printf '%s=%s\n' "$1" "$2" >>"$SERVER_ROWS"
+}
+end_row() { printf -- '--\n' >>"$SERVER_ROWS"; }
+
+# One field of an INFO answer (`key:value` lines, CRLF).
+info_field() { printf '%s\n' "$1" | tr -d '\r' | awk -v k="$2" 'index($0, k ":") == 1 { print substr($0, length(k) + 2); exit }'; }
+
+# The last value of a directive in a Redis config file, without surrounding quotes.
+conf_get() {
+  awk -v k="$2" '
+    # Redis reads double-quoted values with backslash escapes, single-quoted ones with only an escaped quote (sdssplitargs).
+    function unquote(v,   out, i, c) {
+      if (v ~ /^".*"$/) {
+        v = substr(v, 2, length(v) - 2); out = ""
+        for (i = 1; i <= length(v); i++) {
+          c = substr(v, i, 1)
+          if (c == "\\" && i < length(v)) {
+            c = substr(v, ++i, 1)
+            if (c == "n") c = "\n"; else if (c == "t") c = "\t"; else if (c == "r") c = "\r"
+          }
+          out = out c
+        }
+        return out
+      }
+      if (v ~ /^\047.*\047$/) { v = substr(v, 2, length(v) - 2); gsub(/\\\047/, "\047", v); return v }
+      return v
+    }
+    tolower($1) == k {
+      v = $0; sub(/^[ \t]*[^ \t]+[ \t]*/, "", v); sub(/[ \t\r]+$/, "", v)
+      last = unquote(v); found = 1
+    }
+    END { if (found) print last }' "$1" 2>/dev/null
+}
+
+# The password of the ACL user "default" from `user default ... >password` lines.
+conf_default_user_password() {
+  awk 'tolower($1) == "user" && $2 == "default" { for (i = 3; i <= NF; i++) if (substr($i, 1, 1) == ">") p = substr($i, 2) } END { if (p != "") print p }' "$1" 2>/dev/null
+}
+
+binary_version() { timeout 10 "$1" --version 2>/dev/null | sed -n 's/.*v=\([^ ]*\).*/\1/p' | head -n 1; }
+
+first_line() { printf '%s\n' "$1" | tr -d '\r' | awk 'NF { print; exit }' | cut -c1-300; }
+
+find_tool() {
+  for candidate in "$(command -v "$1" 2>/dev/null)" "$2/$1" /usr/local/bin/"$1" /usr/bin/"$1" /opt/redis/bin/"$1" /usr/local/redis/bin/"$1"; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ]; then
+      printf '%s\n' "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# Every redis-server / redis-sentinel process (its executable name, which the process title
+# setting does not change), or only those of REDIS_PIDS.
+redis_pids() {
+  if [ -n "${REDIS_PIDS+set}" ]; then
+    for pid in $REDIS_PIDS; do
+      case $pid in '' | *[!0-9]*) continue ;; esac
+      [ -d "/proc/$pid" ] && printf '%s\n' "$pid"
+    done
+    return 0
+  fi
+  for dir in /proc/[0-9]*; do
+    comm=$(cat "$dir/comm" 2>/dev/null) || continue
+    case $comm in redis-server | redis-sentinel) printf '%s\n' "${dir#/proc/}" ;; esac
+  done
+}
+
+# `address port` for every TCP socket the process listens on, from its own network namespace
+# (/proc/<pid>/net/tcp and tcp6: state 0A is LISTEN; addresses are hex in host byte order).
+listen_sockets() {
+  inodes=''
+  for fd in /proc/"$1"/fd/*; do
+    link=$(readlink "$fd" 2>/dev/null) || continue
+    case $link in socket:\[*\]) link=${link#socket:[}; inodes="$inodes ${link%]}" ;; esac
+  done
+  [ -n "$inodes" ] || return 0
+  cat /proc/"$1"/net/tcp /proc/"$1"/net/tcp6 2>/dev/null | awk -v inodes="$inodes" '
+    function hex(s,   i, n) { n = 0; s = toupper(s); for (i = 1; i <= length(s); i++) n = n * 16 + index("0123456789ABCDEF", substr(s, i, 1)) - 1; return n }
+    function v4(h) { return hex(substr(h, 7, 2)) "." hex(substr(h, 5, 2)) "." hex(substr(h, 3, 2)) "." hex(substr(h, 1, 2)) }
+    function v6(h,   w, i, g, out) {
+      if (h == "00000000000000000000000000000000") return "::"
+      if (h == "00000000000000000000000001000000") return "::1"
+      if (substr(h, 1, 16) == "0000000000000000" && substr(h, 17, 8) == "FFFF0000") return "::ffff:" v4(substr(h, 25, 8))
+      out = ""
+      for (i = 0; i < 4; i++) {
+        w = substr(h, i * 8 + 1, 8)
+        g = sprintf("%x:%x", hex(substr(w, 7, 2) substr(w, 5, 2)), hex(substr(w, 3, 2) substr(w, 1, 2)))
+        out = out (i ? ":" : "") g
+      }
+      return out
+    }
+    BEGIN { n = split(inodes, list, " "); for (i = 1; i <= n; i++) wanted[list[i]] = 1 }
+    $4 == "0A" && ($10 in wanted) {
+      split($2, local, ":")
+      addr = length(local[1]) == 8 ? v4(local[1]) : v6(local[1])
+      print addr, hex(local[2])
+    }' | sort -u
+}
+
+# Config files that may belong to the process: one named on its command line (kept when the
+# process title is not rewritten), then the folders of REDIS_CONFIG_DIRS / ConfigDirs, then the
+# usual places of the distributions' and redis.io's packages.
+config_candidates() {
+  tr '\000' '\n' <"/proc/$1/cmdline" 2>/dev/null | while IFS= read -r arg; do
+    case $arg in
+      /*.conf) printf '%s\n' "$arg" ;;
+      *.conf) cwd=$(readlink "/proc/$1/cwd" 2>/dev/null) && printf '%s/%s\n' "$cwd" "$arg" ;;
+    esac
+  done
+  for dir in $CONFIG_DIRS /etc/redis /etc/redis/* /etc/redis-stack /usr/local/etc/redis /usr/local/etc /opt/redis /opt/redis/etc /opt/redis/conf /etc; do
+    [ -d "$dir" ] || continue
+    for file in "$dir"/*.conf; do
+      case $file in /etc/*.conf) case ${file#/etc/} in */*) ;; redis*) ;; *) continue ;; esac ;; esac
+      [ -f "$file" ] && printf '%s\n' "$file"
+    done
+  done
+}
+
+# The first candidate whose port or tls-port is one the process listens on (and whose bind, when
+# set, names an address it listens on).
+find_config() {
+  pid=$1 sockets=$2
+  config_candidates "$pid" | while IFS= read -r file; do
+    [ -r "$file" ] || continue
+    port=$(conf_get "$file" port)
+    if [ -z "$port" ]; then
+      if grep -qi '^[[:space:]]*sentinel[[:space:]]\{1,\}monitor' "$file" 2>/dev/null; then port=26379; else port=6379; fi
+    fi
+    tls_port=$(conf_get "$file" tls-port)
+    matched=''
+    for p in $port $tls_port; do
+      [ "$p" = 0 ] && continue
+      if printf '%s\n' "$sockets" | awk -v p="$p" '$2 == p { found = 1 } END { exit !found }'; then matched=$p; fi
+    done
+    [ -n "$matched" ] || continue
+    bind=$(conf_get "$file" bind)
+    if [ -n "$bind" ]; then
+      ok=''
+      for b in $bind; do
+        b=${b#-}
+        case $b in '*' | '0.0.0.0' | '::' | '::*') ok=1 ;; esac
+        if printf '%s\n' "$sockets" | awk -v a="$b" -v p="$matched" '$1 == a && $2 == p { found = 1 } END { exit !found }'; then ok=1; fi
+      done
+      [ -n "$ok" ] || continue
+    fi
+    printf '%s\n' "$file"
+    break
+  done
+}
+
+# redis-cli against the current process (ADDR, PORT, TLS*, AUTH_USER, PASSWORD); the password
+# goes in REDISCLI_AUTH, never on the command line.
+rcli() {
+  if [ "$TLS" = 1 ]; then
+    if [ -n "$TLS_KEY" ]; then set -- --key "$TLS_KEY" "$@"; fi
+    if [ -n "$TLS_CERT" ]; then set -- --cert "$TLS_CERT" "$@"; fi
+    if [ -n "$TLS_CA_DIR" ]; then set -- --cacertdir "$TLS_CA_DIR" "$@"; fi
+    if [ -n "$TLS_CA" ]; then set -- --cacert "$TLS_CA" "$@"; fi
+    set -- --tls "$@"
+  fi
+  if [ -n "$PASSWORD" ]; then
+    if [ -n "$AUTH_USER" ]; then set -- --user "$AUTH_USER" "$@"; fi
+    REDISCLI_AUTH=$PASSWORD timeout "$CLI_TIMEOUT" "$REDIS_CLI" --no-auth-warning -h "$ADDR" -p "$PORT" "$@" 2>&1
+  else
+    timeout "$CLI_TIMEOUT" "$REDIS_CLI" -h "$ADDR" -p "$PORT" "$@" 2>&1
+  fi
+  status=$?
+  [ "$status" -eq 124 ] && printf 'no answer within %s s\n' "$CLI_TIMEOUT"
+  return 0
+}
+
+PARAMETER_PASSWORD_READ=''
+PARAMETER_PASSWORD=''
+parameter_password() {
+  if [ -z "$PARAMETER_PASSWORD_READ" ]; then
+    PARAMETER_PASSWORD_READ=1
+    if [ -n "$PASSWORD_PARAMETER" ] && command -v aws >/dev/null 2>&1; then
+      set --
+      if [ -n "${AWS_SSM_REGION_NAME:-}" ]; then set -- --region "$AWS_SSM_REGION_NAME"; fi
+      PARAMETER_PASSWORD=$(aws ssm get-parameter "$@" --name "$PASSWORD_PARAMETER" --with-decryption --query Parameter.Value --output text 2>/dev/null) || PARAMETER_PASSWORD=''
+    fi
+  fi
+  printf '%s' "$PARAMETER_PASSWORD"
+}
+
+# CLUSTER NODES lines into Custom:RedisClusterNode rows (key=value lines, "--" ends a row).
+cluster_node_rows() {
+  printf '%s\n' "$3" | tr -d '\r' | awk -v from_addr="$1" -v from_port="$2" '
+    NF >= 8 && $1 ~ /^[0-9a-f]+$/ {
+      split($2, hp, ","); hostname = (2 in hp) ? hp[2] : ""
+      at = index(hp[1], "@"); address = at ? substr(hp[1], 1, at - 1) : hp[1]; bus = at ? substr(hp[1], at + 1) : ""
+      slots = ""; count = 0
+      for (i = 9; i <= NF; i++) {
+        if (substr($i, 1, 1) == "[") continue
+        slots = slots (slots == "" ? "" : " ") $i
+        if (split($i, r, "-") == 2) count += r[2] - r[1] + 1; else count += 1
+      }
+      if (length(slots) > 4000) slots = substr(slots, 1, 4000)
+      print "seen_from_address=" from_addr; print "seen_from_port=" from_port
+      print "node_id=" $1; print "address=" address; print "bus_port=" bus; print "hostname=" hostname
+      print "flags=" $3; print "master_id=" $4; print "link_state=" $8; print "config_epoch=" $7
+      print "slots=" slots; print "slot_count=" count
+      print "--"
+    }' >>"$NODE_ROWS"
+}
+
+# ---------------------------------------------------------------------------------------------
+# One process.
+probe_process() {
+  pid=$1
+  comm=$(cat "/proc/$pid/comm" 2>/dev/null)
+  exe_dir=$(dirname "$(readlink "/proc/$pid/exe" 2>/dev/null || echo /nonexistent/x)")
+  SOCKETS=$(listen_sockets "$pid")
+  LISTEN=$(printf '%s\n' "$SOCKETS" | awk 'NF == 2 { printf "%s%s:%s", (n++ ? " " : ""), ($1 ~ /:/ ? "[" $1 "]" : $1), $2 }')
+  CONFIG=$(find_config "$pid" "$SOCKETS")
+  TLS=0 TLS_CA='' TLS_CA_DIR='' TLS_CERT='' TLS_KEY='' AUTH_USER='' PASSWORD='' ERROR='' AUTH_REQUIRED=''
+  PORT=''
+  if [ -n "$CONFIG" ]; then
+    conf_port=$(conf_get "$CONFIG" port)
+    conf_tls_port=$(conf_get "$CONFIG" tls-port)
+    for p in $conf_port; do
+      if printf '%s\n' "$SOCKETS" | awk -v p="$p" '$2 == p { f = 1 } END { exit !f }'; then PORT=$p; fi
+    done
+    if [ -z "$PORT" ] && [ -n "$conf_tls_port" ] && [ "$conf_tls_port" != 0 ]; then
+      PORT=$conf_tls_port TLS=1
+      TLS_CA=$(conf_get "$CONFIG" tls-ca-cert-file)
+      TLS_CA_DIR=$(conf_get "$CONFIG" tls-ca-cert-dir)
+      TLS_CERT=$(conf_get "$CONFIG" tls-client-cert-file)
+      TLS_KEY=$(conf_get "$CONFIG" tls-client-key-file)
+      [ -n "$TLS_CERT" ] || TLS_CERT=$(conf_get "$CONFIG" tls-cert-file)
+      [ -n "$TLS_KEY" ] || TLS_KEY=$(conf_get "$CONFIG" tls-key-file)
+    fi
+  fi
+  if [ -z "$PORT" ]; then
+    # No config file: the lowest port that is not another listening port + 10000 (a cluster bus).
+    PORT=$(printf '%s\n' "$SOCKETS" | awk 'NF == 2 { p[$2] = 1 } END { for (x in p) if (!((x - 10000) in p)) print x }' | sort -n | head -n 1)
+  fi
+  ADDR=$(printf '%s\n' "$SOCKETS" | awk -v p="$PORT" '
+    $2 == p { if ($1 == "0.0.0.0" || $1 == "127.0.0.1") v4 = 1; else if ($1 == "::" || $1 == "::1") v6 = 1; else if (other == "") other = $1 }
+    END { if (v4) print "127.0.0.1"; else if (v6) print "::1"; else print other }')
+
+  REDIS_CLI=$(find_tool redis-cli "$exe_dir") || REDIS_CLI=''
+  BINARY=$(binary_version "/proc/$pid/exe")
+  INFO=''
+  if [ -z "$PORT" ]; then
+    ERROR='the process listens on no TCP port'
+  elif [ -z "$REDIS_CLI" ]; then
+    ERROR='redis-cli not found'
+  else
+    answer=$(rcli PING)
+    case $answer in
+      *PONG*) AUTH_REQUIRED=0 ;;
+      *NOAUTH*)
+        AUTH_REQUIRED=1
+        if [ -n "$CONFIG" ]; then
+          PASSWORD=$(conf_get "$CONFIG" requirepass)
+          [ -n "$PASSWORD" ] || PASSWORD=$(conf_default_user_password "$CONFIG")
+          if [ -z "$PASSWORD" ]; then
+            PASSWORD=$(conf_get "$CONFIG" masterauth)
+            [ -n "$PASSWORD" ] && AUTH_USER=$(conf_get "$CONFIG" masteruser)
+          fi
+        fi
+        [ -n "$PASSWORD" ] || PASSWORD=$(parameter_password)
+        if [ -z "$PASSWORD" ]; then
+          ERROR="authentication required; no password in ${CONFIG:-a config file matched by port}${PASSWORD_PARAMETER:+ or the parameter $PASSWORD_PARAMETER}"
+        fi
+        ;;
+      *) ERROR=$(first_line "$answer"); [ -n "$ERROR" ] || ERROR='no answer' ;;
+    esac
+    if [ -z "$ERROR" ]; then
+      INFO=$(rcli INFO)
+      if ! printf '%s\n' "$INFO" | grep -q '^redis_version:'; then
+        ERROR=$(printf '%s\n' "$INFO" | grep -v '^$' | grep -iv '^warning' | head -n 1 | cut -c1-300)
+        [ -n "$ERROR" ] || ERROR='INFO gave no redis_version'
+        INFO=''
+      fi
+    fi
+  fi
+
+  kv probe_version 2
+  kv status "$([ -n "$INFO" ] && echo ok || echo error)"
+  kv pid "$pid"
+  kv process "$comm"
+  kv address "$ADDR"
+  kv port "$PORT"
+  kv listen "$LISTEN"
+  kv tls "$TLS"
+  kv auth_required "$AUTH_REQUIRED"
+  kv binary_version "$BINARY"
+  if [ -n "$INFO" ]; then
+    info_config=$(info_field "$INFO" config_file)
+    kv config_file "${info_config:-$CONFIG}"
+    [ -n "$CONFIG" ] || CONFIG=$info_config
+    for field in redis_version redis_mode role master_host master_port master_link_status cluster_enabled sentinel_masters maxmemory maxmemory_policy used_memory total_system_memory; do
+      kv "$field" "$(info_field "$INFO" "$field")"
+    done
+    if [ "$(info_field "$INFO" cluster_enabled)" = 1 ]; then
+      CLUSTER_INFO=$(rcli CLUSTER INFO)
+      for field in cluster_state cluster_slots_assigned cluster_slots_ok cluster_slots_pfail cluster_slots_fail cluster_known_nodes cluster_size; do
+        kv "$field" "$(info_field "$CLUSTER_INFO" "$field")"
+      done
+      kv cluster_node_id "$(rcli CLUSTER MYID | tr -d '\r' | awk '/^[0-9a-f]+$/ { print; exit }')"
+      cluster_node_rows "$ADDR" "$PORT" "$(rcli CLUSTER NODES)"
+    fi
+    protected=''
+    if [ "$(info_field "$INFO" redis_mode)" != sentinel ]; then
+      protected=$(rcli CONFIG GET protected-mode | tr -d '\r' | awk 'prev == "protected-mode" { print; exit } { prev = $0 }')
+    fi
+    if [ -z "$protected" ] && [ -n "$CONFIG" ] && [ -r "$CONFIG" ]; then
+      protected=$(conf_get "$CONFIG" protected-mode)
+    fi
+    kv protected_mode "$protected"
+    kv error ''
+  else
+    kv config_file "$CONFIG"
+    kv error "$ERROR"
+  fi
+  end_row
+  PASSWORD=''
+}
+
+# ---------------------------------------------------------------------------------------------
+# Every process, then every expected port nothing listens on.
+SEEN_PORTS=' '
+FOUND=0
+for pid in $(redis_pids); do
+  probe_process "$pid"
+  FOUND=$((FOUND + 1))
+  for socket_port in $(printf '%s\n' "$SOCKETS" | awk 'NF == 2 { print $2 }'); do SEEN_PORTS="$SEEN_PORTS$socket_port "; done
+done
+
+INSTALLED=$(find_tool redis-server /nonexistent) && INSTALLED=$(binary_version "$INSTALLED")
+for port in $PORTS; do
+  case $port in '' | *[!0-9]*) continue ;; esac
+  case $SEEN_PORTS in *" $port "*) continue ;; esac
+  SEEN_PORTS="$SEEN_PORTS$port "
+  kv probe_version 2
+  kv status not_running
+  kv port "$port"
+  kv binary_version "${INSTALLED:-}"
+  kv error "no Redis process listens on port $port"
+  end_row
+done
+if [ "$FOUND" -eq 0 ]; then
+  kv probe_version 2
+  kv status not_running
+  kv binary_version "${INSTALLED:-}"
+  kv error "$([ -n "${INSTALLED:-}" ] && echo "redis-server ${INSTALLED} is installed but no redis-server or redis-sentinel process is running" || echo 'no redis-server or redis-sentinel process is running and no redis-server binary was found')"
+  end_row
+fi
+
+# ---------------------------------------------------------------------------------------------
+# The files: JSON built by awk (strings only, escaped, values cut to the 4,096-character limit),
+# written to a temporary name the agent ignores (it reads *.json only) and renamed into place.
+to_json() {
+  awk -v type="$1" -v time="$(date -u +%Y-%m-%dT%H:%M:%SZ)" '
+    function esc(s) { s = substr(s, 1, 4000); gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); gsub(/[[:cntrl:]]/, "", s); return s }
+    BEGIN { printf "{\"SchemaVersion\":\"2.0\",\"TypeName\":\"%s\",\"CaptureTime\":\"%s\",\"Content\":[", type, time }
+    $0 == "--" { if (open) printf "}"; open = 0; next }
+    {
+      eq = index($0, "="); if (eq == 0) next
+      if (!open) { printf "%s{", (rows++ ? "," : ""); open = 1; first = 1 }
+      printf "%s\"%s\":\"%s\"", (first ? "" : ","), esc(substr($0, 1, eq - 1)), esc(substr($0, eq + 1)); first = 0
+    }
+    END { if (open) printf "}"; printf "]}\n" }' "$2"
+}
+
+mkdir -p "$OUT_DIR" || fail "cannot create $OUT_DIR"
+TMP_SERVER=$OUT_DIR/.RedisServer.json.tmp.$$
+TMP_NODES=$OUT_DIR/.RedisClusterNode.json.tmp.$$
+to_json Custom:RedisServer "$SERVER_ROWS" >"$TMP_SERVER" || fail "cannot write $TMP_SERVER"
+to_json Custom:RedisClusterNode "$NODE_ROWS" >"$TMP_NODES" || fail "cannot write $TMP_NODES"
+mv -f "$TMP_SERVER" "$OUT_DIR/RedisServer.json" || fail "cannot write $OUT_DIR/RedisServer.json"
+mv -f "$TMP_NODES" "$OUT_DIR/RedisClusterNode.json" || fail "cannot write $OUT_DIR/RedisClusterNode.json"
+say "redis-probe: $FOUND Redis process(es); wrote $OUT_DIR/RedisServer.json and $OUT_DIR/RedisClusterNode.json"
+cat "$OUT_DIR/RedisServer.json"
