@@ -40,6 +40,7 @@ export function buildRedisComplianceApp(app: App, config: AppConfig, functionFac
   const inventoryProps = {
     tagKey: config.scan.tags.roleKey,
     tagValue: config.scan.tags.redisRole,
+    frontendTagValue: config.scan.tags.frontendRole,
     ports: config.scan.redisPorts,
     schedule: config.inventory.schedule,
   };

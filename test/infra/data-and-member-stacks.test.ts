@@ -79,8 +79,8 @@ describe('member accounts', () => {
     const doc = Object.values(t.findResources('AWS::SSM::Document'))[0]!['Properties'];
     expect(doc['DocumentType']).toBe('Command');
     const script = doc['Content']['mainSteps'][0]['inputs']['runCommand'].join('\n');
-    expect(script).toContain('INFO server');
-    expect(script).toContain('INFO cluster');
+    expect(script).toContain('rcli INFO');
+    expect(script).toContain('rcli CLUSTER NODES');
     expect(script).toContain('Custom:RedisServer');
     expect(doc['Content']['parameters']['Ports']['default']).toBe('6379');
   });
@@ -96,6 +96,6 @@ describe('member accounts', () => {
     expect(readerTemplate.Rules).toBeUndefined();
     expect(readerTemplate.Parameters?.BootstrapVersion).toBeUndefined();
     expect(Object.values(readerTemplate.Resources).map((r) => (r as { Type: string }).Type)).toEqual(['AWS::IAM::Role']);
-    expect(Object.values(JSON.parse(inventory.TemplateBody).Resources).map((r) => (r as { Type: string }).Type).sort()).toEqual(['AWS::SSM::Association', 'AWS::SSM::Document']);
+    expect(Object.values(JSON.parse(inventory.TemplateBody).Resources).map((r) => (r as { Type: string }).Type).sort()).toEqual(['AWS::SSM::Association', 'AWS::SSM::Association', 'AWS::SSM::Document']);
   });
 });
