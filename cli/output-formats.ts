@@ -4,9 +4,10 @@ import { renderCsv } from '../lambdas/core/report/render-csv';
 import { renderHtml } from '../lambdas/core/report/render-html';
 import { renderMarkdown } from '../lambdas/core/report/render-markdown';
 import { reportModelFromScanResult } from '../lambdas/core/report/report-model-from-scan-result';
+import { renderReportExport } from '../lambdas/core/report/render-format';
 import { renderTable, type TableOptions } from './render-table';
 
-export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'markdown', 'html'] as const;
+export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'markdown', 'html', 'asff', 'ocsf'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export function renderResult(result: WaivedScanResult, format: OutputFormat, table: TableOptions): string {
@@ -23,5 +24,10 @@ export function renderResult(result: WaivedScanResult, format: OutputFormat, tab
       return renderMarkdown(reportModelFromScanResult(result, new Date(result.scan.evaluatedAt)));
     case 'html':
       return renderHtml(reportModelFromScanResult(result, new Date(result.scan.evaluatedAt)));
+    case 'asff':
+    case 'ocsf':
+      // Security Hub (a JSON array of ASFF findings) / OCSF 1.8.0 Compliance Findings; a local scan
+      // has no finding states, so each finding is first observed at the evaluation time.
+      return renderReportExport(reportModelFromScanResult(result, new Date(result.scan.evaluatedAt)), format);
   }
 }

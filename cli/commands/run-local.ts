@@ -13,6 +13,8 @@ import { StaticSecretProvider } from '../../lambdas/adapters/notifiers/secret-pr
 import { SlackNotifier } from '../../lambdas/adapters/notifiers/slack-notifier';
 import { systemClock, type Clock } from '../../lambdas/adapters/store/clock';
 import { DEFAULT_RETENTION_DAYS, DynamoDbFindingsStore } from '../../lambdas/adapters/store/dynamodb-findings-store';
+import { exportItems } from '../../lambdas/core/export/export-items';
+import { renderExportItems } from '../../lambdas/core/export/render-export';
 import { renderCsv } from '../../lambdas/core/report/render-csv';
 import { renderHtml } from '../../lambdas/core/report/render-html';
 import { renderJson } from '../../lambdas/core/report/render-json';
@@ -56,7 +58,7 @@ export function registerRunLocalCommand(program: Command, io: CommandIo, environ
     .description('Run the whole pipeline locally: scan a snapshot, store findings in an embedded DynamoDB, write the reports, optionally post to Slack and send the e-mail.')
     .option('--snapshot <file>', 'snapshot file to scan', DEFAULT_SAMPLE_SNAPSHOT)
     .option('--config <file>', 'configuration file (default: ./redis-compliance.config.json when present)')
-    .option('--out <dir>', 'directory for report.html, report.md, report.csv and report.json', 'out')
+    .option('--out <dir>', 'directory for report.html, report.md, report.csv, report.json, findings.asff.json and findings.ocsf.json', 'out')
     .option('--slack-webhook <url>', 'post the Slack message to this incoming-webhook URL (https, or http to 127.0.0.1)')
     .option('--ses-endpoint <url>', 'send the e-mail through this SES v2 endpoint (e.g. aws-ses-v2-local)')
     .option('--email-from <address>', 'sender of the e-mail (with --ses-endpoint)')
@@ -88,11 +90,16 @@ export async function runLocal(options: RunLocalOptions, io: CommandIo, environm
       reportUrl: pathToFileURL(htmlPath).href,
     });
     mkdirSync(outDir, { recursive: true });
+    // What the deployed scanner would import into Security Hub / give an OCSF consumer, with the
+    // first observation from the stored finding states.
+    const exported = exportItems(model.findings, await store.listFindingStates(), { scanId: scan.scanId, at: model.scan.startedAt });
     const written: Array<[string, string]> = [
       ['report.html', renderHtml(model)],
       ['report.md', renderMarkdown(model)],
       ['report.csv', renderCsv(model)],
       ['report.json', renderJson(model)],
+      ['findings.asff.json', renderExportItems(exported, 'asff')],
+      ['findings.ocsf.json', renderExportItems(exported, 'ocsf')],
     ];
     for (const [name, content] of written) writeFileSync(resolve(outDir, name), content);
 

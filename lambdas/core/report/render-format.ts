@@ -5,6 +5,9 @@ import { renderJson } from './render-json';
 import { renderMarkdown } from './render-markdown';
 import type { ReportModel } from './report-model';
 
+/** Findings for other tools (Security Hub ASFF, OCSF): lambdas/core/export/render-export.ts. */
+export { EXPORT_FORMATS, isExportFormat, renderReportExport, type ExportFormat } from '../export/render-export';
+
 export const REPORT_FORMATS = ['json', 'csv', 'markdown', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
