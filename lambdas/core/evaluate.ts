@@ -13,6 +13,8 @@ export interface EvaluateOptions {
   /** The evaluation time; injectable for reproducible output. */
   now?: () => Date;
   rules?: readonly RuleDefinition[];
+  /** False turns every shared-verdict cache off (same findings, slower); for the property tests. Default true. */
+  shareVerdicts?: boolean;
 }
 
 export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions = {}): ScanResult {
@@ -24,7 +26,7 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions = 
   let frontends = 0;
   let clusters = 0;
   for (const snapshotTarget of snapshot.targets) {
-    const built = buildEstate(snapshotTarget, config);
+    const built = buildEstate(snapshotTarget, config, { shareVerdicts: options.shareVerdicts ?? true });
     notEvaluated.push(...built.notEvaluated);
     redisServers += built.target.redisServers.length;
     frontends += built.target.frontends.length;

@@ -4,6 +4,8 @@ import { isProductionValue } from '../config';
 import type { NotEvaluatedInstance } from '../model';
 import type { Instance, NetworkAcl, NetworkInterface, RouteTable, SnapshotTarget, Tag, Volume } from '../snapshot/schema';
 import type { EstateTarget, RedisCluster, RedisServer, Server } from './estate';
+import { groupDisplayName, groupKey } from './group-key';
+import { sameRecord, DuplicateRecordError } from '../snapshot/duplicate-records';
 import { tagValue } from './tags';
 
 const JUDGED_STATES = new Set(['pending', 'running']);
@@ -12,6 +14,33 @@ export const UNTAGGED_ENVIRONMENT = '(untagged)';
 export interface BuiltEstate {
   target: EstateTarget;
   notEvaluated: NotEvaluatedInstance[];
+}
+
+export interface BuildEstateOptions {
+  /** False turns every shared-verdict cache off (EstateTarget.shareVerdicts); default true. */
+  shareVerdicts?: boolean;
+}
+
+/**
+ * The grouping key of a Redis server's cluster: its cluster tag, or else its environment tag
+ * (UNTAGGED_ENVIRONMENT when that is missing or blank), normalised by groupKey. Used for the
+ * judged servers and for any instance met elsewhere (an interface in a Redis subnet), so both agree.
+ */
+export function clusterKeyOf(clusterTag: string | undefined, environmentTag: string | undefined): string {
+  if (clusterTag !== undefined && clusterTag.trim() !== '') return groupKey(clusterTag);
+  if (environmentTag === undefined || environmentTag.trim() === '') return groupKey(UNTAGGED_ENVIRONMENT);
+  return groupKey(environmentTag);
+}
+
+export function clusterNameOf(clusterTag: string | undefined, environmentTag: string | undefined): string {
+  if (clusterTag !== undefined && clusterTag.trim() !== '') return groupDisplayName(clusterTag);
+  if (environmentTag === undefined || environmentTag.trim() === '') return UNTAGGED_ENVIRONMENT;
+  return groupDisplayName(environmentTag);
+}
+
+/** The smaller of two strings in a fixed order (code units), so a chosen display name does not depend on list order. */
+function firstInOrder(a: string, b: string): string {
+  return b < a ? b : a;
 }
 
 /** A map of `items` by `keyOf` (the last item of a key wins, as `new Map(pairs)`), without a pair array per item. */
@@ -69,14 +98,14 @@ class EnvironmentValues {
     let known = this.byValue.get(tagValue);
     if (!known) {
       const tagMissing = tagValue.trim() === '';
-      known = tagMissing ? this.untagged : { value: tagValue, key: tagValue.trim().toLowerCase(), tagMissing, production: isProductionValue(tagValue, this.tags) };
+      known = tagMissing ? this.untagged : { value: tagValue, key: groupKey(tagValue), tagMissing, production: isProductionValue(tagValue, this.tags) };
       this.byValue.set(tagValue, known);
     }
     return known;
   }
 }
 
-export function buildEstate(snapshotTarget: SnapshotTarget, config: ScanConfig): BuiltEstate {
+export function buildEstate(snapshotTarget: SnapshotTarget, config: ScanConfig, options: BuildEstateOptions = {}): BuiltEstate {
   const { accountId, region, ec2, ssm } = snapshotTarget;
   const tags = config.tags;
   const notEvaluated: NotEvaluatedInstance[] = [];
@@ -85,8 +114,15 @@ export function buildEstate(snapshotTarget: SnapshotTarget, config: ScanConfig):
   const frontends: Server[] = [];
 
   const environments = new EnvironmentValues(tags);
-  for (const reservation of ec2.Reservations) {
-    for (const instance of reservation.Instances ?? []) {
+  for (const [r, reservation] of ec2.Reservations.entries()) {
+    for (const [i, instance] of (reservation.Instances ?? []).entries()) {
+      // A record met twice (a merged or re-paged capture) is one instance; two different records
+      // of one id cannot both be true (validateSnapshot rejects them before evaluation).
+      const seen = instancesById.get(instance.InstanceId);
+      if (seen) {
+        if (!sameRecord(seen, instance)) throw new DuplicateRecordError(`ec2.Reservations[${r}].Instances[${i}]`, `instance ${instance.InstanceId} is recorded twice with different contents`);
+        continue;
+      }
       instancesById.set(instance.InstanceId, instance);
       const found = serverTags(instance.Tags, tags);
       const role = found.role === tags.redisRole ? 'redis' : found.role === tags.frontendRole ? 'frontend' : undefined;
@@ -99,7 +135,6 @@ export function buildEstate(snapshotTarget: SnapshotTarget, config: ScanConfig):
       const environment = environments.of(found.environment);
       const production = environment.tagMissing ? role === 'redis' : environment.production;
       if (role === 'redis') {
-        const clusterTag = found.cluster?.trim();
         redisServers.push({
           role: 'redis',
           instance,
@@ -111,7 +146,8 @@ export function buildEstate(snapshotTarget: SnapshotTarget, config: ScanConfig):
           environmentKey: environment.key,
           environmentTagMissing: environment.tagMissing,
           production,
-          cluster: clusterTag || environment.value,
+          cluster: clusterNameOf(found.cluster, found.environment),
+          clusterKey: clusterKeyOf(found.cluster, found.environment),
         });
       } else {
         frontends.push({
@@ -130,16 +166,24 @@ export function buildEstate(snapshotTarget: SnapshotTarget, config: ScanConfig):
     }
   }
 
-  const clustersByName = new Map<string, RedisCluster>();
+  const clustersByKey = new Map<string, RedisCluster>();
   for (const server of redisServers) {
-    let cluster = clustersByName.get(server.cluster);
+    let cluster = clustersByKey.get(server.clusterKey);
     if (!cluster) {
-      cluster = { id: `${accountId}/${region}/${server.cluster}`, name: server.cluster, accountId, region, environment: server.environment, production: server.production, servers: [] };
-      clustersByName.set(server.cluster, cluster);
+      cluster = { id: '', name: server.cluster, key: server.clusterKey, accountId, region, environment: server.environment, production: server.production, servers: [] };
+      clustersByKey.set(server.clusterKey, cluster);
+    } else {
+      // Members may spell the name and environment differently ("LIVE", "Live"): one fixed choice.
+      cluster.name = firstInOrder(cluster.name, server.cluster);
+      cluster.environment = firstInOrder(cluster.environment, server.environment);
     }
     cluster.servers.push(server);
     // A cluster is judged by the strictest environment among its members.
     if (server.production) cluster.production = true;
+  }
+  for (const cluster of clustersByKey.values()) {
+    cluster.id = `${accountId}/${region}/${cluster.name}`;
+    for (const server of cluster.servers) server.cluster = cluster.name;
   }
 
   const frontendsByEnvironment = new Map<string, Server[]>();
@@ -171,24 +215,34 @@ export function buildEstate(snapshotTarget: SnapshotTarget, config: ScanConfig):
   }
 
   const volumesByInstance = new Map<string, Volume[]>();
+  const volumeIds = new Set<string>();
   for (const volume of ec2.Volumes) {
+    // Volumes and interfaces met twice count once (validateSnapshot rejects differing duplicates).
+    if (volumeIds.has(volume.VolumeId)) continue;
+    volumeIds.add(volume.VolumeId);
     for (const attachment of volume.Attachments ?? []) {
       if (attachment.InstanceId && attachment.State !== 'detached' && attachment.State !== 'detaching') pushTo(volumesByInstance, attachment.InstanceId, volume);
     }
   }
 
   const networkInterfacesBySubnet = new Map<string, NetworkInterface[]>();
-  for (const eni of ec2.NetworkInterfaces) if (eni.SubnetId) pushTo(networkInterfacesBySubnet, eni.SubnetId, eni);
+  const interfaceIds = new Set<string>();
+  for (const eni of ec2.NetworkInterfaces) {
+    if (interfaceIds.has(eni.NetworkInterfaceId)) continue;
+    interfaceIds.add(eni.NetworkInterfaceId);
+    if (eni.SubnetId) pushTo(networkInterfacesBySubnet, eni.SubnetId, eni);
+  }
 
   const errors = snapshotTarget.errors;
   const target: EstateTarget = {
     accountId,
     region,
     config,
+    shareVerdicts: options.shareVerdicts ?? true,
     errors,
     redisServers,
     frontends,
-    clusters: [...clustersByName.values()],
+    clusters: [...clustersByKey.values()],
     instancesById,
     instanceTypes: new Map(ec2.InstanceTypes.map((t) => [t.InstanceType, t] as const)),
     subnets,
@@ -201,6 +255,7 @@ export function buildEstate(snapshotTarget: SnapshotTarget, config: ScanConfig):
     frontendsByEnvironment,
     ssmInformation: indexBy(ssm.InstanceInformationList, (i) => i.InstanceId),
     inventory: indexBy(ssm.Entities, (e) => e.Id),
+    cloudwatch: snapshotTarget.cloudwatch,
     routeTableForSubnet(subnetId) {
       const explicit = routeTableBySubnet.get(subnetId);
       if (explicit) return explicit;

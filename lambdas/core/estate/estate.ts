@@ -1,5 +1,6 @@
 /** The indexed view of one captured target (account x region) that every rule reads. */
 import type {
+  CloudWatchSection,
   CollectionError,
   Instance,
   InstanceInformation,
@@ -34,14 +35,19 @@ export interface Server {
 
 export interface RedisServer extends Server {
   role: 'redis';
-  /** The cluster key: the cluster tag value, or else the environment value. */
+  /** The cluster's name as reported (the same for every member: see RedisCluster.name). */
   cluster: string;
+  /** The cluster's grouping key: the cluster tag value, or else the environment value, normalised (see group-key.ts). */
+  clusterKey: string;
 }
 
 export interface RedisCluster {
-  /** `<accountId>/<region>/<cluster>` */
+  /** `<accountId>/<region>/<cluster name>` */
   id: string;
+  /** The members' tag value that names the cluster, trimmed; the first in sort order when members spell it differently. */
   name: string;
+  /** The normalised value the members were grouped by. */
+  key: string;
   accountId: string;
   region: string;
   environment: string;
@@ -53,6 +59,12 @@ export interface EstateTarget {
   accountId: string;
   region: string;
   config: ScanConfig;
+  /**
+   * Whether rules and analyzers may share verdicts between resources whose verdicts depend on the
+   * same facts. False turns every such cache off: the property tests prove the findings are then
+   * byte-identical, so the caches are an optimisation and never a semantic.
+   */
+  shareVerdicts: boolean;
   errors: CollectionError[];
   redisServers: RedisServer[];
   frontends: Server[];
@@ -71,6 +83,8 @@ export interface EstateTarget {
   frontendsByEnvironment: ReadonlyMap<string, Server[]>;
   ssmInformation: ReadonlyMap<string, InstanceInformation>;
   inventory: ReadonlyMap<string, InventoryEntity>;
+  /** CloudWatch metrics as captured; undefined in snapshots taken without them. */
+  cloudwatch: CloudWatchSection | undefined;
   /** The route table that governs a subnet: its explicit association, else its VPC's main table. */
   routeTableForSubnet(subnetId: string): RouteTable | undefined;
   /** The network ACL associated with a subnet (every subnet has exactly one). */

@@ -43,6 +43,12 @@ export interface FlowGroupVerdict {
 }
 
 interface FrontendClass {
+  /**
+   * Unique per class object. Classes are made per front-end list (one environment's front-ends), so
+   * two environments whose front-ends share subnet, groups and platform have equal `key`s but
+   * different members: caches of verdicts that list members are keyed by `id`, never by `key`.
+   */
+  id: number;
   key: string;
   members: Server[];
   representative: NetworkEndpoint;
@@ -78,8 +84,13 @@ export class ReachabilityAnalyzer {
   private readonly blockAlikeForClasses = new WeakMap<FrontendClass[], Map<Cidr, boolean>>();
   /** How many flows were actually evaluated (the rest were cache hits); for tests and the benchmark. */
   evaluations = 0;
+  private classCount = 0;
+  /** False (EstateTarget.shareVerdicts): every front-end's flow is evaluated on its own, no verdict cache is read. */
+  private readonly share: boolean;
 
-  constructor(private readonly target: EstateTarget) {}
+  constructor(private readonly target: EstateTarget) {
+    this.share = target.shareVerdicts;
+  }
 
   /** The endpoint of a front-end, resolved once (front-ends are met again for every destination class). */
   endpointOf(server: Server): NetworkEndpoint {
@@ -190,6 +201,7 @@ export class ReachabilityAnalyzer {
     const rep = cls.representative;
     const repIp = family === 4 ? rep.ipv4 : rep.ipv6;
     const block = repIp ? this.blockOf(rep, repIp) : undefined;
+    if (!this.share) return this.membersToDestination(cls, destination, dstIp, port);
     if (block !== undefined && this.judgedAlike('destination', destination, block)) {
       return [{ frontends: cls.members, port, result: this.flow(rep, repIp!, cls, destination, dstIp, port) }];
     }
@@ -197,7 +209,7 @@ export class ReachabilityAnalyzer {
     // Redis side reduces to one key per class; Redis servers with equal keys share the answer.
     const dstAlike = dstBlock !== undefined && this.judgedAlike('source', rep, dstBlock);
     const dstKey = [destination.subnetId ?? `?${destination.instanceId}`, destination.groupKey || `?${destination.instanceId}`, destination.vpcId, dstAlike ? 'net' : dstIp.text].join('|');
-    const key = `${cls.key}>${dstKey}|${port}`;
+    const key = `${cls.id}>${dstKey}|${port}`;
     let verdicts = this.classCache.get(key);
     if (!verdicts) {
       verdicts = this.membersToDestination(cls, destination, dstIp, port);
@@ -221,7 +233,7 @@ export class ReachabilityAnalyzer {
       if (!entry) merged.set(key, { result, members: [member], alike: true });
       else {
         entry.members.push(member);
-        if (entry.result !== result) entry.alike = false;
+        if (entry.result !== result && entry.result.detail !== result.detail) entry.alike = false;
       }
     }
     return [...merged.values()].map(({ result, members, alike }) => ({ frontends: members, port, result, ...(alike ? {} : { example: true }) }));
@@ -246,6 +258,14 @@ export class ReachabilityAnalyzer {
         destination.vpcId,
         dstAlike ? 'net' : dstIp.text,
       ].join('|');
+    if (!this.share) {
+      this.evaluations++;
+      return evaluateFlow(this.target, {
+        source: { ...this.flowEnd(source, srcIp, srcAlike ? srcBlock : undefined), ephemeral: cls.ephemeral },
+        destination: this.flowEnd(destination, dstIp, dstAlike ? dstBlock : undefined),
+        port,
+      });
+    }
     const reachableKey = destination.groupKey === '' ? undefined : flowKey(`~${this.groupsThatMatter(destination, source, port)}`);
     const reachable = reachableKey === undefined ? undefined : this.reachableFlows.get(reachableKey);
     if (reachable) return reachable;
@@ -363,7 +383,7 @@ export class ReachabilityAnalyzer {
       const key = [endpoint.subnetId ?? `?${endpoint.instanceId}`, endpoint.groupKey, endpoint.vpcId, platform, addressKind(endpoint.ipv4), addressKind(endpoint.ipv6)].join('|');
       const existing = byKey.get(key);
       if (existing) existing.members.push(frontend);
-      else byKey.set(key, { key, members: [frontend], representative: endpoint, platform, ephemeral: ephemeralPorts(platform) });
+      else byKey.set(key, { id: this.classCount++, key, members: [frontend], representative: endpoint, platform, ephemeral: ephemeralPorts(platform) });
     }
     classes = [...byKey.values()];
     this.classesByList.set(frontends, classes);

@@ -33,6 +33,28 @@ function placementOf(target: EstateTarget): Placement {
   return placement;
 }
 
+const instancesBySubnet = new WeakMap<EstateTarget, Map<string, string[]>>();
+
+/** Every instance on record (any role, any state) in `subnetId`: its own subnet or any of its interfaces'. Indexed once per target. */
+export function instancesInSubnet(target: EstateTarget, subnetId: string): readonly string[] {
+  let index = instancesBySubnet.get(target);
+  if (!index) {
+    index = new Map();
+    for (const [instanceId, instance] of target.instancesById) {
+      const subnets = new Set<string>();
+      if (instance.SubnetId) subnets.add(instance.SubnetId);
+      for (const eni of instance.NetworkInterfaces ?? []) if (eni.SubnetId) subnets.add(eni.SubnetId);
+      for (const subnet of subnets) {
+        const list = index.get(subnet);
+        if (list) list.push(instanceId);
+        else index.set(subnet, [instanceId]);
+      }
+    }
+    instancesBySubnet.set(target, index);
+  }
+  return index.get(subnetId) ?? [];
+}
+
 /** The (judged) Redis servers whose instance subnet is `subnetId`. */
 export function redisServersInSubnet(target: EstateTarget, subnetId: string): readonly RedisServer[] {
   return placementOf(target).bySubnet.get(subnetId) ?? [];

@@ -3,6 +3,7 @@
  * Only running instances count: pending ones are named but not yet serving.
  */
 import type { EstateTarget, RedisCluster, RedisServer } from '../estate/estate';
+import { ec2Error } from '../network/missing-evidence';
 import { REQUIREMENT } from '../requirements';
 import { clusterFinding, describeError, label, UNTAGGED_NOTE, type RuleDefinition, type Verdict } from './rule';
 
@@ -37,9 +38,14 @@ function judge(target: EstateTarget, cluster: RedisCluster): Verdict {
     `${running.length} running Redis server${running.length === 1 ? '' : 's'} in cluster ${cluster.name}${running.length ? `: ${names(running)}` : ''}.` +
     (pending.length ? ` Not counted (pending): ${names(pending)}.` : '') +
     untagged;
-  if (running.length >= min) return { status: 'PASS', severity, observed, required, remediation: `None needed. Keep at least ${min} servers in the cluster when replacing nodes.` };
-  const error = target.errorFor('ec2:DescribeInstances');
-  if (error) return { status: 'UNKNOWN', severity, observed: `${observed} The instance list may be incomplete: ${describeError(error)}.`, required, remediation: 'Grant the scanner ec2:DescribeInstances and scan again.' };
+  const pass: Verdict = { status: 'PASS', severity, observed, required, remediation: `None needed. Keep at least ${min} servers in the cluster when replacing nodes.` };
+  // Enough for any environment: servers an incomplete instance list hid can only add to the count.
+  if (running.length >= PRODUCTION_MIN_SERVERS) return pass;
+  // Fewer than that decides nothing when the list is incomplete: a hidden member can be missing from
+  // the count, or be tagged production and raise the minimum to 3 (a non-production PASS is not safe).
+  const error = ec2Error(target, 'DescribeInstances');
+  if (error) return { status: 'UNKNOWN', severity, observed: `${observed} The instance list may be incomplete, and hidden members could change the count or make the cluster production: ${describeError(error)}.`, required, remediation: 'Grant the scanner ec2:DescribeInstances and scan again.' };
+  if (running.length >= min) return pass;
   const missing = min - running.length;
   const tags = target.config.tags;
   return {

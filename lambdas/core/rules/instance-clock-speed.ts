@@ -13,7 +13,7 @@ export const instanceClockSpeedRule: RuleDefinition = {
   title: 'Redis server CPUs run above 2.6 GHz',
   requirement: REQUIREMENT.prodServers,
   evaluate(target) {
-    const shared = new SharedVerdicts();
+    const shared = new SharedVerdicts(target.shareVerdicts);
     return target.redisServers.map((server) =>
       serverFinding(instanceClockSpeedRule, server, shared.get(server, instanceTypeKey(server), () => judge(target, server)), server.production ? REQUIREMENT.prodServers : REQUIREMENT.nonProdServer),
     );

@@ -28,7 +28,19 @@ export const instanceDiskRule: RuleDefinition = {
       const volumes = target.volumesByInstance.get(server.instanceId) ?? NO_VOLUMES;
       const missing = mappedVolumesWithoutRecord(server.instance.BlockDeviceMappings, volumes);
       const mappedNone = !server.instance.BlockDeviceMappings?.some((m) => !!m.Ebs?.VolumeId);
-      if (missing.length > 0 || volumes.some((v) => v.Size === undefined) || (mappedNone && volumes.length === 0)) {
+      const sized = volumes.filter((v) => v.Size !== undefined);
+      const totalGiB = sized.reduce((sum, v) => sum + (v.Size ?? 0), 0);
+      const totalGB = totalGiB * GIB_IN_GB;
+      const list = sized.map((v) => `${v.VolumeId} ${v.Size} GiB`).join(', ');
+      const unmeasured = [...missing, ...volumes.filter((v) => v.Size === undefined).map((v) => v.VolumeId)];
+      const incomplete = unmeasured.length > 0 || (mappedNone && volumes.length === 0);
+      const observed = `${sized.length} EBS volume(s) attached, ${totalGiB} GiB (${totalGB.toFixed(1)} GB) in all: ${list}.`;
+      // What is on record decides when it is already enough: an unmeasured volume only adds space.
+      if (totalGB >= MIN_DISK_GB) {
+        const note = unmeasured.length > 0 ? ` Not measured (no size on record), and not needed for the verdict: ${unmeasured.join(', ')}.` : '';
+        return serverFinding(instanceDiskRule, server, { status: 'PASS', severity: 'medium', observed: `${observed}${note}`, required: REQUIRED, remediation: 'None needed. Size for logs and persistence (AOF/RDB) as the setup grows.' });
+      }
+      if (incomplete) {
         const error = target.errorFor('ec2:DescribeVolumes');
         const why = error
           ? describeError(error)
@@ -37,13 +49,9 @@ export const instanceDiskRule: RuleDefinition = {
             : mappedNone && volumes.length === 0
               ? 'no EBS volume is attached or recorded'
               : 'a volume record has no size';
-        return serverFinding(instanceDiskRule, server, { status: 'UNKNOWN', severity: 'medium', observed: `Attached storage cannot be measured: ${why}.`, required: REQUIRED, remediation: 'Capture DescribeVolumes for the instance (ec2:DescribeVolumes) and scan again.' });
+        const known = sized.length > 0 ? ` The volumes on record hold ${totalGiB} GiB (${totalGB.toFixed(1)} GB), less than required, and the rest may make up the difference.` : '';
+        return serverFinding(instanceDiskRule, server, { status: 'UNKNOWN', severity: 'medium', observed: `Attached storage cannot be measured: ${why}.${known}`, required: REQUIRED, remediation: 'Capture DescribeVolumes for the instance (ec2:DescribeVolumes) and scan again.' });
       }
-      const totalGiB = volumes.reduce((sum, v) => sum + (v.Size ?? 0), 0);
-      const totalGB = totalGiB * GIB_IN_GB;
-      const list = volumes.map((v) => `${v.VolumeId} ${v.Size} GiB`).join(', ');
-      const observed = `${volumes.length} EBS volume(s) attached, ${totalGiB} GiB (${totalGB.toFixed(1)} GB) in all: ${list}.`;
-      if (totalGB >= MIN_DISK_GB) return serverFinding(instanceDiskRule, server, { status: 'PASS', severity: 'medium', observed, required: REQUIRED, remediation: 'None needed. Size for logs and persistence (AOF/RDB) as the setup grows.' });
       const root = volumes[0]!;
       return serverFinding(instanceDiskRule, server, {
         status: 'FAIL',

@@ -13,7 +13,7 @@ export const instanceMemoryRule: RuleDefinition = {
   title: 'Redis server has enough memory',
   requirement: REQUIREMENT.prodServers,
   evaluate(target) {
-    const shared = new SharedVerdicts();
+    const shared = new SharedVerdicts(target.shareVerdicts);
     return target.redisServers.map((server) =>
       serverFinding(instanceMemoryRule, server, shared.get(server, instanceTypeKey(server), () => judge(target, server)), server.production ? REQUIREMENT.prodServers : REQUIREMENT.nonProdServer),
     );

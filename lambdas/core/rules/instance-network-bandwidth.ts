@@ -14,7 +14,7 @@ export const instanceNetworkBandwidthRule: RuleDefinition = {
   title: 'Redis server has enough baseline network bandwidth',
   requirement: REQUIREMENT.prodNetwork,
   evaluate(target) {
-    const shared = new SharedVerdicts();
+    const shared = new SharedVerdicts(target.shareVerdicts);
     return target.redisServers.map((server) =>
       serverFinding(instanceNetworkBandwidthRule, server, shared.get(server, instanceTypeKey(server), () => judge(target, server)), server.production ? REQUIREMENT.prodNetwork : REQUIREMENT.nonProdNetwork),
     );

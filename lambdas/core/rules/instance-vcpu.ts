@@ -14,7 +14,7 @@ export const instanceVcpuRule: RuleDefinition = {
   title: 'Redis server has enough vCPUs',
   requirement: `${REQUIREMENT.prodServers} / ${REQUIREMENT.nonProdServer}`,
   evaluate(target) {
-    const shared = new SharedVerdicts();
+    const shared = new SharedVerdicts(target.shareVerdicts);
     return target.redisServers.map((server) =>
       serverFinding(instanceVcpuRule, server, shared.get(server, instanceTypeKey(server, true), () => judge(target, server)), server.production ? REQUIREMENT.prodServers : REQUIREMENT.nonProdServer),
     );

@@ -9,7 +9,8 @@ import { HOP_NAMES } from '../network/reachability';
 import { listIds } from '../network/redis-placement';
 import { REQUIREMENT } from '../requirements';
 import type { Severity } from '../model';
-import { serverFinding, type RuleDefinition, type Verdict } from './rule';
+import { ec2Error } from '../network/missing-evidence';
+import { describeError, serverFinding, type RuleDefinition, type Verdict } from './rule';
 
 /** At most this many distinct problems are spelled out in one finding. */
 const MAX_PROBLEMS = 8;
@@ -36,7 +37,7 @@ function mergeGroups(groups: readonly FlowGroupVerdict[]): FlowGroupVerdict[] {
     const key = `${group.port}|${group.result.verdict}|${group.result.hop ?? ''}|${group.result.fix ?? ''}`;
     const existing = merged.get(key);
     if (!existing) merged.set(key, group);
-    else merged.set(key, { frontends: [...existing.frontends, ...group.frontends], port: group.port, result: existing.result, ...(existing.example || group.example || existing.result !== group.result ? { example: true as const } : {}) });
+    else merged.set(key, { frontends: [...existing.frontends, ...group.frontends], port: group.port, result: existing.result, ...(existing.example || group.example || existing.result.detail !== group.result.detail ? { example: true as const } : {}) });
   }
   return [...merged.values()];
 }
@@ -149,6 +150,17 @@ export const networkFrontendReachabilityRule: RuleDefinition = {
         };
       }
       const example = groups[0]!.result.detail;
+      const instancesError = ec2Error(target, 'DescribeInstances');
+      if (instancesError) {
+        // "From every front-end": the failed listing may have hidden front-ends that cannot reach.
+        return {
+          status: 'UNKNOWN',
+          severity,
+          observed: `The ${frontends.length} front-end(s) of environment ${environment} in the snapshot (${frontendList(frontends)}) reach ${portText}, but the instance list is incomplete, so front-ends it hid are not judged: ${describeError(instancesError)}.`,
+          required,
+          remediation: 'Grant the scanner ec2:DescribeInstances (and check the capture errors), then scan again.',
+        };
+      }
       return {
         status: 'PASS',
         severity,
@@ -161,7 +173,7 @@ export const networkFrontendReachabilityRule: RuleDefinition = {
     return target.redisServers.map((server: RedisServer) => {
       const scope = scopeOf(server);
       // Without front-ends the verdict names only the environment, so one serves the whole scope.
-      const placement = scope.frontends.length === 0 ? NO_FRONTENDS : analyzer.destinationClassOf(scope.frontends, server);
+      const placement = !target.shareVerdicts ? undefined : scope.frontends.length === 0 ? NO_FRONTENDS : analyzer.destinationClassOf(scope.frontends, server);
       if (placement === undefined) return serverFinding(networkFrontendReachabilityRule, server, judge(scope, server));
       let verdict = scope.verdicts.get(placement);
       if (!verdict) {

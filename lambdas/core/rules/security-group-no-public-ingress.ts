@@ -1,24 +1,48 @@
 /**
- * security-group.no-public-ingress: no security group on a Redis server admits traffic from the
- * whole internet (0.0.0.0/0 or ::/0), whatever the port.
+ * security-group.no-public-ingress: no security group on a Redis server admits traffic from public
+ * addresses, whatever the port. The union of the group's inbound ranges is judged: ranges that
+ * together cover every public IPv4 or every global IPv6 address (0.0.0.0/0, ::/0, or 0.0.0.0/1 +
+ * 128.0.0.0/1, 2000::/3 ...) admit the whole internet; any other range holding public addresses is
+ * public exposure too, one severity step lower, and is named.
  */
-import { isAnyAddress, parseCidrCached } from '../network/cidr';
+import { parseCidrCached, type Cidr } from '../network/cidr';
 import { notInSnapshot } from '../network/missing-evidence';
 import { rangesIntersect, singlePort, describeTcp } from '../network/port-range';
 import { isAllTraffic, tcpPortsOf, coversTcp } from '../network/protocol';
+import { coversPublicSpace, touchesPublicSpace } from '../network/public-address-space';
 import { listIds, redisServersByGroup, usageScope } from '../network/redis-placement';
 import { REQUIREMENT } from '../requirements';
 import type { IpPermission } from '../snapshot/schema';
 import type { Severity } from '../model';
 import { resourceFinding, type RuleDefinition, type Verdict } from './rule';
 
-function openRanges(permission: IpPermission): string[] {
-  const texts = [...(permission.IpRanges ?? []).map((r) => r.CidrIp), ...(permission.Ipv6Ranges ?? []).map((r) => r.CidrIpv6)];
-  return texts.filter((t): t is string => {
-    if (!t) return false;
-    const cidr = parseCidrCached(t);
-    return !!cidr && isAnyAddress(cidr);
-  });
+/** The ranges of one inbound rule that hold public addresses, as written and parsed. */
+interface PublicRanges {
+  permission: IpPermission;
+  texts: string[];
+  cidrs: Cidr[];
+}
+
+function publicRanges(permission: IpPermission): PublicRanges {
+  const texts: string[] = [];
+  const cidrs: Cidr[] = [];
+  const consider = (text: string | undefined) => {
+    if (!text) return;
+    const cidr = parseCidrCached(text);
+    if (cidr && touchesPublicSpace(cidr)) {
+      texts.push(text);
+      cidrs.push(cidr);
+    }
+  };
+  for (const range of permission.IpRanges ?? []) consider(range.CidrIp);
+  for (const range of permission.Ipv6Ranges ?? []) consider(range.CidrIpv6);
+  return { permission, texts, cidrs };
+}
+
+/** Whether the ranges of `rules` together hold every public IPv4 or every global IPv6 address. */
+function coverTheInternet(rules: readonly PublicRanges[]): boolean {
+  const all = rules.flatMap((r) => r.cidrs);
+  return coversPublicSpace(all, 4) || coversPublicSpace(all, 6);
 }
 
 function describePermission(permission: IpPermission): string {
@@ -44,7 +68,7 @@ export const securityGroupNoPublicIngressRule: RuleDefinition = {
   requirement: REQUIREMENT.ownSubnet,
   evaluate(target) {
     const ports = target.config.redisPorts;
-    const required = 'No inbound rule from 0.0.0.0/0 or ::/0; Redis ports open only to the front-ends (and the cluster members).';
+    const required = 'No inbound rule from public addresses (0.0.0.0/0, ::/0, or any range, alone or with the others, that holds public addresses); Redis ports open only to the front-ends (and the cluster members).';
     return [...redisServersByGroup(target)].map(([groupId, servers]) => {
       const group = target.securityGroups.get(groupId);
       const scope = usageScope(servers);
@@ -55,17 +79,25 @@ export const securityGroupNoPublicIngressRule: RuleDefinition = {
       if (!group) {
         return finding({ status: 'UNKNOWN', severity: topSeverity, observed: `${notInSnapshot(target, `Security group ${groupId}`, 'DescribeSecurityGroups')} ${users}`, required, remediation: `Make sure the collector can describe security group ${groupId} (ec2:DescribeSecurityGroups) and scan again.` });
       }
-      const open = (group.IpPermissions ?? []).map((permission) => ({ permission, ranges: openRanges(permission) })).filter((o) => o.ranges.length > 0);
+      const open = (group.IpPermissions ?? []).map(publicRanges).filter((o) => o.cidrs.length > 0);
       if (open.length === 0) {
-        return finding({ status: 'PASS', severity: topSeverity, observed: `No inbound rule of ${groupId} admits 0.0.0.0/0 or ::/0. ${users}`, required, remediation: `None needed. Keep inbound rules of ${groupId} limited to the front-ends' security group.` });
+        return finding({ status: 'PASS', severity: topSeverity, observed: `No inbound rule of ${groupId} admits a public address range. ${users}`, required, remediation: `None needed. Keep inbound rules of ${groupId} limited to the front-ends' security group.` });
       }
-      const redisPortOpen = open.some((o) => coversRedisPort(o.permission, ports));
-      const severity: Severity = scope.production && redisPortOpen ? 'critical' : 'high';
-      const rules = open.map((o) => `${describePermission(o.permission)} from ${o.ranges.join(' and ')}`);
+      const onRedisPorts = open.filter((o) => coversRedisPort(o.permission, ports));
+      const wholeInternet = coverTheInternet(open);
+      const redisPortsToInternet = coverTheInternet(onRedisPorts);
+      const severity: Severity = wholeInternet
+        ? scope.production && redisPortsToInternet ? 'critical' : 'high'
+        : scope.production && onRedisPorts.length > 0 ? 'high' : 'medium';
+      const rules = open.map((o) => `${describePermission(o.permission)} from ${o.texts.join(' and ')}`);
+      const what = wholeInternet
+        ? `admits the whole internet (its public ranges together hold every public ${coversPublicSpace(open.flatMap((o) => o.cidrs), 4) ? 'IPv4' : 'IPv6'} address)`
+        : 'admits public address ranges';
+      const redisNote = onRedisPorts.length > 0 ? ` (includes the Redis port(s) ${ports.map((p) => describeTcp(singlePort(p))).join(', ')})` : '';
       return finding({
         status: 'FAIL',
         severity,
-        observed: `Security group ${groupId} admits from the internet: ${rules.join('; ')}${redisPortOpen ? ` (includes the Redis port(s) ${ports.map((p) => describeTcp(singlePort(p))).join(', ')})` : ''}. ${users}`,
+        observed: `Security group ${groupId} ${what}: ${rules.join('; ')}${redisNote}. ${users}`,
         required,
         remediation: `Remove the inbound rule(s) ${rules.join('; ')} from security group ${groupId}; admit Redis ports ${ports.join(', ')} only from the OutSystems front-ends' security group (and the cluster's own group for the cluster bus), and use SSM Session Manager instead of open SSH/RDP.`,
       });

@@ -16,8 +16,12 @@ export class SharedVerdicts {
   /** null: this key's verdicts name their server, so each server gets its own. */
   private readonly byKey = new Map<string, Verdict | null>();
 
+  /** `enabled` false: every server is judged on its own (EstateTarget.shareVerdicts). */
+  constructor(private readonly enabled = true) {}
+
   /** The verdict of `server`, whose verdict depends on `key` and its own id only: shared when one was made, else made by `judge`. */
   get(server: Server, key: string, judge: () => Verdict): Verdict {
+    if (!this.enabled) return judge();
     const shared = this.byKey.get(key);
     if (shared) return shared;
     const verdict = judge();

@@ -2,24 +2,24 @@
  * subnet.dedicated: a subnet holding production Redis servers holds nothing else. Every network
  * interface in it must be attached to a Redis server of the same cluster (stopped members count).
  */
-import { UNTAGGED_ENVIRONMENT } from '../estate/build-estate';
+import { clusterKeyOf, clusterNameOf } from '../estate/build-estate';
 import type { EstateTarget } from '../estate/estate';
 import { tagValue } from '../estate/tags';
 import { ec2Error } from '../network/missing-evidence';
-import { listIds, redisServersInSubnet, usageScope } from '../network/redis-placement';
+import { instancesInSubnet, listIds, redisServersInSubnet, usageScope } from '../network/redis-placement';
 import { REQUIREMENT } from '../requirements';
 import type { NetworkInterface } from '../snapshot/schema';
 import { describeError, resourceFinding, type RuleDefinition, type Verdict } from './rule';
 
-/** The Redis cluster of the instance an interface is attached to; undefined when it is not a Redis server. */
-function redisClusterOf(target: EstateTarget, instanceId: string): string | undefined {
+/** The Redis cluster (key and name) of an instance; undefined when it is not a Redis server. */
+function redisClusterOf(target: EstateTarget, instanceId: string): { key: string; name: string } | undefined {
   const instance = target.instancesById.get(instanceId);
   if (!instance) return undefined;
   const tags = target.config.tags;
   if (tagValue(instance.Tags, tags.roleKey) !== tags.redisRole) return undefined;
-  const clusterTag = tagValue(instance.Tags, tags.clusterKey)?.trim();
+  const clusterTag = tagValue(instance.Tags, tags.clusterKey);
   const environment = tagValue(instance.Tags, tags.environmentKey);
-  return clusterTag || (environment === undefined || environment.trim() === '' ? UNTAGGED_ENVIRONMENT : environment);
+  return { key: clusterKeyOf(clusterTag, environment), name: clusterNameOf(clusterTag, environment) };
 }
 
 function describeInterface(target: EstateTarget, eni: NetworkInterface): string {
@@ -63,40 +63,57 @@ export const subnetDedicatedRule: RuleDefinition = {
         });
       }
       const eniError = ec2Error(target, 'DescribeNetworkInterfaces');
-      if (eniError) {
-        return finding({ status: 'UNKNOWN', severity: 'medium', observed: `The network interfaces of subnet ${subnetId} cannot be listed: ${describeError(eniError)}.`, required, remediation: 'Make sure the collector can call ec2:DescribeNetworkInterfaces and scan again.' });
-      }
       const interfaces = target.networkInterfacesBySubnet.get(subnetId) ?? [];
-      if (interfaces.length === 0) {
-        return finding({ status: 'UNKNOWN', severity: 'medium', observed: `No network interface of subnet ${subnetId} is in the snapshot, although Redis server(s) ${listIds(servers.map((s) => s.instanceId))} run there; the capture looks incomplete.`, required, remediation: 'Capture ec2:DescribeNetworkInterfaces for the subnet and scan again.' });
-      }
       const instancesError = ec2Error(target, 'DescribeInstances');
-      const clusters = new Set(production.map((s) => s.cluster));
+      const clusters = new Map(production.map((s) => [s.clusterKey, s.cluster] as const));
       const foreign: NetworkInterface[] = [];
       const unresolved: NetworkInterface[] = [];
-      const otherClusters = new Map<string, string[]>();
+      const otherClusters = new Map<string, { name: string; ids: string[] }>();
+      const addOther = (cluster: { key: string; name: string }, instanceId: string) => {
+        const entry = otherClusters.get(cluster.key);
+        if (!entry) otherClusters.set(cluster.key, { name: cluster.name, ids: [instanceId] });
+        else if (!entry.ids.includes(instanceId)) entry.ids.push(instanceId);
+      };
+      const seenInstances = new Set<string>();
       for (const eni of interfaces) {
         const instanceId = eni.Attachment?.InstanceId;
+        if (instanceId) seenInstances.add(instanceId);
         if (instanceId && instancesError && !target.instancesById.has(instanceId)) {
           unresolved.push(eni);
           continue;
         }
         const cluster = instanceId ? redisClusterOf(target, instanceId) : undefined;
         if (cluster === undefined) foreign.push(eni);
-        else if (!clusters.has(cluster)) otherClusters.set(cluster, [...(otherClusters.get(cluster) ?? []), instanceId!]);
+        else if (!clusters.has(cluster.key)) addOther(cluster, instanceId!);
+      }
+      // Instances on record in the subnet are evidence too (their interfaces may be missing from a failed listing).
+      const foreignInstances: string[] = [];
+      for (const instanceId of instancesInSubnet(target, subnetId)) {
+        if (seenInstances.has(instanceId)) continue;
+        const cluster = redisClusterOf(target, instanceId);
+        if (cluster === undefined) foreignInstances.push(instanceId);
+        else if (!clusters.has(cluster.key)) addOther(cluster, instanceId);
       }
       const problems: string[] = [];
-      if (clusters.size > 1) problems.push(`production Redis clusters ${[...clusters].sort().join(' and ')} share the subnet`);
-      for (const [cluster, ids] of [...otherClusters].sort(([a], [b]) => a.localeCompare(b))) problems.push(`Redis server(s) ${listIds(ids)} of another cluster (${cluster}) are in it`);
+      const clusterNames = [...clusters.values()].sort();
+      if (clusters.size > 1) problems.push(`production Redis clusters ${clusterNames.join(' and ')} share the subnet`);
+      for (const { name, ids } of [...otherClusters.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) problems.push(`Redis server(s) ${listIds(ids)} of another cluster (${name}) are in it`);
       if (foreign.length > 0) problems.push(`${foreign.length} network interface(s) belong to something other than a Redis server: ${foreign.slice(0, 20).map((e) => describeInterface(target, e)).join('; ')}${foreign.length > 20 ? `; and ${foreign.length - 20} more` : ''}`);
+      if (foreignInstances.length > 0) problems.push(`instance(s) ${listIds(foreignInstances)} that are not Redis servers run in it`);
       if (problems.length > 0) {
         return finding({
           status: 'FAIL',
           severity: 'medium',
-          observed: `Subnet ${subnetId} is not dedicated to Redis cluster ${[...clusters].sort().join(', ')}: ${problems.join('; ')}.`,
+          observed: `Subnet ${subnetId} is not dedicated to Redis cluster ${clusterNames.join(', ')}: ${problems.join('; ')}.${eniError ? ` (Its interface listing is incomplete: ${describeError(eniError)}; what is on record already decides.)` : ''}`,
           required,
           remediation: `Move the other workloads (and any other cluster) out of subnet ${subnetId} into their own subnets, delete unused interfaces, and keep VPC endpoints, NAT gateways and Lambda functions in other subnets.`,
         });
+      }
+      if (eniError) {
+        return finding({ status: 'UNKNOWN', severity: 'medium', observed: `The network interfaces of subnet ${subnetId} cannot be listed: ${describeError(eniError)}.`, required, remediation: 'Make sure the collector can call ec2:DescribeNetworkInterfaces and scan again.' });
+      }
+      if (interfaces.length === 0) {
+        return finding({ status: 'UNKNOWN', severity: 'medium', observed: `No network interface of subnet ${subnetId} is in the snapshot, although Redis server(s) ${listIds(servers.map((s) => s.instanceId))} run there; the capture looks incomplete.`, required, remediation: 'Capture ec2:DescribeNetworkInterfaces for the subnet and scan again.' });
       }
       if (unresolved.length > 0) {
         return finding({ status: 'UNKNOWN', severity: 'medium', observed: `Interface(s) ${listIds(unresolved.map((e) => e.NetworkInterfaceId))} are attached to instances the snapshot lacks (${describeError(instancesError!)}), so their role is unknown.`, required, remediation: 'Make sure the collector can call ec2:DescribeInstances and scan again.' });
@@ -104,7 +121,7 @@ export const subnetDedicatedRule: RuleDefinition = {
       return finding({
         status: 'PASS',
         severity: 'medium',
-        observed: `All ${interfaces.length} network interface(s) in subnet ${subnetId} belong to Redis servers of cluster ${[...clusters][0]}.`,
+        observed: `All ${interfaces.length} network interface(s) in subnet ${subnetId} belong to Redis servers of cluster ${clusterNames[0]}.`,
         required,
         remediation: `None needed. Keep other workloads, endpoints and gateways out of subnet ${subnetId}.`,
       });

@@ -37,37 +37,45 @@ export const subnetPrivateRule: RuleDefinition = {
       if (!subnet) {
         return finding({ status: 'UNKNOWN', severity, observed: notInSnapshot(target, `Subnet ${subnetId}`, 'DescribeSubnets'), required, remediation: `Make sure the collector can describe subnet ${subnetId} (ec2:DescribeSubnets) and scan again.` });
       }
-      const table = target.routeTableForSubnet(subnetId);
-      if (!table) {
-        return finding({ status: 'UNKNOWN', severity, observed: notInSnapshot(target, `The route table of subnet ${subnetId} (explicit or its VPC's main table)`, 'DescribeRouteTables'), required, remediation: 'Make sure the collector can describe route tables (ec2:DescribeRouteTables) and scan again.' });
-      }
-      const explicit = (table.Associations ?? []).some((a) => a.SubnetId === subnetId);
-      const routeError = ec2Error(target, 'DescribeRouteTables');
-      if (!explicit && routeError) {
-        return finding({ status: 'UNKNOWN', severity, observed: `Subnet ${subnetId} would use its VPC's main route table ${table.RouteTableId}, but an explicit association may be missing: ${describeError(routeError)}.`, required, remediation: 'Make sure the collector can describe route tables (ec2:DescribeRouteTables) and scan again.' });
-      }
-      const tableText = `route table ${table.RouteTableId} (${explicit ? 'explicitly associated' : "the VPC's main table"})`;
-      const igwRoutes = (table.Routes ?? []).filter(isInternetGatewayRoute);
       const problems: string[] = [];
       const fixes: string[] = [];
-      if (igwRoutes.length > 0) {
-        problems.push(`${tableText} routes to an internet gateway: ${igwRoutes.map(describeIgwRoute).join('; ')}`);
-        const destinations = igwRoutes.map((r) => r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock ?? r.DestinationPrefixListId).join(', ');
-        fixes.push(
-          explicit
-            ? `Remove the internet gateway route(s) ${destinations} from route table ${table.RouteTableId} (use a NAT gateway for outbound access), or associate subnet ${subnetId} with a private route table.`
-            : `Associate subnet ${subnetId} with a private route table (it now uses the main table ${table.RouteTableId}, which routes ${destinations} to an internet gateway).`,
-        );
-      }
+      // Facts of the subnet itself decide on their own, whatever the route table says.
       if (subnet.MapPublicIpOnLaunch) {
         problems.push('MapPublicIpOnLaunch is true: instances launched here get a public IPv4 address');
         fixes.push(`Turn off auto-assign public IPv4 on subnet ${subnetId} (aws ec2 modify-subnet-attribute --subnet-id ${subnetId} --no-map-public-ip-on-launch).`);
+      }
+      const table = target.routeTableForSubnet(subnetId);
+      const explicit = !!table && (table.Associations ?? []).some((a) => a.SubnetId === subnetId);
+      const routeError = ec2Error(target, 'DescribeRouteTables');
+      // The table in force is unknown when none is on record, or when only the main table is and
+      // the failed listing may have hidden an explicit association.
+      const routesUnknown = !table
+        ? notInSnapshot(target, `The route table of subnet ${subnetId} (explicit or its VPC's main table)`, 'DescribeRouteTables')
+        : !explicit && routeError
+          ? `Subnet ${subnetId} would use its VPC's main route table ${table.RouteTableId}, but an explicit association may be missing: ${describeError(routeError)}.`
+          : undefined;
+      const serversText = servers.length > 0 ? ` It holds Redis server(s) ${servers.map((s) => s.instanceId).join(', ')}.` : '';
+      if (routesUnknown !== undefined) {
+        if (problems.length > 0) {
+          return finding({ status: 'FAIL', severity, observed: `Subnet ${subnetId} is public: ${problems.join('; ')}. Its routes were not judged: ${routesUnknown}${serversText}`, required, remediation: `${fixes.join(' ')} Then check its route table for internet gateway routes.` });
+        }
+        return finding({ status: 'UNKNOWN', severity, observed: routesUnknown, required, remediation: 'Make sure the collector can describe route tables (ec2:DescribeRouteTables) and scan again.' });
+      }
+      const tableText = `route table ${table!.RouteTableId} (${explicit ? 'explicitly associated' : "the VPC's main table"})`;
+      const igwRoutes = (table!.Routes ?? []).filter(isInternetGatewayRoute);
+      if (igwRoutes.length > 0) {
+        problems.unshift(`${tableText} routes to an internet gateway: ${igwRoutes.map(describeIgwRoute).join('; ')}`);
+        const destinations = igwRoutes.map((r) => r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock ?? r.DestinationPrefixListId).join(', ');
+        fixes.unshift(
+          explicit
+            ? `Remove the internet gateway route(s) ${destinations} from route table ${table!.RouteTableId} (use a NAT gateway for outbound access), or associate subnet ${subnetId} with a private route table.`
+            : `Associate subnet ${subnetId} with a private route table (it now uses the main table ${table!.RouteTableId}, which routes ${destinations} to an internet gateway).`,
+        );
       }
       if (subnet.AssignIpv6AddressOnCreation && igwRoutes.length > 0) {
         problems.push('AssignIpv6AddressOnCreation is true with an internet gateway route: new interfaces get globally routable IPv6 addresses');
         fixes.push(`Turn off IPv6 auto-assignment on subnet ${subnetId} (aws ec2 modify-subnet-attribute --subnet-id ${subnetId} --no-assign-ipv6-address-on-creation).`);
       }
-      const serversText = servers.length > 0 ? ` It holds Redis server(s) ${servers.map((s) => s.instanceId).join(', ')}.` : '';
       if (problems.length > 0) {
         return finding({ status: 'FAIL', severity, observed: `Subnet ${subnetId} is public: ${problems.join('; ')}.${serversText}`, required, remediation: fixes.join(' ') });
       }
@@ -76,7 +84,7 @@ export const subnetPrivateRule: RuleDefinition = {
         severity,
         observed: `Subnet ${subnetId} uses ${tableText}, which has no internet gateway route; MapPublicIpOnLaunch is ${subnet.MapPublicIpOnLaunch ? 'true' : 'false'}.${serversText}`,
         required,
-        remediation: `None needed. Keep internet gateway routes out of route table ${table.RouteTableId} and public IP auto-assignment off.`,
+        remediation: `None needed. Keep internet gateway routes out of route table ${table!.RouteTableId} and public IP auto-assignment off.`,
       });
     });
   },

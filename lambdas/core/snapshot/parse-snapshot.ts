@@ -1,3 +1,4 @@
+import { findConflictingDuplicate } from './duplicate-records';
 import { SnapshotSchema, type Snapshot } from './schema';
 
 /** A snapshot that failed validation: names the source and the JSON path of the first problem. */
@@ -37,7 +38,13 @@ export function parseSnapshot(text: string, source: string): Snapshot {
 /** Validates already-parsed data as a snapshot. */
 export function validateSnapshot(data: unknown, source: string): Snapshot {
   const result = SnapshotSchema.safeParse(data);
-  if (result.success) return result.data;
+  if (result.success) {
+    for (const [t, target] of result.data.targets.entries()) {
+      const conflict = findConflictingDuplicate(target, `$.targets[${t}]`);
+      if (conflict) throw new SnapshotError(source, conflict.jsonPath, conflict.problem);
+    }
+    return result.data;
+  }
   const issue = result.error.issues[0]!;
   throw new SnapshotError(source, toJsonPath(issue.path), issue.message);
 }

@@ -1,0 +1,14 @@
+/**
+ * The one normalisation of tag values that name a group (an environment, a cluster): surrounding
+ * white space dropped, inner runs of white space folded to one space, case folded. "LIVE", "Live"
+ * and " live " name the same environment; every grouping (clusters, front-end matching, subnet
+ * ownership) uses this and nothing else.
+ */
+export function groupKey(tagValue: string): string {
+  return tagValue.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** The display form of a group's name: trimmed, inner white space folded (case kept). */
+export function groupDisplayName(tagValue: string): string {
+  return tagValue.trim().replace(/\s+/g, ' ');
+}
