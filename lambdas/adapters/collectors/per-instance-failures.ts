@@ -6,6 +6,12 @@
 import type { CollectionError } from '../../core/snapshot/schema';
 import { toCollectionError, type AwsService } from './collection-error';
 
+export interface PerInstanceFailuresState {
+  first?: { instanceId: string; detail: string; error: CollectionError };
+  failed: string[];
+  skipped: string[];
+}
+
 export class PerInstanceFailures {
   private first: { instanceId: string; detail: string; error: CollectionError } | undefined;
   private readonly failed = new Set<string>();
@@ -24,6 +30,19 @@ export class PerInstanceFailures {
   /** An instance not asked because an earlier call was denied (asking would only fail again). */
   skip(instanceId: string): void {
     if (!this.failed.has(instanceId)) this.skipped.add(instanceId);
+  }
+
+  /** What has been recorded, as JSON (carried in a capture's continuation). */
+  toState(): PerInstanceFailuresState {
+    return { ...(this.first ? { first: this.first } : {}), failed: [...this.failed], skipped: [...this.skipped] };
+  }
+
+  /** Continues from a state toState() gave. */
+  restore(state: PerInstanceFailuresState): this {
+    if (state.first) this.first ??= state.first;
+    for (const id of state.failed) this.failed.add(id);
+    for (const id of state.skipped) this.skipped.add(id);
+    return this;
   }
 
   /** The single entry for `errors[]`, or nothing when every call succeeded. */

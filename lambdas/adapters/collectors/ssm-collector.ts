@@ -21,14 +21,17 @@
  */
 import { paginateDescribeInstanceInformation, type SSMClient } from '@aws-sdk/client-ssm';
 import type { CollectionError, InventoryEntity, SnapshotTarget } from '../../core/snapshot/schema';
+import { AdaptiveConcurrency } from './adaptive-concurrency';
+import { retryThrottled, runAdaptively } from './adaptive-pool';
 import { SSM_INSTANCE_INFORMATION_PAGE_SIZE, SSM_INVENTORY_CONCURRENCY } from './api-limits';
 import { APPLICATION_INVENTORY_TYPE, PLATFORM_SERVER_FILTER, REDIS_PACKAGE_FILTER, answersForTheRules, type ApplicationNameFilter } from './application-name-filters';
+import { DeadlineReached, NO_DEADLINE, type CaptureDeadline } from './capture-deadline';
 import { chunk } from './chunk';
 import { collectPages } from './collect-pages';
 import type { CollectedInstance } from './ec2-collector';
+import type { InventoryCursor, PendingInventoryRead } from './inventory-cursor';
 import { isAccessDenial, isFilterRejection, readInventoryType, type InventoryTypeData } from './inventory-entries';
 import { PerInstanceFailures } from './per-instance-failures';
-import { runWithConcurrency } from './run-with-concurrency';
 
 export { APPLICATION_INVENTORY_TYPE } from './application-name-filters';
 export const REDIS_SERVER_INVENTORY_TYPE = 'Custom:RedisServer';
@@ -37,36 +40,78 @@ export const LIST_INVENTORY_ENTRIES = 'ListInventoryEntries';
 export type SsmSection = SnapshotTarget['ssm'];
 
 export interface SsmCollectionOptions {
-  /** ListInventoryEntries calls in flight for this target (default SSM_INVENTORY_CONCURRENCY). */
+  /** The most ListInventoryEntries calls in flight for this target (default SSM_INVENTORY_CONCURRENCY); throttling lowers it for a while. */
   inventoryConcurrency?: number;
 }
 
-export async function collectSsm(client: SSMClient, instances: readonly CollectedInstance[], errors: CollectionError[], options: SsmCollectionOptions = {}): Promise<SsmSection> {
-  const ssm: SsmSection = { InstanceInformationList: [], Entities: [] };
-  const byId = new Map(instances.map((i) => [i.instanceId, i]));
-  const allIds = [...byId.keys()].sort();
+export interface SsmCollectionRun {
+  /** Limits calls in flight by the throttling seen (its middleware must be on `client`); default: a fresh one at inventoryConcurrency. */
+  concurrency?: AdaptiveConcurrency;
+  /** Stop starting inventory reads once this expires; default never. */
+  deadline?: CaptureDeadline;
+  /** Continue a capture that stopped at its deadline: its SSM section so far and its cursor (DescribeInstanceInformation is not called again). */
+  resume?: { ssm: SsmSection; cursor: InventoryCursor };
+}
 
-  let informationComplete = true;
-  for (const batch of chunk(allIds, SSM_INSTANCE_INFORMATION_PAGE_SIZE)) {
-    const pageSize = SSM_INSTANCE_INFORMATION_PAGE_SIZE;
-    const { complete } = await collectPages(errors, 'ssm', 'DescribeInstanceInformation', paginateDescribeInstanceInformation({ client, pageSize }, { Filters: [{ Key: 'InstanceIds', Values: batch }], MaxResults: pageSize }), (page) => page.InstanceInformationList, ssm.InstanceInformationList as never[]);
-    informationComplete &&= complete;
+export interface SsmCollection {
+  ssm: SsmSection;
+  /** Set when the deadline stopped the inventory reads: what is left to read. */
+  cursor?: InventoryCursor;
+}
+
+/** The concurrency a target's inventory reads start with and return to. */
+export function inventoryConcurrency(options: SsmCollectionOptions): AdaptiveConcurrency {
+  const most = options.inventoryConcurrency ?? SSM_INVENTORY_CONCURRENCY;
+  return new AdaptiveConcurrency({ initial: most, max: most });
+}
+
+export async function collectSsm(client: SSMClient, instances: readonly CollectedInstance[], errors: CollectionError[], options: SsmCollectionOptions = {}): Promise<SsmSection> {
+  return (await collectSsmUntil(client, instances, errors, options)).ssm;
+}
+
+/** collectSsm that stops starting inventory reads at a deadline and says where to continue. */
+export async function collectSsmUntil(client: SSMClient, instances: readonly CollectedInstance[], errors: CollectionError[], options: SsmCollectionOptions = {}, run: SsmCollectionRun = {}): Promise<SsmCollection> {
+  const deadline = run.deadline ?? NO_DEADLINE;
+  const concurrency = run.concurrency ?? inventoryConcurrency(options);
+  let ssm: SsmSection;
+  let reads: PendingInventoryRead[];
+  let asked: number;
+  const reader = new InventoryReader(client, deadline);
+  if (run.resume) {
+    ssm = run.resume.ssm;
+    reads = run.resume.cursor.pending;
+    asked = run.resume.cursor.asked;
+    reader.restore(run.resume.cursor.reader);
+  } else {
+    ssm = { InstanceInformationList: [], Entities: [] };
+    const byId = new Map(instances.map((i) => [i.instanceId, i]));
+    const allIds = [...byId.keys()].sort();
+    let informationComplete = true;
+    for (const batch of chunk(allIds, SSM_INSTANCE_INFORMATION_PAGE_SIZE)) {
+      const pageSize = SSM_INSTANCE_INFORMATION_PAGE_SIZE;
+      const { complete } = await collectPages(errors, 'ssm', 'DescribeInstanceInformation', paginateDescribeInstanceInformation({ client, pageSize }, { Filters: [{ Key: 'InstanceIds', Values: batch }], MaxResults: pageSize }), (page) => page.InstanceInformationList, ssm.InstanceInformationList as never[]);
+      informationComplete &&= complete;
+    }
+    // Inventory exists only on SSM-managed instances. When the managed list could not be read, every
+    // instance is asked (the calls say what they can).
+    const managed = new Set(ssm.InstanceInformationList.map((i) => i.InstanceId));
+    const toRead = informationComplete ? allIds.filter((id) => managed.has(id)) : allIds;
+    reads = toRead.map((id) => ({ id, role: byId.get(id)!.role, managed: managed.has(id) }));
+    asked = toRead.length;
   }
 
-  // Inventory exists only on SSM-managed instances. When the managed list could not be read, every
-  // instance is asked (the calls say what they can).
-  const managed = new Set(ssm.InstanceInformationList.map((i) => i.InstanceId));
-  const toRead = informationComplete ? allIds.filter((id) => managed.has(id)) : allIds;
-  const reader = new InventoryReader(client);
-  const entities = await runWithConcurrency(toRead, options.inventoryConcurrency ?? SSM_INVENTORY_CONCURRENCY, async (id): Promise<InventoryEntity | undefined> => {
-    const data = byId.get(id)!.role === 'redis' ? await reader.redisServer(id) : await reader.frontend(id);
+  const { results, unfinished } = await runAdaptively(reads, concurrency, deadline, async (read): Promise<InventoryEntity | undefined> => {
+    const data = read.role === 'redis' ? await reader.redisServer(read.id) : await reader.frontend(read.id);
     // Like GetInventory, an entity for every managed instance (Data empty when it has no inventory).
-    return managed.has(id) || Object.keys(data).length > 0 ? { Id: id, Data: data } : undefined;
+    return read.managed || Object.keys(data).length > 0 ? { Id: read.id, Data: data } : undefined;
   });
-  ssm.Entities = entities.filter((e) => e !== undefined);
-  const failure = reader.failures.toError(toRead.length);
+  for (const entity of results) if (entity) ssm.Entities.push(entity);
+  // The order of one uninterrupted capture: by instance id (the reads run in that order).
+  ssm.Entities.sort((a, b) => (a.Id < b.Id ? -1 : a.Id > b.Id ? 1 : 0));
+  if (unfinished.length > 0) return { ssm, cursor: { pending: unfinished.map((i) => reads[i]!), asked, reader: reader.state() } };
+  const failure = reader.failures.toError(asked);
   if (failure) errors.push(failure);
-  return ssm;
+  return { ssm };
 }
 
 /** Reads one instance's inventory types, remembering for the target whether the name filter works. */
@@ -76,7 +121,20 @@ class InventoryReader {
   /** Set once the service refused the name filter, or it evidently missed rows: read unfiltered from then on. */
   private filterUnusable = false;
 
-  constructor(private readonly client: SSMClient) {}
+  constructor(
+    private readonly client: SSMClient,
+    private readonly deadline: CaptureDeadline,
+  ) {}
+
+  state(): InventoryCursor['reader'] {
+    return { denied: this.denied, filterUnusable: this.filterUnusable, failures: this.failures.toState() };
+  }
+
+  restore(state: InventoryCursor['reader']): void {
+    this.denied ||= state.denied;
+    this.filterUnusable ||= state.filterUnusable;
+    this.failures.restore(state.failures);
+  }
 
   async redisServer(instanceId: string): Promise<NonNullable<InventoryEntity['Data']>> {
     const data: NonNullable<InventoryEntity['Data']> = {};
@@ -97,9 +155,10 @@ class InventoryReader {
   private async applications(instanceId: string, filter: ApplicationNameFilter): Promise<InventoryTypeData | undefined> {
     if (!this.filterUnusable && !this.denied) {
       try {
-        const filtered = await readInventoryType(this.client, instanceId, APPLICATION_INVENTORY_TYPE, filter.filters);
+        const filtered = await this.call(instanceId, APPLICATION_INVENTORY_TYPE, filter);
         if (answersForTheRules(filter, filtered)) return filtered;
       } catch (error) {
+        if (error instanceof DeadlineReached) throw error;
         if (!isFilterRejection(error)) return this.fail(instanceId, APPLICATION_INVENTORY_TYPE, error);
         this.filterUnusable = true;
       }
@@ -117,10 +176,16 @@ class InventoryReader {
       return undefined;
     }
     try {
-      return await readInventoryType(this.client, instanceId, typeName);
+      return await this.call(instanceId, typeName);
     } catch (error) {
+      if (error instanceof DeadlineReached) throw error;
       return this.fail(instanceId, typeName, error);
     }
+  }
+
+  /** One type's rows; a call still throttled after the SDK's retries is retried here, not lost. */
+  private call(instanceId: string, typeName: string, filter?: ApplicationNameFilter): Promise<InventoryTypeData | undefined> {
+    return retryThrottled(() => readInventoryType(this.client, instanceId, typeName, filter?.filters), this.deadline);
   }
 
   private fail(instanceId: string, typeName: string, error: unknown): undefined {

@@ -10,6 +10,7 @@ import * as ssmSdk from '@aws-sdk/client-ssm';
 import { HttpResponse, type HttpRequest } from '@smithy/core/protocols';
 import type { StaticOperationSchema } from '@smithy/types';
 import type { SnapshotTarget } from '../../../lambdas/core/snapshot/schema';
+import { ApiLoad, THROTTLING_ERRORS } from './api-load';
 import { FakeAwsError, FakeRegion } from './fake-region';
 import { ec2XmlError, ec2XmlResponse, jsonResponse, outputSchemaOf } from './wire-encoding';
 
@@ -42,6 +43,8 @@ export class FakeAws {
   /** Accounts whose reader role cannot be assumed (AccessDenied). */
   readonly denyAssumeRole = new Set<string>();
   requiredExternalId: string | undefined;
+  /** Latency and per account x region x API token buckets (api-load.ts); none by default. */
+  load: ApiLoad | undefined;
 
   /** Adds an estate (an EstateBuilder target, in SDK output shapes) as one account x region. */
   add(estate: SnapshotTarget): this {
@@ -87,6 +90,14 @@ export class FakeAws {
       call = { service, operation: params.get('Action') ?? 'Unknown', accountId, region, attempt, input: queryInput(params), host: request.hostname };
     }
     this.calls.push(call);
+    if (this.load) {
+      const admitted = this.load.admit(call);
+      if (this.load.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.load!.latencyMs));
+      if (!admitted) {
+        const { code, message, status } = THROTTLING_ERRORS[call.service];
+        return { response: errorResponse(call.service, new FakeAwsError(code, message, status)) };
+      }
+    }
     for (const rule of this.faults) {
       const fault = rule(call);
       if (fault) return { response: fault instanceof FakeAwsError ? errorResponse(call.service, fault) : reply(fault.status, fault.contentType, fault.body) };
