@@ -15,6 +15,12 @@ import { subnetDedicatedRule } from './subnet-dedicated';
 import { subnetPrivateRule } from './subnet-private';
 import { securityGroupNoPublicIngressRule } from './security-group-no-public-ingress';
 import { networkFrontendReachabilityRule } from './network-frontend-reachability';
+import { clusterFailoverRule } from './cluster-failover';
+import { clusterMembershipRule } from './cluster-membership';
+import { clusterZoneSpreadRule } from './cluster-zone-spread';
+import { networkClusterBusRule } from './network-cluster-bus';
+import { capacityMemoryRule } from './capacity-memory';
+import { capacityBandwidthRule } from './capacity-bandwidth';
 
 export const RULES: readonly RuleDefinition[] = [
   redisVersionRule,
@@ -31,5 +37,11 @@ export const RULES: readonly RuleDefinition[] = [
   networkFrontendReachabilityRule,
   clusterSizeRule,
   clusterModeRule,
+  clusterFailoverRule,
+  clusterMembershipRule,
+  clusterZoneSpreadRule,
+  networkClusterBusRule,
+  capacityMemoryRule,
+  capacityBandwidthRule,
   frontendPlatformServerVersionRule,
 ];

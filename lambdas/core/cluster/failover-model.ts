@@ -1,0 +1,71 @@
+/**
+ * Which single-server failures a Redis Cluster survives, from its nodes' own view (docs/failover-model.md).
+ *
+ * Losing a server (EC2 instance) loses every node on it. A slot keeps being served when its master
+ * survives, or when a replica of that master survives AND a majority of the masters that serve
+ * slots survive: Redis Cluster promotes a replica only after a majority of those masters agree that
+ * its master failed (Redis Cluster specification, "Failure detection" and "Replica election").
+ * Nodes already flagged failing count as lost in every scenario.
+ */
+import { machineOf, type ClusterNode } from './cluster-view';
+import { CLUSTER_SLOTS, slotCount } from './redis-topology';
+
+export interface ServerLoss {
+  /** Instance id (or "address x" for a machine no instance of the snapshot has). */
+  machine: string;
+  /** Masters serving slots on that machine. */
+  mastersLost: ClusterNode[];
+  mastersAlive: number;
+  mastersTotal: number;
+  /** Slots left without a serving master (after any promotion that can happen). */
+  slotsLost: Array<readonly [number, number]>;
+  /** Masters whose replicas all sit on the same machine (or have none left). */
+  noReplicaLeft: ClusterNode[];
+  quorumKept: boolean;
+}
+
+export interface FailoverAnalysis {
+  masters: ClusterNode[];
+  /** Masters serving slots that no replica follows. */
+  mastersWithoutReplica: ClusterNode[];
+  /** Slot count served by some master now. */
+  slotsServed: number;
+  /** One entry per machine that holds a node, in first-seen order. */
+  losses: ServerLoss[];
+}
+
+export function analyseFailover(nodes: readonly ClusterNode[]): FailoverAnalysis {
+  const masters = nodes.filter((n) => n.flags.includes('master') && n.slots.length > 0);
+  const replicasOf = new Map<string, ClusterNode[]>();
+  for (const node of nodes) {
+    if (node.masterId === undefined) continue;
+    const list = replicasOf.get(node.masterId);
+    if (list) list.push(node);
+    else replicasOf.set(node.masterId, [node]);
+  }
+  const machines = [...new Set(nodes.map(machineOf))];
+  const losses: ServerLoss[] = machines.map((machine) => {
+    const alive = (n: ClusterNode) => !n.failing && machineOf(n) !== machine;
+    const mastersAlive = masters.filter(alive).length;
+    const quorumKept = mastersAlive > masters.length / 2;
+    const slotsLost: Array<readonly [number, number]> = [];
+    const noReplicaLeft: ClusterNode[] = [];
+    const mastersLost: ClusterNode[] = [];
+    for (const master of masters) {
+      if (alive(master)) continue;
+      mastersLost.push(master);
+      const replicaAlive = (replicasOf.get(master.nodeId) ?? []).some(alive);
+      if (!replicaAlive) noReplicaLeft.push(master);
+      if (!replicaAlive || !quorumKept) slotsLost.push(...master.slots);
+    }
+    return { machine, mastersLost, mastersAlive, mastersTotal: masters.length, slotsLost, noReplicaLeft, quorumKept };
+  });
+  return {
+    masters,
+    mastersWithoutReplica: masters.filter((m) => !(replicasOf.get(m.nodeId) ?? []).some((r) => !r.failing)),
+    slotsServed: slotCount(masters.flatMap((m) => m.slots)),
+    losses,
+  };
+}
+
+export { CLUSTER_SLOTS };

@@ -1,0 +1,82 @@
+/**
+ * cluster.membership: the nodes a Redis Cluster knows are exactly the running servers tagged for it.
+ * A node at an address that no tagged member holds (an unscanned machine, perhaps public) or a
+ * tagged member the cluster does not know fails; so does a split view (members that know different
+ * node sets). Evidence: the CLUSTER NODES view of every probed process (probe rows).
+ */
+import { addressesOf, clusterView, describeNode } from '../cluster/cluster-view';
+import type { EstateTarget, RedisCluster } from '../estate/estate';
+import { REQUIREMENT } from '../requirements';
+import { clusterFinding, label, type RuleDefinition, type Verdict } from './rule';
+
+const REQUIRED = 'The Redis Cluster knows exactly the running Redis servers tagged for it (every node on a tagged member, every tagged member a node), and every member sees the same node set.';
+
+export const clusterMembershipRule: RuleDefinition = {
+  id: 'cluster.membership',
+  resourceType: 'Redis::Cluster',
+  title: 'Redis Cluster members are exactly the tagged servers',
+  requirement: REQUIREMENT.prodServers,
+  evaluate(target) {
+    return target.clusters.map((cluster) => clusterFinding(clusterMembershipRule, cluster, judge(target, cluster)));
+  },
+};
+
+export function judge(target: EstateTarget, cluster: RedisCluster): Verdict {
+  const severity = cluster.production ? 'high' : 'medium';
+  const tags = target.config.tags;
+  const view = clusterView(target, cluster);
+  const unprobed = view.unprobed.map((u) => `${label(u.server.instanceId, u.server.name)}: ${u.reason}`).join(' ');
+  if (view.nodes.size === 0) {
+    const modes = new Set(view.processes.map((p) => p.mode).filter((m) => m !== undefined));
+    if (view.processes.length > 0 && modes.size > 0 && !modes.has('cluster')) {
+      return { status: 'NOT_APPLICABLE', severity: 'info', observed: `No Redis process of ${cluster.name} runs in cluster mode (${[...modes].join(', ')}): there is no cluster membership to check.`, required: REQUIRED, remediation: 'None needed for membership (cluster.mode judges whether a Redis Cluster is required).' };
+    }
+    return {
+      status: 'UNKNOWN',
+      severity,
+      observed: `No CLUSTER NODES view of cluster ${cluster.name} is in the snapshot.${unprobed ? ` ${unprobed}` : ''}`,
+      required: REQUIRED,
+      remediation: 'Run the Redis probe (inventory/redis-probe.sh) on every Redis server through the SSM inventory association, then scan again.',
+    };
+  }
+  const nodes = [...view.nodes.values()];
+  const strangers = nodes.filter((n) => n.server === undefined && !n.flags.includes('noaddr'));
+  const knownAddresses = new Set(nodes.map((n) => n.ip));
+  const running = cluster.servers.filter((s) => s.instance.State?.Name === 'running');
+  const unknownMembers = running.filter((s) => !addressesOf(s.instance).some((a) => knownAddresses.has(a)));
+  const distinct = new Map<string, string[]>();
+  for (const v of view.views) {
+    const key = [...v.nodeIds].sort().join(',');
+    const who = `${v.instanceId}${v.port !== undefined ? `:${v.port}` : ''}`;
+    const list = distinct.get(key);
+    if (list) list.push(who);
+    else distinct.set(key, [who]);
+  }
+  const problems: string[] = [];
+  const fixes: string[] = [];
+  if (strangers.length > 0) {
+    problems.push(`the cluster knows ${strangers.length} node${strangers.length === 1 ? '' : 's'} on no server tagged for ${cluster.name}: ${strangers.map(describeNode).join(', ')}`);
+    fixes.push(`Find the machine behind ${strangers.map((n) => n.ip || n.nodeId).join(', ')}: if it belongs to the cluster, tag it ${tags.roleKey}=${tags.redisRole}, ${tags.clusterKey}=${cluster.name} so it is scanned; if not, remove it (CLUSTER FORGET <node-id> on every node, after moving its slots away with redis-cli --cluster reshard).`);
+  }
+  if (unknownMembers.length > 0) {
+    problems.push(`tagged server${unknownMembers.length === 1 ? '' : 's'} ${unknownMembers.map((s) => label(s.instanceId, s.name)).join(', ')} ${unknownMembers.length === 1 ? 'is' : 'are'} not a node of the cluster`);
+    fixes.push(`Join ${unknownMembers.map((s) => s.instanceId).join(', ')} to the cluster (redis-cli --cluster add-node <ip>:7000 <existing-node>:7000, and the replica on 7001 with --cluster-slave), or remove the ${tags.clusterKey}=${cluster.name} tag if it is not meant to be a member.`);
+  }
+  if (distinct.size > 1) {
+    const sets = [...distinct].map(([key, who]) => `${who.join(', ')} know${who.length === 1 ? 's' : ''} ${key === '' ? 0 : key.split(',').length} nodes`);
+    problems.push(`the members do not agree on the node set (split view): ${sets.join('; ')}`);
+    fixes.push('Check the cluster bus (network.cluster-bus) and run redis-cli --cluster check; CLUSTER MEET the nodes that are missing from some views, or CLUSTER FORGET stale ones on every node.');
+  }
+  const summary = `${nodes.length} node${nodes.length === 1 ? '' : 's'} known (${nodes.map(describeNode).join(', ')}); ${running.length} running tagged server${running.length === 1 ? '' : 's'}`;
+  if (problems.length > 0) {
+    return { status: 'FAIL', severity, observed: `${capitalise(problems.join('; '))}. Seen: ${summary}.`, required: REQUIRED, remediation: fixes.join(' ') };
+  }
+  if (view.unprobed.length > 0) {
+    return { status: 'UNKNOWN', severity, observed: `The views available agree with the tags (${summary}), but not every member was probed: ${unprobed}`, required: REQUIRED, remediation: 'Collect the Redis probe rows from every member of the cluster and scan again.' };
+  }
+  return { status: 'PASS', severity, observed: `Every member sees the same ${nodes.length} nodes, all on the ${running.length} tagged servers: ${nodes.map(describeNode).join(', ')}.`, required: REQUIRED, remediation: 'None needed. Tag new Redis servers before joining them to the cluster.' };
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,119 @@
+/**
+ * network.cluster-bus: every other member of the Redis server's cluster can open TCP connections to
+ * each of its client ports (config.redisPorts) and cluster bus ports (client port + 10000: 17000 and
+ * 17001 in the documented layout, or the bus ports its nodes announce in CLUSTER NODES), through
+ * security groups, network ACLs (stateless: the request and the return traffic to the peer's
+ * ephemeral ports) and routes. Each server is judged as the destination, so every pair is judged
+ * both ways. The flows are evaluated by the shared reachability analyzer (its public API only).
+ */
+import { clusterView } from '../cluster/cluster-view';
+import type { EstateTarget, RedisCluster, RedisServer } from '../estate/estate';
+import { reachabilityAnalyzerFor, type FlowGroupVerdict } from '../network/reachability-analyzer';
+import type { ReachabilityHop } from '../network/reachability';
+import { REQUIREMENT } from '../requirements';
+import { serverFinding, type RuleDefinition, type Verdict } from './rule';
+
+/** The cluster bus port of a client port (Redis default: port + 10000). */
+export const BUS_PORT_OFFSET = 10000;
+const MAX_PROBLEMS = 8;
+
+/** The hops in words, with the connecting member as the source (the analyzer's own names speak of front-ends). */
+const HOP_WORDS: Record<ReachabilityHop, string> = {
+  'source-address': "the peer's address",
+  'destination-address': "this server's address",
+  'source-security-group-egress': "the peer's security groups (outbound)",
+  'source-network-acl-outbound': "the peer subnet's network ACL (outbound)",
+  'source-route': "the peer subnet's route table",
+  'destination-network-acl-inbound': "this server's subnet network ACL (inbound)",
+  'destination-security-group-ingress': "this server's security groups (inbound)",
+  'destination-network-acl-outbound-return': "this server's subnet network ACL (outbound, return traffic)",
+  'destination-route-return': "this server's route table (return route)",
+  'source-network-acl-inbound-return': "the peer subnet's network ACL (inbound, return traffic)",
+};
+
+/** The analyzer's sentences name the connecting end "front-end"; here it is a peer Redis server. */
+function asPeer(text: string): string {
+  return text.replace(/front-ends'/g, "peers'").replace(/front-end's/g, "peer's").replace(/front-end/g, 'peer Redis server');
+}
+
+export const networkClusterBusRule: RuleDefinition = {
+  id: 'network.cluster-bus',
+  resourceType: 'AWS::EC2::Instance',
+  title: 'Cluster members reach each other on client and cluster bus ports',
+  requirement: REQUIREMENT.prodServers,
+  evaluate(target) {
+    const analyzer = reachabilityAnalyzerFor(target);
+    const findings = [];
+    for (const cluster of target.clusters) {
+      const ports = portsOf(target, cluster);
+      for (const server of cluster.servers) findings.push(serverFinding(networkClusterBusRule, server, judge(cluster, server, ports, analyzer)));
+    }
+    return findings;
+  },
+};
+
+/** Client ports and their bus ports, plus any bus port the nodes announce. */
+function portsOf(target: EstateTarget, cluster: RedisCluster): number[] {
+  const ports = new Set<number>();
+  for (const port of target.config.redisPorts) {
+    ports.add(port);
+    if (port + BUS_PORT_OFFSET <= 65535) ports.add(port + BUS_PORT_OFFSET);
+  }
+  for (const node of clusterView(target, cluster).nodes.values()) if (node.server && node.busPort !== undefined) ports.add(node.busPort);
+  return [...ports].sort((a, b) => a - b);
+}
+
+function describe(group: FlowGroupVerdict): string {
+  const peers = group.frontends.map((f) => f.instanceId);
+  const who = peers.length === 1 ? `peer ${peers[0]}` : `${peers.length} peers (${peers.slice(0, 5).join(', ')}${peers.length > 5 ? ` and ${peers.length - 5} more` : ''})`;
+  const where = group.result.hop ? ` at ${HOP_WORDS[group.result.hop]}` : '';
+  return `TCP ${group.port} from ${who}${where}: ${asPeer(group.result.detail).replace(/\.+$/, '')}`;
+}
+
+function fixesOf(groups: readonly FlowGroupVerdict[], verdict: 'blocked' | 'unknown'): string {
+  const all = new Set<string>();
+  for (const g of groups) for (const issue of g.result.issues) if (issue.verdict === verdict) all.add(asPeer(issue.fix));
+  const list = [...all];
+  return list.length > MAX_PROBLEMS ? `${list.slice(0, MAX_PROBLEMS).join(' ')} (and ${list.length - MAX_PROBLEMS} more changes of the same kind)` : list.join(' ');
+}
+
+function spell(groups: readonly FlowGroupVerdict[]): string {
+  const shown = groups.slice(0, MAX_PROBLEMS).map(describe);
+  if (groups.length > MAX_PROBLEMS) shown.push(`and ${groups.length - MAX_PROBLEMS} more`);
+  return shown.join(' | ');
+}
+
+function judge(cluster: RedisCluster, server: RedisServer, ports: number[], analyzer: ReturnType<typeof reachabilityAnalyzerFor>): Verdict {
+  const severity = cluster.production ? 'high' : 'medium';
+  const portText = ports.map((p) => `TCP ${p}`).join(', ');
+  const required = `${portText} of this server reachable from every other member of cluster ${cluster.name}: security groups both ends, network ACLs both ways (including return traffic) and routes both ways.`;
+  const peers = cluster.servers.filter((s) => s !== server);
+  if (peers.length === 0) {
+    return { status: 'NOT_APPLICABLE', severity: 'info', observed: `${server.instanceId} is the only server of cluster ${cluster.name}: no other member to reach.`, required, remediation: 'None needed.' };
+  }
+  const groups = analyzer.analyse(peers, server, ports);
+  const blocked = groups.filter((g) => g.result.verdict === 'blocked');
+  const unknown = groups.filter((g) => g.result.verdict === 'unknown');
+  const pairs = peers.length * ports.length;
+  if (blocked.length > 0) {
+    const count = blocked.reduce((n, g) => n + g.frontends.length, 0);
+    return {
+      status: 'FAIL',
+      severity,
+      observed: `${count} of ${pairs} (peer, port) pairs are blocked: ${spell(blocked)}${unknown.length > 0 ? `. Also not judged: ${spell(unknown)}` : ''}. Without the bus port the nodes cannot gossip or fail over; without the client port replicas cannot sync.`,
+      required,
+      remediation: fixesOf(blocked, 'blocked'),
+    };
+  }
+  if (unknown.length > 0) {
+    const count = unknown.reduce((n, g) => n + g.frontends.length, 0);
+    return { status: 'UNKNOWN', severity, observed: `${count} of ${pairs} (peer, port) pairs cannot be judged from the snapshot: ${spell(unknown)}.`, required, remediation: fixesOf(unknown, 'unknown') };
+  }
+  return {
+    status: 'PASS',
+    severity,
+    observed: `All ${peers.length} other member(s) (${peers.map((p) => p.instanceId).join(', ')}) reach ${portText}. For example: ${asPeer(groups[0]!.result.detail)}`,
+    required,
+    remediation: `None needed. Keep the Redis security group rules for ${portText} from the cluster's own group, and network ACLs open for the return traffic.`,
+  };
+}
