@@ -4,7 +4,7 @@ import type { InventoryRow } from '../versions/application-version';
 import { describeError } from './rule';
 
 export const APPLICATION_INVENTORY = 'AWS:Application';
-/** Custom inventory written on Redis servers from `INFO server` / `INFO cluster` (redis_version, redis_mode, cluster_enabled). */
+/** Custom inventory written on Redis servers by the Redis probe (inventory/redis-probe.sh; rows in docs/redis-probe.md, typed by inventory/redis-probe-rows.ts). */
 export const REDIS_SERVER_INVENTORY = 'Custom:RedisServer';
 
 export type InventoryLookup = { found: true; rows: InventoryRow[] } | { found: false; reason: string };

@@ -1,7 +1,9 @@
 /**
  * redis.version: each Redis server runs a stable Redis 7.0.x.
  * Evidence, best first: the running server's `redis_version` (Custom:RedisServer inventory), then the
- * installed Redis server package (AWS:Application inventory; names in versions/redis-packages.ts).
+ * version of the binary a process runs when it did not answer (the Redis probe's `binary_version`),
+ * then the installed Redis server package (AWS:Application inventory; names in versions/redis-packages.ts).
+ * When the probe saw no Redis process running, the package alone never passes: nothing serves sessions.
  */
 import type { RedisServer } from '../estate/estate';
 import type { EstateTarget } from '../estate/estate';
@@ -10,6 +12,8 @@ import { parseApplicationVersion, type InventoryRow } from '../versions/applicat
 import { formatSemantic, parseUpstream, type ParsedVersion } from '../versions/parsed-version';
 import { describeRedisVersion, isStableRedis70, redisPreRelease } from '../versions/redis-release';
 import { isRedisServerPackageName, redisServerPackages } from '../versions/redis-packages';
+import { processLabel, redisServerRows, type ProbeEvidence } from '../inventory/redis-probe-evidence';
+import { isProbeRow } from '../inventory/redis-probe-rows';
 import { APPLICATION_INVENTORY, REDIS_SERVER_INVENTORY, inventoryRows } from './inventory-rows';
 import { serverFinding, type RuleDefinition, type Verdict } from './rule';
 
@@ -20,6 +24,8 @@ const PACKAGE_NAMES = 'redis-server, redis, redis<N>, redis-stack-server, or Red
 interface Reading {
   /** What reported it: ` on port 7000` for a running process, `redis-server ` for a package. */
   port?: string;
+  /** A prefix naming the source when it is neither (a process's binary). */
+  label?: string;
   packageName?: string;
   raw: string;
   version: ParsedVersion | undefined;
@@ -57,12 +63,19 @@ export const redisVersionRule: RuleDefinition = {
  */
 function runningEvidenceKey(target: EstateTarget, instanceId: string, serverPackageNames: Map<string, boolean>): string | undefined {
   const data = target.inventory.get(instanceId)?.Data;
+  const rows = data?.[REDIS_SERVER_INVENTORY]?.Content ?? [];
   let key = '';
-  for (const row of data?.[REDIS_SERVER_INVENTORY]?.Content ?? []) {
-    const version = row['redis_version'];
-    if (version !== undefined && version.trim() !== '') key += `${version}\u0000${keyPart(row['tcp_port'] ?? row['port'])}\u0000`;
+  if (rows.some(isProbeRow)) {
+    // Probe rows: the assessment reads these attributes of every row (assessProbe).
+    key = '\u0003';
+    for (const row of rows) for (const field of PROBE_KEY_FIELDS) key += `${keyPart(row[field])}\u0000`;
+  } else {
+    for (const row of rows) {
+      const version = row['redis_version'];
+      if (version !== undefined && version.trim() !== '') key += `${version}\u0000${keyPart(row['tcp_port'] ?? row['port'])}\u0000`;
+    }
+    if (key === '') return undefined;
   }
-  if (key === '') return undefined;
   key += '\u0001';
   for (const row of data?.[APPLICATION_INVENTORY]?.Content ?? []) {
     const name = row['Name'] ?? '';
@@ -73,13 +86,18 @@ function runningEvidenceKey(target: EstateTarget, instanceId: string, serverPack
   return key;
 }
 
+/** Every Custom:RedisServer attribute assessProbe reads (through parseRedisServerRows and processLabel). */
+const PROBE_KEY_FIELDS = ['probe_version', 'status', 'redis_version', 'binary_version', 'port', 'address', 'pid', 'process', 'error'] as const;
+
 /** A field for an evidence key: absent and every text kept apart. */
 function keyPart(value: string | undefined): string {
   return value === undefined ? '\u0002' : value;
 }
 
-/** The running path of judge: undefined when the running server reported no version. */
+/** The running path of judge: undefined when neither the probe nor the running server reported a version. */
 function assessRunning(target: EstateTarget, instanceId: string): Assessment | undefined {
+  const rows = redisServerRows(target, instanceId);
+  if (rows.found && rows.probe) return assessProbe(rows.probe, packageReadings(target, instanceId).readings);
   const running = runningReadings(target, instanceId);
   if (running.readings.length === 0) return undefined;
   const packages = packageReadings(target, instanceId);
@@ -135,7 +153,7 @@ function packageReading(row: InventoryRow): Reading {
 /** `"7.0.15" on port 7000 = Redis 7.0.15`, `redis-server "5:7.0.15-1~deb12u1" = Redis 7.0.15`: the raw string and what it means. */
 function list(readings: readonly Reading[]): string {
   return readings
-    .map((r) => `${r.packageName ? `${r.packageName} ` : ''}"${r.raw}"${r.port ? ` on port ${r.port}` : ''} = ${r.version ? `Redis ${describeRedisVersion(r.version)}` : 'not a readable version'}`)
+    .map((r) => `${r.label ? `${r.label} ` : ''}${r.packageName ? `${r.packageName} ` : ''}"${r.raw}"${r.port ? ` on port ${r.port}` : ''} = ${r.version ? `Redis ${describeRedisVersion(r.version)}` : 'not a readable version'}`)
     .join(', ');
 }
 
@@ -151,11 +169,52 @@ function packageDisagreement(running: readonly Reading[], packages: readonly Rea
   return ` The installed package differs: ${list(differing)}; the running server is what is judged (a restart would run the installed version).`;
 }
 
+/**
+ * The probe's view: the version each running process reports; for a process that did not answer,
+ * the version of the binary it runs; no process at all is a failure whatever the package says.
+ */
+function assessProbe(probe: ProbeEvidence, packages: readonly Reading[]): Assessment {
+  const installed = packages.length > 0 ? ` Installed package: ${list(packages)} (${APPLICATION_INVENTORY} inventory).` : '';
+  const problems = probe.problems.length > 0 ? ` Rows not understood: ${probe.problems.join('; ')}.` : '';
+  if (probe.processes.length === 0) {
+    const reasons = [...new Set(probe.notRunning.map((f) => f.error ?? 'no Redis process is running'))].join('; ');
+    if (probe.problems.length > 0) return { status: 'UNKNOWN', observed: `The Redis probe reported no readable running process: ${reasons}.${problems}${installed}`, preRelease: false };
+    return { status: 'FAIL', observed: `The Redis probe found no Redis process running on the server: ${reasons} (${REDIS_SERVER_INVENTORY} inventory). Nothing on it serves sessions, whatever is installed.${installed}`, preRelease: false, notRunning: true };
+  }
+  const running: Reading[] = [];
+  const binaries: Reading[] = [];
+  const silent: string[] = [];
+  for (const fact of probe.processes) {
+    if (fact.status === 'ok' && fact.redisVersion !== undefined) {
+      running.push({ ...(fact.port !== undefined ? { port: String(fact.port) } : {}), raw: fact.redisVersion, version: parseUpstream(fact.redisVersion) });
+    } else if (fact.binaryVersion !== undefined) {
+      binaries.push({ label: `${processLabel(fact)}, which did not answer (${fact.error ?? 'no INFO'}), runs a binary reporting`, raw: fact.binaryVersion, version: parseUpstream(fact.binaryVersion) });
+    } else {
+      silent.push(`${processLabel(fact)} did not answer (${fact.error ?? 'no INFO'}) and its binary's version is unknown`);
+    }
+  }
+  const parts: string[] = [];
+  if (running.length > 0) parts.push(`The running Redis server reports redis_version ${list(running)} (${REDIS_SERVER_INVENTORY} inventory from the Redis probe).`);
+  if (binaries.length > 0) parts.push(`${list(binaries)} (${REDIS_SERVER_INVENTORY} binary_version).`);
+  if (silent.length > 0) parts.push(`${silent.join('; ')}.`);
+  const readings = [...running, ...binaries];
+  const observed = `${parts.join(' ')}${packageDisagreement(readings, packages)}${problems}`;
+  const assessment = assess(readings, observed);
+  // A process whose version is unknown, or a row not understood, could be the one that fails.
+  if (assessment.status === 'PASS' && (silent.length > 0 || probe.problems.length > 0)) return { ...assessment, status: 'UNKNOWN', unanswered: silent.length > 0 };
+  if (readings.length === 0) return { status: 'UNKNOWN', observed, preRelease: false, unanswered: silent.length > 0 };
+  return assessment;
+}
+
 /** What the readings say, whichever server reported them: everything but the fix, which names the server. */
 interface Assessment {
   status: 'PASS' | 'FAIL' | 'UNKNOWN';
   observed: string;
   preRelease: boolean;
+  /** The probe saw no Redis process running. */
+  notRunning?: boolean;
+  /** A running process did not answer the probe and its version is unknown. */
+  unanswered?: boolean;
 }
 
 function assess(readings: readonly Reading[], observed: string): Assessment {
@@ -170,6 +229,17 @@ function assess(readings: readonly Reading[], observed: string): Assessment {
 
 function verdictFor(server: RedisServer, assessment: Assessment): Verdict {
   const { status, observed } = assessment;
+  if (status === 'FAIL' && assessment.notRunning) {
+    return {
+      status: 'FAIL',
+      severity: SEVERITY,
+      observed,
+      required: REQUIRED,
+      remediation:
+        `Start the Redis 7.0.x processes on ${server.instanceId} (the master and replica of the documented layout, ports 7000 and 7001, each from its own config file with cluster-enabled yes), ` +
+        'or, if this server no longer serves sessions, remove its Redis role tag; then run the inventory association again and scan.',
+    };
+  }
   if (status === 'FAIL') {
     return {
       status: 'FAIL',
@@ -180,6 +250,17 @@ function verdictFor(server: RedisServer, assessment: Assessment): Verdict {
         `Install the latest stable Redis 7.0.x on ${server.instanceId}${assessment.preRelease ? ' in place of the pre-release' : ''} ` +
         '(for example from packages.redis.io pinned with `apt-get install redis-server=6:7.0.*` or the distribution\'s Redis 7.0 package), ' +
         'then restart each Redis process, one node at a time with a replica failover in a Redis Cluster.',
+    };
+  }
+  if (status === 'UNKNOWN' && assessment.unanswered) {
+    return {
+      status: 'UNKNOWN',
+      severity: SEVERITY,
+      observed,
+      required: REQUIRED,
+      remediation:
+        `Let the Redis probe read every Redis process on ${server.instanceId}: keep requirepass / masterauth (and the TLS files) in each process's own config file, ` +
+        "or name a SecureString parameter in the inventory document's PasswordParameter; then run the inventory association again and scan (docs/redis-probe.md).",
     };
   }
   if (status === 'UNKNOWN') {
