@@ -4,10 +4,11 @@ import type { ClientOptions } from '../lambdas/adapters/collectors/client-option
 import { liveScanLoader, registerCaptureCommand } from './commands/capture';
 import { registerScanCommand, type CommandIo } from './commands/scan';
 import { registerRunLocalCommand } from './commands/run-local';
+import { registerRemoteCommand, type RemoteEnvironment } from './commands/remote';
 import { EXIT, UsageError } from './usage-error';
 
 /** `awsClientOptions` reach the AWS clients of `capture` and `scan --live` (tests give a fake transport). */
-export function buildProgram(io: CommandIo, awsClientOptions: ClientOptions = {}): Command {
+export function buildProgram(io: CommandIo, awsClientOptions: ClientOptions = {}, remoteEnvironment: RemoteEnvironment = {}): Command {
   const program = new Command('redis-compliance')
     .description('Checks the Redis servers behind OutSystems session storage against the vendor requirements.')
     .showHelpAfterError('(run with --help for usage)')
@@ -22,18 +23,20 @@ Examples:
   redis-compliance scan --snapshot examples/estate.sample.json
   redis-compliance scan --snapshot estate.json --format json --output findings.json --fail-on high
   redis-compliance capture --regions eu-west-1,us-east-1 --out estate.json
-  redis-compliance scan --live --regions eu-west-1 --accounts 111122223333 --role-name RedisComplianceReader`,
+  redis-compliance scan --live --regions eu-west-1 --accounts 111122223333 --role-name RedisComplianceReader
+  redis-compliance remote scan --api https://abc123.execute-api.eu-west-1.amazonaws.com/prod --wait --fail-on high`,
   );
   registerScanCommand(program, io, liveScanLoader(awsClientOptions));
   registerCaptureCommand(program, io, awsClientOptions);
   registerRunLocalCommand(program, io);
+  registerRemoteCommand(program, io, remoteEnvironment);
   return program;
 }
 
 /** Runs the CLI with argv (without node and script); returns the exit code. */
-export async function runCli(argv: string[], io: CommandIo, awsClientOptions: ClientOptions = {}): Promise<number> {
+export async function runCli(argv: string[], io: CommandIo, awsClientOptions: ClientOptions = {}, remoteEnvironment: RemoteEnvironment = {}): Promise<number> {
   let exitCode: number = EXIT.OK;
-  const program = buildProgram({ ...io, setExitCode: (code) => (exitCode = code) }, awsClientOptions);
+  const program = buildProgram({ ...io, setExitCode: (code) => (exitCode = code) }, awsClientOptions, remoteEnvironment);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -1,0 +1,182 @@
+/**
+ * `redis-compliance remote scan|findings|report`: the deployed scanner's API from the command line
+ * (requests signed with SigV4, credentials from the usual chain), so a pipeline can start a scan,
+ * wait for it and gate a release on the result. Exit codes as `scan`: 0 done; 1 a FAIL at or above
+ * --fail-on; 2 bad input, a refused or failed request, or a scan that failed.
+ */
+import { writeFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { isAtOrAbove, SEVERITIES, type ScanRecord, type Severity, type StoredFinding } from '../../lambdas/core/model';
+import { ApiError, SignedApiClient } from '../remote/signed-api-client';
+import { safeTerminalText } from '../terminal-text';
+import { EXIT, UsageError } from '../usage-error';
+import type { CommandIo } from './scan';
+
+/** What the remote commands touch beyond the terminal; tests shorten the waits. */
+export interface RemoteEnvironment {
+  credentials?: AwsCredentialIdentityProvider;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const ACCOUNT = /^\d{12}$/;
+const REPORT_FORMATS = ['json', 'markdown', 'html', 'csv'] as const;
+const PAGE_LIMIT = '100';
+
+interface CommonOptions {
+  api: string;
+  region?: string;
+}
+
+export function registerRemoteCommand(program: Command, io: CommandIo, environment: RemoteEnvironment = {}): Command {
+  const remote = program.command('remote').description('Use the deployed scanner through its API (SigV4-signed with your AWS credentials).');
+  const common = (command: Command) =>
+    command
+      .requiredOption('--api <url>', 'the API invoke URL, e.g. https://abc123.execute-api.eu-west-1.amazonaws.com/prod')
+      .option('--region <region>', 'region of the API (default: from the URL, else AWS_REGION)');
+  const client = (options: CommonOptions) =>
+    new SignedApiClient({ apiUrl: options.api, ...(options.region ? { region: options.region } : {}), ...(environment.credentials ? { credentials: environment.credentials } : {}), ...(environment.fetch ? { fetch: environment.fetch } : {}) });
+
+  common(remote.command('scan').description('Start a scan on the deployed scanner; with --wait, wait for it and print its summary.'))
+    .option('--regions <list>', 'comma-separated regions to scan (default: the deployed targets)')
+    .option('--accounts <list>', 'comma-separated account ids to scan (default: the deployed targets)')
+    .option('--wait', 'wait until the scan has finished, with a progress line, and print its summary')
+    .addOption(new Option('--fail-on <severity>', 'with --wait: exit 1 when a FAIL of this severity or higher exists (waived findings do not count)').choices([...SEVERITIES]))
+    .option('--poll-seconds <seconds>', 'with --wait: seconds between status checks', '5')
+    .option('--timeout-minutes <minutes>', 'with --wait: give up (exit 2) after this long', '30')
+    .action(async (options: CommonOptions & { regions?: string; accounts?: string; wait?: boolean; failOn?: Severity; pollSeconds: string; timeoutMinutes: string }) => {
+      if (options.failOn && !options.wait) throw new UsageError('--fail-on needs --wait (the result is only known when the scan has finished)');
+      const regions = list(options.regions, REGION, '--regions', 'an AWS region name such as eu-west-1');
+      const accounts = list(options.accounts, ACCOUNT, '--accounts', 'a 12-digit account id');
+      const pollMs = positive(options.pollSeconds, '--poll-seconds') * 1000;
+      const timeoutMs = positive(options.timeoutMinutes, '--timeout-minutes') * 60_000;
+      const api = client(options);
+      const started = await call(() => api.json<{ scanId: string }>('POST', '/scans', {}, { ...(regions ? { regions } : {}), ...(accounts ? { accounts } : {}) }));
+      io.stderr(`Started scan ${safeTerminalText(started.scanId)}.\n`);
+      if (!options.wait) {
+        io.stdout(`${JSON.stringify({ scanId: started.scanId, status: 'RUNNING' })}\n`);
+        io.setExitCode(EXIT.OK);
+        return;
+      }
+      const scan = await waitForScan(api, started.scanId, { pollMs, timeoutMs, io, environment });
+      io.stdout(summary(scan));
+      io.setExitCode(exitCodeForScan(scan, options.failOn));
+    });
+
+  common(remote.command('findings').description('List the findings of a scan (default: the latest scan).'))
+    .option('--scan <id>', 'scan id (default: the latest scan)')
+    .addOption(new Option('--status <status>', 'only findings with this status').choices(['FAIL', 'UNKNOWN', 'SUPPRESSED', 'PASS', 'NOT_APPLICABLE']))
+    .addOption(new Option('--severity <severity>', 'only findings of this severity').choices([...SEVERITIES]))
+    .option('--rule <ruleId>', 'only findings of this rule')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a listed FAIL of this severity or higher exists').choices([...SEVERITIES]))
+    .action(async (options: CommonOptions & { scan?: string; status?: string; severity?: string; rule?: string; format: 'text' | 'json'; failOn?: Severity }) => {
+      const api = client(options);
+      const scanId = options.scan ?? (await latestScanId(api));
+      const findings: StoredFinding[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await call(() => api.json<{ items: StoredFinding[]; nextToken?: string }>('GET', `/scans/${encodeURIComponent(scanId)}/findings`, { status: options.status, severity: options.severity, rule: options.rule, limit: PAGE_LIMIT, nextToken }));
+        findings.push(...page.items);
+        nextToken = page.nextToken;
+      } while (nextToken);
+      if (options.format === 'json') io.stdout(`${JSON.stringify({ scanId, findings }, null, 2)}\n`);
+      else io.stdout(findings.map(findingLine).join('') + `${findings.length} findings in scan ${safeTerminalText(scanId)}.\n`);
+      const failing = options.failOn ? findings.some((f) => f.status === 'FAIL' && isAtOrAbove(f.severity, options.failOn!)) : false;
+      io.setExitCode(failing ? EXIT.FAILED_CHECKS : EXIT.OK);
+    });
+
+  common(remote.command('report').description('Fetch the latest report.'))
+    .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]).default('html'))
+    .option('--output <file>', 'write the report to this file instead of standard output')
+    .action(async (options: CommonOptions & { format: (typeof REPORT_FORMATS)[number]; output?: string }) => {
+      const api = client(options);
+      const response = await call(() => api.request('GET', '/reports/latest', { format: options.format }));
+      if (options.output) {
+        writeFileSync(options.output, response.body);
+        io.stderr(`Wrote the ${options.format} report to ${options.output} (${Buffer.byteLength(response.body)} bytes).\n`);
+      } else {
+        io.stdout(response.body.endsWith('\n') ? response.body : `${response.body}\n`);
+      }
+      io.setExitCode(EXIT.OK);
+    });
+  return remote;
+}
+
+async function waitForScan(api: SignedApiClient, scanId: string, options: { pollMs: number; timeoutMs: number; io: CommandIo; environment: RemoteEnvironment }): Promise<ScanRecord> {
+  const now = options.environment.now ?? Date.now;
+  const sleep = options.environment.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const start = now();
+  for (;;) {
+    const scan = await call(() => api.json<ScanRecord>('GET', `/scans/${encodeURIComponent(scanId)}`));
+    const elapsed = Math.round((now() - start) / 1000);
+    if (scan.status !== 'RUNNING') {
+      if (options.io.isTTY) options.io.stderr('\r\u001b[K');
+      options.io.stderr(`Scan ${safeTerminalText(scanId)} ${scan.status} after ${elapsed} s.\n`);
+      return scan;
+    }
+    const line = `Scan ${safeTerminalText(scanId)} running… ${elapsed} s`;
+    options.io.stderr(options.io.isTTY ? `\r\u001b[K${line}` : `${line}\n`);
+    if (now() - start >= options.timeoutMs) throw new UsageError(`scan ${scanId} still running after ${Math.round(options.timeoutMs / 60000)} min (--timeout-minutes); it continues on the server`);
+    await sleep(options.pollMs);
+  }
+}
+
+async function latestScanId(api: SignedApiClient): Promise<string> {
+  const page = await call(() => api.json<{ items: ScanRecord[] }>('GET', '/scans', { limit: '1' }));
+  const latest = page.items[0];
+  if (!latest) throw new UsageError('the deployed scanner has no scans yet');
+  return latest.scanId;
+}
+
+/** 2 for a scan that failed, 1 for a FAIL at or above the threshold, else 0. */
+export function exitCodeForScan(scan: Pick<ScanRecord, 'status' | 'failBySeverity'>, failOn: Severity | undefined): number {
+  if (scan.status === 'FAILED') return EXIT.BAD_INPUT;
+  if (!failOn) return EXIT.OK;
+  return SEVERITIES.some((s) => isAtOrAbove(s, failOn) && (scan.failBySeverity[s] ?? 0) > 0) ? EXIT.FAILED_CHECKS : EXIT.OK;
+}
+
+function summary(scan: ScanRecord): string {
+  const counts = Object.entries(scan.counts).map(([k, v]) => `${k} ${v}`).join(', ');
+  const failing = SEVERITIES.map((s) => `${s} ${scan.failBySeverity[s] ?? 0}`).join(', ');
+  const lines = [
+    `Scan ${safeTerminalText(scan.scanId)}: ${scan.status}`,
+    `Findings: ${counts}`,
+    `Failing by severity: ${failing}`,
+    `Redis servers ${scan.redisServers}, front-ends ${scan.frontends}, clusters ${scan.clusters}`,
+    ...scan.errors.map((e) => `Error: ${safeTerminalText(`${e.accountId} ${e.region} ${e.service}:${e.operation} ${e.code} ${e.message}`)}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function findingLine(f: StoredFinding): string {
+  return `${f.status.padEnd(14)} ${f.severity.padEnd(8)} ${f.ruleId.padEnd(34)} ${safeTerminalText(`${f.accountId} ${f.region} ${f.resourceId}${f.resourceName ? ` (${f.resourceName})` : ''}`)}\n`;
+}
+
+/** API and network failures become one clear line and exit code 2. */
+async function call<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof ApiError || error instanceof UsageError) throw new UsageError(error.message);
+    throw new UsageError(`the API could not be reached: ${(error as Error).message}`);
+  }
+}
+
+function list(value: string | undefined, pattern: RegExp, flag: string, what: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value.split(',').map((v) => v.trim()).filter(Boolean);
+  if (items.length === 0) throw new UsageError(`${flag} is empty`);
+  const bad = items.find((v) => !pattern.test(v));
+  if (bad !== undefined) throw new UsageError(`${flag}: ${JSON.stringify(bad)} is not ${what}`);
+  return items;
+}
+
+function positive(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number, got ${JSON.stringify(value)}`);
+  return n;
+}
