@@ -3,7 +3,7 @@
  * against their targets (issue 6; docs/benchmark.md explains each figure). Prints one table and
  * writes bench/results.json. A benchmark, not a test: it always exits 0 once the table is printed.
  *
- * Figures: 1 api-calls, 2 ssm-calls, 3 evaluation-time, 4 evaluation-memory, 5 store-requests,
+ * Figures: 1 api-calls, 2 continuation, 3 evaluation-time, 4 evaluation-memory, 5 store-requests,
  * 6 report-rendering, 7 bundle-size, 8 cold-init.
  */
 import { rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from './child-process';
 import { errorMessage, notMeasured, type BenchOptions, type FigureRow } from './figure';
-import { apiAndSsmFigures, apiCallsFigure, ssmCallsFigure } from './figures/api-calls';
+import { apiCallsFigure, continuationFigure } from './figures/api-calls';
 import { bundleAll, bundleSizeRows } from './figures/bundle-size';
 import { coldInitRows } from './figures/cold-init';
 import { evaluationMemoryRows, evaluationTimeRows, measureEvaluation } from './figures/evaluation';
@@ -21,7 +21,7 @@ import { markdownTable } from './table';
 
 const FIGURE_NAMES: Record<string, string> = {
   '1': 'api-calls',
-  '2': 'ssm-calls',
+  '2': 'continuation',
   '3': 'evaluation-time',
   '4': 'evaluation-memory',
   '5': 'store-requests',
@@ -74,9 +74,8 @@ export async function runBench(args: BenchArguments): Promise<FigureRow[]> {
   const rows: FigureRow[] = [];
   const want = (id: string) => args.only.has(id);
 
-  if (want('1') && want('2')) rows.push(...(await guarded('figures 1-2 (API calls)', () => apiAndSsmFigures(options))));
-  else if (want('1')) rows.push(...(await guarded('figure 1 (API calls)', () => apiCallsFigure.run(options))));
-  else if (want('2')) rows.push(...(await guarded('figure 2 (SSM calls)', () => ssmCallsFigure.run(options))));
+  if (want('1')) rows.push(...(await guarded('figure 1 (API calls, wall time under throttling)', () => apiCallsFigure.run(options))));
+  if (want('2')) rows.push(...(await guarded('figure 2 (deadline hand-off)', () => continuationFigure.run(options))));
 
   if (want('3') || want('4')) {
     rows.push(

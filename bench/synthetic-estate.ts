@@ -137,7 +137,7 @@ const WINDOWS_PACKAGES = (platformServer: string): Array<Record<string, string>>
   { Name: 'Microsoft Visual C++ 2015-2022 Redistributable (x64)', Version: '14.40.33810.0', Publisher: 'Microsoft Corporation', ApplicationType: '', Architecture: 'x86_64' },
 ];
 
-export function syntheticEstate(redisServers: number, accountId = ACCOUNT, region = REGION): SyntheticEstate {
+export function syntheticEstate(redisServers: number, accountId = ACCOUNT, region = REGION, frontendShare = FRONTEND_SHARE): SyntheticEstate {
   if (!Number.isInteger(redisServers) || redisServers < 1) throw new RangeError(`redisServers must be a positive integer, got ${redisServers}`);
   const rnd = random(redisServers * 7919 + 17);
   const b = new EstateBuilder(accountId, region);
@@ -149,7 +149,7 @@ export function syntheticEstate(redisServers: number, accountId = ACCOUNT, regio
   ENVIRONMENTS.forEach((env, e) => {
     const redisCount = redisCounts[e]!;
     if (redisCount === 0) return;
-    const frontends = Math.max(1, Math.round(redisCount * FRONTEND_SHARE));
+    const frontends = Math.max(1, Math.round(redisCount * frontendShare));
     const octet = 10 + e;
     const vpcId = `vpc-${hex(0xa000 + e)}`;
     const vpcCidr = `10.${octet}.0.0/16`;

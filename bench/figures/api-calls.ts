@@ -1,19 +1,21 @@
 /**
- * Figures 1 and 2: a live capture through the real collectors (captureEstate) against the tests'
+ * Figure 1: a live capture through the real collectors (captureEstate) against the tests'
  * in-process fake AWS (wire formats, AWS page sizes and request limits; no socket). The counts are
  * the collectors' own API-call counter (SDK middleware, one per attempt), checked against the
  * requests the fake received.
  */
 import { captureEstate } from '../../lambdas/adapters/collectors/capture-estate';
-import { ACCOUNT, REGION } from '../../test/support/estate-builder';
+import { REGION } from '../../test/support/estate-builder';
 import { apiCallLowerBound } from '../../test/support/aws-fakes/api-call-lower-bound';
-import { FakeAws, fakeAccessKeyId } from '../../test/support/aws-fakes/fake-aws';
+import { FakeAws } from '../../test/support/aws-fakes/fake-aws';
 import { errorMessage, formatCount, formatMs, notMeasured, sizeLabel, verdict, type BenchOptions, type Figure, type FigureRow } from '../figure';
 import { issueLowerBound } from '../issue-lower-bound';
 import { syntheticEstate } from '../synthetic-estate';
+import { continuationRows } from './continuation';
+import { withFakeCredentials } from './fake-credentials';
+import { throttledCaptureRows } from './throttled-capture';
 
 const RATIO_TARGET = 1.1;
-const SSM_FACTOR_TARGET = 25;
 
 export interface CaptureMeasurement {
   redisServers: number;
@@ -23,23 +25,6 @@ export interface CaptureMeasurement {
   lowerBound: ReturnType<typeof issueLowerBound>;
   testLowerBound: number;
   captureMs: number;
-}
-
-/** Sets fake default-chain credentials for the capture and restores the environment after. */
-async function withFakeCredentials<T>(run: () => Promise<T>): Promise<T> {
-  const names = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_EC2', 'AWS_ENDPOINT_URL_SSM', 'AWS_ENDPOINT_URL_STS'];
-  const saved = Object.fromEntries(names.map((n) => [n, process.env[n]]));
-  for (const n of names) delete process.env[n];
-  process.env.AWS_ACCESS_KEY_ID = fakeAccessKeyId(ACCOUNT);
-  process.env.AWS_SECRET_ACCESS_KEY = 'fake-secret';
-  try {
-    return await run();
-  } finally {
-    for (const n of names) {
-      if (saved[n] === undefined) delete process.env[n];
-      else process.env[n] = saved[n];
-    }
-  }
 }
 
 export async function measureCapture(redisServers: number): Promise<CaptureMeasurement> {
@@ -82,19 +67,6 @@ function callRow(options: BenchOptions, m: CaptureMeasurement): FigureRow {
   };
 }
 
-function ssmRow(options: BenchOptions, m: CaptureMeasurement): FigureRow {
-  const ssm = Object.entries(m.calls).filter(([k]) => k.startsWith('ssm:')).reduce((s, [, n]) => s + n, 0);
-  const perInstance = 2 * m.instances;
-  const factor = perInstance / ssm;
-  return {
-    figure: `2. SSM calls vs per-instance (ListInventoryEntries + DescribeInstanceInformation), ${formatCount(m.instances)} instances`,
-    measured: `${formatCount(ssm)} vs ${formatCount(perInstance)} = ${factor.toFixed(1)}x fewer`,
-    target: `>= ${SSM_FACTOR_TARGET}x fewer`,
-    met: verdict(options, factor >= SSM_FACTOR_TARGET),
-    data: { ssmCalls: ssm, perInstanceCalls: perInstance, factor },
-  };
-}
-
 async function measureAll(options: BenchOptions, sizes: readonly number[]): Promise<Map<number, CaptureMeasurement | Error>> {
   const out = new Map<number, CaptureMeasurement | Error>();
   for (const size of sizes) {
@@ -120,36 +92,12 @@ export const apiCallsFigure: Figure = {
       const row = callRow(options, m);
       row.measured += ` [capture ${formatMs(m.captureMs)}]`;
       return row;
-    });
+    }).concat(await throttledCaptureRows(options));
   },
 };
 
-export const ssmCallsFigure: Figure = {
+export const continuationFigure: Figure = {
   id: '2',
-  name: 'ssm-calls',
-  async run(options) {
-    const size = options.smoke ? 200 : 10000;
-    const m = (await measureAll(options, [size])).get(size)!;
-    if (m instanceof Error) return [notMeasured(`2. SSM calls vs per-instance, ${sizeLabel(size)} Redis servers`, `>= ${SSM_FACTOR_TARGET}x fewer`, errorMessage(m))];
-    return [ssmRow(options, m)];
-  },
+  name: 'continuation',
+  run: (options) => continuationRows(options),
 };
-
-/** Figures 1 and 2 together share the 10k capture. */
-export async function apiAndSsmFigures(options: BenchOptions): Promise<FigureRow[]> {
-  const sizes = options.smoke ? [50, 200] : [1000, 10000];
-  const results = await measureAll(options, sizes);
-  const rows: FigureRow[] = [];
-  for (const size of sizes) {
-    const m = results.get(size)!;
-    if (m instanceof Error) rows.push(notMeasured(`1. API calls, live capture of ${sizeLabel(size)} Redis servers`, `ratio <= ${RATIO_TARGET.toFixed(2)}`, errorMessage(m)));
-    else {
-      const row = callRow(options, m);
-      row.measured += ` [capture ${formatMs(m.captureMs)}]`;
-      rows.push(row);
-    }
-  }
-  const last = results.get(sizes[sizes.length - 1]!)!;
-  rows.push(last instanceof Error ? notMeasured('2. SSM calls vs per-instance', `>= ${SSM_FACTOR_TARGET}x fewer`, errorMessage(last)) : ssmRow(options, last));
-  return rows;
-}

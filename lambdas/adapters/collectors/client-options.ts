@@ -4,6 +4,16 @@ import type { NodeHttpHandler } from '@smithy/node-http-handler';
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
+/**
+ * The adaptive retry mode's client-side send rate (smithy's DefaultRateLimiter, a CUBIC curve). Its
+ * defaults (beta 0.7, scaleConstant 0.4) drop the rate to 70% at each throttle and take
+ * cbrt(rate x 0.3 / 0.4) seconds to climb back (2.5 s at 20 calls/s), during which the service's
+ * bucket refills unused: against a 20 calls/s SSM limit a capture ran at ~1.18x its floor. Dropping
+ * to 80% and climbing back within about a second keeps it at ~1.05-1.10x (bench figure 1). The
+ * collectors' own concurrency limit (adaptive-concurrency.ts) keeps the calls in flight down.
+ */
+export const SEND_RATE_TUNING = { beta: 0.8, scaleConstant: 4 } as const;
+
 export interface ClientOptions {
   /** Attempts per call including the first (SDK `maxAttempts`); default 5. Retry mode is adaptive. */
   maxAttempts?: number;

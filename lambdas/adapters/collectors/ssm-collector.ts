@@ -62,7 +62,8 @@ export interface SsmCollection {
 /** The concurrency a target's inventory reads start with and return to. */
 export function inventoryConcurrency(options: SsmCollectionOptions): AdaptiveConcurrency {
   const most = options.inventoryConcurrency ?? SSM_INVENTORY_CONCURRENCY;
-  return new AdaptiveConcurrency({ initial: most, max: most });
+  // Never below 2 (unless asked for 1): a lone call sleeping in the SDK's throttling backoff would leave the target idle.
+  return new AdaptiveConcurrency({ initial: most, max: most, min: Math.min(2, most) });
 }
 
 export async function collectSsm(client: SSMClient, instances: readonly CollectedInstance[], errors: CollectionError[], options: SsmCollectionOptions = {}): Promise<SsmSection> {
