@@ -182,7 +182,8 @@ export function buildEstate(snapshotTarget: SnapshotTarget, config: ScanConfig, 
     if (server.production) cluster.production = true;
   }
   for (const cluster of clustersByKey.values()) {
-    cluster.id = `${accountId}/${region}/${cluster.name}`;
+    // Keyed by the normalised value, so the id stays the same whichever member's spelling names it.
+    cluster.id = `${accountId}/${region}/${cluster.key}`;
     for (const server of cluster.servers) server.cluster = cluster.name;
   }
 

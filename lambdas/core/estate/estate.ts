@@ -42,7 +42,7 @@ export interface RedisServer extends Server {
 }
 
 export interface RedisCluster {
-  /** `<accountId>/<region>/<cluster name>` */
+  /** `<accountId>/<region>/<cluster key>` (the normalised name: stable whichever member's spelling is shown) */
   id: string;
   /** The members' tag value that names the cluster, trimmed; the first in sort order when members spell it differently. */
   name: string;
