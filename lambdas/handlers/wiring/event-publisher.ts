@@ -1,5 +1,7 @@
 /** Tells whoever listens (the report Lambda's rule) that a scan finished. */
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { putEventsInBatches } from '../../adapters/events/put-events-in-batches';
+import type { RetryPolicy } from '../../adapters/store/batch-write';
 import type { ScanRecord } from '../../core/model';
 
 export const EVENT_SOURCE = 'redis-compliance';
@@ -18,19 +20,18 @@ export class EventBridgePublisher implements EventPublisher {
   constructor(
     private readonly client: EventBridgeClient,
     private readonly eventBusName: string,
+    private readonly retryPolicy?: RetryPolicy,
   ) {}
 
+  /** Failed entries are retried (the same PutEvents path as the finding-change events); then an error. */
   async scanCompleted(detail: ScanCompletedDetail): Promise<void> {
-    const output = await this.client.send(
-      new PutEventsCommand({
-        Entries: [{ EventBusName: this.eventBusName, Source: EVENT_SOURCE, DetailType: SCAN_COMPLETED, Detail: JSON.stringify(detail) }],
-      }),
+    const outcome = await putEventsInBatches(
+      this.client,
+      [{ EventBusName: this.eventBusName, Source: EVENT_SOURCE, DetailType: SCAN_COMPLETED, Detail: JSON.stringify(detail) }],
+      this.retryPolicy,
     );
-    const failed = output.FailedEntryCount ?? 0;
-    if (failed > 0) {
-      const entry = output.Entries?.find((e) => e.ErrorCode);
-      throw new Error(`EventBridge did not accept the Scan Completed event for ${detail.scanId}: ${entry?.ErrorCode ?? 'unknown'} ${entry?.ErrorMessage ?? ''}`.trim());
-    }
+    const entry = outcome.failed[0];
+    if (entry) throw new Error(`EventBridge did not accept the Scan Completed event for ${detail.scanId}: ${entry.errorCode} ${entry.errorMessage}`.trim());
   }
 }
 
