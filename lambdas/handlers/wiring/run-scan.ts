@@ -19,6 +19,7 @@ import { configSuppressions } from '../../core/suppressions/suppression-schema';
 import { SCAN_OUTCOME_LOG } from '../scan-outcome-log';
 import { optionalEnv, scanConfigFromEnv } from './environment';
 import { EventBridgePublisher, type EventPublisher } from './event-publisher';
+import { findingExportersFromEnv, runFindingExports, type FindingExporter, type FindingExportReport } from './finding-exports';
 import { logger } from './logger';
 import { newScanId } from './scan-id';
 import type { SnapshotSource } from './snapshot-source';
@@ -31,6 +32,8 @@ export interface ScanDependencies {
   clock: Clock;
   config: ScanConfig;
   newScanId?: (now: Date) => string;
+  /** Security Hub import, finding-change events (opt-in; none by default). */
+  exporters?: FindingExporter[];
 }
 
 export interface ScanRequest {
@@ -48,6 +51,8 @@ export interface ScanOutcome {
   /** Failing findings that appeared / went away since the previous scan (by the finding states). */
   newFailures: number;
   resolvedFailures: number;
+  /** What each configured exporter did (absent when none is configured). */
+  exports?: FindingExportReport[];
 }
 
 /** Runs one scan end to end. Throws only when the outcome cannot be recorded (store errors). */
@@ -85,14 +90,23 @@ export async function runScan(request: ScanRequest, deps: ScanDependencies): Pro
   await deps.store.putFindings(running, findings);
 
   const targets = result.scan.targets.map(({ accountId, region }) => ({ accountId, region }));
-  const { states, changes } = nextFindingStates(await deps.store.listFindingStates(), findings, { scanId, at: running.startedAt, targets });
+  const previousStates = await deps.store.listFindingStates();
+  const { states, changes } = nextFindingStates(previousStates, findings, { scanId, at: running.startedAt, targets });
   await deps.store.putFindingStates(states);
 
   const finished = finishedScanRecord(running, result, findings, deps.clock.now().toISOString());
   await deps.store.putScan(finished);
   logger.info(SCAN_OUTCOME_LOG.finishedMessage, { scanId, [SCAN_OUTCOME_LOG.statusField]: finished.status, counts: finished.counts, new: changes.new.length, resolved: changes.resolved.length });
   await deps.publisher.scanCompleted({ scanId, status: finished.status });
-  return { scanId, status: finished.status, counts: finished.counts, newFailures: changes.new.length, resolvedFailures: changes.resolved.length };
+  const outcome: ScanOutcome = { scanId, status: finished.status, counts: finished.counts, newFailures: changes.new.length, resolvedFailures: changes.resolved.length };
+  if (deps.exporters && deps.exporters.length > 0) {
+    outcome.exports = await runFindingExports(deps.exporters, { scanId, at: running.startedAt, findings, previousStates, writtenStates: states, changes });
+    for (const report of outcome.exports) {
+      if (report.ok) logger.info('finding export done', { scanId, ...report });
+      else logger.error('finding export failed', { scanId, ...report });
+    }
+  }
+  return outcome;
 }
 
 /** A scan's dependencies from the environment (TABLE_NAME, EVENT_BUS_NAME, SCAN_CONFIG, ...) and a snapshot source. */
@@ -103,5 +117,6 @@ export function scanDependenciesFromEnv(snapshots: SnapshotSource): ScanDependen
     publisher: new EventBridgePublisher(new EventBridgeClient({}), optionalEnv('EVENT_BUS_NAME') ?? 'default'),
     clock: systemClock,
     config: scanConfigFromEnv(),
+    exporters: findingExportersFromEnv(),
   };
 }
