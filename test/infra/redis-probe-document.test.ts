@@ -3,11 +3,14 @@
  * inventory/redis-probe.sh byte for byte, the inventory step uploads applications and custom
  * inventory, and front-ends get AWS-GatherSoftwareInventory.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { REDIS_PROBE_SCRIPT_PATH } from '../../lib/constructs/redis-probe-script';
 import { RedisInventoryStack } from '../../lib/stacks/redis-inventory-stack';
+import { runProbe } from '../redis/support/probe-runner';
 
 function synth(frontendTagValue?: string): Template {
   const app = new App();
@@ -35,6 +38,18 @@ test('every {{ parameter }} the script uses is a declared document parameter', (
   for (const p of Object.values(document['Content']['parameters']) as Array<{ allowedPattern: string }>) {
     expect(new RegExp(p.allowedPattern).test("x'; rm -rf / #")).toBe(false);
   }
+});
+
+test('Run Command substitutes the document parameters into the probe; by hand the placeholders are ignored', () => {
+  const values: Record<string, string> = { Ports: document['Content']['parameters']['Ports']['default'], ConfigDirs: '', PasswordParameter: '' };
+  const script = (steps[0]!['inputs']['runCommand'] as string[]).join('\n').replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, name: string) => values[name]!);
+  const dir = mkdtempSync(join(tmpdir(), 'redis-probe-doc-'));
+  writeFileSync(join(dir, 'substituted.sh'), script);
+  // REDIS_PIDS empty: no process is probed, so the rows show only the expected ports and "nothing runs".
+  const substituted = runProbe({ REDIS_PIDS: '', CUSTOM_INVENTORY_DIR: join(dir, 'a') }, { script: join(dir, 'substituted.sh') });
+  expect(substituted.server.Content.map((r) => r['port'] ?? '-')).toEqual(['7000', '7001', '-']);
+  const byHand = runProbe({ REDIS_PIDS: '', CUSTOM_INVENTORY_DIR: join(dir, 'b') });
+  expect(byHand.server.Content.map((r) => r['port'] ?? '-')).toEqual(['-']);
 });
 
 test('the inventory step uploads applications and the custom inventory files right after the probe', () => {

@@ -93,8 +93,8 @@ export function verdicts(runs: readonly ProbeRun[]): { version: Finding[]; mode:
     REDIS_IDS.forEach((id, i) => {
       const run = runs[runs.length === 1 ? 0 : i]!;
       const data = t.ssm.Entities.find((e) => e.Id === id)!.Data!;
-      data['Custom:RedisServer'] = run.server;
-      data['Custom:RedisClusterNode'] = run.nodes;
+      data['Custom:RedisServer'] = { ...run.server };
+      data['Custom:RedisClusterNode'] = { ...run.nodes };
     });
   });
   const snapshot = validateSnapshot(JSON.parse(JSON.stringify(estate.snapshot())), 'probe test');
