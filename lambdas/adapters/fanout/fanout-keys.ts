@@ -9,6 +9,12 @@ export const FANOUT_KEYS = {
   targetPrefix: 'TARGET#',
   /** One gzip chunk of a target's JSON. */
   part: (accountId: string, region: string, index: number) => `TARGET#${accountId}#${region}#PART#${String(index).padStart(4, '0')}`,
+  /**
+   * One gzip chunk of a worker's continuation (a capture stopped at its deadline, continued by the
+   * next invocation). Not under TARGET#: the merge never reads a partial target as a captured one.
+   */
+  continuationPrefix: 'CONTINUE#',
+  continuationPart: (accountId: string, region: string, index: number) => `CONTINUE#${accountId}#${region}#PART#${String(index).padStart(4, '0')}`,
   /** A worker that failed after its retries (written by the state machine's Catch). */
   failed: (accountId: string, region: string) => `TARGET#${accountId}#${region}#FAILED`,
 } as const;

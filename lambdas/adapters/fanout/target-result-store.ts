@@ -1,11 +1,13 @@
 /**
  * The fan-out's per-target results in DynamoDB: a worker's snapshot target is gzipped and split into
  * chunks below the 400 KB item limit; the merge reads every target of a scan back (failed workers
- * included, as written by the state machine) and deletes them.
+ * included, as written by the state machine) and deletes them. A worker that reached its deadline
+ * stores its continuation the same way, under its own prefix, for its next invocation.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { SnapshotTarget } from '../../core/snapshot/schema';
+import type { TargetContinuation } from '../collectors/target-continuation';
 import { batchWrite, DEFAULT_RETRY_POLICY, type RetryPolicy, type WriteRequest } from '../store/batch-write';
 import { TTL_ATTRIBUTE } from '../store/table-design';
 import { FANOUT_ATTRIBUTES as A, FANOUT_KEYS } from './fanout-keys';
@@ -51,6 +53,51 @@ export class TargetResultStore {
     return parts;
   }
 
+  /**
+   * Stores a worker's continuation (gzipped chunks, like a target) for its next invocation; replaces
+   * the previous one of the same target (chunks beyond the new count are deleted).
+   */
+  async putContinuation(scanId: string, continuation: TargetContinuation, expiresAt: number): Promise<number> {
+    const { accountId, region } = continuation.target;
+    const old = await this.continuationItems(scanId, accountId, region, true);
+    const gz = gzipSync(Buffer.from(JSON.stringify(continuation), 'utf8'));
+    const parts = Math.max(1, Math.ceil(gz.length / CHUNK_BYTES));
+    const puts: WriteRequest[] = Array.from({ length: parts }, (_, i) => ({
+      PutRequest: {
+        Item: {
+          PK: FANOUT_KEYS.partition(scanId),
+          SK: FANOUT_KEYS.continuationPart(accountId, region, i),
+          [A.accountId]: accountId,
+          [A.region]: region,
+          [A.parts]: parts,
+          [A.data]: gz.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES),
+          [TTL_ATTRIBUTE]: expiresAt,
+        },
+      },
+    }));
+    const stale = old.filter((i) => Number(String(i['SK']).slice(-4)) >= parts).map((i) => ({ DeleteRequest: { Key: { PK: i['PK'], SK: i['SK'] } } }));
+    await batchWrite(this.client, this.tableName, [...puts, ...stale], keyOfRequest, this.retry);
+    return parts;
+  }
+
+  /** The continuation a previous invocation stored for this target; throws when it is missing or incomplete. */
+  async readContinuation(scanId: string, accountId: string, region: string): Promise<TargetContinuation> {
+    const items = (await this.continuationItems(scanId, accountId, region, false)).sort((a, b) => String(a['SK']).localeCompare(String(b['SK'])));
+    const expected = Number(items[0]?.[A.parts] ?? 0);
+    if (items.length === 0 || items.length !== expected) throw new Error(`no complete continuation stored for ${accountId} ${region} (${items.length} of ${expected} chunks)`);
+    return JSON.parse(gunzipSync(Buffer.concat(items.map((p) => toBuffer(p[A.data])))).toString('utf8')) as TargetContinuation;
+  }
+
+  /** Removes the target's continuation once the target is stored whole. */
+  async deleteContinuation(scanId: string, accountId: string, region: string): Promise<void> {
+    const items = await this.continuationItems(scanId, accountId, region, true);
+    await batchWrite(this.client, this.tableName, items.map((i) => ({ DeleteRequest: { Key: { PK: i['PK'], SK: i['SK'] } } })), keyOfRequest, this.retry);
+  }
+
+  private continuationItems(scanId: string, accountId: string, region: string, keysOnly: boolean): Promise<Record<string, unknown>[]> {
+    return this.queryAll(scanId, keysOnly, `${FANOUT_KEYS.continuationPrefix}${accountId}#${region}#`);
+  }
+
   /** Every target stored for the scan, ordered by account then region. */
   async readTargets(scanId: string): Promise<StoredTargetResult[]> {
     const items = await this.queryAll(scanId);
@@ -72,7 +119,7 @@ export class TargetResultStore {
     await batchWrite(this.client, this.tableName, items.map((i) => ({ DeleteRequest: { Key: { PK: i['PK'], SK: i['SK'] } } })), keyOfRequest, this.retry);
   }
 
-  private async queryAll(scanId: string, keysOnly = false): Promise<Record<string, unknown>[]> {
+  private async queryAll(scanId: string, keysOnly = false, prefix: string = FANOUT_KEYS.targetPrefix): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -80,7 +127,7 @@ export class TargetResultStore {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': FANOUT_KEYS.partition(scanId), ':prefix': FANOUT_KEYS.targetPrefix },
+          ExpressionAttributeValues: { ':pk': FANOUT_KEYS.partition(scanId), ':prefix': prefix },
           ...(keysOnly ? { ProjectionExpression: 'PK, SK' } : {}),
           ConsistentRead: true,
           ...(start ? { ExclusiveStartKey: start } : {}),
