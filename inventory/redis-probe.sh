@@ -341,7 +341,9 @@ probe_process() {
   REDIS_CLI=$(find_tool redis-cli "$exe_dir") || REDIS_CLI=''
   BINARY=$(binary_version "/proc/$pid/exe")
   INFO=''
-  if [ -z "$PORT" ]; then
+  if [ -z "$PORT" ] && ! ls "/proc/$pid/fd" >/dev/null 2>&1; then
+    ERROR="cannot read /proc/$pid/fd to find its sockets (run the probe as root)"
+  elif [ -z "$PORT" ]; then
     ERROR='the process listens on no TCP port'
   elif [ -z "$REDIS_CLI" ]; then
     ERROR='redis-cli not found'
