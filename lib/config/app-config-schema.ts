@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ConfigSchema as ScanConfigSchema } from '../../lambdas/core/config';
+import { FindingEventsSchema, SecurityHubExportSchema } from './finding-exports-config';
 
 const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -123,6 +124,10 @@ export const AppConfigSchema = z.strictObject({
   api: ApiSchema.default(ApiSchema.parse({})),
   fanOut: FanOutSchema.default(FanOutSchema.parse({})),
   inventory: InventorySchema.default(InventorySchema.parse({})),
+  /** Import the findings into Security Hub (opt-in): lib/config/finding-exports-config.ts. */
+  securityHub: SecurityHubExportSchema.default(SecurityHubExportSchema.parse({})),
+  /** Publish `Redis Compliance Finding Changed` events on the scanner's bus (opt-in). */
+  findingEvents: FindingEventsSchema.default(FindingEventsSchema.parse({})),
   /** Days a scan and its findings stay in the table (DynamoDB TTL). */
   retentionDays: z.number().int().min(1).max(3650).default(90),
   /** CloudWatch Logs retention of every log group. */

@@ -26,6 +26,7 @@ import { ScannerAlarms } from '../constructs/scanner-alarms';
 import { ScannerApi } from '../constructs/scanner-api';
 import { ScannerLambda } from '../constructs/scanner-lambda';
 import { grantTableAccess } from '../constructs/table-access';
+import { wireFindingExports } from '../constructs/finding-exports';
 import type { HandlerName } from '../constructs/scanner-function';
 import { arnToken, iam5Action, iam5Resource } from '../constructs/nag-ids';
 
@@ -135,6 +136,8 @@ export class ScannerStack extends Stack {
     for (const fn of [scan, merge, api, scanTarget]) acknowledgeKeyWrites(fn.role);
     this.eventBus.grantPutEventsTo(scan.role);
     this.eventBus.grantPutEventsTo(merge.role);
+    // Opt-in Security Hub import and finding-change events, on the functions that run a scan.
+    wireFindingExports(this, { config, functions: [scan, merge] });
     if (config.report.slack) {
       // Explicit rather than secret.grantRead(): that grant writes the report role into the data
       // key's policy, a reference from the data stack back to this one (a dependency cycle).
