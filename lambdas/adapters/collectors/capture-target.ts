@@ -10,6 +10,7 @@ import type { ClientOptions } from './client-options';
 import { createTargetClients } from './client-factory';
 import { toCollectionError } from './collection-error';
 import { collectEc2 } from './ec2-collector';
+import { captureNetworkMetrics } from './cloudwatch-collector';
 import { throttleSignalPlugin } from './adaptive-concurrency';
 import { NO_DEADLINE, type CaptureDeadline } from './capture-deadline';
 import { collectSsmUntil, inventoryConcurrency, type SsmCollectionOptions } from './ssm-collector';
@@ -27,6 +28,8 @@ export interface CaptureTargetOptions extends ClientOptions, SsmCollectionOption
   tags: TagConventions;
   /** Assume this role in the target account; without it, the default credential chain is used. */
   assumeRole?: AssumeRoleSettings;
+  /** The end of the CloudWatch metrics window (default now). */
+  now?: () => Date;
 }
 
 export async function captureTarget(spec: TargetSpec, options: CaptureTargetOptions): Promise<CapturedTarget> {
@@ -80,6 +83,8 @@ export async function captureTargetUntil(spec: TargetSpec, options: CaptureTarge
     } else {
       const collected = await collectEc2(clients.ec2, options.tags, errors);
       target.ec2 = collected.ec2;
+      const metrics = await captureNetworkMetrics(spec.region, credentials, counter, options, collected.instances.filter((i) => i.role === 'redis').map((i) => i.instanceId), errors);
+      if (metrics) target.cloudwatch = metrics;
       const ssm = await collectSsmUntil(clients.ssm, collected.instances, errors, ssmOptions, { concurrency, deadline });
       target.ssm = ssm.ssm;
       progress = ssm.cursor ? { target, continuation: { target, inventory: ssm.cursor } } : { target };

@@ -1,7 +1,7 @@
 /** Turns a failed AWS call into the snapshot's `errors[]` entry. */
 import type { CollectionError } from '../../core/snapshot/schema';
 
-export type AwsService = 'ec2' | 'ssm' | 'sts';
+export type AwsService = 'ec2' | 'ssm' | 'sts' | 'cloudwatch';
 
 export function toCollectionError(service: AwsService, operation: string, error: unknown): CollectionError {
   if (error instanceof Error) {

@@ -15,6 +15,9 @@ export const READER_IAM_ACTIONS: readonly string[] = Object.freeze([
   // Inventory rows (AWS:Application, Custom:RedisServer), one instance and type a call. GetInventory
   // is not needed: it returns only AWS:InstanceInformation and AWS:PatchSummary (docs/collectors.md).
   'ssm:ListInventoryEntries',
+  // NetworkIn / NetworkOut of the Redis servers (capacity.bandwidth), 500 queries a call. It has no
+  // resource-level permissions: CloudWatch permissions reference, resource "*".
+  'cloudwatch:GetMetricData',
 ]);
 
 /** What the scanner itself needs to reach the reader role in other accounts. */

@@ -12,7 +12,7 @@ import type { EstateTarget, RedisServer } from '../estate/estate';
 import { formatBps, networkPeaks } from '../metrics/network-peaks';
 import { REQUIREMENT } from '../requirements';
 import { lookupInstanceType } from './instance-type-facts';
-import { serverFinding, type RuleDefinition, type Verdict } from './rule';
+import { describeError, serverFinding, type RuleDefinition, type Verdict } from './rule';
 
 export const capacityBandwidthRule: RuleDefinition = {
   id: 'capacity.bandwidth',
@@ -47,7 +47,9 @@ function judge(target: EstateTarget, server: RedisServer): Verdict {
   const baselineBps = baselines.reduce((a, b) => a + b, 0) * 1e9;
   const limit = fraction * baselineBps;
   const required = `Peak traffic in each direction at or under ${percent} of the ${formatBps(baselineBps)} baseline of ${type.info.InstanceType} (${formatBps(limit)}).`;
-  const measured = networkPeaks(target.cloudwatch, server.instanceId);
+  const found = networkPeaks(target.cloudwatch, server.instanceId);
+  const metricsError = target.errorFor('cloudwatch:GetMetricData');
+  const measured = found.found || !metricsError ? found : { found: false as const, reason: `${found.reason} ${describeError(metricsError)}.` };
   const workload = target.config.workload;
   const sentences: string[] = [];
   const problems: string[] = [];

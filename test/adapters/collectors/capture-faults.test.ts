@@ -13,6 +13,7 @@ import { FakeAws } from '../../support/aws-fakes/fake-aws';
 import { FakeAwsError } from '../../support/aws-fakes/fake-region';
 import { generateEstate } from '../../support/aws-fakes/generate-estate';
 import { fakeClientOptions, useFakeDefaultCredentials } from '../../support/aws-fakes/test-setup';
+import { bytesPerPeriod, withNetworkMetrics } from '../../support/network-metrics';
 
 const OTHER_ACCOUNT = '444455556666';
 const now = () => new Date('2026-11-25T03:00:00.000Z');
@@ -131,22 +132,25 @@ test('capture, write the file, parse it back: the same findings as evaluating th
 });
 
 test('a live capture of the compliant estate gives the findings of the estate itself', async () => {
-  const estate = compliantEstate();
+  // With 14 days of network metrics, which the CloudWatch collector reads back (capacity.bandwidth).
+  const traffic = { inBytes: [bytesPerPeriod(200e6), bytesPerPeriod(350e6)], outBytes: [bytesPerPeriod(300e6), bytesPerPeriod(100e6)] };
+  const estate = withNetworkMetrics(compliantEstate(), capturedAt(), Object.fromEntries(REDIS_IDS.map((id) => [id, traffic])));
   const live = await captureEstate({ regions: ['eu-west-1'], now: capturedAt, ...fakeClientOptions(new FakeAws().add(estate.target)) });
   expect(evaluateSnapshot(live, { now }).findings).toEqual(evaluateSnapshot(estate.snapshot(), { now }).findings);
 });
 
-test('AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL_SSM send the calls to that endpoint', async () => {
-  const saved = { ec2: process.env.AWS_ENDPOINT_URL_EC2, ssm: process.env.AWS_ENDPOINT_URL_SSM };
+test('AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL_SSM / AWS_ENDPOINT_URL_CLOUDWATCH send the calls to that endpoint', async () => {
+  const saved = { ec2: process.env.AWS_ENDPOINT_URL_EC2, ssm: process.env.AWS_ENDPOINT_URL_SSM, cloudwatch: process.env.AWS_ENDPOINT_URL_CLOUDWATCH };
   process.env.AWS_ENDPOINT_URL_EC2 = 'http://127.0.0.1:4566';
   process.env.AWS_ENDPOINT_URL_SSM = 'http://127.0.0.1:4567';
+  process.env.AWS_ENDPOINT_URL_CLOUDWATCH = 'http://127.0.0.1:4568';
   try {
     const fake = new FakeAws().add(compliantEstate().target);
     await captureEstate({ regions: ['eu-west-1'], accounts: undefined, ...fakeClientOptions(fake) });
     const hosts = new Set(fake.calls.filter((c) => c.service !== 'sts').map((c) => `${c.service}@${c.host}`));
-    expect([...hosts].sort()).toEqual(['ec2@127.0.0.1', 'ssm@127.0.0.1']);
+    expect([...hosts].sort()).toEqual(['cloudwatch@127.0.0.1', 'ec2@127.0.0.1', 'ssm@127.0.0.1']);
   } finally {
-    for (const [k, v] of [['AWS_ENDPOINT_URL_EC2', saved.ec2], ['AWS_ENDPOINT_URL_SSM', saved.ssm]] as const) {
+    for (const [k, v] of [['AWS_ENDPOINT_URL_EC2', saved.ec2], ['AWS_ENDPOINT_URL_SSM', saved.ssm], ['AWS_ENDPOINT_URL_CLOUDWATCH', saved.cloudwatch]] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }

@@ -5,6 +5,8 @@
  *   + one page per other resource kind at full page size (the Redis servers' volumes included:
  *     ceil(their volumes/1000), the issue's words; this bound counted them as ceil(R/200) id batches
  *     until the volume listing went below that).
+ *   + the CloudWatch GetMetricData calls (metricCallLowerBound below): ceil(2R/500) for R Redis servers
+ *     while each call's answer fits 100,800 data points.
  * The budget is lowerBound * 1.1 + 5. STS calls are not part of a region's budget.
  *
  * Issue 3's formula counted ceil(N/50) GetInventory calls per inventory type; that assumed batched
@@ -45,6 +47,33 @@ export function inventoryCallLowerBound(estate: SnapshotTarget, roleKey = 'Role'
   return calls;
 }
 
+/**
+ * GetMetricData calls for NetworkIn + NetworkOut of every Redis server: 2R queries, at most 500 a
+ * call (ceil(2R/500) calls), and a call pages again for every 100,800 data points its answer holds
+ * (CloudWatch API reference, GetMetricData). The fake's estates hold few points, so this is
+ * ceil(2R/500) for them; 14 days of 5-minute points (4,032 a metric) would need a page per 25 metrics.
+ */
+export function metricCallLowerBound(estate: SnapshotTarget, roleKey = 'Role', redisRole = 'redis'): number {
+  const redisIds = estate.ec2.Reservations.flatMap((r) => r.Instances ?? []).filter((i) => i.Tags?.some((t) => t.Key === roleKey && t.Value === redisRole)).map((i) => i.InstanceId).sort();
+  if (redisIds.length === 0) return 0;
+  const section = estate.cloudwatch;
+  const pointsOf = new Map<string, number>();
+  if (section) {
+    const results = new Map(section.MetricDataResults.map((r) => [r.Id, r.Values.length] as const));
+    for (const q of section.MetricDataQueries) {
+      const id = q.MetricStat?.Metric.Dimensions?.find((d) => d.Name === 'InstanceId')?.Value;
+      if (id) pointsOf.set(id, (pointsOf.get(id) ?? 0) + (results.get(q.Id) ?? 0));
+    }
+  }
+  let calls = 0;
+  // Two queries a server, 250 servers a call.
+  for (let i = 0; i < redisIds.length; i += 250) {
+    const points = redisIds.slice(i, i + 250).reduce((n, id) => n + (pointsOf.get(id) ?? 0), 0);
+    calls += Math.max(1, Math.ceil(points / 100_800));
+  }
+  return calls;
+}
+
 export function apiCallLowerBound(estate: SnapshotTarget, roleKey = 'Role', redisRole = 'redis'): number {
   const instances = estate.ec2.Reservations.flatMap((r) => r.Instances ?? []);
   const n = instances.length;
@@ -61,6 +90,7 @@ export function apiCallLowerBound(estate: SnapshotTarget, roleKey = 'Role', redi
     pages(t, 100) +
     pages(n, 50) +
     inventoryCallLowerBound(estate, roleKey, redisRole) +
+    metricCallLowerBound(estate, roleKey, redisRole) +
     pages(estate.ec2.Subnets.filter((s) => vpcs.has(s.VpcId)).length, 1000) +
     pages(estate.ec2.RouteTables.filter((x) => vpcs.has(x.VpcId)).length, 100) +
     pages(estate.ec2.NetworkAcls.filter((x) => vpcs.has(x.VpcId)).length, 100) +

@@ -41,6 +41,7 @@ export const THROTTLING_ERRORS = {
   ec2: { code: 'RequestLimitExceeded', message: 'Request limit exceeded.', status: 503 },
   ssm: { code: 'ThrottlingException', message: 'Rate exceeded', status: 400 },
   sts: { code: 'Throttling', message: 'Rate exceeded', status: 400 },
+  cloudwatch: { code: 'Throttling', message: 'Rate exceeded', status: 400 },
 } as const;
 
 export class TokenBucket {

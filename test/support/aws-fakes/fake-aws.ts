@@ -7,15 +7,17 @@
 import { Readable } from 'node:stream';
 import * as ec2Sdk from '@aws-sdk/client-ec2';
 import * as ssmSdk from '@aws-sdk/client-ssm';
+import * as cloudWatchSdk from '@aws-sdk/client-cloudwatch';
 import { HttpResponse, type HttpRequest } from '@smithy/core/protocols';
 import type { StaticOperationSchema } from '@smithy/types';
 import type { SnapshotTarget } from '../../../lambdas/core/snapshot/schema';
 import { ApiLoad, THROTTLING_ERRORS } from './api-load';
+import { getMetricData, type GetMetricDataInput } from './fake-cloudwatch';
 import { FakeAwsError, FakeRegion } from './fake-region';
 import { ec2XmlError, ec2XmlResponse, jsonResponse, outputSchemaOf } from './wire-encoding';
 
 export interface FakeCall {
-  service: 'ec2' | 'ssm' | 'sts';
+  service: 'ec2' | 'ssm' | 'sts' | 'cloudwatch';
   operation: string;
   accountId: string;
   region: string;
@@ -29,6 +31,7 @@ export interface FakeCall {
 export type Fault = FakeAwsError | { status: number; contentType: string; body: string };
 export type FaultRule = (call: FakeCall) => Fault | undefined;
 
+const CLOUDWATCH_TARGET_PREFIX = 'GraniteServiceVersion20100801.';
 const ACCESS_KEY = /^A[SK]IAFAKE(\d{12})$/;
 
 /** Access key id the fake maps back to an account (the default-chain identity in tests). */
@@ -84,6 +87,9 @@ export class FakeAws {
     let call: FakeCall;
     if (target.startsWith('AmazonSSM.')) {
       call = { service: 'ssm', operation: target.slice('AmazonSSM.'.length), accountId, region, attempt, input: JSON.parse(body || '{}'), host: request.hostname };
+    } else if (target.startsWith(CLOUDWATCH_TARGET_PREFIX)) {
+      // CloudWatch speaks AWS JSON 1.0 (the SDK's protocol settings: serviceTarget GraniteServiceVersion20100801).
+      call = { service: 'cloudwatch', operation: target.slice(CLOUDWATCH_TARGET_PREFIX.length), accountId, region, attempt, input: JSON.parse(body || '{}'), host: request.hostname };
     } else {
       const params = new URLSearchParams(body);
       const service = scope?.[3] === 'sts' ? 'sts' : 'ec2';
@@ -114,6 +120,11 @@ export class FakeAws {
     if (call.service === 'sts') return this.sts(call);
     const fake = this.regions.get(`${call.accountId}/${call.region}`);
     if (!fake) throw new FakeAwsError(call.service === 'ec2' ? 'AuthFailure' : 'UnrecognizedClientException', `no fake estate for ${call.accountId}/${call.region}`, 401);
+    if (call.service === 'cloudwatch') {
+      if (call.operation !== 'GetMetricData') throw new FakeAwsError('InvalidAction', `The action ${call.operation} is not valid for this fake`);
+      const output = getMetricData(fake.estate, call.input as GetMetricDataInput);
+      return reply(200, 'application/x-amz-json-1.0', jsonResponse(outputSchemaOf((cloudWatchSdk as unknown as Record<string, StaticOperationSchema>)['GetMetricData$']!), output));
+    }
     const method = call.operation.charAt(0).toLowerCase() + call.operation.slice(1);
     const handler = (fake as unknown as Record<string, (input: object) => object>)[method];
     if (typeof handler !== 'function') throw new FakeAwsError('InvalidAction', `The action ${call.operation} is not valid for this fake`);
@@ -147,6 +158,7 @@ function reply(statusCode: number, contentType: string, text: string): HttpRespo
 
 function errorResponse(service: FakeCall['service'], error: FakeAwsError): HttpResponse {
   if (service === 'ssm') return reply(error.status, 'application/x-amz-json-1.1', JSON.stringify({ __type: error.code, message: error.message }));
+  if (service === 'cloudwatch') return reply(error.status, 'application/x-amz-json-1.0', JSON.stringify({ __type: `com.amazonaws.cloudwatch#${error.code}`, message: error.message }));
   if (service === 'sts') return reply(error.status, 'text/xml', `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${error.code}</Code><Message>${error.message}</Message></Error><RequestId>r</RequestId></ErrorResponse>`);
   return reply(error.status, 'text/xml', ec2XmlError(error.code, error.message));
 }
