@@ -38,6 +38,9 @@ function judge(target: EstateTarget, server: RedisServer): Verdict {
   const fraction = target.config.capacity.bandwidthFraction;
   const percent = `${Math.round(fraction * 100)} %`;
   const severity = server.production ? 'medium' : 'low';
+  if (server.instance.State?.Name === 'pending') {
+    return { status: 'NOT_APPLICABLE', severity: 'info', observed: `${server.instanceId} is pending: it carries no traffic yet.`, required: 'Peak traffic in each direction within the baseline bandwidth, once the server runs.', remediation: 'None needed now; it is judged once it runs.' };
+  }
   const type = lookupInstanceType(target, server);
   const baselines = type.found ? (type.info.NetworkInfo?.NetworkCards ?? []).map((c) => c.BaselineBandwidthInGbps).filter((v): v is number => v !== undefined) : [];
   const requiredGeneric = `Peak traffic in each direction at or under ${percent} of the instance type's baseline bandwidth.`;

@@ -44,6 +44,9 @@ function judge(target: EstateTarget, server: RedisServer): Verdict {
     return { status: 'UNKNOWN', severity, observed: `No Redis process facts for ${server.instanceId}: ${probe.reason}`, required: requiredBase, remediation: 'Run the Redis probe (inventory/redis-probe.sh) through the SSM inventory association so Custom:RedisServer rows (maxmemory, used_memory) are collected, then scan again.' };
   }
   const processes = probe.processes.filter((p) => p.mode !== 'sentinel');
+  if (probe.processes.length > 0 && processes.length === 0) {
+    return { status: 'NOT_APPLICABLE', severity: 'info', observed: `${server.instanceId} runs only Redis Sentinel (${probe.processes.length} process${probe.processes.length === 1 ? '' : 'es'}), which holds no session data.`, required: requiredBase, remediation: 'None needed for memory limits (cluster.mode judges Sentinel in production).' };
+  }
   const silent = processes.filter((p) => p.error !== undefined || p.maxmemory === undefined);
   const answered = processes.filter((p) => !silent.includes(p));
   const typeLookup = lookupInstanceType(target, server);

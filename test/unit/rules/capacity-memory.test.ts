@@ -64,6 +64,13 @@ describe('capacity.memory', () => {
     expect(f.observed).toContain('NOAUTH Authentication required.');
   });
 
+  it('is NOT_APPLICABLE to a server that runs only Sentinel', () => {
+    const estate = withMemory({}).mutate((t) => {
+      for (const row of t.ssm.Entities.find((e) => e.Id === REDIS_IDS[0])!.Data!['Custom:RedisServer']!.Content!) Object.assign(row, { process: 'redis-sentinel', redis_mode: 'sentinel', cluster_enabled: '0', port: '26379' });
+    });
+    expect(findingFor(capacityMemoryRule, estate, REDIS_IDS[0]).status).toBe('NOT_APPLICABLE');
+  });
+
   it('is UNKNOWN with the reason when there are no probe rows', () => {
     const f = findingFor(capacityMemoryRule, compliantEstate(), REDIS_IDS[0], DEFAULT_CONFIG);
     expect(f.status).toBe('UNKNOWN');
