@@ -23,7 +23,11 @@ import { fitText, nonEmpty } from './text-limits';
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
 export const ASFF_PRODUCT_NAME = 'redis-compliance';
 export const ASFF_COMPANY_NAME = 'redis-compliance';
-/** ASFF types taxonomy: namespace "Software and Configuration Checks", category "Industry and Regulatory Standards". */
+/**
+ * Security Hub User Guide, "Types taxonomy for ASFF": namespace "Software and Configuration Checks",
+ * category "Industry and Regulatory Standards"; the defined classifiers are recommended, not
+ * required, so the third level names the standard these rules come from.
+ */
 export const ASFF_TYPE = 'Software and Configuration Checks/Industry and Regulatory Standards/OutSystems Redis Requirements';
 
 export type AsffSeverityLabel = 'INFORMATIONAL' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
