@@ -1,0 +1,169 @@
+/**
+ * cluster.failover and cluster.membership on the real probe's output: six real redis-server 7.0
+ * processes on three "servers" (127.0.0.1, .2, .3, two processes each, each bound to and announcing
+ * its own address), created with redis-cli --cluster create --cluster-replicas 1 (replicas on other
+ * servers). Then the layout is broken the way operators break it: CLUSTER FAILOVER puts two masters
+ * on one server; CLUSTER REPLICATE puts a master's only replica on its own server; a machine nobody
+ * tagged joins the cluster. Each server is probed on its own (REDIS_PIDS = its two processes), the
+ * rows go into the AWS-shaped estate of three instances at those addresses, and the verdicts are
+ * asserted on the whole evaluation.
+ */
+import { clusterFailoverRule } from '../../lambdas/core/rules/cluster-failover';
+import { clusterMembershipRule } from '../../lambdas/core/rules/cluster-membership';
+import { evaluateSnapshot } from '../../lambdas/core/evaluate';
+import { validateSnapshot } from '../../lambdas/core/snapshot/parse-snapshot';
+import type { Finding } from '../../lambdas/core/model';
+import { REDIS_IDS, compliantEstate } from '../support/estate-builder';
+import { changeInstance } from '../support/evaluate-rule';
+import { expectValidOutput, runProbe, type ProbeRun } from './support/probe-runner';
+import { RedisFleet, freePorts, isAlive, redisCli, requireCommands, waitForClusterOk } from './support/redis-fleet';
+
+jest.setTimeout(90000);
+requireCommands('redis-server', 'redis-cli');
+
+const HOSTS = ['127.0.0.1', '127.0.0.2', '127.0.0.3'] as const;
+const STRANGER = '127.0.0.4';
+
+interface Line {
+  id: string;
+  host: string;
+  port: number;
+  master: boolean;
+  masterId: string | undefined;
+}
+
+const fleet = new RedisFleet();
+let ports: number[] = [];
+const pids: number[] = [];
+
+function at(host: string, port: number): string[] {
+  return ['-h', host, '-p', String(port)];
+}
+
+/** CLUSTER NODES of one node, parsed. */
+function nodesSeenBy(host: string, port: number): Line[] {
+  return redisCli([...at(host, port), 'CLUSTER', 'NODES'])
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const [id, address, flags, master] = l.split(' ');
+      const [hostPort] = address!.split('@');
+      const colon = hostPort!.lastIndexOf(':');
+      return { id: id!, host: hostPort!.slice(0, colon), port: Number(hostPort!.slice(colon + 1)), master: flags!.split(',').includes('master'), masterId: master === '-' ? undefined : master };
+    });
+}
+
+/** Waits until every one of the six nodes sees the same roles and masters, and the predicate holds. */
+async function settle(check: (lines: Line[]) => boolean): Promise<Line[]> {
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    const views = HOSTS.flatMap((host) => ports.map((port) => nodesSeenBy(host, port)));
+    const key = (lines: Line[]) => lines.filter((l) => HOSTS.includes(l.host as (typeof HOSTS)[number])).map((l) => `${l.id}:${l.master}:${l.masterId}`).sort().join('|');
+    const info = HOSTS.flatMap((host) => ports.map((port) => redisCli([...at(host, port), 'CLUSTER', 'INFO'])));
+    if (views.every((v) => key(v) === key(views[0]!)) && info.every((i) => /cluster_state:ok/.test(i)) && check(views[0]!)) return views[0]!;
+    if (Date.now() > deadline) throw new Error(`cluster did not settle: ${JSON.stringify(views[0])}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function probeServers(): ProbeRun[] {
+  return HOSTS.map((_, server) => runProbe({ REDIS_PIDS: fleet.pids(...ports.map((p) => `s${server + 1}-${p}`)), REDIS_CONFIG_DIRS: fleet.dir, REDIS_PORTS: ports.join(',') }));
+}
+
+/** The compliant estate's three instances placed at 127.0.0.1-3, each with its own probe run; the two rules' findings. */
+function judge(runs: readonly ProbeRun[]): { failover: Finding; membership: Finding } {
+  const estate = compliantEstate();
+  REDIS_IDS.forEach((id, i) => {
+    changeInstance(estate, id, (instance) => {
+      instance.PrivateIpAddress = HOSTS[i];
+      for (const eni of instance.NetworkInterfaces ?? []) Object.assign(eni, { PrivateIpAddress: HOSTS[i], PrivateIpAddresses: [{ PrivateIpAddress: HOSTS[i], Primary: true }] });
+    });
+    estate.mutate((t) => {
+      const data = t.ssm.Entities.find((e) => e.Id === id)!.Data!;
+      data['Custom:RedisServer'] = { ...runs[i]!.server };
+      data['Custom:RedisClusterNode'] = { ...runs[i]!.nodes };
+    });
+  });
+  const snapshot = validateSnapshot(JSON.parse(JSON.stringify(estate.snapshot())), 'cluster failover test');
+  const { findings } = evaluateSnapshot(snapshot, { rules: [clusterFailoverRule, clusterMembershipRule] });
+  return { failover: findings.find((f) => f.ruleId === 'cluster.failover')!, membership: findings.find((f) => f.ruleId === 'cluster.membership')! };
+}
+
+beforeAll(async () => {
+  ports = await freePorts([...HOSTS, STRANGER], 2);
+  const config = (host: string, port: number) => [`bind ${host}`, `bind-source-addr ${host}`, `cluster-announce-ip ${host}`, `port ${port}`, 'cluster-enabled yes', `cluster-config-file nodes-${host}-${port}.conf`, 'cluster-node-timeout 3000'];
+  await Promise.all(HOSTS.flatMap((host, server) => ports.map((port) => fleet.start(`s${server + 1}-${port}`, { host, port, config: config(host, port) }))));
+  await fleet.start('stranger', { host: STRANGER, port: ports[0]!, config: config(STRANGER, ports[0]!) });
+  pids.push(...fleet.processes.map((p) => p.pid));
+  // Masters first (one per server), then the replicas: redis-cli puts each replica on another host.
+  const nodes = [...ports.flatMap((port) => HOSTS.map((host) => `${host}:${port}`))];
+  redisCli(['--cluster', 'create', ...nodes, '--cluster-replicas', '1', '--cluster-yes'], { timeoutMs: 30000 });
+  await waitForClusterOk(HOSTS.flatMap((host) => ports.map((port) => ({ host, port }))));
+});
+
+afterAll(async () => {
+  await fleet.stop();
+  for (const pid of pids) expect(isAlive(pid)).toBe(false);
+});
+
+test('created by redis-cli --cluster create: every server holds a master and another server\'s replica; PASS on both rules', async () => {
+  const lines = await settle(() => true);
+  for (const host of HOSTS) expect(lines.filter((l) => l.host === host && l.master)).toHaveLength(1);
+  const runs = probeServers();
+  runs.forEach(expectValidOutput);
+  const { failover, membership } = judge(runs);
+  expect(failover.status).toBe('PASS');
+  expect(failover.observed).toContain('Losing any one of 3 servers leaves all 16384 slots served and a majority of the 3 masters alive');
+  expect(membership.status).toBe('PASS');
+  expect(membership.observed).toContain('Every member sees the same 6 nodes, all on the 3 tagged servers');
+});
+
+test('CLUSTER FAILOVER puts two masters on one server: FAIL, naming the server and the slots at risk', async () => {
+  const before = await settle(() => true);
+  // The replica on the first server (its second port) takes over its master on another server.
+  const replica = before.find((l) => l.host === HOSTS[0] && !l.master)!;
+  redisCli([...at(replica.host, replica.port), 'CLUSTER', 'FAILOVER']);
+  await settle((lines) => lines.filter((l) => l.host === HOSTS[0] && l.master).length === 2);
+  const { failover } = judge(probeServers());
+  expect(failover.status).toBe('FAIL');
+  expect(failover.observed).toContain(`Losing ${REDIS_IDS[0]} (redis-prod-1) leaves`);
+  expect(failover.observed).toContain('only 1 of 3 masters would remain, not a majority, so no replica can be promoted');
+  expect(failover.observed).toMatch(/leaves 1092[23] of 16384 slots \(/);
+  expect(failover.remediation).toContain(`Move all but one master off ${REDIS_IDS[0]}`);
+  // Back to one master per server: the old master (now a replica elsewhere) takes over again.
+  const oldMaster = before.find((l) => l.id === replica.masterId)!;
+  redisCli([...at(oldMaster.host, oldMaster.port), 'CLUSTER', 'FAILOVER']);
+  await settle((lines) => HOSTS.every((host) => lines.filter((l) => l.host === host && l.master).length === 1));
+  expect(judge(probeServers()).failover.status).toBe('PASS');
+});
+
+test('CLUSTER REPLICATE puts a master\'s only replica on its own server: FAIL, naming the server and the master', async () => {
+  const before = await settle(() => true);
+  const master = before.find((l) => l.host === HOSTS[0] && l.master)!;
+  const replica = before.find((l) => l.host === HOSTS[0] && !l.master)!;
+  const otherReplica = before.find((l) => l.masterId === master.id)!;
+  // The first server's replica follows the master beside it; the master's replica elsewhere takes over the one it left.
+  redisCli([...at(replica.host, replica.port), 'CLUSTER', 'REPLICATE', master.id]);
+  redisCli([...at(otherReplica.host, otherReplica.port), 'CLUSTER', 'REPLICATE', replica.masterId!]);
+  await settle((lines) => lines.some((l) => l.id === replica.id && l.masterId === master.id) && lines.some((l) => l.id === otherReplica.id && l.masterId === replica.masterId));
+  const { failover } = judge(probeServers());
+  expect(failover.status).toBe('FAIL');
+  expect(failover.observed).toMatch(new RegExp(`^Losing ${REDIS_IDS[0]} \\(redis-prod-1\\) leaves 546[12] of 16384 slots`));
+  expect(failover.observed).toContain(`master ${master.host}:${master.port} (${REDIS_IDS[0]}, redis-prod-1) has no replica on another server`);
+  // Only that server's loss is fatal: every other master keeps a replica elsewhere.
+  expect(failover.observed).not.toContain('Master without any replica');
+  expect(failover.observed).not.toContain(`Losing ${REDIS_IDS[1]}`);
+  expect(failover.remediation).toContain(`CLUSTER REPLICATE <${master.id}>`);
+});
+
+test('a machine no one tagged joins the cluster: cluster.membership FAIL, naming its address', async () => {
+  redisCli(['--cluster', 'add-node', `${STRANGER}:${ports[0]}`, `${HOSTS[0]}:${ports[0]}`], { timeoutMs: 30000 });
+  const deadline = Date.now() + 20000;
+  while (!HOSTS.every((host) => ports.every((port) => nodesSeenBy(host, port).some((l) => l.host === STRANGER)))) {
+    if (Date.now() > deadline) throw new Error('the new node did not become known to every node');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const { membership } = judge(probeServers());
+  expect(membership.status).toBe('FAIL');
+  expect(membership.observed).toContain(`The cluster knows 1 node on no server tagged for sessions-prod: ${STRANGER}:${ports[0]} (no instance of the snapshot has this address)`);
+});
