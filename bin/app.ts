@@ -13,7 +13,9 @@ import { buildRedisComplianceApp } from '../lib/redis-compliance-app';
 const app = new App();
 try {
   const config = loadAppConfig(app.node);
-  const account = process.env['CDK_DEFAULT_ACCOUNT'];
+  // The scanner stacks are pinned to the scanner account when the configuration names it: deploying
+  // them with another account's credentials stops before any change instead of half-deploying.
+  const account = config.readerRole.scannerAccountId ?? process.env['CDK_DEFAULT_ACCOUNT'];
   const region = process.env['CDK_DEFAULT_REGION'];
   buildRedisComplianceApp(app, config, new BundlingFunctionFactory(), { ...(account ? { account } : {}), ...(region ? { region } : {}) });
 } catch (error) {

@@ -1,8 +1,18 @@
 /**
  * Builds every stack of the app from the validated configuration. bin/app.ts calls it with the
  * bundling function factory; the CDK tests call it with the inline-code factory.
+ *
+ * Stacks are grouped by the account they deploy to, so no single command puts a stack where it
+ * cannot work (docs/deploy.md):
+ *   - top level: the scanner account (Data, Scanner, RedisInventory-<region>): `cdk deploy --all`
+ *     selects exactly these, because `--all` selects the top-level assembly only and never stacks
+ *     inside a Stage (aws/aws-cdk #15046; maintainers in aws/aws-cdk-cli #985: use `'**'` for all);
+ *   - Stage `Member`: what each member account deploys with its own credentials, synthesized
+ *     bootstrapless (no BootstrapVersion parameter or rule, no assets): `cdk deploy 'Member/*'`;
+ *   - Stage `Organization`: the StackSets, pinned to the management / delegated-admin account:
+ *     `cdk deploy 'Organization/*'`.
  */
-import { Tags, type App, type Environment } from 'aws-cdk-lib';
+import { BootstraplessSynthesizer, Stage, Tags, type App, type Environment } from 'aws-cdk-lib';
 import { INDEX } from '../lambdas/adapters/store/table-design';
 import type { AppConfig } from './config/app-config-schema';
 import type { FunctionFactory } from './constructs/function-factory';
@@ -15,10 +25,17 @@ import { ScannerStack } from './stacks/scanner-stack';
 export interface RedisComplianceStacks {
   data: DataStack;
   scanner: ScannerStack;
+  /** Stage `Member` (bootstrapless): the reader role of a member account. */
   readerRole?: ReaderRoleStack;
   inventory: RedisInventoryStack[];
+  /** Stage `Member` (bootstrapless): the inventory association of a member account, per region. */
+  memberInventory: RedisInventoryStack[];
+  /** Stage `Organization`: the StackSets. */
   memberStackSets?: MemberStackSetsStack;
 }
+
+export const MEMBER_STAGE = 'Member';
+export const ORGANIZATION_STAGE = 'Organization';
 
 export function buildRedisComplianceApp(app: App, config: AppConfig, functionFactory: FunctionFactory, env: Environment = {}): RedisComplianceStacks {
   const prefix = config.stackPrefix;
@@ -52,19 +69,37 @@ export function buildRedisComplianceApp(app: App, config: AppConfig, functionFac
       }))
     : [];
 
-  const stacks: RedisComplianceStacks = { data, scanner, inventory };
+  const stacks: RedisComplianceStacks = { data, scanner, inventory, memberInventory: [] };
   const scannerAccountId = config.readerRole.scannerAccountId;
   if (scannerAccountId) {
-    // Deploy with credentials of a member account: `cdk deploy <prefix>-ReaderRole`.
-    stacks.readerRole = new ReaderRoleStack(app, `${prefix}-ReaderRole`, {
+    // Deploy with credentials of a member account: `cdk deploy 'Member/*'`. Not bootstrapped there:
+    // BootstraplessSynthesizer (the stacks hold no assets; the CLI deploys with the caller's credentials).
+    const member = new Stage(app, MEMBER_STAGE);
+    // Aspects (tags among them) stop at a Stage boundary: tag each stage itself.
+    for (const [key, value] of Object.entries(config.resourceTags)) Tags.of(member).add(key, value);
+    stacks.readerRole = new ReaderRoleStack(member, `${prefix}-ReaderRole`, {
+      stackName: `${prefix}-ReaderRole`,
+      synthesizer: new BootstraplessSynthesizer(),
       description: 'redis-compliance: read-only reader role (member account)',
       roleName: config.readerRole.name,
       externalId: config.readerRole.externalId,
       scannerAccountId,
     });
+    stacks.memberInventory = config.targets.regions.map((region) => new RedisInventoryStack(member, `${prefix}-RedisInventory-${region}`, {
+      stackName: `${prefix}-RedisInventory-${region}`,
+      env: { region },
+      synthesizer: new BootstraplessSynthesizer(),
+      description: `redis-compliance: Custom:RedisServer inventory association (${region}, member account)`,
+      ...inventoryProps,
+    }));
     if (config.readerRole.stackSetOrganizationalUnitIds.length > 0) {
-      stacks.memberStackSets = new MemberStackSetsStack(app, `${prefix}-MemberStackSets`, {
-        env,
+      const stackSetAccount = config.readerRole.stackSetAccountId ?? scannerAccountId;
+      const organization = new Stage(app, ORGANIZATION_STAGE, { env: { account: stackSetAccount, ...(env.region ? { region: env.region } : {}) } });
+      for (const [key, value] of Object.entries(config.resourceTags)) Tags.of(organization).add(key, value);
+      stacks.memberStackSets = new MemberStackSetsStack(organization, `${prefix}-MemberStackSets`, {
+        stackName: `${prefix}-MemberStackSets`,
+        callAs: config.readerRole.stackSetCallAs,
+        memberTags: config.resourceTags,
         description: 'redis-compliance: StackSets for member accounts (reader role, Redis inventory)',
         organizationalUnitIds: config.readerRole.stackSetOrganizationalUnitIds,
         regions: config.targets.regions,

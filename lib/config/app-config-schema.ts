@@ -20,6 +20,9 @@ const RATE = /^rate\(\d+ (minute|minutes|hour|hours|day|days)\)$/;
 /** CloudWatch Logs retention values (days) that the service accepts. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
+/** The external id cdk.json ships with: never deployed to a member account (see the superRefine below). */
+export const PLACEHOLDER_EXTERNAL_ID = 'redis-compliance-CHANGE-ME';
+
 const email = z.email({ message: 'an e-mail address such as ops@example.com' });
 
 function isTimeZone(name: string): boolean {
@@ -62,6 +65,17 @@ export const ReaderRoleSchema = z.strictObject({
   scannerAccountId: z.string().regex(ACCOUNT_ID, 'an AWS account id has 12 digits').optional(),
   /** Organizational units the StackSets deploy the member resources to (empty: no StackSet stack). */
   stackSetOrganizationalUnitIds: z.array(z.string().regex(/^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/, 'an OU id such as ou-ab12-cdef3456 or a root id r-ab12')).default([]),
+  /**
+   * Account the StackSets stack is deployed in: the organization's management account, or an
+   * account registered as a CloudFormation StackSets delegated administrator. Defaults to the
+   * scanner account.
+   */
+  stackSetAccountId: z.string().regex(ACCOUNT_ID, 'an AWS account id has 12 digits').optional(),
+  /**
+   * CloudFormation CallAs of the service-managed StackSets: `SELF` in the management account,
+   * `DELEGATED_ADMIN` in a delegated administrator account.
+   */
+  stackSetCallAs: z.enum(['SELF', 'DELEGATED_ADMIN']).default('SELF'),
 });
 
 export const ReportSchema = z.strictObject({
@@ -98,7 +112,7 @@ export const ApiSchema = z.strictObject({
 export const FanOutSchema = z.strictObject({
   /** The nightly schedule starts the Step Functions fan-out instead of the single scan Lambda. */
   enabled: z.boolean().default(false),
-  /** Scan workers running at the same time (Map state MaxConcurrency). */
+  /** Scan workers running at the same time (Map MaxConcurrency). */
   maxConcurrency: z.number().int().min(1).max(40).default(4),
 });
 
@@ -128,6 +142,12 @@ export const AppConfigSchema = z.strictObject({
   securityHub: SecurityHubExportSchema.default(SecurityHubExportSchema.parse({})),
   /** Publish `Redis Compliance Finding Changed` events on the scanner's bus (opt-in). */
   findingEvents: FindingEventsSchema.default(FindingEventsSchema.parse({})),
+  /**
+   * Reserved concurrency of the scan and merge Lambdas (0: none). 1 keeps two scans from running at
+   * once whatever started them. Lambda refuses a reservation that leaves the account fewer than 10
+   * unreserved executions (new accounts may have only 10 in total): set 0 there (docs/deploy.md).
+   */
+  scanReservedConcurrency: z.number().int().min(0).max(10).default(1),
   /** Days a scan and its findings stay in the table (DynamoDB TTL). */
   retentionDays: z.number().int().min(1).max(3650).default(90),
   /** CloudWatch Logs retention of every log group. */
@@ -155,6 +175,10 @@ export const AppConfigSchema = z.strictObject({
     if (identity !== sender && !sender.endsWith(`@${identity}`)) {
       ctx.addIssue({ code: 'custom', path: ['report', 'senderIdentity'], message: `the SES identity "${config.report.senderIdentity}" does not authorise the sender "${config.report.sender}" (use the address or its domain)` });
     }
+  }
+  const externalIdUsed = config.targets.source !== 'self' || config.readerRole.scannerAccountId !== undefined;
+  if (externalIdUsed && config.readerRole.externalId === PLACEHOLDER_EXTERNAL_ID) {
+    ctx.addIssue({ code: 'custom', path: ['readerRole', 'externalId'], message: `"${PLACEHOLDER_EXTERNAL_ID}" is the placeholder from cdk.json: set a long random value (for example \`openssl rand -hex 24\`) before the reader role is deployed or assumed` });
   }
   if (config.readerRole.stackSetOrganizationalUnitIds.length > 0 && !config.readerRole.scannerAccountId) {
     ctx.addIssue({ code: 'custom', path: ['readerRole', 'scannerAccountId'], message: 'StackSets need the scanner account id the reader role trusts' });

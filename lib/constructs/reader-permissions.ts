@@ -19,6 +19,29 @@ export function readerRoleArnPattern(roleName: string): string {
   return `arn:${Aws.PARTITION}:iam::*:role/${roleName}`;
 }
 
-export function assumeReaderRoleStatement(roleName: string): iam.PolicyStatement {
-  return new iam.PolicyStatement({ sid: 'AssumeReaderRole', actions: ['sts:AssumeRole'], resources: [readerRoleArnPattern(roleName)] });
+/** The reader role in one account. */
+export function readerRoleArn(roleName: string, accountId: string): string {
+  return `arn:${Aws.PARTITION}:iam::${accountId}:role/${roleName}`;
+}
+
+/** Where the scanner's reader roles are: the listed accounts, or any account of its own organization. */
+export type ReaderRoleScope = { source: 'accounts'; accountIds: readonly string[] } | { source: 'organization' };
+
+/**
+ * sts:AssumeRole on the reader role only where the configuration scans: each listed account, or —
+ * in organization mode, where the accounts are only known at run time — any account of the
+ * scanner's own organization (`aws:ResourceOrgID` equal to `${aws:PrincipalOrgID}`, the
+ * data-perimeter condition of https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid).
+ * In `self` mode nothing is assumed and this statement is not granted.
+ */
+export function assumeReaderRoleStatement(roleName: string, scope: ReaderRoleScope): iam.PolicyStatement {
+  if (scope.source === 'accounts') {
+    return new iam.PolicyStatement({ sid: 'AssumeReaderRole', actions: ['sts:AssumeRole'], resources: scope.accountIds.map((id) => readerRoleArn(roleName, id)) });
+  }
+  return new iam.PolicyStatement({
+    sid: 'AssumeReaderRole',
+    actions: ['sts:AssumeRole'],
+    resources: [readerRoleArnPattern(roleName)],
+    conditions: { StringEquals: { 'aws:ResourceOrgID': '${aws:PrincipalOrgID}' } },
+  });
 }

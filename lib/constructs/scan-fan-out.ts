@@ -8,9 +8,25 @@
  * accounts are listed one page (20 accounts) at a time, and each page runs its own Map, so no state
  * ever holds the whole account list. A worker that still fails after its retries is recorded in the
  * table by the Catch (the merge turns it into a target with a collection error: the scan is PARTIAL).
+ *
+ * DynamoPutItem of the Catch writes a table encrypted with a customer-managed key: CDK's task grants
+ * only dynamodb:PutItem (aws-cdk #10010), so the state machine role gets the key's actions through
+ * DynamoDB too, and the write is retried; without both, one failed target failed the whole scan.
+ *
+ * History: a Standard execution holds at most 25,000 events
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html); an inline Map
+ * iteration with a retried Lambda task costs about seven of them, so an inline Map stops near
+ * 3,000 targets. When the targets may exceed INLINE_MAP_TARGET_LIMIT (every organization, or long
+ * account lists) the Map is a Distributed Map: each target runs as a child workflow execution with
+ * its own history, and the parent records only the Map Run. Its ToleratedFailurePercentage is 0 on
+ * purpose: a failed worker is already caught and recorded as a PARTIAL target inside its child
+ * execution, so a child that still fails could not even record its failure, and a scan missing a
+ * target without saying so must not finish as COMPLETE.
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html)
  */
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -18,6 +34,10 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { FANOUT_ATTRIBUTES, FANOUT_KEYS } from '../../lambdas/adapters/fanout/fanout-keys';
 import { TTL_ATTRIBUTE } from '../../lambdas/adapters/store/table-design';
+import { grantTableKey } from './table-access';
+
+/** Above this many account x region targets the Map is distributed (history limit, see above). */
+export const INLINE_MAP_TARGET_LIMIT = 1000;
 
 export type TargetSource = 'self' | 'accounts' | 'organization';
 
@@ -26,7 +46,11 @@ export interface ScanFanOutProps {
   readonly scanTarget: lambda.IFunction;
   readonly merge: lambda.IFunction;
   readonly table: dynamodb.ITable;
+  /** The table's customer-managed key (RecordTargetFailure writes through DynamoDB with it). */
+  readonly tableKey: kms.IKey;
   readonly source: TargetSource;
+  /** Account x region targets when they are known at synth (self / accounts); undefined for an organization. */
+  readonly knownTargetCount?: number;
   readonly maxConcurrency: number;
   readonly logRetention: logs.RetentionDays;
   readonly timeout?: Duration;
@@ -35,9 +59,14 @@ export interface ScanFanOutProps {
 export class ScanFanOut extends Construct {
   readonly stateMachine: sfn.StateMachine;
   readonly logGroup: logs.LogGroup;
+  /** True when ScanTargets is a Distributed Map (child executions). */
+  readonly distributed: boolean;
+  /** The Distributed Map's label (the child executions' name prefix). */
+  readonly mapLabel = 'ScanTargets';
 
   constructor(scope: Construct, id: string, props: ScanFanOutProps) {
     super(scope, id);
+    this.distributed = ScanFanOut.isDistributed(props);
     const start = new tasks.LambdaInvoke(this, 'ListTargets', {
       comment: 'scan id, expiry and (unless Organizations lists the accounts) every account x region target',
       lambdaFunction: props.listTargets,
@@ -93,6 +122,12 @@ export class ScanFanOut extends Construct {
       // ALL levels, but without execution data: targets carry account names and e-mail addresses.
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
+    grantTableKey(this.stateMachine.role, props.tableKey, 'write');
+  }
+
+  /** True when the targets are distributed over child executions. */
+  static isDistributed(props: Pick<ScanFanOutProps, 'source' | 'knownTargetCount'>): boolean {
+    return props.source === 'organization' || (props.knownTargetCount ?? Infinity) > INLINE_MAP_TARGET_LIMIT;
   }
 
   private listAccountsPage(id: string, parameters: Record<string, unknown>): tasks.CallAwsService {
@@ -110,7 +145,7 @@ export class ScanFanOut extends Construct {
     return task;
   }
 
-  private scanTargetsMap(props: ScanFanOutProps, itemsPath: string): sfn.Map {
+  private scanTargetsMap(props: ScanFanOutProps, itemsPath: string): sfn.Map | sfn.DistributedMap {
     const worker = new tasks.LambdaInvoke(this, 'ScanTarget', {
       comment: 'capture one account x region and store it in the table',
       lambdaFunction: props.scanTarget,
@@ -133,9 +168,10 @@ export class ScanFanOut extends Construct {
       },
       resultPath: sfn.JsonPath.DISCARD,
     });
+    recordFailure.addRetry({ errors: [sfn.Errors.ALL], interval: Duration.seconds(2), maxAttempts: 5, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
     worker.addCatch(recordFailure, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
 
-    const map = new sfn.Map(this, 'ScanTargets', {
+    const common = {
       comment: 'one worker per target, at most maxConcurrency at a time',
       itemsPath,
       maxConcurrency: props.maxConcurrency,
@@ -146,7 +182,19 @@ export class ScanFanOut extends Construct {
         region: sfn.JsonPath.stringAt('$$.Map.Item.Value.region'),
       },
       resultPath: sfn.JsonPath.DISCARD,
-    });
+    };
+    if (ScanFanOut.isDistributed(props)) {
+      // Child executions are STANDARD: a worker may run 10 minutes, beyond Express's 5.
+      const map = new sfn.DistributedMap(this, 'ScanTargets', {
+        ...common,
+        mapExecutionType: sfn.StateMachineType.STANDARD,
+        toleratedFailurePercentage: 0,
+        label: this.mapLabel,
+      });
+      map.itemProcessor(worker);
+      return map;
+    }
+    const map = new sfn.Map(this, 'ScanTargets', common);
     map.itemProcessor(worker);
     return map;
   }

@@ -1,10 +1,17 @@
 /**
  * Organization-wide rollout (deploy in the management account or a StackSets delegated
- * administrator): two service-managed StackSets with automatic deployment to the configured
+ * administrator, `readerRole.stackSetAccountId`): two service-managed StackSets with automatic deployment to the configured
  * organizational units — the reader role (one region: IAM is global) and the Redis inventory
  * association (every scanned region). Accounts that later join the OUs get both automatically.
  * The management account itself is never a target of a service-managed StackSet: deploy the
  * ReaderRole / RedisInventory stacks there directly if it runs Redis servers.
+ *
+ * Prerequisites (docs/deploy.md): trusted access for CloudFormation StackSets is activated in
+ * Organizations; in a delegated administrator account the account is registered
+ * (`aws organizations register-delegated-administrator --service-principal member.org.stacksets.cloudformation.amazonaws.com`)
+ * and the StackSets are created with CallAs DELEGATED_ADMIN (SELF is only valid in the management
+ * account: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html,
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html#cfn-cloudformation-stackset-callas).
  */
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
@@ -22,6 +29,10 @@ export interface MemberStackSetsStackProps extends StackProps {
   readonly scannerAccountId: string;
   readonly inventory: RedisInventoryAssociationProps;
   readonly namePrefix: string;
+  /** SELF in the management account, DELEGATED_ADMIN in a delegated administrator account. */
+  readonly callAs: 'SELF' | 'DELEGATED_ADMIN';
+  /** Tags put on the member templates' resources (the app's resourceTags). */
+  readonly memberTags?: Record<string, string>;
 }
 
 export class MemberStackSetsStack extends Stack {
@@ -31,13 +42,13 @@ export class MemberStackSetsStack extends Stack {
   constructor(scope: Construct, id: string, props: MemberStackSetsStackProps) {
     super(scope, id, props);
     const readerTemplate = renderStandaloneTemplate((app, synthesizer) =>
-      new ReaderRoleStack(app, 'ReaderRole', { synthesizer, roleName: props.roleName, externalId: props.externalId, scannerAccountId: props.scannerAccountId }));
+      new ReaderRoleStack(app, 'ReaderRole', { synthesizer, roleName: props.roleName, externalId: props.externalId, scannerAccountId: props.scannerAccountId }), { ...(props.memberTags ? { tags: props.memberTags } : {}) });
     const inventoryTemplate = renderStandaloneTemplate((app, synthesizer) =>
-      new RedisInventoryStack(app, 'RedisInventory', { synthesizer, ...props.inventory }));
+      new RedisInventoryStack(app, 'RedisInventory', { synthesizer, ...props.inventory }), { ...(props.memberTags ? { tags: props.memberTags } : {}) });
     const common = {
       permissionModel: 'SERVICE_MANAGED',
       autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
-      callAs: 'SELF',
+      callAs: props.callAs,
       managedExecution: { Active: true },
       operationPreferences: { failureTolerancePercentage: 10, maxConcurrentPercentage: 25, regionConcurrencyType: 'PARALLEL' },
     } as const;

@@ -3,11 +3,12 @@
  * rule that runs the report, the REST API, the Step Functions fan-out, dead-letter queues, alarms,
  * and (optionally) the Redis inventory association of the scanner account's own region.
  */
-import { Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnElement, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -20,7 +21,7 @@ import { reportSenderIdentity, type AppConfig } from '../config/app-config-schem
 import { AlarmTopic } from '../constructs/alarm-topic';
 import { createDeadLetterQueue } from '../constructs/dead-letter-queue';
 import type { FunctionFactory } from '../constructs/function-factory';
-import { assumeReaderRoleStatement, readerStatement } from '../constructs/reader-permissions';
+import { assumeReaderRoleStatement, readerStatement, type ReaderRoleScope } from '../constructs/reader-permissions';
 import { ScanFanOut } from '../constructs/scan-fan-out';
 import { ScannerAlarms } from '../constructs/scanner-alarms';
 import { ScannerApi } from '../constructs/scanner-api';
@@ -62,6 +63,9 @@ export class ScannerStack extends Stack {
     });
     const logRetention = config.logRetentionDays as logs.RetentionDays;
     const assumesRoles = config.targets.source !== 'self';
+    const readerScope: ReaderRoleScope | undefined = config.targets.source === 'accounts'
+      ? { source: 'accounts', accountIds: config.targets.accountIds }
+      : config.targets.source === 'organization' ? { source: 'organization' } : undefined;
 
     this.deadLetterQueue = createDeadLetterQueue(this, 'DeadLetterQueue');
     this.eventBus = new events.EventBus(this, 'EventBus', { description: 'redis-compliance: Scan Completed events' });
@@ -102,7 +106,7 @@ export class ScannerStack extends Stack {
         ...(senderIdentity ? { EMAIL_FROM: config.report.sender!, EMAIL_TO: config.report.recipients.join(',') } : {}),
       }, true);
     const api = make('api', 'Api', 'redis-compliance: REST API (scans, findings, reports, suppressions)', Duration.seconds(29), 512,
-      { ...common, SCAN_FUNCTION_NAME: scan.function.functionName }, false);
+      { ...common, ...(config.fanOut.enabled ? {} : { SCAN_FUNCTION_NAME: scan.function.functionName }) }, false);
     const listTargets = make('fanout-list-targets', 'FanOutListTargets', 'redis-compliance fan-out: scan id and account x region targets', Duration.seconds(30), 256,
       { ...targetEnv }, false);
     const scanTarget = make('fanout-scan-target', 'FanOutScanTarget', 'redis-compliance fan-out: capture one account x region', Duration.minutes(10), 1024,
@@ -110,19 +114,24 @@ export class ScannerStack extends Stack {
     const merge = make('fanout-merge', 'FanOutMerge', 'redis-compliance fan-out: merge targets, evaluate, store, announce', Duration.minutes(15), 2048,
       { ...common, EVENT_BUS_NAME: this.eventBus.eventBusName }, false);
     this.functions = { scan, report, api, 'fanout-list-targets': listTargets, 'fanout-scan-target': scanTarget, 'fanout-merge': merge };
+    if (config.scanReservedConcurrency > 0) {
+      // One scan at a time whatever starts it (schedule, API, by hand): a further asynchronous
+      // invocation is throttled and Lambda retries it later instead of running two 15-minute scans.
+      for (const fn of [scan, merge]) (fn.function.node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions = config.scanReservedConcurrency;
+    }
 
     // --- Least privilege, one statement per need ---
     for (const reader of [scan, scanTarget]) {
       reader.role.addToPrincipalPolicy(readerStatement());
-      if (reader === scanTarget || assumesRoles) reader.role.addToPrincipalPolicy(assumeReaderRoleStatement(config.readerRole.name));
+      if (readerScope) reader.role.addToPrincipalPolicy(assumeReaderRoleStatement(config.readerRole.name, readerScope));
       Validations.of(reader.role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: 'The read-only EC2 Describe* and SSM DescribeInstanceInformation / ListInventoryEntries actions are read-only and asked of instances found by tag at scan time (no ARN list is known in advance); the statement lists exactly the actions the collectors call.',
       });
-      if (reader === scanTarget || assumesRoles) {
+      if (readerScope?.source === 'organization') {
         Validations.of(reader.role).acknowledge({
           id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${config.readerRole.name}]`,
-          reason: 'The scanner assumes the reader role in every member account; the account is the wildcard, the role name is fixed (and the role trusts only this account\'s scanner roles, with an external id).',
+          reason: 'In organization mode the accounts are listed at run time: the account is the wildcard, bounded to the scanner\'s own organization by aws:ResourceOrgID = aws:PrincipalOrgID; the role name is fixed (and the role trusts only this account\'s scanner roles, with an external id).',
         });
       }
     }
@@ -130,10 +139,11 @@ export class ScannerStack extends Stack {
     grantTableAccess(scan.role, tableArn, props.dataKey, 'readWrite');
     grantTableAccess(merge.role, tableArn, props.dataKey, 'readWrite');
     grantTableAccess(api.role, tableArn, props.dataKey, 'readWrite');
-    grantTableAccess(report.role, tableArn, props.dataKey, 'read');
+    // The report records each delivered channel (a retry sends only what was not sent).
+    grantTableAccess(report.role, tableArn, props.dataKey, 'readAndRecord');
     grantTableAccess(scanTarget.role, tableArn, props.dataKey, 'writeOnly');
     for (const fn of [scan, merge, api, report]) acknowledgeTableIndexes(fn.role, `${tableArn}/index/*`, this);
-    for (const fn of [scan, merge, api, scanTarget]) acknowledgeKeyWrites(fn.role);
+    for (const fn of [scan, merge, api, scanTarget, report]) acknowledgeKeyWrites(fn.role);
     this.eventBus.grantPutEventsTo(scan.role);
     this.eventBus.grantPutEventsTo(merge.role);
     // Opt-in Security Hub import and finding-change events, on the functions that run a scan.
@@ -154,14 +164,19 @@ export class ScannerStack extends Stack {
       }));
     }
     if (senderIdentity) {
+      // SES authorises ses:SendEmail against the sender's identity and, while the account is in the
+      // SES sandbox (where every recipient must be verified, docs/deploy.md), against each
+      // recipient's identity too: the address or its domain, whichever is verified
+      // (https://docs.aws.amazon.com/ses/latest/dg/control-user-access.html).
+      const identities = [...new Set([senderIdentity, ...config.report.recipients.flatMap((r) => [r, r.slice(r.lastIndexOf('@') + 1)])].map((i) => i.toLowerCase()))];
       report.role.addToPrincipalPolicy(new iam.PolicyStatement({
         sid: 'SendReportEmail',
         actions: ['ses:SendEmail'],
-        resources: [this.formatArn({ service: 'ses', resource: 'identity', resourceName: senderIdentity })],
+        resources: identities.map((identity) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity })),
       }));
     }
     // POST /scans invokes the unqualified scan function: its ARN only, no versions or aliases.
-    api.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'StartScan', actions: ['lambda:InvokeFunction'], resources: [scan.function.functionArn] }));
+    if (!config.fanOut.enabled) api.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'StartScan', actions: ['lambda:InvokeFunction'], resources: [scan.function.functionArn] }));
     for (const fn of Object.values(this.functions)) {
       Validations.of(fn.function).acknowledge({
         id: 'AwsSolutions-L1',
@@ -183,11 +198,21 @@ export class ScannerStack extends Stack {
       scanTarget: scanTarget.function,
       merge: merge.function,
       table,
+      tableKey: props.dataKey,
       source: config.targets.source,
+      ...(config.targets.source === 'organization' ? {} : { knownTargetCount: config.targets.regions.length * Math.max(1, config.targets.accountIds.length) }),
       maxConcurrency: config.fanOut.maxConcurrency,
       logRetention,
     });
     acknowledgeStateMachineRole(this.fanOut, config.targets.source === 'organization', [listTargets, scanTarget, merge]);
+    acknowledgeKeyWrites(this.fanOut.stateMachine.role);
+    if (this.fanOut.distributed) acknowledgeDistributedMap(this.fanOut, this);
+    if (config.fanOut.enabled) {
+      // POST /scans starts the configured path: the fan-out (every account of the configuration),
+      // not the single Lambda that scans only the listed accounts of its own (lambdas/handlers/api.ts).
+      api.function.addEnvironment('STATE_MACHINE_ARN', this.fanOut.stateMachine.stateMachineArn);
+      this.fanOut.stateMachine.grantStartExecution(api.role);
+    }
 
     // --- Nightly schedule ---
     const scheduleInput = scheduler.ScheduleTargetInput.fromObject({ trigger: 'scheduled' });
@@ -257,6 +282,19 @@ function acknowledgeKeyWrites(role: iam.IRole): void {
     Validations.of(role).acknowledge({
       id: iam5Action(action),
       reason: 'Writing a table encrypted with a customer-managed key needs the data-key actions; the statement is scoped to that one key\'s ARN.',
+    });
+  }
+}
+
+/** The Distributed Map's grants on its own child executions (CDK's DistributedMapPolicy). */
+function acknowledgeDistributedMap(fanOut: ScanFanOut, stack: Stack): void {
+  const machine = fanOut.stateMachine.node.defaultChild as CfnElement;
+  const name = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${stack.getLogicalId(machine)}"}]}]}`;
+  const executions = `arn:<AWS::Partition>:states:${stack.region}:${stack.account}:execution:${name}`;
+  for (const resource of [`${executions}:*`, `${executions}/${fanOut.mapLabel}:*`]) {
+    Validations.of(fanOut.stateMachine).acknowledge({
+      id: iam5Resource(resource),
+      reason: 'A Distributed Map describes / stops (and redrives) the child executions it starts: the executions of this one state machine, whose ids Step Functions generates.',
     });
   }
 }

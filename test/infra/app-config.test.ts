@@ -1,6 +1,6 @@
 /** The typed app configuration: defaults, and a clear error naming each bad field. */
 import { App } from 'aws-cdk-lib';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppConfigError, loadAppConfig, parseAppConfig } from '../../lib/config/load-app-config';
@@ -45,6 +45,31 @@ test.each([
   [{ ...minimal, sheduel: {} }, '(root): unknown field(s) sheduel'],
 ])('rejects %j with a message naming the field', (raw, expected) => {
   expect(problems(raw).some((p) => p.startsWith(expected))).toBe(true);
+});
+
+describe('the placeholder external id from cdk.json (issue 11, defect 7)', () => {
+  const placeholder = { externalId: 'redis-compliance-CHANGE-ME' };
+  const message = 'readerRole.externalId: "redis-compliance-CHANGE-ME" is the placeholder from cdk.json';
+
+  test.each([
+    ['accounts mode', { targets: { regions: ['eu-west-1'], source: 'accounts', accountIds: ['444455556666'] }, readerRole: placeholder }],
+    ['organization mode', { targets: { regions: ['eu-west-1'], source: 'organization' }, fanOut: { enabled: true }, readerRole: placeholder }],
+    ['self mode that deploys the reader role', { targets: { regions: ['eu-west-1'] }, readerRole: { ...placeholder, scannerAccountId: '111122223333' } }],
+  ])('is rejected in %s', (_label, raw) => {
+    expect(problems(raw).some((p) => p.startsWith(message))).toBe(true);
+  });
+
+  test('is accepted where no role is assumed or deployed (cdk.json\'s own self-mode default still synthesizes)', () => {
+    expect(parseAppConfig({ targets: { regions: ['eu-west-1'] }, readerRole: placeholder }).readerRole.externalId).toBe('redis-compliance-CHANGE-ME');
+    const cdkJson = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: { redisCompliance: unknown } };
+    expect(() => parseAppConfig(cdkJson.context.redisCompliance)).not.toThrow();
+  });
+});
+
+test('StackSets: CallAs is SELF unless configured as DELEGATED_ADMIN; nothing else is accepted', () => {
+  expect(parseAppConfig(minimal).readerRole.stackSetCallAs).toBe('SELF');
+  expect(parseAppConfig({ ...minimal, readerRole: { externalId: 'ext-id', stackSetCallAs: 'DELEGATED_ADMIN' } }).readerRole.stackSetCallAs).toBe('DELEGATED_ADMIN');
+  expect(problems({ ...minimal, readerRole: { externalId: 'ext-id', stackSetCallAs: 'ADMIN' } }).some((p) => p.startsWith('readerRole.stackSetCallAs:'))).toBe(true);
 });
 
 test('missing required sections are all reported at once', () => {

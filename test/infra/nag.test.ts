@@ -1,6 +1,7 @@
 /** cdk-nag AwsSolutions on the whole app (after synthesis, as `cdk synth` sees it), in every shape. */
 import { App, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { AwsSolutionsChecks, NagPack } from 'cdk-nag';
 import { buildTestApp, nagFindings } from './app-fixture';
 
 const SHAPES: Record<string, Parameters<typeof buildTestApp>[0]> = {
@@ -41,6 +42,40 @@ test('every acknowledgement sits on a construct below a stack (never the app or 
     expect(ack.path.split('/').length).toBeGreaterThan(1);
     expect(ack.reason.length).toBeGreaterThan(40);
   }
+});
+
+/** Every finding the checks make, acknowledged or not: (construct path of the resource, rule id). */
+function rawFindings(app: App): { path: string; id: string }[] {
+  app.synth();
+  const found: { path: string; id: string }[] = [];
+  const pack = NagPack.prototype as unknown as { isAcknowledged(resource: IConstruct, ruleId: string): boolean };
+  const spy = jest.spyOn(pack, 'isAcknowledged').mockImplementation((resource, ruleId) => {
+    found.push({ path: resource.node.path, id: ruleId });
+    return true;
+  });
+  try {
+    new AwsSolutionsChecks(app).validateScope(app);
+  } finally {
+    spy.mockRestore();
+  }
+  return found;
+}
+
+describe.each(Object.entries(SHAPES))('acknowledgements match real findings: %s', (_name, overrides) => {
+  test('each acknowledged rule id is a finding the checks make on that construct or below it', () => {
+    const { app } = buildTestApp(overrides);
+    const findings = rawFindings(app as App);
+    // Acknowledged ids are stored qualified (`Annotation::AwsSolutions-...`), as cdk-nag reads them.
+    const stale = acknowledgements(app)
+      .map((ack) => ({ ...ack, id: ack.id.replace(/^annotation::/i, '') }))
+      .filter((ack) => !findings.some((f) => f.id === ack.id && (f.path === ack.path || f.path.startsWith(`${ack.path}/`))));
+    expect(stale.map((s) => `${s.path}: ${s.id}`)).toEqual([]);
+  });
+});
+
+test('the dead-letter queue needs no SQS3 acknowledgement (it is named as a DLQ)', () => {
+  const { app } = buildTestApp();
+  expect(rawFindings(app as App).filter((f) => f.id.startsWith('AwsSolutions-SQS3'))).toEqual([]);
 });
 
 test('the checks find problems when they exist (an unacknowledged wildcard is reported)', () => {

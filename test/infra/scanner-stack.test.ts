@@ -71,7 +71,7 @@ describe('IAM: every statement of every role, exact actions and resources', () =
   test('scan: reader actions, AssumeRole on the reader role name, table, events, its logs, the DLQ', () => {
     expect(grants(t, 'ScanRole')).toEqual(sorted([
       ...READER,
-      'Allow sts:AssumeRole on arn:${AWS::Partition}:iam::*:role/RedisComplianceReader',
+      'Allow sts:AssumeRole on arn:${AWS::Partition}:iam::444455556666:role/RedisComplianceReader',
       ...rw, ...keyWrite,
       'Allow events:PutEvents on EventBus7B8748AA.Arn',
       'Allow sqs:SendMessage on DeadLetterQueue9F481546.Arn',
@@ -79,16 +79,16 @@ describe('IAM: every statement of every role, exact actions and resources', () =
     ]));
   });
 
-  test('report: read-only table, the secret (decrypt only through Secrets Manager), ses:SendEmail on the identity', () => {
+  test('report: reads the table and records its deliveries, the secret (decrypt only through Secrets Manager), ses:SendEmail on sender and recipient identities', () => {
     const lines = grants(t, 'ReportRole');
     expect(lines).toEqual(sorted([
       `Allow dynamodb:GetItem on ${TABLE} | ${INDEXES}`,
       `Allow dynamodb:Query on ${TABLE} | ${INDEXES}`,
-      `Allow kms:Decrypt on ${KEY}`,
-      `Allow kms:DescribeKey on ${KEY}`,
+      `Allow dynamodb:PutItem on ${TABLE} | ${INDEXES}`,
+      ...keyWrite,
       'Allow secretsmanager:GetSecretValue on import(RedisCompliance-Data:ExportsOutputRefSlackWebhookSecretD7DD20C0F52D9419)',
       `Allow kms:Decrypt on ${KEY}`,
-      'Allow ses:SendEmail on arn:${AWS::Partition}:ses:eu-west-1:111122223333:identity/example.com',
+      'Allow ses:SendEmail on arn:${AWS::Partition}:ses:eu-west-1:111122223333:identity/example.com | arn:${AWS::Partition}:ses:eu-west-1:111122223333:identity/ops@example.com',
       'Allow sqs:SendMessage on DeadLetterQueue9F481546.Arn',
       ...logs(logGroupArn(t, 'ReportLogs')),
     ]));
@@ -104,7 +104,7 @@ describe('IAM: every statement of every role, exact actions and resources', () =
     expect(grants(t, 'FanOutListTargetsRole')).toEqual(sorted(logs(logGroupArn(t, 'FanOutListTargetsLogs'))));
     expect(grants(t, 'FanOutScanTargetRole')).toEqual(sorted([
       ...READER,
-      'Allow sts:AssumeRole on arn:${AWS::Partition}:iam::*:role/RedisComplianceReader',
+      'Allow sts:AssumeRole on arn:${AWS::Partition}:iam::444455556666:role/RedisComplianceReader',
       `Allow dynamodb:BatchWriteItem on ${TABLE}`,
       ...keyWrite,
       ...logs(logGroupArn(t, 'FanOutScanTargetLogs')),
@@ -117,9 +117,20 @@ describe('IAM: every statement of every role, exact actions and resources', () =
     expect(grants(t, 'FanOutStateMachineRole')).toEqual(sorted([
       ...['FanOutListTargetsFunction', 'FanOutScanTargetFunction', 'FanOutMergeFunction'].map((p) => `Allow lambda:InvokeFunction on ${fn(p)}.Arn | ${fn(p)}.Arn:*`),
       `Allow dynamodb:PutItem on ${TABLE}`,
+      ...keyWrite,
       ...['CreateLogDelivery', 'DeleteLogDelivery', 'DescribeLogGroups', 'DescribeResourcePolicies', 'GetLogDelivery', 'ListLogDeliveries', 'PutResourcePolicy', 'UpdateLogDelivery'].map((a) => `Allow logs:${a} on *`),
       ...['GetSamplingRules', 'GetSamplingTargets', 'PutTelemetryRecords', 'PutTraceSegments'].map((a) => `Allow xray:${a} on *`),
     ]));
+  });
+
+  test('every statement on the data key holds only through DynamoDB (or, for the secret, Secrets Manager)', () => {
+    for (const p of ['ScanRole', 'ReportRole', 'ApiRole', 'FanOutScanTargetRole', 'FanOutMergeRole', 'FanOutStateMachineRole']) {
+      const keyStatements = roleStatements(t, roleId(t, p)).filter((st) => st.resources.includes(KEY));
+      expect(keyStatements.length).toBeGreaterThan(0);
+      for (const st of keyStatements) {
+        expect(st.condition).toEqual({ StringEquals: { 'kms:ViaService': st.sid === 'DecryptSlackWebhookSecret' ? 'secretsmanager.eu-west-1.amazonaws.com' : 'dynamodb.eu-west-1.amazonaws.com' } });
+      }
+    }
   });
 
   test('scanner roles carry the /redis-compliance/ path the reader role trusts, and no managed policy', () => {
