@@ -5,6 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import { SNAPSHOT_FORMAT, type Snapshot } from '../lambdas/core/snapshot/schema';
 import { EstateBuilder, defaultAclEntries, platformServerPackage, redisPackage, tcpPermission } from '../test/support/estate-builder';
+import { withClusterProbe, type NodeSpec } from '../test/support/cluster-probe-rows';
+import { bytesPerPeriod, withNetworkMetrics } from '../test/support/network-metrics';
 
 const PROD_REDIS_SUBNET = 'subnet-0a11c0ffee0000001';
 const PROD_APP_SUBNET = 'subnet-0a11c0ffee0000002';
@@ -68,7 +70,69 @@ function production(): EstateBuilder {
   b.instance({ id: 'i-0a11c0ffee00000d2', type: 't3.large', subnetId: PROD_APP_SUBNET, privateIp: '10.0.2.40', securityGroupIds: [FRONTEND_SG], platform: 'windows', volumeSizes: [60], tags: { Name: 'os-fe-dev', Role: 'outsystems-frontend', Environment: 'Development' } })
     .ssmOnline('i-0a11c0ffee00000d2', { PlatformType: 'Windows', PlatformName: 'Microsoft Windows Server 2022 Datacenter', PlatformVersion: '10.0.20348' })
     .inventory('i-0a11c0ffee00000d2', [platformServerPackage('11.24.0.42017')]);
+  cartsCluster(b);
   return b;
+}
+
+const CAPTURED_AT = '2026-11-25T02:00:00.000Z';
+const GIB = 1024 ** 3;
+
+/**
+ * A second production cluster, "carts-prod", whose nodes report themselves through the Redis probe
+ * (Custom:RedisServer / Custom:RedisClusterNode rows) and whose load CloudWatch measured. It shows
+ * each high-availability and capacity rule failing once:
+ *  - cluster.failover: redis-carts-1 holds two masters (a CLUSTER FAILOVER left it so);
+ *  - cluster.membership: the nodes know 10.0.4.99, which no tagged server has;
+ *  - cluster.zone-spread: eu-west-1a holds all three masters;
+ *  - network.cluster-bus: the network ACL of redis-carts-3's subnet denies 17000-17001 inbound;
+ *  - capacity.memory: redis-carts-2's replica has no maxmemory beside a master;
+ *  - capacity.bandwidth: redis-carts-1 sent 1.15 Gbps for five minutes (m5.xlarge baseline 1.25 Gbps).
+ * The sessions-prod servers get quiet metrics (capacity.bandwidth PASS).
+ */
+function cartsCluster(b: EstateBuilder): void {
+  const subnetA = 'subnet-0a11c0ffee0000004';
+  const subnetB = 'subnet-0a11c0ffee0000005';
+  const cartsSg = 'sg-0a11c0ffee0000005';
+  b.subnet(subnetA, '10.0.4.0/24', { tags: { Name: 'redis-carts-prod-a', Role: 'redis' } })
+    .subnet(subnetB, '10.0.5.0/24', { tags: { Name: 'redis-carts-prod-b', Role: 'redis' } })
+    .mutate((t) => (t.ec2.Subnets.find((s) => s.SubnetId === subnetB)!.AvailabilityZone = 'eu-west-1b'))
+    .networkAcl('acl-0a11c0ffee0000003', { subnetIds: [subnetA] })
+    .networkAcl('acl-0a11c0ffee0000004', {
+      subnetIds: [subnetB],
+      entries: [{ RuleNumber: 90, Protocol: '6', RuleAction: 'deny', Egress: false, CidrBlock: '10.0.0.0/16', PortRange: { From: 17000, To: 17001 } }, ...defaultAclEntries()],
+    })
+    .securityGroup(cartsSg, { name: 'redis-carts-prod', ingress: [tcpPermission(7000, 7001, { groupIds: [FRONTEND_SG, cartsSg] }), tcpPermission(17000, 17001, { groupIds: [cartsSg] })] });
+  const tags = { Role: 'redis', Environment: 'Production', RedisCluster: 'carts-prod' };
+  const servers = [
+    { instanceId: 'i-0a11c0ffee00000c1', ip: '10.0.4.11', subnetId: subnetA, name: 'redis-carts-1' },
+    { instanceId: 'i-0a11c0ffee00000c2', ip: '10.0.4.12', subnetId: subnetA, name: 'redis-carts-2' },
+    { instanceId: 'i-0a11c0ffee00000c3', ip: '10.0.5.13', subnetId: subnetB, name: 'redis-carts-3' },
+  ];
+  for (const s of servers) {
+    b.instance({ id: s.instanceId, type: 'm5.xlarge', subnetId: s.subnetId, privateIp: s.ip, securityGroupIds: [cartsSg], tags: { Name: s.name, ...tags } })
+      .ssmOnline(s.instanceId)
+      .inventory(s.instanceId, [redisPackage()]);
+  }
+  const memory = { maxmemory: 6 * GIB, usedMemory: 2 * GIB };
+  const layout: NodeSpec[] = [
+    { server: 0, port: 7000, slots: '0-5460', ...memory },
+    { server: 0, port: 7001, slots: '5461-10922', ...memory },
+    { server: 1, port: 7000, slots: '10923-16383', ...memory },
+    { server: 1, port: 7001, replicaOf: 0, maxmemory: 0, usedMemory: 2 * GIB },
+    { server: 2, port: 7000, replicaOf: 1, ...memory },
+    { server: 2, port: 7001, replicaOf: 2, ...memory },
+    { server: -1, port: 7000, replicaOf: 2, announce: '10.0.4.99' },
+  ];
+  withClusterProbe(b, servers.map((s) => ({ instanceId: s.instanceId, ip: s.ip, totalSystemMemory: 16 * GIB })), layout);
+  const quiet = { inBytes: [bytesPerPeriod(180e6), bytesPerPeriod(150e6), bytesPerPeriod(120e6)], outBytes: [bytesPerPeriod(240e6), bytesPerPeriod(210e6), bytesPerPeriod(160e6)] };
+  withNetworkMetrics(b, new Date(CAPTURED_AT), {
+    'i-0a11c0ffee00000a1': quiet,
+    'i-0a11c0ffee00000a2': quiet,
+    'i-0a11c0ffee00000a3': quiet,
+    'i-0a11c0ffee00000c1': { inBytes: [bytesPerPeriod(300e6), bytesPerPeriod(420e6), bytesPerPeriod(250e6)], outBytes: [bytesPerPeriod(640e6), bytesPerPeriod(1.15e9), bytesPerPeriod(480e6)] },
+    'i-0a11c0ffee00000c2': quiet,
+    'i-0a11c0ffee00000c3': quiet,
+  });
 }
 
 function qaAccount(): EstateBuilder {
@@ -85,6 +149,6 @@ function qaAccount(): EstateBuilder {
     .error({ service: 'ssm', operation: 'ListInventoryEntries', code: 'AccessDeniedException', message: 'User: arn:aws:sts::444455556666:assumed-role/RedisComplianceReader/scan is not authorized to perform: ssm:ListInventoryEntries' });
 }
 
-const snapshot: Snapshot = { format: SNAPSHOT_FORMAT, capturedAt: '2026-11-25T02:00:00.000Z', targets: [production().target, qaAccount().target] };
+const snapshot: Snapshot = { format: SNAPSHOT_FORMAT, capturedAt: CAPTURED_AT, targets: [production().target, qaAccount().target] };
 writeFileSync(new URL('../examples/estate.sample.json', `file://${__filename}`), `${JSON.stringify(snapshot, null, 2)}\n`);
 console.log('wrote examples/estate.sample.json');

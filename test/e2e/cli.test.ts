@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runCli } from '../../cli/program';
 import type { ScanResult } from '../../lambdas/core/model';
 import { compliantEstate } from '../support/estate-builder';
+import { acrossZones } from '../support/zone-spread';
 
 const SAMPLE = join(__dirname, '../../examples/estate.sample.json');
 
@@ -48,7 +49,8 @@ describe('redis-compliance scan', () => {
 
   it('exits 1 when a FAIL at or above --fail-on exists, 0 when none does', async () => {
     expect((await run('scan', '--snapshot', SAMPLE, '--format', 'json', '--fail-on', 'medium')).code).toBe(1);
-    const clean = file('clean.json', JSON.stringify(compliantEstate().snapshot()));
+    // Spread over three zones: cluster.zone-spread (low) fails a cluster in one zone.
+    const clean = file('clean.json', JSON.stringify(acrossZones(compliantEstate()).snapshot()));
     expect((await run('scan', '--snapshot', clean, '--format', 'json', '--fail-on', 'low')).code).toBe(0);
   });
 

@@ -7,7 +7,7 @@
 import type { EstateBuilder } from './estate-builder';
 
 export interface NodeSpec {
-  /** Index into the servers list. */
+  /** Index into the servers list; -1 for a node on a machine that is not probed (give `announce`). */
   server: number;
   port: number;
   /** For a replica: the index (into nodes) of its master. */
@@ -74,7 +74,7 @@ export function serverRow(node: NodeSpec, index: number, server: ServerSpec): Re
 }
 
 export function clusterNodeRow(viewer: NodeSpec, viewerIp: string, node: NodeSpec, index: number, servers: readonly ServerSpec[], self: boolean): Record<string, string> {
-  const ip = node.announce ?? servers[node.server]!.ip;
+  const ip = node.announce ?? servers[node.server]?.ip ?? '';
   const role = node.replicaOf === undefined ? 'master' : 'slave';
   const flags = [...(self ? ['myself'] : []), role, ...(node.flags ?? [])].join(',');
   const slots = node.slots ?? '';

@@ -31,6 +31,9 @@ export function judge(target: EstateTarget, cluster: RedisCluster): Verdict {
     if (view.processes.length > 0 && modes.size > 0 && !modes.has('cluster')) {
       return { status: 'NOT_APPLICABLE', severity: 'info', observed: `No Redis process of ${cluster.name} runs in cluster mode (${[...modes].join(', ')}): there is no cluster membership to check.`, required: REQUIRED, remediation: 'None needed for membership (cluster.mode judges whether a Redis Cluster is required).' };
     }
+    if (!cluster.production && cluster.servers.length === 1) {
+      return { status: 'NOT_APPLICABLE', severity: 'info', observed: `${cluster.name} is a single non-production server with no CLUSTER NODES view: no cluster membership to check.`, required: REQUIRED, remediation: 'None needed.' };
+    }
     return {
       status: 'UNKNOWN',
       severity,

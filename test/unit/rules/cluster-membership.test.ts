@@ -52,6 +52,11 @@ describe('cluster.membership', () => {
     expect(f.observed).toContain('No CLUSTER NODES view');
   });
 
+  it('is NOT_APPLICABLE to a single non-production server without a cluster view', () => {
+    const estate = compliantEstate().instance({ id: 'i-0bbb00000000000b1', subnetId: REDIS_SUBNET, privateIp: '10.0.1.60', securityGroupIds: [REDIS_SG], tags: { Role: 'redis', Environment: 'Development', RedisCluster: 'dev' } });
+    expect(findingFor(clusterMembershipRule, estate, `${ACCOUNT}/${REGION}/dev`).status).toBe('NOT_APPLICABLE');
+  });
+
   it('is NOT_APPLICABLE when the probe shows no process in cluster mode', () => {
     const estate = withClusterProbe(compliantEstate(), SERVERS, HEALTHY_LAYOUT).mutate((t) => {
       for (const e of t.ssm.Entities) {
