@@ -1,4 +1,4 @@
-/** The report e-mail: a subject, the HTML report (findings capped) and the plain-text summary. */
+/** The report e-mail: a subject, the HTML report and the plain-text summary. */
 import { formatPercent } from './compliance';
 import { plainText, truncate } from './escaping';
 import { REPORT_TITLE } from './labels';
@@ -12,15 +12,14 @@ export interface RenderedEmail {
   text: string;
 }
 
-export interface EmailOptions {
-  /** Findings shown in full in the HTML part (default 200; the rest are counted, the link has them all). */
-  htmlFindingLimit?: number;
-}
+/** Rendering options of the e-mail (none today: the HTML part is the whole report, which stays compact at any size). */
+export type EmailOptions = Record<string, never>;
 
-export function renderEmail(model: ReportModel, options: EmailOptions = {}): RenderedEmail {
+export function renderEmail(model: ReportModel, _options: EmailOptions = {}): RenderedEmail {
   return {
     subject: emailSubject(model),
-    html: renderHtml(model, { findingLimit: options.htmlFindingLimit ?? 200 }),
+    // The HTML report itself: every failing, unknown and waived finding in full, passing ones counted per rule.
+    html: renderHtml(model),
     text: renderTextSummary(model),
   };
 }

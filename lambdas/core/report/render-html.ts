@@ -1,24 +1,21 @@
 /**
  * The HTML report: one self-contained file (inline CSS, inline SVG, no scripts, no external assets),
- * readable on a phone. Every dynamic string goes through escapeHtml; the Content-Security-Policy
+ * readable on a phone, at any size: failing, unknown and waived findings in full (grouped, see
+ * finding-groups.ts), passing and not-applicable ones as counts per rule with their resources. Every dynamic string goes through escapeHtml; the Content-Security-Policy
  * forbids scripts and remote loads in case anything ever slipped through.
  */
 import { SEVERITIES, type StoredFinding } from '../model';
 import { formatPercent } from './compliance';
 import { escapeHtml as h } from './escaping';
 import { REPORT_CSS } from './html-styles';
-import { andMore, environmentLabel, formatDate, formatTime, locationLabel, REPORT_TITLE, resourceLabel, scanStatusSentence, STATUS_LABEL } from './labels';
+import { formatDate, formatTime, locationLabel, REPORT_TITLE, resourceLabel, scanStatusSentence, STATUS_LABEL } from './labels';
 import { FINDING_STATUSES, type ReportModel } from './report-model';
+import { attentionGroups, PLACEHOLDERS, ruleTallies, type AttentionGroup, type ObservedGroup } from './finding-groups';
 import { complianceTrendChart, severityBarChart } from './svg-charts';
-
-export interface HtmlOptions {
-  /** Show at most this many findings in full (the e-mail uses it); the rest are counted. Default: all. */
-  findingLimit?: number;
-}
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
-export function renderHtml(model: ReportModel, options: HtmlOptions = {}): string {
+export function renderHtml(model: ReportModel): string {
   const { scan } = model;
   return [
     '<!doctype html>',
@@ -44,7 +41,7 @@ export function renderHtml(model: ReportModel, options: HtmlOptions = {}): strin
     charts(model),
     changes(model),
     waivers(model),
-    findings(model, options),
+    findings(model),
     notEvaluated(model),
     '</main>',
     `<footer><p>Generated ${h(formatTime(model.generatedAt))}. Compliance is PASS as a share of evaluated findings (UNKNOWN and SUPPRESSED count against it; NOT_APPLICABLE is left out).</p></footer>`,
@@ -131,14 +128,88 @@ function waivers(model: ReportModel): string {
   return `<section id="waivers"><h2>Waivers</h2>${expiredPart}<h3>Expiring within ${expiringWithinDays} days (${expiringSoon.length})</h3>${expiringPart}</section>`;
 }
 
-function findings(model: ReportModel, options: HtmlOptions): string {
-  const limit = options.findingLimit ?? Number.POSITIVE_INFINITY;
-  const shown = model.findings.slice(0, limit);
-  const rest = model.findings.length - shown.length;
-  const more = rest > 0 ? `<p><strong>${h(andMore(rest, 'finding(s)'))}</strong>${model.reportUrl ? `: see the <a href="${h(safeUrl(model.reportUrl))}">full report</a>` : ''}.</p>` : '';
+/** Lists longer than this fold into a <details> of their own (the page opens at once at any size). */
+const FOLD_RESOURCES_OVER = 12;
+
+function findings(model: ReportModel): string {
+  const groups = attentionGroups(model.findings);
+  const attention = groups.reduce((n, g) => n + g.count, 0);
   const shared = sharedTextEscaper();
-  const cards = shown.map((f, i) => findingCard(f, i, shared)).join('\n');
-  return `<section id="findings"><h2>Findings (${model.findings.length})</h2>${model.findings.length === 0 ? '<p>No findings: nothing was evaluated.</p>' : ''}${cards}${more}</section>`;
+  const body = groups.map((g, i) => attentionGroup(g, i, shared)).join('\n');
+  const intro =
+    model.findings.length === 0
+      ? '<p>No findings: nothing was evaluated.</p>'
+      : attention === 0
+        ? '<p>No finding fails, is unknown or is waived.</p>'
+        : `<p class="meta">Every failing, unknown and waived finding, grouped by rule and verdict; where findings share an observation, it is written once with ${h(PLACEHOLDERS.resource)}, ${h(PLACEHOLDERS.name)} and ${h(PLACEHOLDERS.cluster)} standing for each resource listed under it. The JSON and CSV exports hold every finding as a record.</p>`;
+  return `<section id="findings"><h2>Findings needing attention (${attention} of ${model.findings.length})</h2>${intro}${body}</section>${passing(model)}`;
+}
+
+function attentionGroup(g: AttentionGroup, index: number, shared: (text: string) => string): string {
+  const open = g.status === 'SUPPRESSED' ? '' : ' open';
+  const withCluster = [g.title, g.required, g.remediation].some((t) => t.includes(PLACEHOLDERS.cluster));
+  const observed = g.observed.map((o) => observedBlock(o, shared, withCluster)).join('');
+  return (
+    `<article class="finding f-${h(g.status)}" id="group-${index + 1}"><details${open}>` +
+    `<summary>${statusBadges(g.status, g.severity)} <strong>${templateHtml(g.title, shared)}</strong>: ${g.count} resource(s) <span class="meta">(<code>${h(g.ruleId)}</code>)</span></summary>` +
+    `<dl><dt>Required</dt><dd>${templateHtml(g.required, shared)}</dd><dt>Requirement</dt><dd><blockquote>${shared(g.requirement)}</blockquote></dd><dt>Remediation</dt><dd>${templateHtml(g.remediation, shared)}</dd><dt>Observed</dt><dd>${observed}</dd></dl>` +
+    '</details></article>'
+  );
+}
+
+function observedBlock(o: ObservedGroup, shared: (text: string) => string, withCluster: boolean): string {
+  const sentence = templateHtml(o.template, shared);
+  const where = `${h(locationLabel(o))}, ${h(`${o.production ? 'production' : 'non-production'} "${o.environment}"`)}`;
+  const cluster = withCluster || o.template.includes(PLACEHOLDERS.cluster);
+  if (o.findings.length === 1) return `<div class="observed"><p>${sentence}</p><p class="meta">${resourceText(o.findings[0]!, cluster)} · ${where}</p></div>`;
+  const items = o.findings.map((f) => `<li>${resourceText(f, cluster)}</li>`).join('');
+  const list = o.findings.length > FOLD_RESOURCES_OVER ? `<details><summary>${o.findings.length} resource(s)</summary><ul class="res">${items}</ul></details>` : `<ul class="res">${items}</ul>`;
+  return `<div class="observed"><p>${sentence}</p><p class="meta">${where}: ${o.findings.length} resource(s)</p>${list}</div>`;
+}
+
+/** The shared sentence, escaped, its placeholders marked. */
+function templateHtml(template: string, shared: (text: string) => string): string {
+  let out = shared(template);
+  for (const placeholder of Object.values(PLACEHOLDERS)) out = out.split(h(placeholder)).join(`<span class="ph">${h(placeholder)}</span>`);
+  return out;
+}
+
+/**
+ * One finding in a group: its resource and everything that is its own. The cluster is printed when
+ * a shared text stands for it with [cluster] (the JSON and CSV exports carry it on every finding).
+ */
+function resourceText(f: StoredFinding, withCluster: boolean): string {
+  let item = `<code>${h(f.resourceId)}</code>`;
+  if (f.resourceName !== undefined) item += ` ${h(f.resourceName)}`;
+  if (withCluster && f.cluster !== null) item += ` · cluster ${h(f.cluster)}`;
+  if (f.ruleStatus !== f.status) item += ` (rule verdict ${h(f.ruleStatus)})`;
+  if (f.suppression) {
+    const s = f.suppression;
+    item += ` <span class="waiver">Suppressed by <code>${h(s.id)}</code>: “${h(s.reason)}”, owner ${h(s.owner)}, expires ${h(formatTime(s.expiresAt))}</span>`;
+  }
+  if (f.waiverExpired) {
+    const w = f.waiverExpired;
+    item += ` <span class="expired-note">Waiver <code>${h(w.id)}</code> (“${h(w.reason)}”, owner ${h(w.owner)}) expired ${h(formatTime(w.expiredAt))}: the finding counts again.</span>`;
+  }
+  return item;
+}
+
+/** PASS and NOT_APPLICABLE: a count per rule and a folded list of the resources. */
+function passing(model: ReportModel): string {
+  const tallies = ruleTallies(model.findings);
+  const total = tallies.reduce((n, t) => n + t.findings.length, 0);
+  if (total === 0) return '';
+  const rows = tallies
+    .map((t) => {
+      const ids = t.findings.map((f) => h(f.resourceId)).join(' ');
+      return `<tr id="tally-${h(t.ruleId)}-${t.status}"><td><code>${h(t.ruleId)}</code> ${h(t.title)}</td><td><span class="badge st-${t.status}">${h(t.status)}</span></td><td>${t.findings.length}</td><td><details><summary>${t.findings.length} resource(s)</summary><p class="ids">${ids}</p></details></td></tr>`;
+    })
+    .join('');
+  return `<section id="passing"><h2>Passing and not applicable (${total}), by rule</h2><div class="scroll"><table><thead><tr><th>Rule</th><th>Status</th><th>Findings</th><th>Resources</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
+}
+
+function statusBadges(status: string, severity: string): string {
+  return `<span class="badge st-${h(status)}">${h(status)}</span> <span class="badge sev-${h(severity)}">${h(severity)}</span>`;
 }
 
 /** Upper bound on distinct texts remembered by one render (memory stays bounded on any estate). */
@@ -159,32 +230,6 @@ function sharedTextEscaper(): (text: string) => string {
     }
     return out;
   };
-}
-
-function findingCard(f: StoredFinding, index: number, shared: (text: string) => string): string {
-  // Findings that need attention are open; passing ones fold away but keep every detail.
-  const open = f.status === 'FAIL' || f.status === 'UNKNOWN' || f.waiverExpired ? ' open' : '';
-  let rows =
-    `<dt>Resource</dt><dd>${h(f.resourceType)} <code>${h(f.resourceId)}</code>${f.resourceName !== undefined ? ` named “${h(f.resourceName)}”` : ''}</dd>` +
-    `<dt>Where</dt><dd>${h(locationLabel(f))}, ${h(environmentLabel(f))}</dd>` +
-    `<dt>Rule</dt><dd><code>${h(f.ruleId)}</code>${f.ruleStatus !== f.status ? ` (rule verdict ${h(f.ruleStatus)})` : ''}</dd>` +
-    `<dt>Observed</dt><dd>${shared(f.observed)}</dd>` +
-    `<dt>Required</dt><dd>${shared(f.required)}</dd>` +
-    `<dt>Requirement</dt><dd><blockquote>${shared(f.requirement)}</blockquote></dd>` +
-    `<dt>Remediation</dt><dd>${shared(f.remediation)}</dd>`;
-  if (f.suppression) {
-    const s = f.suppression;
-    rows += `<dt>Waiver</dt><dd><span class="waiver">Suppressed by <code>${h(s.id)}</code>: “${h(s.reason)}”, owner ${h(s.owner)}, expires ${h(formatTime(s.expiresAt))}</span></dd>`;
-  }
-  if (f.waiverExpired) {
-    const w = f.waiverExpired;
-    rows += `<dt>Waiver expired</dt><dd><span class="expired-note">Waiver <code>${h(w.id)}</code> (“${h(w.reason)}”, owner ${h(w.owner)}) expired ${h(formatTime(w.expiredAt))}: the finding counts again.</span></dd>`;
-  }
-  return (
-    `<article class="finding f-${h(f.status)}" id="finding-${index + 1}"><details${open}>` +
-    `<summary>${badges(f)} <strong>${shared(f.title)}</strong>: ${h(resourceLabel(f))}</summary>` +
-    `<dl>${rows}</dl></details></article>`
-  );
 }
 
 function badges(f: StoredFinding): string {

@@ -12,8 +12,8 @@ describe('renderEmail', () => {
     expect(email.subject).toBe('[Redis compliance report] COMPLETE: 3 failing (1 critical), 1 unknown, 1 new, 28.5 % compliant (scan scan-2025-06-10T02-00-00Z)');
   });
 
-  it('reuses the HTML report and the text summary', () => {
-    expect(email.html).toBe(renderHtml(model, { findingLimit: 200 }));
+  it('reuses the whole HTML report (compact at any size) and the text summary', () => {
+    expect(email.html).toBe(renderHtml(model));
     expect(email.text).toBe(renderTextSummary(model));
   });
 });

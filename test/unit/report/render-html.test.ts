@@ -1,4 +1,5 @@
 import { renderHtml } from '../../../lambdas/core/report/render-html';
+import { fillTemplate, needsDecision, observedTemplate, templateOf } from '../../../lambdas/core/report/finding-groups';
 import { buildReportModel } from '../../../lambdas/core/report/report-model';
 import { inspectHtml } from '../../support/html-inspect';
 import { ACCOUNT, REGION, sampleInput, scanRecord } from '../../support/report-fixtures';
@@ -57,23 +58,46 @@ describe('renderHtml', () => {
     expect(chart).toMatch(/<polyline points="[^"]+"/);
   });
 
-  it('shows every finding with observed, required, requirement and remediation', () => {
-    model.findings.forEach((finding, i) => {
-      const text = inspectHtml(element(html, 'article', `finding-${i + 1}`)).text;
-      expect(text).toContain(finding.title);
-      expect(text).toContain(finding.observed);
-      expect(text).toContain(finding.required);
-      expect(text).toContain(finding.requirement);
-      expect(text).toContain(finding.remediation);
-      expect(text).toContain(finding.resourceId);
-    });
+  it('shows every failing, unknown and waived finding in full: its group has the title, required, requirement, remediation, its resource and its observed sentence', () => {
+    const attention = model.findings.filter((f) => needsDecision(f.status));
+    expect(attention.length).toBeGreaterThan(0);
+    const groups = [...html.matchAll(/id="(group-\d+)"/g)].map((m) => inspectHtml(element(html, 'article', m[1]!)).text);
+    for (const finding of attention) {
+      const template = observedTemplate(finding);
+      const group = groups.find((text) => text.includes(templateOf(finding.title, finding)) && text.includes(template) && text.includes(finding.resourceId));
+      expect(group).toBeDefined();
+      expect(group).toContain(templateOf(finding.required, finding));
+      expect(group).toContain(finding.requirement);
+      expect(group).toContain(templateOf(finding.remediation, finding));
+      // The sentence read back for this resource is the finding's own.
+      expect(fillTemplate(template, finding)).toBe(finding.observed);
+    }
+  });
+
+  it('counts passing and not-applicable findings per rule and lists their resources in a folded list', () => {
+    const passing = element(html, 'section', 'passing');
+    for (const status of ['PASS', 'NOT_APPLICABLE'] as const) {
+      const byRule = new Map<string, string[]>();
+      for (const f of model.findings.filter((x) => x.status === status)) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f.resourceId]);
+      for (const [ruleId, ids] of byRule) {
+        const row = inspectHtml(element(passing, 'tr', `tally-${ruleId}-${status}`));
+        expect(row.text).toContain(`${ids.length} resource(s)`);
+        for (const id of ids) expect(row.text).toContain(id);
+        expect(row.tags).toContain('details');
+      }
+    }
+    // No passing finding gets a card of its own.
+    const findingsSection = inspectHtml(element(html, 'section', 'findings')).text;
+    for (const f of model.findings.filter((x) => x.status === 'PASS')) expect(findingsSection).not.toContain(f.title);
   });
 
   it('shows a suppressed finding as such, with the waiver reason, owner and expiry', () => {
     const index = model.findings.findIndex((f) => f.status === 'SUPPRESSED');
-    const article = element(html, 'article', `finding-${index + 1}`);
+    const suppressed = model.findings[index]!;
+    const groupId = [...html.matchAll(/id="(group-\d+)"/g)].map((m) => m[1]!).find((id) => element(html, 'article', id).includes('badge st-SUPPRESSED'))!;
+    const article = element(html, 'article', groupId);
     const text = inspectHtml(article).text;
-    expect(article).toContain('badge st-SUPPRESSED');
+    expect(text).toContain(suppressed.resourceId);
     expect(text).toContain('Suppressed by waiver-1');
     expect(text).toContain('Vendor-approved exception until the migration to m7i.');
     expect(text).toContain('platform-team@example.com');
@@ -110,11 +134,15 @@ describe('renderHtml', () => {
     expect(banner).toContain('not allowed');
   });
 
-  it('caps the findings shown when asked, and says how many more there are', () => {
-    const capped = renderHtml(model, { findingLimit: 3 });
-    expect(capped).toContain('id="finding-3"');
-    expect(capped).not.toContain('id="finding-4"');
-    expect(inspectHtml(capped).text).toContain(`and ${model.findings.length - 3} more finding(s): see the full report.`);
+  it('shares one observed sentence between findings that differ only in their own resource, and reads back each one exactly', () => {
+    const base = model.findings.find((f) => f.status === 'FAIL')!;
+    const many = Array.from({ length: 30 }, (_, i) => ({ ...base, resourceId: `i-0shared${String(i).padStart(9, '0')}`, resourceName: `redis-shared-${i}`, observed: `Server i-0shared${String(i).padStart(9, '0')} (redis-shared-${i}) carries the shared-sentence marker.` }));
+    const big = renderHtml({ ...model, findings: [...many, ...model.findings] });
+    const text = inspectHtml(big).text;
+    expect(text).toContain('Server [resource] ([name]) carries the shared-sentence marker.');
+    expect(text).toContain('30 resource(s)');
+    for (const f of many) expect(text).toContain(f.resourceId);
+    expect(big.split('carries the shared-sentence marker.').length - 1).toBe(1);
   });
 
   it('links the report URL only when it is http(s)', () => {
