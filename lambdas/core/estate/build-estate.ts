@@ -38,6 +38,29 @@ export function clusterNameOf(clusterTag: string | undefined, environmentTag: st
   return groupDisplayName(environmentTag);
 }
 
+/** clusterKeyOf / clusterNameOf memoised per distinct pair of tag values (an estate has a handful). */
+class ClusterNames {
+  private readonly known = new Map<string, { key: string; name: string }>();
+
+  private of(clusterTag: string | undefined, environmentTag: string | undefined): { key: string; name: string } {
+    const memo = `${clusterTag === undefined ? '\u0000' : `=${clusterTag}`}\u0001${environmentTag === undefined ? '\u0000' : `=${environmentTag}`}`;
+    let found = this.known.get(memo);
+    if (!found) {
+      found = { key: clusterKeyOf(clusterTag, environmentTag), name: clusterNameOf(clusterTag, environmentTag) };
+      this.known.set(memo, found);
+    }
+    return found;
+  }
+
+  keyOf(clusterTag: string | undefined, environmentTag: string | undefined): string {
+    return this.of(clusterTag, environmentTag).key;
+  }
+
+  nameOf(clusterTag: string | undefined, environmentTag: string | undefined): string {
+    return this.of(clusterTag, environmentTag).name;
+  }
+}
+
 /** The smaller of two strings in a fixed order (code units), so a chosen display name does not depend on list order. */
 function firstInOrder(a: string, b: string): string {
   return b < a ? b : a;
@@ -114,8 +137,11 @@ export function buildEstate(snapshotTarget: SnapshotTarget, config: ScanConfig, 
   const frontends: Server[] = [];
 
   const environments = new EnvironmentValues(tags);
-  for (const [r, reservation] of ec2.Reservations.entries()) {
-    for (const [i, instance] of (reservation.Instances ?? []).entries()) {
+  const clusterNames = new ClusterNames();
+  for (let r = 0; r < ec2.Reservations.length; r++) {
+    const instances = ec2.Reservations[r]!.Instances ?? [];
+    for (let i = 0; i < instances.length; i++) {
+      const instance = instances[i]!;
       // A record met twice (a merged or re-paged capture) is one instance; two different records
       // of one id cannot both be true (validateSnapshot rejects them before evaluation).
       const seen = instancesById.get(instance.InstanceId);
@@ -146,8 +172,8 @@ export function buildEstate(snapshotTarget: SnapshotTarget, config: ScanConfig, 
           environmentKey: environment.key,
           environmentTagMissing: environment.tagMissing,
           production,
-          cluster: clusterNameOf(found.cluster, found.environment),
-          clusterKey: clusterKeyOf(found.cluster, found.environment),
+          cluster: clusterNames.nameOf(found.cluster, found.environment),
+          clusterKey: clusterNames.keyOf(found.cluster, found.environment),
         });
       } else {
         frontends.push({
@@ -216,13 +242,13 @@ export function buildEstate(snapshotTarget: SnapshotTarget, config: ScanConfig, 
   }
 
   const volumesByInstance = new Map<string, Volume[]>();
-  const volumeIds = new Set<string>();
   for (const volume of ec2.Volumes) {
-    // Volumes and interfaces met twice count once (validateSnapshot rejects differing duplicates).
-    if (volumeIds.has(volume.VolumeId)) continue;
-    volumeIds.add(volume.VolumeId);
     for (const attachment of volume.Attachments ?? []) {
-      if (attachment.InstanceId && attachment.State !== 'detached' && attachment.State !== 'detaching') pushTo(volumesByInstance, attachment.InstanceId, volume);
+      if (!attachment.InstanceId || attachment.State === 'detached' || attachment.State === 'detaching') continue;
+      // A volume met twice counts once (an instance has a few volumes: the check is a short scan).
+      const list = volumesByInstance.get(attachment.InstanceId);
+      if (!list) volumesByInstance.set(attachment.InstanceId, [volume]);
+      else if (!list.some((v) => v.VolumeId === volume.VolumeId)) list.push(volume);
     }
   }
 

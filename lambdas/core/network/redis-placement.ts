@@ -40,15 +40,16 @@ export function instancesInSubnet(target: EstateTarget, subnetId: string): reado
   let index = instancesBySubnet.get(target);
   if (!index) {
     index = new Map();
+    const add = (subnetId: string | undefined, instanceId: string) => {
+      if (!subnetId) return;
+      const list = index!.get(subnetId);
+      if (!list) index!.set(subnetId, [instanceId]);
+      else if (list[list.length - 1] !== instanceId) list.push(instanceId);
+    };
     for (const [instanceId, instance] of target.instancesById) {
-      const subnets = new Set<string>();
-      if (instance.SubnetId) subnets.add(instance.SubnetId);
-      for (const eni of instance.NetworkInterfaces ?? []) if (eni.SubnetId) subnets.add(eni.SubnetId);
-      for (const subnet of subnets) {
-        const list = index.get(subnet);
-        if (list) list.push(instanceId);
-        else index.set(subnet, [instanceId]);
-      }
+      add(instance.SubnetId, instanceId);
+      // An interface in another subnet adds the instance there too (consecutive pushes of one id are skipped).
+      for (const eni of instance.NetworkInterfaces ?? []) if (eni.SubnetId !== instance.SubnetId) add(eni.SubnetId, instanceId);
     }
     instancesBySubnet.set(target, index);
   }

@@ -74,10 +74,10 @@ export const subnetDedicatedRule: RuleDefinition = {
         if (!entry) otherClusters.set(cluster.key, { name: cluster.name, ids: [instanceId] });
         else if (!entry.ids.includes(instanceId)) entry.ids.push(instanceId);
       };
-      const seenInstances = new Set<string>();
+      const seenInstances = eniError ? new Set<string>() : undefined;
       for (const eni of interfaces) {
         const instanceId = eni.Attachment?.InstanceId;
-        if (instanceId) seenInstances.add(instanceId);
+        if (instanceId) seenInstances?.add(instanceId);
         if (instanceId && instancesError && !target.instancesById.has(instanceId)) {
           unresolved.push(eni);
           continue;
@@ -86,10 +86,10 @@ export const subnetDedicatedRule: RuleDefinition = {
         if (cluster === undefined) foreign.push(eni);
         else if (!clusters.has(cluster.key)) addOther(cluster, instanceId!);
       }
-      // Instances on record in the subnet are evidence too (their interfaces may be missing from a failed listing).
+      // When the interface listing failed, the instances on record in the subnet are evidence too.
       const foreignInstances: string[] = [];
-      for (const instanceId of instancesInSubnet(target, subnetId)) {
-        if (seenInstances.has(instanceId)) continue;
+      for (const instanceId of seenInstances ? instancesInSubnet(target, subnetId) : []) {
+        if (seenInstances!.has(instanceId)) continue;
         const cluster = redisClusterOf(target, instanceId);
         if (cluster === undefined) foreignInstances.push(instanceId);
         else if (!clusters.has(cluster.key)) addOther(cluster, instanceId);
