@@ -12,11 +12,14 @@
  * instances, one call per instance and type the rules need (inventoryCallLowerBound): R + F, plus
  * one per Redis server whose running version is not reported, plus pages beyond the first only where
  * an instance has more than 50 matching rows.
+ * CloudWatch (issue 12): ceil(2R/500) GetMetricData calls for R Redis servers (NetworkIn and
+ * NetworkOut each, 500 queries a call), plus a page per 100,800 data points a call's answer holds
+ * (metricCallLowerBound; the synthetic estates hold none, so ceil(2R/500)).
  * (test/support/aws-fakes/api-call-lower-bound.ts is the collectors' test variant: it counts attached
  * groups only.)
  */
 import type { SnapshotTarget } from '../lambdas/core/snapshot/schema';
-import { inventoryCallLowerBound } from '../test/support/aws-fakes/api-call-lower-bound';
+import { inventoryCallLowerBound, metricCallLowerBound } from '../test/support/aws-fakes/api-call-lower-bound';
 
 export interface LowerBound {
   total: number;
@@ -54,6 +57,7 @@ export function issueLowerBound(estate: SnapshotTarget, roleKey = 'Role', redisR
     'ec2:DescribeNetworkInterfaces': pages(estate.ec2.NetworkInterfaces.filter((n) => redisSubnets.has(n.SubnetId)).length, 1000),
     'ssm:DescribeInstanceInformation': pages(instances.length, 50),
     'ssm:ListInventoryEntries': inventoryCallLowerBound(estate, roleKey, redisRole),
+    'cloudwatch:GetMetricData': metricCallLowerBound(estate, roleKey, redisRole),
   };
   return { total: Object.values(byOperation).reduce((s, n) => s + n, 0), byOperation, issueInventoryCalls: pages(instances.length, 50) * 2 };
 }
