@@ -12,6 +12,7 @@ import { instanceDiskRule } from '../../lambdas/core/rules/instance-disk';
 import { networkFrontendReachabilityRule } from '../../lambdas/core/rules/network-frontend-reachability';
 import { securityGroupNoPublicIngressRule } from '../../lambdas/core/rules/security-group-no-public-ingress';
 import { subnetDedicatedRule } from '../../lambdas/core/rules/subnet-dedicated';
+import { redisVersionRule } from '../../lambdas/core/rules/redis-version';
 import { subnetPrivateRule } from '../../lambdas/core/rules/subnet-private';
 import { SnapshotError, validateSnapshot } from '../../lambdas/core/snapshot/parse-snapshot';
 import { ACCOUNT, EstateBuilder, FRONTEND_IDS, FRONTEND_SG, FRONTEND_SUBNET, REDIS_IDS, REDIS_SG, REDIS_SUBNET, REGION, compliantEstate, tcpPermission } from '../support/estate-builder';
@@ -71,6 +72,15 @@ describe('2. an incomplete instance list never gives a PASS', () => {
     const [f] = runRule(clusterSizeRule, estate);
     expect(f!.status).toBe('UNKNOWN');
     expect(f!.observed).toContain('hidden members');
+  });
+
+  it('redis.version: after a failed inventory read, a 7.0 package alone does not pass (the running server may report 6.2)', () => {
+    const estate = compliantEstate()
+      .mutate((t) => delete t.ssm.Entities.find((e) => e.Id === REDIS_IDS[0])!.Data!['Custom:RedisServer'])
+      .error({ service: 'ssm', operation: 'ListInventoryEntries', code: 'ThrottlingException', message: 'Rate exceeded' });
+    const f = findingFor(redisVersionRule, estate, REDIS_IDS[0]);
+    expect(f.status).toBe('UNKNOWN');
+    expect(f.observed).toContain('ThrottlingException');
   });
 
   it('cluster.size: three running servers pass even so (hidden servers only add)', () => {

@@ -15,7 +15,7 @@ import { isRedisServerPackageName, redisServerPackages } from '../versions/redis
 import { processLabel, redisServerRows, type ProbeEvidence } from '../inventory/redis-probe-evidence';
 import { isProbeRow } from '../inventory/redis-probe-rows';
 import { APPLICATION_INVENTORY, REDIS_SERVER_INVENTORY, inventoryRows } from './inventory-rows';
-import { serverFinding, type RuleDefinition, type Verdict } from './rule';
+import { describeError, serverFinding, type RuleDefinition, type Verdict } from './rule';
 
 const SEVERITY = 'high';
 const REQUIRED = 'A stable Redis Server 7.0.x release (no release candidate, beta or alpha).';
@@ -41,7 +41,7 @@ export const redisVersionRule: RuleDefinition = {
     const assessments = new Map<string, { assessment: Assessment; passed?: Verdict }>();
     const serverPackageNames = new Map<string, boolean>();
     return target.redisServers.map((server) => {
-      const key = runningEvidenceKey(target, server.instanceId, serverPackageNames);
+      const key = target.shareVerdicts ? runningEvidenceKey(target, server.instanceId, serverPackageNames) : undefined;
       if (key === undefined) return serverFinding(redisVersionRule, server, judge(target, server));
       let known = assessments.get(key);
       if (!known) {
@@ -111,7 +111,14 @@ function judge(target: EstateTarget, server: RedisServer): Verdict {
   const running = runningReadings(target, server.instanceId);
   const packages = packageReadings(target, server.instanceId);
   if (packages.readings.length > 0) {
-    return verdictFor(server, assess(packages.readings, `Installed package ${list(packages.readings)} (${APPLICATION_INVENTORY} inventory); the running server's version was not reported (${withoutFullStop(running.missing)}).`));
+    const assessment = assess(packages.readings, `Installed package ${list(packages.readings)} (${APPLICATION_INVENTORY} inventory); the running server's version was not reported (${withoutFullStop(running.missing)}).`);
+    // The package stands in for the running server only when nothing hid the running server's rows:
+    // after a failed inventory read they may exist and report another version (issue 9, evidence).
+    const inventoryError = target.errorFor('ssm:GetInventory', 'ssm:ListInventoryEntries');
+    if (assessment.status === 'PASS' && inventoryError) {
+      return verdictFor(server, { ...assessment, status: 'UNKNOWN', observed: `${assessment.observed} The package alone does not decide: the running server's rows may be missing because ${describeError(inventoryError)}.` });
+    }
+    return verdictFor(server, assessment);
   }
   return {
     status: 'UNKNOWN',
