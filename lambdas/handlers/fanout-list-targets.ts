@@ -14,12 +14,13 @@ import { activeAccountIds, configuredTargets, crossTargets, OrganizationAccountS
 import { EnvironmentError, listEnv, optionalEnv } from './wiring/environment';
 import { logger } from './wiring/logger';
 import { parseEvent } from './wiring/parse-event';
-import { scheduledScanId } from './wiring/scan-id';
+import { ScanIdSchema, scheduledScanId } from './wiring/scan-id';
 
 const StartSchema = z.strictObject({
   scanId: z.string().check(z.minLength(1)),
   startedAt: z.iso.datetime({ offset: true }),
-  input: z.optional(z.looseObject({ trigger: z.optional(z.enum(['scheduled', 'api', 'cli'])) })),
+  // `scanId`: set by POST /scans (StateMachineScanInvoker), which has already answered with it.
+  input: z.optional(z.looseObject({ trigger: z.optional(z.enum(['scheduled', 'api', 'cli'])), scanId: z.optional(ScanIdSchema) })),
 });
 const PageSchema = z.strictObject({
   scanId: z.string().check(z.minLength(1)),
@@ -54,7 +55,7 @@ export async function listTargets(event: unknown, context: Pick<Context, 'invoke
   }
   const start = parseEvent(StartSchema, event);
   const ownAccountId = context.invokedFunctionArn.split(':')[4] ?? '';
-  const scanId = scheduledScanId({ id: start.scanId, time: start.startedAt });
+  const scanId = start.input?.scanId ?? scheduledScanId({ id: start.scanId, time: start.startedAt });
   const expiresAt = String(Math.floor(Date.parse(start.startedAt) / 1000) + FANOUT_ITEM_TTL_SECONDS);
   const targets = configuredTargets(source, accounts, ownAccountId, regions);
   logger.info('fan-out planned', { scanId, source, targets: targets.length });

@@ -1,7 +1,9 @@
 /**
  * The report Lambda: a "Scan Completed" EventBridge event or `{ scanId }` -> that scan, the previous
  * one, the trend and the waivers -> report model -> Slack and e-mail. Every destination is tried;
- * the invocation fails afterwards if any of them failed.
+ * the invocation fails afterwards if any of them failed. Each destination that accepted the report
+ * is recorded (lambdas/adapters/store/report-deliveries.ts), so the asynchronous retries of a failed
+ * invocation send only to the destinations that did not get it.
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -11,6 +13,7 @@ import '../core/zod-messages';
 import type { Clock } from '../adapters/store/clock';
 import { systemClock } from '../adapters/store/clock';
 import type { FindingsStore } from '../adapters/store/findings-store';
+import type { ReportDeliveries } from '../adapters/store/report-deliveries';
 import type { Suppression } from '../core/model';
 import type { ReportModel } from '../core/report/report-model';
 import { configSuppressions } from '../core/suppressions/suppression-schema';
@@ -21,11 +24,13 @@ import { loadReportModel } from './wiring/load-report-model';
 import { logger } from './wiring/logger';
 import { notifiersFromEnv, type ReportNotifier } from './wiring/notifiers';
 import { ScanIdSchema } from './wiring/scan-id';
-import { storeFromEnv } from './wiring/store';
+import { reportDeliveriesFromEnv, storeFromEnv } from './wiring/store';
 
 export interface ReportDependencies {
   store: FindingsStore;
   notifiers: ReportNotifier[];
+  /** Channels already delivered per scan; without it every invocation sends to every channel. */
+  deliveries?: ReportDeliveries;
   clock: Clock;
   configSuppressions: Suppression[];
   trendLength?: number;
@@ -60,6 +65,8 @@ export interface ReportOutcome {
   scanId: string;
   scanStatus: string;
   delivered: string[];
+  /** Channels an earlier invocation for this scan delivered to: not sent again. */
+  alreadyDelivered: string[];
   failed: Array<{ channel: string; error: string }>;
 }
 
@@ -76,8 +83,13 @@ export async function runReport(scanId: string, deps: ReportDependencies): Promi
     ...(deps.trendLength ? { trendLength: deps.trendLength } : {}),
     ...(deps.reportUrl ? { reportUrl: deps.reportUrl } : {}),
   });
-  const outcome: ReportOutcome = { scanId, scanStatus: model.scan.status, delivered: [], failed: [] };
+  const outcome: ReportOutcome = { scanId, scanStatus: model.scan.status, delivered: [], alreadyDelivered: [], failed: [] };
+  const done = deps.deliveries ? await deps.deliveries.delivered(scanId) : new Set<string>();
   for (const notifier of deps.notifiers) {
+    if (done.has(notifier.channel)) {
+      outcome.alreadyDelivered.push(notifier.channel);
+      continue;
+    }
     try {
       await notifier.notify(model);
       outcome.delivered.push(notifier.channel);
@@ -85,6 +97,13 @@ export async function runReport(scanId: string, deps: ReportDependencies): Promi
       // Notifier errors never carry the webhook URL (SlackDeliveryError is redacted).
       outcome.failed.push({ channel: notifier.channel, error: (error as Error).message });
       logger.error('report delivery failed', { scanId, channel: notifier.channel, error: (error as Error).message });
+      continue;
+    }
+    try {
+      await deps.deliveries?.record(scanId, notifier.channel);
+    } catch (error) {
+      // Delivered but not recorded: a retry would send this channel again. Said, not hidden.
+      logger.error('report delivery not recorded', { scanId, channel: notifier.channel, error: (error as Error).message });
     }
   }
   logger.info('report sent', { ...outcome });
@@ -95,6 +114,7 @@ export const reportDependencies = lazy<ReportDependencies>(() => {
   const reportUrl = optionalEnv('REPORT_URL');
   return {
     store: storeFromEnv(),
+    deliveries: reportDeliveriesFromEnv(),
     notifiers: notifiersFromEnv(),
     clock: systemClock,
     configSuppressions: configSuppressions(scanConfigFromEnv().suppressions ?? [], systemClock.now()),

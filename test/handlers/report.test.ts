@@ -68,7 +68,7 @@ describe('report handler', () => {
     const email = new RecordingNotifier('email');
     reportDependencies.set(deps(store, [slack, email]));
     const outcome = await handler(scanCompletedEvent('scan-2'), lambdaContext('report-fn'));
-    expect(outcome).toEqual({ scanId: 'scan-2', scanStatus: 'COMPLETE', delivered: ['slack', 'email'], failed: [] });
+    expect(outcome).toEqual({ scanId: 'scan-2', scanStatus: 'COMPLETE', delivered: ['slack', 'email'], alreadyDelivered: [], failed: [] });
     const model = slack.models[0]!;
     expect(email.models[0]).toBe(model);
     expect(model.scan.scanId).toBe('scan-2');

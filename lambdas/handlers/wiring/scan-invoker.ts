@@ -11,6 +11,8 @@ export interface ScanStartRequest {
 
 export interface ScanInvoker {
   start(request: ScanStartRequest): Promise<void>;
+  /** True when a scan always covers the configured targets (the fan-out): regions / accounts are refused. */
+  readonly scansConfiguredTargetsOnly?: boolean;
 }
 
 export class LambdaScanInvoker implements ScanInvoker {

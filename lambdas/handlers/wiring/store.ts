@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '../../adapters/store/clock';
 import { DEFAULT_RETENTION_DAYS, DynamoDbFindingsStore } from '../../adapters/store/dynamodb-findings-store';
 import type { FindingsStore } from '../../adapters/store/findings-store';
+import { DynamoDbReportDeliveries, type ReportDeliveries } from '../../adapters/store/report-deliveries';
 import { positiveNumberEnv, requiredEnv } from './environment';
 
 export function storeFromEnv(env: NodeJS.ProcessEnv = process.env): FindingsStore {
@@ -13,4 +14,10 @@ export function storeFromEnv(env: NodeJS.ProcessEnv = process.env): FindingsStor
     retentionDays: positiveNumberEnv('RETENTION_DAYS', DEFAULT_RETENTION_DAYS, env),
     clock: systemClock,
   });
+}
+
+/** The report's delivery record, in the same table (TABLE_NAME), kept as long as the scans. */
+export function reportDeliveriesFromEnv(env: NodeJS.ProcessEnv = process.env): ReportDeliveries {
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  return new DynamoDbReportDeliveries(client, requiredEnv('TABLE_NAME', env), positiveNumberEnv('RETENTION_DAYS', DEFAULT_RETENTION_DAYS, env), systemClock);
 }
