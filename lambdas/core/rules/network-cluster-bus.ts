@@ -8,7 +8,7 @@
  */
 import { clusterView } from '../cluster/cluster-view';
 import type { EstateTarget, RedisCluster, RedisServer } from '../estate/estate';
-import { reachabilityAnalyzerFor, type FlowGroupVerdict } from '../network/reachability-analyzer';
+import { reachabilityAnalyzerFor, type DestinationClass, type FlowGroupVerdict } from '../network/reachability-analyzer';
 import type { ReachabilityHop } from '../network/reachability';
 import { REQUIREMENT } from '../requirements';
 import { serverFinding, type RuleDefinition, type Verdict } from './rule';
@@ -31,9 +31,17 @@ const HOP_WORDS: Record<ReachabilityHop, string> = {
   'source-network-acl-inbound-return': "the peer subnet's network ACL (inbound, return traffic)",
 };
 
-/** The analyzer's sentences name the connecting end "front-end"; here it is a peer Redis server. */
+const peerTexts = new Map<string, string>();
+
+/** The analyzer's sentences name the connecting end "front-end"; here it is a peer Redis server. Memoised: the analyzer shares its sentences between flows. */
 function asPeer(text: string): string {
-  return text.replace(/front-ends'/g, "peers'").replace(/front-end's/g, "peer's").replace(/front-end/g, 'peer Redis server');
+  let out = peerTexts.get(text);
+  if (out === undefined) {
+    out = text.replace(/front-ends'/g, "peers'").replace(/front-end's/g, "peer's").replace(/front-end/g, 'peer Redis server');
+    if (peerTexts.size > 10_000) peerTexts.clear();
+    peerTexts.set(text, out);
+  }
+  return out;
 }
 
 export const networkClusterBusRule: RuleDefinition = {
@@ -46,7 +54,19 @@ export const networkClusterBusRule: RuleDefinition = {
     const findings = [];
     for (const cluster of target.clusters) {
       const ports = portsOf(target, cluster);
-      for (const server of cluster.servers) findings.push(serverFinding(networkClusterBusRule, server, judge(cluster, server, ports, analyzer)));
+      const portText = ports.map((p) => `TCP ${p}`).join(', ');
+      const required = `${portText} of this server reachable from every other member of cluster ${cluster.name}: security groups both ends, network ACLs both ways (including return traffic) and routes both ways.`;
+      // Members of one destination class get equal analyses from the same source list (the
+      // analyzer's destinationClassOf contract): analysed once per class and cluster.
+      const byClass = new Map<DestinationClass, FlowGroupVerdict[]>();
+      const analyse = (server: RedisServer): FlowGroupVerdict[] => {
+        const placement = target.shareVerdicts ? analyzer.destinationClassOf(cluster.servers, server) : undefined;
+        if (placement === undefined) return analyzer.analyse(cluster.servers, server, ports);
+        let groups = byClass.get(placement);
+        if (!groups) byClass.set(placement, (groups = analyzer.analyse(cluster.servers, server, ports)));
+        return groups;
+      };
+      for (const server of cluster.servers) findings.push(serverFinding(networkClusterBusRule, server, judge(cluster, server, ports, portText, required, analyse)));
     }
     return findings;
   },
@@ -83,15 +103,19 @@ function spell(groups: readonly FlowGroupVerdict[]): string {
   return shown.join(' | ');
 }
 
-function judge(cluster: RedisCluster, server: RedisServer, ports: number[], analyzer: ReturnType<typeof reachabilityAnalyzerFor>): Verdict {
+function judge(cluster: RedisCluster, server: RedisServer, ports: number[], portText: string, required: string, analyse: (server: RedisServer) => FlowGroupVerdict[]): Verdict {
   const severity = cluster.production ? 'high' : 'medium';
-  const portText = ports.map((p) => `TCP ${p}`).join(', ');
-  const required = `${portText} of this server reachable from every other member of cluster ${cluster.name}: security groups both ends, network ACLs both ways (including return traffic) and routes both ways.`;
   const peers = cluster.servers.filter((s) => s !== server);
   if (peers.length === 0) {
     return { status: 'NOT_APPLICABLE', severity: 'info', observed: `${server.instanceId} is the only server of cluster ${cluster.name}: no other member to reach.`, required, remediation: 'None needed.' };
   }
-  const groups = analyzer.analyse(peers, server, ports);
+  // Analysed from every member (one list per cluster, so the analyzer groups the sources once per
+  // cluster, not once per server), then the server's own flows are dropped.
+  const groups: FlowGroupVerdict[] = [];
+  for (const group of analyse(server)) {
+    if (!group.frontends.includes(server)) groups.push(group);
+    else if (group.frontends.length > 1) groups.push({ ...group, frontends: group.frontends.filter((s) => s !== server) });
+  }
   const blocked = groups.filter((g) => g.result.verdict === 'blocked');
   const unknown = groups.filter((g) => g.result.verdict === 'unknown');
   const pairs = peers.length * ports.length;
