@@ -43,6 +43,9 @@ type Shape = 'self' | 'accounts' | 'organization';
 const COMMON = {
   report: { recipients: ['ops@example.com', 'security@ops.example.org'], sender: 'compliance@example.com' },
   alarms: { email: 'oncall@example.com' },
+  // Opt-in exports on in every shape, so their paths are evaluated too (issue 14).
+  securityHub: { enabled: true },
+  findingEvents: { enabled: true },
 };
 const SHAPES: Record<Shape, Parameters<typeof buildTestApp>[0]> = {
   // The reader-role stack is part of the app in every shape (deployable to any account).
@@ -115,6 +118,8 @@ class DeployedApp {
   get readerRole(): string { return `arn:aws:iam::${MEMBER}:role/RedisComplianceReader`; }
   readerRoleIn(account: string): string { return `arn:aws:iam::${account}:role/RedisComplianceReader`; }
   sesIdentity(identity: string): string { return `arn:aws:ses:${REGION}:${SCANNER}:identity/${identity}`; }
+  /** An account's Security Hub custom-integration product ARN (BatchImportFindings' resource). */
+  securityHubProduct(account: string, region = REGION): string { return `arn:aws:securityhub:${region}:${account}:product/${account}/default`; }
 }
 
 interface AccessPath {
@@ -185,6 +190,11 @@ const MUST_ALLOW: AccessPath[] = [
   { who: (a) => a.role(a.scanner.functions['fanout-merge']), does: 'dynamodb:Query', on: (a) => a.table, why: 'the merge reads the stored targets' },
   { who: (a) => a.role(a.scanner.functions['fanout-merge']), does: 'kms:Decrypt', on: (a) => a.dataKey, via: 'dynamodb', why: 'DynamoDB decrypts the table key for the merge' },
   { who: (a) => a.role(a.scanner.functions['fanout-merge']), does: 'events:PutEvents', on: (a) => a.eventBus, why: 'the merge announces Scan Completed' },
+  // --- Exports (issue 14): Security Hub import and finding-change events, by the functions that run a scan ---
+  { who: (a) => a.role(a.scanner.functions.scan), does: 'securityhub:BatchImportFindings', on: (a) => a.securityHubProduct(SCANNER), why: 'the scan imports its findings into the scanner account\'s Security Hub (custom integration)' },
+  { who: (a) => a.role(a.scanner.functions['fanout-merge']), does: 'securityhub:BatchImportFindings', on: (a) => a.securityHubProduct(SCANNER), why: 'the fan-out merge imports its findings into the scanner account\'s Security Hub' },
+  { who: (a) => a.role(a.scanner.functions.scan), does: 'events:PutEvents', on: (a) => a.eventBus, why: 'the scan publishes Redis Compliance Finding Changed events' },
+  { who: (a) => a.role(a.scanner.functions['fanout-merge']), does: 'events:PutEvents', on: (a) => a.eventBus, why: 'the merge publishes Redis Compliance Finding Changed events' },
   // --- Member account: the reader role ---
   ...READER_IAM_ACTIONS.map((action): AccessPath => ({ who: (a) => a.readerRole, does: action, on: () => '*', shapes: ['accounts', 'organization'], why: 'the reader role reads the member account\'s estate' })),
   // --- Alarms ---
@@ -224,6 +234,14 @@ const MUST_DENY: AccessPath[] = [
   { who: () => `arn:aws:iam::${OUTSIDER}:role/Someone`, does: 'sns:Publish', on: (a) => a.alarmTopic, why: 'no principal of another account publishes to the topic' },
   { who: () => 'events.amazonaws.com', does: 'sns:Publish', on: (a) => a.alarmTopic, context: () => ({ 'aws:SourceArn': `arn:aws:events:${REGION}:${SCANNER}:rule/other`, 'aws:SourceAccount': SCANNER }), why: 'only CloudWatch alarms publish to the topic' },
   { who: () => 'cloudwatch.amazonaws.com', does: 'sns:Publish', on: (a) => a.alarmTopic, context: (a) => ({ 'aws:SourceArn': a.alarm, 'aws:SourceAccount': SCANNER, 'aws:SecureTransport': 'false' }), why: 'the topic refuses unencrypted transport' },
+  // Security Hub: the scanner account's own custom integration, in its target regions, by scanning functions only (issue 14).
+  { who: (a) => a.role(a.scanner.functions.scan), does: 'securityhub:BatchImportFindings', on: (a) => a.securityHubProduct(MEMBER), why: 'a member account\'s findings are imported by that account (BatchImportFindings is called by the finding\'s account)' },
+  { who: (a) => a.role(a.scanner.functions.scan), does: 'securityhub:BatchImportFindings', on: (a) => a.securityHubProduct(SCANNER, 'ap-south-1'), why: 'only the hubs of the target regions' },
+  { who: (a) => a.role(a.scanner.functions.scan), does: 'securityhub:BatchImportFindings', on: () => `arn:aws:securityhub:${REGION}:${SCANNER}:product/aws/guardduty`, why: 'the scanner imports as no other product' },
+  { who: (a) => a.role(a.scanner.functions.scan), does: 'securityhub:BatchUpdateFindings', on: () => `arn:aws:securityhub:${REGION}:${SCANNER}:hub/default`, why: 'the investigation workflow belongs to the security team' },
+  { who: (a) => a.role(a.scanner.functions.report), does: 'securityhub:BatchImportFindings', on: (a) => a.securityHubProduct(SCANNER), why: 'only the functions that run a scan import findings' },
+  { who: (a) => a.role(a.scanner.functions.api), does: 'securityhub:BatchImportFindings', on: (a) => a.securityHubProduct(SCANNER), why: 'only the functions that run a scan import findings' },
+  { who: (a) => a.role(a.scanner.functions.report), does: 'events:PutEvents', on: (a) => a.eventBus, why: 'the report publishes no events' },
   // Only the schedule / rule / API reach the functions.
   { who: () => 'events.amazonaws.com', does: 'lambda:InvokeFunction', on: (a) => a.fn('report'), context: () => ({ 'aws:SourceArn': `arn:aws:events:${REGION}:${OUTSIDER}:rule/theirs`, 'aws:SourceAccount': OUTSIDER }), why: 'another account\'s rule cannot run the report' },
   { who: (a) => a.role(a.scanner.functions.report), does: 'lambda:InvokeFunction', on: (a) => a.fn('scan'), why: 'the report starts no scan' },
