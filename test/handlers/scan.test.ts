@@ -9,14 +9,15 @@ import { handler, parseScanEvent, runScan, scanDependencies, ScanRequestError, t
 import { CollectingPublisher } from '../../lambdas/handlers/wiring/event-publisher';
 import { fixedSnapshotSource, type SnapshotSource } from '../../lambdas/handlers/wiring/snapshot-source';
 import { scheduledScanId } from '../../lambdas/handlers/wiring/scan-id';
-import { compliantEstate, REDIS_IDS } from '../support/estate-builder';
+import { REDIS_IDS } from '../support/estate-builder';
+import { highlyAvailableEstate } from '../support/highly-available-estate';
 import { INSTANCE_TYPES } from '../support/instance-types';
 import { captureLogs, lambdaContext, scheduledEvent } from '../support/lambda-events';
 import { createTestTable, type TestTable } from '../support/dynamodb-test-table';
 
-/** The compliant baseline with the first Redis server on m5.large (2 vCPUs): vCPU and bandwidth fail. */
+/** The compliant baseline (highly available, issue 12's rules too) with the first Redis server on m5.large (2 vCPUs): vCPU and bandwidth fail. */
 function undersizedEstate(): Snapshot {
-  return compliantEstate()
+  return highlyAvailableEstate()
     .mutate((t) => {
       t.ec2.Reservations[0]!.Instances![0]!.InstanceType = 'm5.large';
       t.ec2.InstanceTypes.push(INSTANCE_TYPES['m5.large']);
@@ -107,7 +108,7 @@ describe('runScan', () => {
   it('resolves what was fixed since the previous scan', async () => {
     const d = deps();
     await runScan({ scanId: 'scan-1', trigger: 'cli' }, d);
-    const second = await runScan({ scanId: 'scan-2', trigger: 'cli', snapshot: compliantEstate().snapshot() }, d);
+    const second = await runScan({ scanId: 'scan-2', trigger: 'cli', snapshot: highlyAvailableEstate().snapshot() }, d);
     expect(second).toMatchObject({ status: 'COMPLETE', newFailures: 0 });
     expect(second.resolvedFailures).toBeGreaterThan(0);
     expect((await d.store.listFindingStates()).every((s) => s.state === 'RESOLVED')).toBe(true);
@@ -131,7 +132,7 @@ describe('runScan', () => {
   });
 
   it('records a PARTIAL scan when a target had collection errors', async () => {
-    const partial = compliantEstate().error({ service: 'ssm', operation: 'GetInventory', code: 'AccessDeniedException', message: 'not authorized' }).snapshot();
+    const partial = highlyAvailableEstate().error({ service: 'ssm', operation: 'GetInventory', code: 'AccessDeniedException', message: 'not authorized' }).snapshot();
     const d = deps({ snapshots: fixedSnapshotSource(partial) });
     const outcome = await runScan({ trigger: 'cli' }, d);
     expect(outcome.status).toBe('PARTIAL');
@@ -154,7 +155,7 @@ describe('runScan', () => {
 
   it('passes the requested regions and accounts to the snapshot source', async () => {
     const requests: unknown[] = [];
-    const d = deps({ snapshots: { capture: async (r) => (requests.push({ regions: r.regions, accounts: r.accounts }), compliantEstate().snapshot()) } });
+    const d = deps({ snapshots: { capture: async (r) => (requests.push({ regions: r.regions, accounts: r.accounts }), highlyAvailableEstate().snapshot()) } });
     await runScan(parseScanEvent({ regions: ['eu-west-1'], accounts: ['111122223333'], trigger: 'api' }), d);
     expect(requests).toEqual([{ regions: ['eu-west-1'], accounts: ['111122223333'] }]);
   });
@@ -169,7 +170,7 @@ describe('runScan', () => {
 
 describe('parseScanEvent', () => {
   it('reads a direct invocation, an inline snapshot included', () => {
-    const snapshot = compliantEstate().snapshot();
+    const snapshot = highlyAvailableEstate().snapshot();
     expect(parseScanEvent({ scanId: 'scan-x', trigger: 'api', snapshot })).toMatchObject({ scanId: 'scan-x', trigger: 'api', snapshot: { format: 'redis-compliance/snapshot@1' } });
     expect(parseScanEvent({})).toEqual({ trigger: 'cli' });
     expect(parseScanEvent(undefined)).toEqual({ trigger: 'cli' });

@@ -5,6 +5,9 @@
  * m5.xlarge servers in their own private subnet, two front-ends in another subnet, security groups
  * that open 7000-7001 from the front-ends' group only, default network ACLs, SSM online with
  * Redis 7.0.15 and Platform Server 11.23 in inventory. A test changes one thing and asserts one rule.
+ * The high-availability and capacity rules (cluster.failover, cluster.membership, cluster.zone-spread,
+ * capacity.*) need more evidence than this baseline has (one zone, no probe rows, no metrics): use
+ * highlyAvailableEstate() (highly-available-estate.ts) where every rule must pass.
  */
 import { SNAPSHOT_FORMAT, type CollectionError, type Instance, type InstanceInformation, type InventoryEntity, type IpPermission, type NetworkAcl, type NetworkAclEntry, type NetworkInterface, type Route, type RouteTable, type SecurityGroup, type Snapshot, type SnapshotTarget, type Subnet, type Tag, type Volume } from '../../lambdas/core/snapshot/schema';
 import { INSTANCE_TYPES, type KnownInstanceType } from './instance-types';
