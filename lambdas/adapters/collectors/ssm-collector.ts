@@ -5,7 +5,8 @@
  * - ListInventoryEntries, one instance and one type a call (the only SSM read that returns the rows
  *   of AWS:Application or a custom type: GetInventory accepts only AWS:InstanceInformation and
  *   AWS:PatchSummary as result types, docs/collectors.md), for the SSM-managed instances only:
- *   - each Redis server: Custom:RedisServer (what the running server reports); then AWS:Application
+ *   - each Redis server: Custom:RedisServer (what the running server reports); Custom:RedisClusterNode
+ *     when a row shows a cluster-enabled process (the cluster's own view); then AWS:Application
  *     filtered to Redis package names ONLY when no Custom:RedisServer row gives a redis_version
  *     (the redis.version rule judges the running version when there is one; the package would only
  *     add a note when it differs, see docs/collectors.md for that trade-off);
@@ -35,6 +36,8 @@ import { PerInstanceFailures } from './per-instance-failures';
 
 export { APPLICATION_INVENTORY_TYPE } from './application-name-filters';
 export const REDIS_SERVER_INVENTORY_TYPE = 'Custom:RedisServer';
+/** Written by inventory/redis-probe.sh for cluster-enabled processes (docs/redis-probe.md). */
+export const REDIS_CLUSTER_NODE_INVENTORY_TYPE = 'Custom:RedisClusterNode';
 export const LIST_INVENTORY_ENTRIES = 'ListInventoryEntries';
 
 export type SsmSection = SnapshotTarget['ssm'];
@@ -141,6 +144,12 @@ class InventoryReader {
     const data: NonNullable<InventoryEntity['Data']> = {};
     const running = await this.read(instanceId, REDIS_SERVER_INVENTORY_TYPE);
     if (running) data[REDIS_SERVER_INVENTORY_TYPE] = running;
+    // The cluster's own view (CLUSTER NODES, one row per node as each process sees it) exists only
+    // where the probe found a cluster-enabled process: cluster.failover / cluster.membership read it.
+    if (runsClusterEnabledProcess(running)) {
+      const nodes = await this.read(instanceId, REDIS_CLUSTER_NODE_INVENTORY_TYPE);
+      if (nodes) data[REDIS_CLUSTER_NODE_INVENTORY_TYPE] = nodes;
+    }
     if (reportsRedisVersion(running)) return data;
     const packages = await this.applications(instanceId, REDIS_PACKAGE_FILTER);
     if (packages) data[APPLICATION_INVENTORY_TYPE] = packages;
@@ -194,6 +203,11 @@ class InventoryReader {
     if (isAccessDenial(error)) this.denied = true;
     return undefined;
   }
+}
+
+/** A Custom:RedisServer row of a cluster-enabled process (the probe then writes Custom:RedisClusterNode rows). */
+export function runsClusterEnabledProcess(data: InventoryTypeData | undefined): boolean {
+  return (data?.Content ?? []).some((row) => row['cluster_enabled'] === '1' || (row['redis_mode'] ?? '').trim().toLowerCase() === 'cluster');
 }
 
 /** Mirrors redis.version: a Custom:RedisServer row with a non-empty redis_version is the running server's version. */

@@ -201,3 +201,19 @@ describe('the fake ListInventoryEntries and GetInventory hold to the API', () =>
     client.destroy();
   });
 });
+
+test('a Redis server whose probe saw a cluster-enabled process gets its cluster view (Custom:RedisClusterNode) read; a standalone one does not', async () => {
+  const nodeRows = [{ seen_from_port: '7000', node_id: 'a'.repeat(40), address: '10.0.1.11', port: '7000', bus_port: '17000', flags: 'myself,master', master_id: '-', slots: '0-5460' }];
+  const estate = compliantEstate().mutate((t) => {
+    const clustered = t.ssm.Entities.find((e) => e.Id === REDIS_IDS[0])!;
+    clustered.Data!['Custom:RedisClusterNode'] = { TypeName: 'Custom:RedisClusterNode', SchemaVersion: '1.0', CaptureTime: '2026-11-25T01:30:00Z', Content: nodeRows };
+    const standalone = t.ssm.Entities.find((e) => e.Id === REDIS_IDS[1])!;
+    standalone.Data!['Custom:RedisServer']!.Content = [{ redis_version: '7.0.15', redis_mode: 'standalone', cluster_enabled: '0' }];
+  });
+  const { target, inventoryCalls } = await capture(estate);
+  const typesAsked = (id: string) => inventoryCalls.filter((c) => c.input.InstanceId === id).map((c) => c.input.TypeName);
+  expect(typesAsked(REDIS_IDS[0])).toEqual(['Custom:RedisServer', 'Custom:RedisClusterNode']);
+  expect(typesAsked(REDIS_IDS[1])).toEqual(['Custom:RedisServer']);
+  expect(target.ssm.Entities.find((e) => e.Id === REDIS_IDS[0])!.Data!['Custom:RedisClusterNode']!.Content).toEqual(nodeRows);
+  expect(target.ssm.Entities.find((e) => e.Id === REDIS_IDS[1])!.Data!['Custom:RedisClusterNode']).toBeUndefined();
+});

@@ -24,6 +24,7 @@ const pageCount = (items: number, size: number) => Math.max(1, Math.ceil(items /
  * ListInventoryEntries calls the rules' evidence cannot be had with fewer of, over the SSM-managed
  * instances (inventory exists only there), one page per 50 rows of what is asked:
  *   each Redis server:  Custom:RedisServer (its rows' pages)
+ *                       + Custom:RedisClusterNode, when a Custom:RedisServer row is a cluster-enabled process
  *                       + AWS:Application Redis packages, only when no Custom:RedisServer row gives redis_version
  *   each front-end:     AWS:Application OutSystems Platform Server rows
  * Pages beyond the first only when an instance has more than 50 matching rows.
@@ -39,6 +40,7 @@ export function inventoryCallLowerBound(estate: SnapshotTarget, roleKey = 'Role'
     if (instance.Tags?.some((t) => t.Key === roleKey && t.Value === redisRole)) {
       const running = data['Custom:RedisServer']?.Content ?? [];
       calls += pageCount(running.length, 50);
+      if (running.some((row) => row['cluster_enabled'] === '1' || (row['redis_mode'] ?? '').trim().toLowerCase() === 'cluster')) calls += pageCount((data['Custom:RedisClusterNode']?.Content ?? []).length, 50);
       if (!running.some((row) => (row['redis_version'] ?? '').trim() !== '')) calls += pageCount(redisServerPackages(applications).length, 50);
     } else {
       calls += pageCount(platformServerRows(applications).length, 50);
