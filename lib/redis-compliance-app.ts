@@ -7,12 +7,16 @@
  *   - top level: the scanner account (Data, Scanner, RedisInventory-<region>): `cdk deploy --all`
  *     selects exactly these, because `--all` selects the top-level assembly only and never stacks
  *     inside a Stage (aws/aws-cdk #15046; maintainers in aws/aws-cdk-cli #985: use `'**'` for all);
- *   - Stage `Member`: what each member account deploys with its own credentials, synthesized
- *     bootstrapless (no BootstrapVersion parameter or rule, no assets): `cdk deploy 'Member/*'`;
+ *   - Stage `Member`: what each member account deploys with its own credentials, needing no CDK
+ *     bootstrap there: LegacyStackSynthesizer deploys with the CLI's credentials, adds no
+ *     BootstrapVersion parameter or rule and needs no asset bucket when the stack has no assets
+ *     (BootstraplessSynthesizer would not do: its stacks still name the bootstrap deploy role,
+ *     "it does still require bootstrapping, it just does not support assets", aws-cdk-lib
+ *     core/lib/stack-synthesizers/bootstrapless-synthesizer.ts): `cdk deploy 'Member/*'`;
  *   - Stage `Organization`: the StackSets, pinned to the management / delegated-admin account:
  *     `cdk deploy 'Organization/*'`.
  */
-import { BootstraplessSynthesizer, Stage, Tags, type App, type Environment } from 'aws-cdk-lib';
+import { LegacyStackSynthesizer, Stage, Tags, type App, type Environment } from 'aws-cdk-lib';
 import { INDEX } from '../lambdas/adapters/store/table-design';
 import type { AppConfig } from './config/app-config-schema';
 import type { FunctionFactory } from './constructs/function-factory';
@@ -72,14 +76,14 @@ export function buildRedisComplianceApp(app: App, config: AppConfig, functionFac
   const stacks: RedisComplianceStacks = { data, scanner, inventory, memberInventory: [] };
   const scannerAccountId = config.readerRole.scannerAccountId;
   if (scannerAccountId) {
-    // Deploy with credentials of a member account: `cdk deploy 'Member/*'`. Not bootstrapped there:
-    // BootstraplessSynthesizer (the stacks hold no assets; the CLI deploys with the caller's credentials).
+    // Deploy with credentials of a member account: `cdk deploy 'Member/*'`; no bootstrap needed there
+    // (LegacyStackSynthesizer, see above; test/infra/deployment-targets.test.ts checks for no assets).
     const member = new Stage(app, MEMBER_STAGE);
     // Aspects (tags among them) stop at a Stage boundary: tag each stage itself.
     for (const [key, value] of Object.entries(config.resourceTags)) Tags.of(member).add(key, value);
     stacks.readerRole = new ReaderRoleStack(member, `${prefix}-ReaderRole`, {
       stackName: `${prefix}-ReaderRole`,
-      synthesizer: new BootstraplessSynthesizer(),
+      synthesizer: new LegacyStackSynthesizer(),
       description: 'redis-compliance: read-only reader role (member account)',
       roleName: config.readerRole.name,
       externalId: config.readerRole.externalId,
@@ -88,7 +92,7 @@ export function buildRedisComplianceApp(app: App, config: AppConfig, functionFac
     stacks.memberInventory = config.targets.regions.map((region) => new RedisInventoryStack(member, `${prefix}-RedisInventory-${region}`, {
       stackName: `${prefix}-RedisInventory-${region}`,
       env: { region },
-      synthesizer: new BootstraplessSynthesizer(),
+      synthesizer: new LegacyStackSynthesizer(),
       description: `redis-compliance: Custom:RedisServer inventory association (${region}, member account)`,
       ...inventoryProps,
     }));

@@ -21,8 +21,9 @@
  * its own history, and the parent records only the Map Run. Its ToleratedFailurePercentage is 0 on
  * purpose: a failed worker is already caught and recorded as a PARTIAL target inside its child
  * execution, so a child that still fails could not even record its failure, and a scan missing a
- * target without saying so must not finish as COMPLETE.
- * (https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html)
+ * target without saying so must not finish as COMPLETE: the Map Run fails, the execution fails and
+ * its alarm fires. 0 is also the service default, so CDK leaves the field out of the definition
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html#maprun-fail-threshold).
  */
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';

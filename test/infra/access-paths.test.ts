@@ -181,6 +181,8 @@ const MUST_ALLOW: AccessPath[] = [
   { who: (a) => a.stateMachineRole, does: 'dynamodb:PutItem', on: (a) => a.table, why: 'RecordTargetFailure writes a failed target, so the scan is PARTIAL instead of failed' },
   { who: (a) => a.stateMachineRole, does: 'kms:Decrypt', on: (a) => a.dataKey, via: 'dynamodb', why: 'DynamoDB decrypts the table key for RecordTargetFailure (aws-cdk #10010)' },
   { who: (a) => a.stateMachineRole, does: 'kms:GenerateDataKey', on: (a) => a.dataKey, via: 'dynamodb', why: 'DynamoDB encrypts the failure record for RecordTargetFailure' },
+  { who: (a) => a.stateMachineRole, does: 'states:StartExecution', on: (a) => a.stateMachine, shapes: ['organization'], why: 'the Distributed Map starts one child execution per target (own history: no 25,000-event cap on the organization)' },
+  { who: (a) => a.stateMachineRole, does: 'states:DescribeExecution', on: (a) => `${a.stateMachine.replace(':stateMachine:', ':execution:')}:ScanTargets-0001`, shapes: ['organization'], why: 'the Distributed Map follows its child executions' },
   { who: (a) => a.stateMachineRole, does: 'organizations:ListAccounts', on: () => '*', shapes: ['organization'], why: 'the fan-out lists the ACTIVE accounts of the organization' },
   ...READER_IAM_ACTIONS.map((action): AccessPath => ({ who: (a) => a.role(a.scanner.functions['fanout-scan-target']), does: action, on: () => '*', why: 'the worker reads the estate of the scanner account directly' })),
   { who: (a) => a.role(a.scanner.functions['fanout-scan-target']), does: 'sts:AssumeRole', on: (a) => a.readerRole, shapes: FAN_OUT_WORKER_ASSUMES, context: () => ({ 'sts:ExternalId': 'test-external-id' }), why: 'the worker reads a member account through its reader role' },
@@ -234,6 +236,8 @@ const MUST_DENY: AccessPath[] = [
   { who: () => `arn:aws:iam::${OUTSIDER}:role/Someone`, does: 'sns:Publish', on: (a) => a.alarmTopic, why: 'no principal of another account publishes to the topic' },
   { who: () => 'events.amazonaws.com', does: 'sns:Publish', on: (a) => a.alarmTopic, context: () => ({ 'aws:SourceArn': `arn:aws:events:${REGION}:${SCANNER}:rule/other`, 'aws:SourceAccount': SCANNER }), why: 'only CloudWatch alarms publish to the topic' },
   { who: () => 'cloudwatch.amazonaws.com', does: 'sns:Publish', on: (a) => a.alarmTopic, context: (a) => ({ 'aws:SourceArn': a.alarm, 'aws:SourceAccount': SCANNER, 'aws:SecureTransport': 'false' }), why: 'the topic refuses unencrypted transport' },
+  { who: (a) => a.stateMachineRole, does: 'states:StartExecution', on: (a) => a.stateMachine, shapes: ['self', 'accounts'], why: 'an inline Map starts no executions' },
+  { who: (a) => a.role(a.scanner.functions.api), does: 'lambda:InvokeFunction', on: (a) => a.fn('scan'), shapes: ['organization'], why: 'with the fan-out, POST /scans starts the state machine, never the single-Lambda scan of one account' },
   // Security Hub: the scanner account's own custom integration, in its target regions, by scanning functions only (issue 14).
   { who: (a) => a.role(a.scanner.functions.scan), does: 'securityhub:BatchImportFindings', on: (a) => a.securityHubProduct(MEMBER), why: 'a member account\'s findings are imported by that account (BatchImportFindings is called by the finding\'s account)' },
   { who: (a) => a.role(a.scanner.functions.scan), does: 'securityhub:BatchImportFindings', on: (a) => a.securityHubProduct(SCANNER, 'ap-south-1'), why: 'only the hubs of the target regions' },
