@@ -10,6 +10,9 @@ import { parseAppConfig } from '../../lib/config/load-app-config';
 import { buildTestApp, nagFindings, template, TEST_ENV } from './app-fixture';
 import { grantLines, roleId, roleStatements } from './iam-statements';
 
+// Each test synthesizes the app (and cdk-nag twice): seconds alone, longer on a shared machine.
+jest.setTimeout(120_000);
+
 const ACCOUNT = TEST_ENV.account;
 const MEMBER = '444455556666';
 const ON = { securityHub: { enabled: true }, findingEvents: { enabled: true }, targets: { regions: ['eu-west-1', 'us-east-1'] } };
