@@ -4,7 +4,8 @@
  *   GET  /scans                      newest first, ?limit=&nextToken=
  *   GET  /scans/{id}
  *   GET  /scans/{id}/findings        ?status=&severity=&rule=&limit=&nextToken=
- *   GET  /reports/latest             ?format=json|markdown|html|csv
+ *   GET  /reports/latest             ?format=json|markdown|html|csv; a report too large for an API
+ *                                    response is stored in S3 and answered 303 to a presigned URL
  *   GET  /suppressions, POST /suppressions, DELETE /suppressions/{id}
  * Every bad input is a 400 naming its field; every response carries the security headers; an
  * unexpected failure is a 500 with the request id and nothing else.
@@ -46,6 +47,9 @@ import { logger } from './wiring/logger';
 import { newScanId } from './wiring/scan-id';
 import { LambdaScanInvoker, type ScanInvoker } from './wiring/scan-invoker';
 import { storeFromEnv } from './wiring/store';
+import { fitsApiResponse, type ReportStorage } from './wiring/large-responses';
+import { ReportObjectStore } from '../adapters/reports/report-object-store';
+import { reportObjectKey } from '../adapters/reports/report-object-key';
 
 export interface ApiDependencies {
   store: FindingsStore;
@@ -55,16 +59,20 @@ export interface ApiDependencies {
   newScanId?: (now: Date) => string;
   newSuppressionId?: () => string;
   reportUrl?: string;
+  /** Where reports too large for an API response go (REPORT_BUCKET_NAME); without it they are refused with 413. */
+  reportStorage?: ReportStorage;
 }
 
 export const apiDependencies = lazy<ApiDependencies>(() => {
   const reportUrl = optionalEnv('REPORT_URL');
+  const reportBucket = optionalEnv('REPORT_BUCKET_NAME');
   return {
     store: storeFromEnv(),
     scans: new LambdaScanInvoker(new LambdaClient({}), requiredEnv('SCAN_FUNCTION_NAME')),
     clock: systemClock,
     configSuppressions: configSuppressions(scanConfigFromEnv().suppressions ?? [], systemClock.now()),
     ...(reportUrl ? { reportUrl } : {}),
+    ...(reportBucket ? { reportStorage: new ReportObjectStore(reportBucket) } : {}),
   };
 });
 
@@ -135,16 +143,14 @@ const router = createRouter([
           configSuppressions: deps().configSuppressions,
           ...(deps().reportUrl ? { reportUrl: deps().reportUrl } : {}),
         });
-        switch (format) {
-          case 'html':
-            return respond(200, renderHtml(model), 'text/html; charset=utf-8', {}, HTML_REPORT_CSP);
-          case 'markdown':
-            return respond(200, renderMarkdown(model), 'text/markdown; charset=utf-8');
-          case 'csv':
-            return respond(200, renderCsv(model), 'text/csv; charset=utf-8', { 'Content-Disposition': `attachment; filename="redis-compliance-${scan.scanId}.csv"` });
-          case 'json':
-            return respond(200, renderJson(model), 'application/json; charset=utf-8');
-        }
+        const report = renderReport(format, model, scan.scanId);
+        const direct = respond(200, report.body, report.contentType, report.headers, report.csp);
+        if (fitsApiResponse(direct)) return direct;
+        const storage = deps().reportStorage;
+        if (!storage) throw new HttpError(413, 'payload_too_large', 'This report is larger than an API response may be, and no report bucket is configured; use GET /scans/{id}/findings to page through the findings.');
+        const stored = await storage.put(reportObjectKey(scan.scanId, format), report.body, report.contentType, report.headers['Content-Disposition']);
+        logger.info('report stored for a presigned download', { scanId: scan.scanId, format, key: stored.key, bytes: Buffer.byteLength(report.body, 'utf8') });
+        return respond(303, '', '', { Location: stored.url });
       },
     },
   },
@@ -186,6 +192,19 @@ const router = createRouter([
     },
   },
 ]);
+
+function renderReport(format: 'json' | 'markdown' | 'html' | 'csv', model: Parameters<typeof renderJson>[0], scanId: string): { body: string; contentType: string; headers: Record<string, string>; csp?: string } {
+  switch (format) {
+    case 'html':
+      return { body: renderHtml(model), contentType: 'text/html; charset=utf-8', headers: {}, csp: HTML_REPORT_CSP };
+    case 'markdown':
+      return { body: renderMarkdown(model), contentType: 'text/markdown; charset=utf-8', headers: {} };
+    case 'csv':
+      return { body: renderCsv(model), contentType: 'text/csv; charset=utf-8', headers: { 'Content-Disposition': `attachment; filename="redis-compliance-${scanId}.csv"` } };
+    case 'json':
+      return { body: renderJson(model), contentType: 'application/json; charset=utf-8', headers: {} };
+  }
+}
 
 function deps(): ApiDependencies {
   return apiDependencies.get();

@@ -27,6 +27,7 @@ import { ScannerAlarms } from '../constructs/scanner-alarms';
 import { ScannerApi } from '../constructs/scanner-api';
 import { ScannerLambda } from '../constructs/scanner-lambda';
 import { grantTableAccess } from '../constructs/table-access';
+import { ReportBucket } from '../constructs/report-bucket';
 import { wireFindingExports } from '../constructs/finding-exports';
 import type { HandlerName } from '../constructs/scanner-function';
 import { arnToken, iam5Action, iam5Resource } from '../constructs/nag-ids';
@@ -245,6 +246,10 @@ export class ScannerStack extends Stack {
       createCloudWatchRole: config.api.createCloudWatchRole,
       logRetention,
     });
+    // Reports too large for an API response: S3, handed out as presigned URLs (lib/constructs/report-bucket.ts).
+    const reportBucket = new ReportBucket(this, 'ReportBucket', { encryptionKey: props.dataKey });
+    reportBucket.grantReportAccess(api.role, props.dataKey);
+    api.function.addEnvironment('REPORT_BUCKET_NAME', reportBucket.bucket.bucketName);
 
     // --- Alarms ---
     this.alarmTopic = new AlarmTopic(this, 'Alarms', { ...(config.alarms.email ? { email: config.alarms.email } : {}) });
