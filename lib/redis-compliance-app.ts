@@ -75,6 +75,10 @@ export function buildRedisComplianceApp(app: App, config: AppConfig, functionFac
 
   const stacks: RedisComplianceStacks = { data, scanner, inventory, memberInventory: [] };
   const scannerAccountId = config.readerRole.scannerAccountId;
+  // With Security Hub import and a member import role named, each member account also gets that role.
+  const securityHubImport = config.securityHub.enabled && config.securityHub.memberRoleName
+    ? { securityHubImport: { roleName: config.securityHub.memberRoleName, regions: config.targets.regions } }
+    : {};
   if (scannerAccountId) {
     // Deploy with credentials of a member account: `cdk deploy 'Member/*'`; no bootstrap needed there
     // (LegacyStackSynthesizer, see above; test/infra/deployment-targets.test.ts checks for no assets).
@@ -88,6 +92,7 @@ export function buildRedisComplianceApp(app: App, config: AppConfig, functionFac
       roleName: config.readerRole.name,
       externalId: config.readerRole.externalId,
       scannerAccountId,
+      ...securityHubImport,
     });
     stacks.memberInventory = config.targets.regions.map((region) => new RedisInventoryStack(member, `${prefix}-RedisInventory-${region}`, {
       stackName: `${prefix}-RedisInventory-${region}`,
@@ -112,6 +117,7 @@ export function buildRedisComplianceApp(app: App, config: AppConfig, functionFac
         scannerAccountId,
         inventory: inventoryProps,
         namePrefix: prefix,
+        ...securityHubImport,
       });
     }
   }

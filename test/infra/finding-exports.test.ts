@@ -123,8 +123,58 @@ describe('turned on', () => {
   });
 });
 
-it('a member import role adds AssumeRole on that role name and its environment', () => {
-  const t = template(buildTestApp({ ...ON, targets: { regions: ['eu-west-1'], source: 'accounts', accountIds: [MEMBER] }, securityHub: { enabled: true, memberRoleName: 'RedisComplianceSecurityHubImport' } }).stacks.scanner);
-  expect(grantLines(roleStatements(t, roleId(t, 'ScanRole')))).toContain('Allow sts:AssumeRole on arn:${AWS::Partition}:iam::*:role/RedisComplianceSecurityHubImport');
-  expect(functionEnv(t, 'ScanFunction')).toMatchObject({ SECURITY_HUB_MEMBER_ROLE_NAME: 'RedisComplianceSecurityHubImport', READER_EXTERNAL_ID: 'test-external-id' });
+describe('member import role (securityHub.memberRoleName)', () => {
+  const ROLE = 'RedisComplianceSecurityHubImport';
+  const withRole = (targets: Record<string, unknown>, extra: Record<string, unknown> = {}) => buildTestApp({
+    ...ON,
+    targets: targets as never,
+    securityHub: { enabled: true, memberRoleName: ROLE },
+    readerRole: { externalId: 'test-external-id', scannerAccountId: ACCOUNT, ...extra },
+    ...(targets.source === 'organization' ? { fanOut: { enabled: true } } : {}),
+  });
+
+  it('accounts mode: the scanner may assume it in the listed accounts only, with its environment', () => {
+    const t = template(withRole({ regions: ['eu-west-1'], source: 'accounts', accountIds: [MEMBER] }).stacks.scanner);
+    expect(roleStatements(t, roleId(t, 'ScanRole')).filter((s) => s.sid === 'AssumeSecurityHubImportRole')).toEqual([
+      { sid: 'AssumeSecurityHubImportRole', effect: 'Allow', actions: ['sts:AssumeRole'], resources: [`arn:\${AWS::Partition}:iam::${MEMBER}:role/${ROLE}`] },
+    ]);
+    expect(functionEnv(t, 'ScanFunction')).toMatchObject({ SECURITY_HUB_MEMBER_ROLE_NAME: ROLE, READER_EXTERNAL_ID: 'test-external-id' });
+  });
+
+  it('organization mode: any account of the own organization (aws:ResourceOrgID), cdk-nag clean', () => {
+    const built = withRole({ regions: ['eu-west-1'], source: 'organization' }, { stackSetOrganizationalUnitIds: ['ou-ab12-cdef3456'] });
+    const t = template(built.stacks.scanner);
+    const [statement] = roleStatements(t, roleId(t, 'FanOutMergeRole')).filter((s) => s.sid === 'AssumeSecurityHubImportRole');
+    expect(statement).toMatchObject({ resources: [`arn:\${AWS::Partition}:iam::*:role/${ROLE}`], condition: { StringEquals: { 'aws:ResourceOrgID': '${aws:PrincipalOrgID}' } } });
+    // The StackSet deploys the role beside the reader role in every member account.
+    const body = String(Object.values(template(built.stacks.memberStackSets!).findResources('AWS::CloudFormation::StackSet')).map((r) => r['Properties']['TemplateBody']).join('\n'));
+    expect(body).toContain(ROLE);
+    expect(nagFindings(built.app)).toEqual([]);
+  });
+
+  it('self mode: nothing to assume', () => {
+    const t = template(buildTestApp({ ...ON, securityHub: { enabled: true, memberRoleName: ROLE } }).stacks.scanner);
+    expect(grantLines(roleStatements(t, roleId(t, 'ScanRole'))).some((l) => l.includes(ROLE))).toBe(false);
+  });
+
+  it('the member stack holds the role: trusted by the scanner\'s roles with the external id, BatchImportFindings on its own product ARN', async () => {
+    const built = withRole({ regions: ['eu-west-1', 'us-east-1'], source: 'accounts', accountIds: [MEMBER] });
+    const t = template(built.stacks.readerRole!);
+    const roles = t.findResources('AWS::IAM::Role', { Properties: { RoleName: ROLE } });
+    const [role] = Object.values(roles);
+    expect(role!['Properties']['AssumeRolePolicyDocument']['Statement']).toEqual([expect.objectContaining({
+      Action: 'sts:AssumeRole',
+      Condition: { StringEquals: { 'sts:ExternalId': 'test-external-id' }, ArnLike: { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:role/redis-compliance/*`]] } } },
+    })]);
+    const policy = { Version: '2012-10-17', Statement: JSON.parse(JSON.stringify(role!['Properties']['Policies'][0]['PolicyDocument']['Statement']).replace(/\{"Ref":"AWS::Partition"\}/g, '"aws"').replace(/\{"Ref":"AWS::AccountId"\}/g, `"${MEMBER}"`).replace(/\{"Fn::Join":\["",\[((?:"[^"]*",?)+)\]\]\}/g, (_m, parts: string) => JSON.stringify((JSON.parse(`[${parts}]`) as string[]).join('')))) as unknown[] };
+    const member = async (action: string, resource: string) => {
+      const r = await runSimulation({ request: { principal: `arn:aws:iam::${MEMBER}:role/${ROLE}`, action, resource: { resource, accountId: resource.split(':')[4]! }, contextVariables: {} }, identityPolicies: [{ name: 'import', policy }], serviceControlPolicies: [], resourceControlPolicies: [] }, {});
+      if (r.resultType === 'error') throw new Error(JSON.stringify(r.errors));
+      return r.overallResult;
+    };
+    expect(await member('securityhub:BatchImportFindings', `arn:aws:securityhub:us-east-1:${MEMBER}:product/${MEMBER}/default`)).toBe('Allowed');
+    expect(await member('securityhub:BatchImportFindings', `arn:aws:securityhub:eu-west-1:${ACCOUNT}:product/${ACCOUNT}/default`)).toBe('ImplicitlyDenied');
+    expect(await member('securityhub:BatchUpdateFindings', `arn:aws:securityhub:eu-west-1:${MEMBER}:hub/default`)).toBe('ImplicitlyDenied');
+    expect(nagFindings(built.app)).toEqual([]);
+  });
 });
