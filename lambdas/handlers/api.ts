@@ -1,6 +1,8 @@
 /**
  * The API Lambda (API Gateway REST proxy events):
- *   POST /scans                      202 + scanId; the scan runs asynchronously
+ *   POST /scans                      202 + scanId; the scan runs asynchronously (the Step Functions
+ *                                    fan-out when STATE_MACHINE_ARN is set, else the scan Lambda);
+ *                                    409 + the running scan's id while a scan runs
  *   GET  /scans                      newest first, ?limit=&nextToken=
  *   GET  /scans/{id}
  *   GET  /scans/{id}/findings        ?status=&severity=&rule=&limit=&nextToken=
@@ -13,6 +15,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../adapters/store/clock';
@@ -45,7 +48,9 @@ import { lazy } from './wiring/lazy';
 import { loadReportModel } from './wiring/load-report-model';
 import { logger } from './wiring/logger';
 import { newScanId } from './wiring/scan-id';
+import { runningScan } from './wiring/running-scan';
 import { LambdaScanInvoker, type ScanInvoker } from './wiring/scan-invoker';
+import { StateMachineScanInvoker } from './wiring/state-machine-scan-invoker';
 import { storeFromEnv } from './wiring/store';
 import { fitsApiResponse, type ReportStorage } from './wiring/large-responses';
 import { ReportObjectStore } from '../adapters/reports/report-object-store';
@@ -66,9 +71,12 @@ export interface ApiDependencies {
 export const apiDependencies = lazy<ApiDependencies>(() => {
   const reportUrl = optionalEnv('REPORT_URL');
   const reportBucket = optionalEnv('REPORT_BUCKET_NAME');
+  const stateMachineArn = optionalEnv('STATE_MACHINE_ARN');
   return {
     store: storeFromEnv(),
-    scans: new LambdaScanInvoker(new LambdaClient({}), requiredEnv('SCAN_FUNCTION_NAME')),
+    scans: stateMachineArn
+      ? new StateMachineScanInvoker(new SFNClient({}), stateMachineArn)
+      : new LambdaScanInvoker(new LambdaClient({}), requiredEnv('SCAN_FUNCTION_NAME')),
     clock: systemClock,
     configSuppressions: configSuppressions(scanConfigFromEnv().suppressions ?? [], systemClock.now()),
     ...(reportUrl ? { reportUrl } : {}),
@@ -87,7 +95,20 @@ const router = createRouter([
         queryOf(event, NoQuery);
         const body = jsonBodyOf(event, true);
         const request = body === null ? {} : bodyOf(body, StartScanBody);
+        if (deps().scans.scansConfiguredTargetsOnly) {
+          const field = request.regions ? 'regions' : request.accounts ? 'accounts' : undefined;
+          if (field) throw badRequest(field, 'This deployment scans through the fan-out, which always covers every configured account and region; send POST /scans without a body.', 'invalid_body');
+        }
         const now = deps().clock.now();
+        const running = await runningScan(deps().store, now);
+        if (running) {
+          logger.info('scan refused: one is running', { scanId: running.scanId });
+          return json(409, {
+            error: { code: 'conflict', message: `Scan ${running.scanId} is running (started ${running.startedAt}); one scan runs at a time.` },
+            scanId: running.scanId,
+            links: { scan: `/scans/${running.scanId}` },
+          }, { Location: `/scans/${running.scanId}` });
+        }
         const scanId = (deps().newScanId ?? newScanId)(now);
         await deps().store.putScan(runningScanRecord(scanId, 'api', now.toISOString()));
         await deps().scans.start({ scanId, trigger: 'api', ...request });
