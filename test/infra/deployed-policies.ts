@@ -4,8 +4,9 @@
  * CloudFormation intrinsics resolved to concrete ARNs, and from them the policies AWS evaluates:
  * each role's identity policies (inline + AWS::IAM::Policy), each role's trust policy, and the
  * resource policies of topics (AWS::SNS::TopicPolicy), keys (KeyPolicy), queues
- * (AWS::SQS::QueuePolicy), secrets (AWS::SecretsManager::ResourcePolicy) and functions
- * (AWS::Lambda::Permission, as the statement Lambda's AddPermission writes).
+ * (AWS::SQS::QueuePolicy), secrets (AWS::SecretsManager::ResourcePolicy), tables (their
+ * ResourcePolicy) and functions (AWS::Lambda::Permission, as the statement Lambda's AddPermission
+ * writes).
  *
  * Nothing here decides Allow or Deny: `evaluate` hands the policies to @cloud-copilot/iam-simulate.
  * Physical names the templates leave to CloudFormation are stood in by the logical id.
@@ -283,6 +284,12 @@ export class Deployment {
       return docs.length === 0 ? undefined : { Version: '2012-10-17', Statement: docs.flatMap((d) => d.Statement) };
     }
     if (service === 'lambda') return this.functionPolicy(arn);
+    if (service === 'dynamodb') {
+      // A table's resource policy (AWS::DynamoDB::Table ResourcePolicy) also governs its indexes.
+      const tableArn = arn.replace(/\/index\/.*$/, '');
+      const table = this.resources('AWS::DynamoDB::Table').find((t) => this.attribute(t.stack, t.logicalId, 'Arn') === tableArn);
+      return (table?.properties['ResourcePolicy'] as { PolicyDocument?: PolicyDocument } | undefined)?.PolicyDocument;
+    }
     return undefined;
   }
 
