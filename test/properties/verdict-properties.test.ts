@@ -49,7 +49,8 @@ function shuffleEverything(value: unknown, rng: Rng): unknown {
   if (Array.isArray(value)) return rng.shuffle(value.map((v) => shuffleEverything(v, rng)));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = shuffleEverything(v, rng);
+    // Timestamps and Values of a metric result are parallel arrays: their order pairs them.
+    for (const [k, v] of Object.entries(value)) out[k] = k === 'Timestamps' || k === 'Values' ? v : shuffleEverything(v, rng);
     return out;
   }
   return value;

@@ -6,7 +6,8 @@
  * private ranges, split internet ranges such as 0.0.0.0/1 + 128.0.0.0/1), instances of every role,
  * state and environment spelling (case and spaces), cluster and mode tags, instance types (known and
  * unknown), public addresses, secondary interfaces, volumes (missing records, missing sizes),
- * service-managed interfaces (Lambda, endpoints, unattached), SSM registration and inventory rows.
+ * service-managed interfaces (Lambda, endpoints, unattached), SSM registration and inventory rows,
+ * the Redis probe's process and CLUSTER NODES rows, and CloudWatch network metrics.
  *
  * An estate is a pure function of (seed, size): fast-check draws and shrinks those two numbers, so
  * a failing case prints a seed that rebuilds it exactly, and shrinking makes it smaller.
@@ -30,6 +31,8 @@ import {
   type Tag,
   type Volume,
 } from '../../lambdas/core/snapshot/schema';
+import { networkQueries, NETWORK_METRIC_PERIOD_SECONDS, NETWORK_METRIC_WINDOW_DAYS } from '../../lambdas/adapters/collectors/cloudwatch-collector';
+import { clusterNodeRow, serverRow, type NodeSpec, type ServerSpec } from './cluster-probe-rows';
 import { INSTANCE_TYPES } from './instance-types';
 
 /** A small, fast PRNG (mulberry32): the same seed gives the same estate on every machine. */
@@ -234,6 +237,8 @@ export function generateTarget(rng: Rng, size: number, ids: Ids, accountId: stri
     addInstance(rng, target, vpcs, ids, { role, usedTypes, hostByEnd });
   }
   if (rng.chance(0.4)) addSharedTiers(rng, target, rng.pick(vpcs), ids, usedTypes, hostByEnd);
+  if (rng.chance(0.5)) addClusterProbeRows(rng, target);
+  if (rng.chance(0.5)) addNetworkMetrics(rng, target);
   for (const type of usedTypes) {
     const known = (INSTANCE_TYPES as Record<string, (typeof INSTANCE_TYPES)[keyof typeof INSTANCE_TYPES]>)[type];
     if (known && rng.chance(0.95)) target.ec2.InstanceTypes.push(structuredClone(known));
@@ -287,6 +292,65 @@ function addSharedTiers(rng: Rng, target: SnapshotTarget, vpc: VpcPlan, ids: Ids
   const host = target.ec2.Reservations.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === chosen)!.PrivateIpAddress!;
   const source = rng.pick([`${prefix}.0/28`, `${prefix}.16/28`, `${host}/32`, frontendSubnet.CidrBlock!]);
   redisGroup.IpPermissions!.push({ IpProtocol: 'tcp', FromPort: 7000, ToPort: 7001, IpRanges: [{ CidrIp: source }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] });
+}
+
+/**
+ * The Redis probe's rows (docs/redis-probe.md) for the Redis servers of each cluster tag that have
+ * inventory: a master on 7000 and a replica on 7001 per server, each replica following the next
+ * server's master, with the faults the high-availability rules look for sometimes mixed in (a
+ * replica of its own server's master, a missing replica, an unscanned node, unassigned slots,
+ * a process that did not answer, unbounded memory).
+ */
+function addClusterProbeRows(rng: Rng, target: SnapshotTarget): void {
+  const entities = new Map(target.ssm.Entities.map((e) => [e.Id, e]));
+  const byCluster = new Map<string, Instance[]>();
+  for (const r of target.ec2.Reservations) {
+    for (const i of r.Instances ?? []) {
+      const tags = new Map((i.Tags ?? []).map((t) => [t.Key, t.Value ?? '']));
+      if (tags.get(ROLE_KEY) !== 'redis' || !entities.has(i.InstanceId)) continue;
+      const key = (tags.get('RedisCluster') ?? tags.get('Environment') ?? '').trim().toLowerCase();
+      byCluster.set(key, [...(byCluster.get(key) ?? []), i]);
+    }
+  }
+  for (const servers of byCluster.values()) {
+    if (!rng.chance(0.7)) continue;
+    const n = servers.length;
+    const nodes: NodeSpec[] = [];
+    const share = Math.floor(16384 / n);
+    for (let k = 0; k < n; k++) nodes.push({ server: k, port: 7000, slots: `${k * share}-${k === n - 1 ? (rng.chance(0.1) ? 16000 : 16383) : (k + 1) * share - 1}` });
+    for (let k = 0; k < n; k++) {
+      if (rng.chance(0.1)) continue;
+      nodes.push({ server: rng.chance(0.15) ? k : (k + 1) % n, port: 7001, replicaOf: k, ...(rng.chance(0.1) ? { maxmemory: 0 } : {}) });
+    }
+    if (rng.chance(0.1)) nodes.push({ server: -1, port: 7000, replicaOf: 0, announce: '10.55.0.9' });
+    const specs: ServerSpec[] = servers.map((i) => ({ instanceId: i.InstanceId, ip: i.PrivateIpAddress ?? '', totalSystemMemory: rng.pick([8, 16, 4]) * 1024 ** 3 }));
+    specs.forEach((server, k) => {
+      const entity = entities.get(server.instanceId)!;
+      entity.Data ??= {};
+      const local = nodes.map((node, index) => [node, index] as const).filter(([node]) => node.server === k);
+      const rows = local.map(([node, index]) => serverRow(node, index, server));
+      if (rows[0] && rng.chance(0.1)) Object.assign(rows[0], { status: 'error', error: 'NOAUTH Authentication required.', redis_version: '' });
+      entity.Data['Custom:RedisServer'] = { TypeName: 'Custom:RedisServer', SchemaVersion: '2.0', CaptureTime: '2026-11-25T01:30:00Z', Content: rows };
+      const view: Record<string, string>[] = [];
+      for (const [viewer, v] of local) nodes.forEach((node, index) => view.push(clusterNodeRow(viewer, server.ip, node, index, specs, index === v)));
+      entity.Data['Custom:RedisClusterNode'] = { TypeName: 'Custom:RedisClusterNode', SchemaVersion: '2.0', CaptureTime: '2026-11-25T01:30:00Z', Content: view };
+    });
+  }
+}
+
+/** Fourteen days of NetworkIn / NetworkOut (a few 5-minute sums each) for some Redis servers, as the CloudWatch collector records them. */
+function addNetworkMetrics(rng: Rng, target: SnapshotTarget): void {
+  const redis = target.ec2.Reservations.flatMap((r) => r.Instances ?? []).filter((i) => i.Tags?.some((t) => t.Key === ROLE_KEY && t.Value === 'redis'));
+  const ids = rng.some(redis.map((i) => i.InstanceId), 0.8).sort();
+  if (ids.length === 0) return;
+  const periodMs = NETWORK_METRIC_PERIOD_SECONDS * 1000;
+  const end = Date.parse('2026-11-25T02:00:00Z');
+  const queries = networkQueries(ids);
+  const results = queries.map((query) => {
+    const values = Array.from({ length: rng.int(0, 3) }, () => Math.round((rng.pick([50e6, 400e6, 900e6, 2e9]) / 8) * NETWORK_METRIC_PERIOD_SECONDS * rng.next()));
+    return { Id: query.Id, Label: query.MetricStat!.Metric.MetricName, StatusCode: 'Complete', Timestamps: values.map((_, k) => new Date(end - (k + 1) * periodMs).toISOString()), Values: values };
+  });
+  target.cloudwatch = { StartTime: new Date(end - NETWORK_METRIC_WINDOW_DAYS * 86_400_000).toISOString(), EndTime: new Date(end).toISOString(), MetricDataQueries: queries, MetricDataResults: results };
 }
 
 interface InstanceOptions {

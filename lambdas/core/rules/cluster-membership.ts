@@ -7,7 +7,8 @@
 import { addressesOf, clusterView, describeNode } from '../cluster/cluster-view';
 import type { EstateTarget, RedisCluster } from '../estate/estate';
 import { REQUIREMENT } from '../requirements';
-import { clusterFinding, label, type RuleDefinition, type Verdict } from './rule';
+import { ec2Error } from '../network/missing-evidence';
+import { clusterFinding, describeError, label, type RuleDefinition, type Verdict } from './rule';
 
 const REQUIRED = 'The Redis Cluster knows exactly the running Redis servers tagged for it (every node on a tagged member, every tagged member a node), and every member sees the same node set.';
 
@@ -76,6 +77,11 @@ export function judge(target: EstateTarget, cluster: RedisCluster): Verdict {
   }
   if (view.unprobed.length > 0) {
     return { status: 'UNKNOWN', severity, observed: `The views available agree with the tags (${summary}), but not every member was probed: ${unprobed}`, required: REQUIRED, remediation: 'Collect the Redis probe rows from every member of the cluster and scan again.' };
+  }
+  const instancesError = ec2Error(target, 'DescribeInstances');
+  if (instancesError) {
+    // A tagged server the failed listing hid may be outside the cluster (issue 9: less evidence never passes).
+    return { status: 'UNKNOWN', severity, observed: `The views available agree with the tags (${summary}), but the instance list is incomplete, so tagged servers it hid are not judged: ${describeError(instancesError)}.`, required: REQUIRED, remediation: 'Grant the scanner ec2:DescribeInstances and scan again.' };
   }
   return { status: 'PASS', severity, observed: `Every member sees the same ${nodes.length} nodes, all on the ${running.length} tagged servers: ${nodes.map(describeNode).join(', ')}.`, required: REQUIRED, remediation: 'None needed. Tag new Redis servers before joining them to the cluster.' };
 }

@@ -11,7 +11,8 @@ import type { EstateTarget, RedisCluster, RedisServer } from '../estate/estate';
 import { reachabilityAnalyzerFor, type DestinationClass, type FlowGroupVerdict } from '../network/reachability-analyzer';
 import type { ReachabilityHop } from '../network/reachability';
 import { REQUIREMENT } from '../requirements';
-import { serverFinding, type RuleDefinition, type Verdict } from './rule';
+import { ec2Error } from '../network/missing-evidence';
+import { describeError, serverFinding, type RuleDefinition, type Verdict } from './rule';
 
 /** The cluster bus port of a client port (Redis default: port + 10000). */
 export const BUS_PORT_OFFSET = 10000;
@@ -66,7 +67,12 @@ export const networkClusterBusRule: RuleDefinition = {
         if (!groups) byClass.set(placement, (groups = analyzer.analyse(cluster.servers, server, ports)));
         return groups;
       };
-      for (const server of cluster.servers) findings.push(serverFinding(networkClusterBusRule, server, judge(cluster, server, ports, portText, required, analyse)));
+      const instancesError = ec2Error(target, 'DescribeInstances');
+      for (const server of cluster.servers) {
+        const verdict = judge(cluster, server, ports, portText, required, analyse);
+        // "Every other member": members the failed listing hid are not judged (issue 9: less evidence never passes).
+        findings.push(serverFinding(networkClusterBusRule, server, verdict.status === 'PASS' && instancesError ? { ...verdict, status: 'UNKNOWN', observed: `${verdict.observed} But the instance list is incomplete, so members it hid are not judged: ${describeError(instancesError)}.`, remediation: 'Grant the scanner ec2:DescribeInstances and scan again.' } : verdict));
+      }
     }
     return findings;
   },
