@@ -4,7 +4,8 @@
  * Losing a server (EC2 instance) loses every node on it. A slot keeps being served when its master
  * survives, or when a replica of that master survives AND a majority of the masters that serve
  * slots survive: Redis Cluster promotes a replica only after a majority of those masters agree that
- * its master failed (Redis Cluster specification, "Failure detection" and "Replica election").
+ * its master failed (Redis Cluster specification, https://redis.io/docs/latest/operate/oss_and_stack/reference/cluster-spec/,
+ * "Failure detection" and "Replica election and promotion").
  * Nodes already flagged failing count as lost in every scenario.
  */
 import { machineOf, type ClusterNode } from './cluster-view';

@@ -4,9 +4,11 @@
  * AWS/EC2 NetworkIn / NetworkOut count the bytes received / sent on all network interfaces during
  * the period; with the Sum statistic and a 300-second period (basic monitoring publishes every five
  * minutes), a value divided by 300 is the average bytes per second over those five minutes
- * (Amazon EC2 User Guide, "CloudWatch metrics that are available for your instances"). EC2 bandwidth
- * specifications apply to inbound and outbound traffic separately ("Amazon EC2 instance network
- * bandwidth": up to X Gbps inbound and, simultaneously, up to X Gbps outbound).
+ * (Amazon EC2 User Guide, "CloudWatch metrics that are available for your instances",
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/viewing_metrics_with_cloudwatch.html). EC2
+ * bandwidth specifications apply to inbound and outbound traffic separately ("Amazon EC2 instance
+ * network bandwidth", https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-network-bandwidth.html:
+ * "up to 10 Gbps of bandwidth for inbound traffic and, simultaneously, up to 10 Gbps for outbound").
  */
 import type { CloudWatchSection, MetricDataQuery } from '../snapshot/schema';
 

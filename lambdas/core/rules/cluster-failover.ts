@@ -5,7 +5,7 @@
  * promotable replica, and leaves a majority of masters alive. The model: lambdas/core/cluster/failover-model.ts
  * and docs/failover-model.md.
  */
-import { clusterView, describeNode, type ClusterView } from '../cluster/cluster-view';
+import { clusterView, describeNode, machineOf, type ClusterView } from '../cluster/cluster-view';
 import { analyseFailover, CLUSTER_SLOTS, type ServerLoss } from '../cluster/failover-model';
 import { describeSlots, slotCount } from '../cluster/redis-topology';
 import type { EstateTarget, RedisCluster } from '../estate/estate';
@@ -114,7 +114,7 @@ function describeLayout(target: EstateTarget, view: ClusterView): string {
   const byMachine = new Map<string, string[]>();
   const nodes = [...view.nodes.values()];
   for (const node of nodes) {
-    const machine = node.server?.instanceId ?? node.otherInstance?.InstanceId ?? `address ${node.ip || node.nodeId}`;
+    const machine = machineOf(node);
     const master = node.masterId ? view.nodes.get(node.masterId) : undefined;
     const role = node.flags.includes('master') ? `master ${node.ip}:${node.port ?? '?'}` : `replica ${node.ip}:${node.port ?? '?'} of ${master ? `${master.ip}:${master.port ?? '?'}` : node.masterId ?? 'an unknown master'}`;
     const text = `${role}${node.failing ? ' (failing)' : ''}`;
