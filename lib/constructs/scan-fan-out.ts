@@ -148,11 +148,18 @@ export class ScanFanOut extends Construct {
 
   private scanTargetsMap(props: ScanFanOutProps, itemsPath: string): sfn.Map | sfn.DistributedMap {
     const worker = new tasks.LambdaInvoke(this, 'ScanTarget', {
-      comment: 'capture one account x region and store it in the table',
+      comment: 'capture one account x region and store it in the table; at its deadline it stores a continuation and says continued',
       lambdaFunction: props.scanTarget,
-      payload: sfn.TaskInput.fromJsonPathAt('$'),
+      payload: sfn.TaskInput.fromObject({
+        scanId: sfn.JsonPath.stringAt('$.scanId'),
+        expiresAt: sfn.JsonPath.stringAt('$.expiresAt'),
+        accountId: sfn.JsonPath.stringAt('$.accountId'),
+        region: sfn.JsonPath.stringAt('$.region'),
+        continuation: sfn.JsonPath.objectAt('$.continuation'),
+      }),
       retryOnServiceExceptions: true,
-      resultPath: sfn.JsonPath.DISCARD,
+      resultSelector: { 'continued.$': '$.Payload.continued' },
+      resultPath: '$.progress',
     });
     worker.addRetry({ errors: [sfn.Errors.TASKS_FAILED, sfn.Errors.TIMEOUT], interval: Duration.seconds(10), maxAttempts: 2, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
     const recordFailure = new tasks.DynamoPutItem(this, 'RecordTargetFailure', {
@@ -171,6 +178,22 @@ export class ScanFanOut extends Construct {
     });
     recordFailure.addRetry({ errors: [sfn.Errors.ALL], interval: Duration.seconds(2), maxAttempts: 5, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
     worker.addCatch(recordFailure, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
+    // A target the worker could not finish before its deadline is continued by the next invocation
+    // (lambdas/handlers/fanout-scan-target.ts; docs/collectors.md, "Deadline and continuation").
+    const continueTarget = new sfn.Pass(this, 'ContinueTarget', {
+      comment: 'invoke the worker again to continue from its stored continuation',
+      parameters: {
+        scanId: sfn.JsonPath.stringAt('$.scanId'),
+        expiresAt: sfn.JsonPath.stringAt('$.expiresAt'),
+        accountId: sfn.JsonPath.stringAt('$.accountId'),
+        region: sfn.JsonPath.stringAt('$.region'),
+        continuation: true,
+      },
+    });
+    const targetDone = new sfn.Choice(this, 'TargetContinued')
+      .when(sfn.Condition.booleanEquals('$.progress.continued', true), continueTarget.next(worker))
+      .otherwise(new sfn.Succeed(this, 'TargetStored'));
+    const perTarget = worker.next(targetDone);
 
     const common = {
       comment: 'one worker per target, at most maxConcurrency at a time',
@@ -181,6 +204,7 @@ export class ScanFanOut extends Construct {
         expiresAt: sfn.JsonPath.stringAt('$.expiresAt'),
         accountId: sfn.JsonPath.stringAt('$$.Map.Item.Value.accountId'),
         region: sfn.JsonPath.stringAt('$$.Map.Item.Value.region'),
+        continuation: false,
       },
       resultPath: sfn.JsonPath.DISCARD,
     };
@@ -192,11 +216,11 @@ export class ScanFanOut extends Construct {
         toleratedFailurePercentage: 0,
         label: this.mapLabel,
       });
-      map.itemProcessor(worker);
+      map.itemProcessor(perTarget);
       return map;
     }
     const map = new sfn.Map(this, 'ScanTargets', common);
-    map.itemProcessor(worker);
+    map.itemProcessor(perTarget);
     return map;
   }
 }

@@ -143,6 +143,8 @@ export class ScannerStack extends Stack {
     // The report records each delivered channel (a retry sends only what was not sent).
     grantTableAccess(report.role, tableArn, props.dataKey, 'readAndRecord');
     grantTableAccess(scanTarget.role, tableArn, props.dataKey, 'writeOnly');
+    // A worker continued after its deadline reads back its own continuation (TargetResultStore.readContinuation).
+    scanTarget.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'FanOutContinuation', actions: ['dynamodb:Query'], resources: [tableArn] }));
     for (const fn of [scan, merge, api, report]) acknowledgeTableIndexes(fn.role, `${tableArn}/index/*`, this);
     for (const fn of [scan, merge, api, scanTarget, report]) acknowledgeKeyWrites(fn.role);
     this.eventBus.grantPutEventsTo(scan.role);

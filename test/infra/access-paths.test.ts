@@ -95,6 +95,8 @@ class DeployedApp {
   get tableIndex(): string { return `${this.table}/index/${Object.values(INDEX)[0]}`; }
   get dataKey(): string { return this.arnOf(this.stacks.data.key); }
   get slackSecret(): string { return this.arnOf(this.stacks.data.slackWebhookSecret); }
+  /** The bucket of reports too large for an API response (lib/constructs/report-bucket.ts). */
+  get reportBucket(): string { return this.arnOf(this.scanner.node.findChild('ReportBucket').node.findChild('Bucket')); }
   get alarmTopic(): string { return this.arnOf(this.scanner.alarmTopic.topic); }
   get alarmKey(): string { return this.arnOf(this.scanner.alarmTopic.key); }
   get deadLetterQueue(): string { return this.arnOf(this.scanner.deadLetterQueue); }
@@ -210,6 +212,22 @@ const MUST_ALLOW: AccessPath[] = [
   { who: () => 'cloudwatch.amazonaws.com', does: 'kms:Decrypt', on: (a) => a.alarmKey, via: 'sns', context: (a) => ({ 'aws:SourceArn': a.alarm, 'aws:SourceAccount': SCANNER }), why: 'SNS decrypts the data key for CloudWatch' },
 ];
 
+// Large reports (issue 13): the API stores them in S3 and hands out presigned URLs signed with its role.
+const REPORT_ROWS: AccessPath[] = [
+  { who: (a) => a.role(a.scanner.functions.api), does: 's3:PutObject', on: (a) => `${a.reportBucket}/reports/scan-1/report.json`, why: 'the API stores a report too large for an API response' },
+  { who: (a) => a.role(a.scanner.functions.api), does: 's3:GetObject', on: (a) => `${a.reportBucket}/reports/scan-1/report.json`, why: 'a presigned URL, signed with the API role, reads the stored report' },
+  { who: (a) => a.role(a.scanner.functions.api), does: 'kms:GenerateDataKey', on: (a) => a.dataKey, via: 's3', why: 'S3 encrypts the stored report with the data key for the API' },
+  { who: (a) => a.role(a.scanner.functions.api), does: 'kms:Decrypt', on: (a) => a.dataKey, via: 's3', why: 'S3 decrypts the stored report for the presigned download' },
+  { who: (a) => a.role(a.scanner.functions['fanout-scan-target']), does: 'dynamodb:Query', on: (a) => a.table, why: 'a worker continued after its deadline reads back its continuation' },
+];
+const REPORT_DENIALS: AccessPath[] = [
+  { who: (a) => a.role(a.scanner.functions.api), does: 's3:GetObject', on: (a) => `${a.reportBucket}/other/object.json`, why: 'the API reads only reports/ of the bucket' },
+  { who: (a) => a.role(a.scanner.functions.api), does: 's3:DeleteObject', on: (a) => `${a.reportBucket}/reports/scan-1/report.json`, why: 'reports expire by lifecycle; the API deletes nothing' },
+  { who: (a) => a.role(a.scanner.functions.report), does: 's3:GetObject', on: (a) => `${a.reportBucket}/reports/scan-1/report.json`, why: 'only the API touches stored reports' },
+  { who: (a) => a.role(a.scanner.functions.scan), does: 's3:PutObject', on: (a) => `${a.reportBucket}/reports/scan-1/report.json`, why: 'only the API writes stored reports' },
+  { who: (a) => a.role(a.scanner.functions.api), does: 'kms:Decrypt', on: (a) => a.dataKey, via: 'secretsmanager', why: 'the API role uses the data key only through DynamoDB and S3' },
+];
+
 const MUST_DENY: AccessPath[] = [
   // The reader writes nothing.
   ...(['ec2:TerminateInstances', 'ec2:ModifyInstanceAttribute', 'ssm:SendCommand', 'ssm:PutInventory', 'iam:PassRole'] as const).map((action): AccessPath => ({
@@ -303,7 +321,7 @@ const cases = (rows: AccessPath[]) =>
   (Object.keys(SHAPES) as Shape[]).flatMap((shape) => rows.filter((r) => !r.shapes || r.shapes.includes(shape)).map((row) => [shape, row.does, row.why, row] as const));
 
 describe.each(['Allowed', 'Denied'] as const)('access paths that must be %s', (expected) => {
-  test.each(cases(expected === 'Allowed' ? MUST_ALLOW : MUST_DENY))('[%s] %s: %s', async (shape, _does, _why, row) => {
+  test.each(cases(expected === 'Allowed' ? [...MUST_ALLOW, ...REPORT_ROWS] : [...MUST_DENY, ...REPORT_DENIALS]))('[%s] %s: %s', async (shape, _does, _why, row) => {
     const a = deployed(shape);
     const principal = row.who(a);
     const resource = row.on(a);

@@ -129,6 +129,8 @@ export class Deployment {
       case 'AWS::SQS::Queue': return `https://sqs.${region}.${URL_SUFFIX}/${account}/${logicalId}`;
       case 'AWS::StepFunctions::StateMachine': return `arn:${PARTITION}:states:${region}:${account}:stateMachine:${logicalId}`;
       case 'AWS::ApiGateway::Stage': return String(this.resolve(stack, p['StageName']) ?? logicalId);
+      // Bucket names are lower case and global; the logical id stands in for the generated name.
+      case 'AWS::S3::Bucket': return String(this.resolve(stack, p['BucketName']) ?? logicalId.toLowerCase());
       default: return logicalId;
     }
   }
@@ -158,6 +160,7 @@ export class Deployment {
       case 'AWS::Scheduler::Schedule': return `arn:${PARTITION}:scheduler:${region}:${account}:schedule/default/${logicalId}`;
       case 'AWS::SecretsManager::Secret': return name;
       case 'AWS::ApiGateway::RestApi': return `arn:${PARTITION}:apigateway:${region}::/restapis/${logicalId}`;
+      case 'AWS::S3::Bucket': return `arn:${PARTITION}:s3:::${name}`;
       default: return `arn:${PARTITION}:${resource.Type.split('::')[1]!.toLowerCase()}:${region}:${account}:${logicalId}`;
     }
   }

@@ -97,7 +97,9 @@ describe('IAM: every statement of every role, exact actions and resources', () =
   });
 
   test('api: the store and invoking the scan function (unqualified ARN only)', () => {
-    expect(grants(t, 'ApiRole')).toEqual(sorted([...rw, ...keyWrite, 'Allow lambda:InvokeFunction on ScanFunction21898010.Arn', ...logs(logGroupArn(t, 'ApiLogs'))]));
+    // Reports too large for an API response: reports/* of the report bucket, the data key through S3 (lib/constructs/report-bucket.ts).
+    const reportObjects = ['Allow s3:GetObject on ReportBucket6B54E113.Arn/reports/*', 'Allow s3:PutObject on ReportBucket6B54E113.Arn/reports/*', 'Allow kms:Decrypt on import(RedisCompliance-Data:ExportsOutputFnGetAttDataKey17AFBB84ArnCE2A1BC6)', 'Allow kms:GenerateDataKey on import(RedisCompliance-Data:ExportsOutputFnGetAttDataKey17AFBB84ArnCE2A1BC6)'];
+    expect(grants(t, 'ApiRole')).toEqual(sorted([...rw, ...keyWrite, ...reportObjects, 'Allow lambda:InvokeFunction on ScanFunction21898010.Arn', ...logs(logGroupArn(t, 'ApiLogs'))]));
   });
 
   test('fan-out functions: list-targets only logs; the worker reads the estate and writes its chunks; merge owns the store', () => {
@@ -106,6 +108,8 @@ describe('IAM: every statement of every role, exact actions and resources', () =
       ...READER,
       'Allow sts:AssumeRole on arn:${AWS::Partition}:iam::444455556666:role/RedisComplianceReader',
       `Allow dynamodb:BatchWriteItem on ${TABLE}`,
+      // Its own continuation, read back after a deadline hand-off.
+      `Allow dynamodb:Query on ${TABLE}`,
       ...keyWrite,
       ...logs(logGroupArn(t, 'FanOutScanTargetLogs')),
     ]));
@@ -281,6 +285,22 @@ describe('fan-out state machine', () => {
     expect(machine['Properties']['TracingConfiguration']).toEqual({ Enabled: true });
     expect(machine['Properties']['LoggingConfiguration']).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
     expect(Object.keys(states)).toEqual(expect.arrayContaining(['ListTargets', 'ScanTargets', 'MergeAndEvaluate']));
+  });
+
+  test('a worker that stopped at its deadline is invoked again with continuation: true until it has stored its target', () => {
+    const { states } = definition({ fanOut: { enabled: true } });
+    const map = states['ScanTargets']!;
+    expect((map['ItemSelector'] as Record<string, unknown>)['continuation']).toBe(false);
+    const inner = (map['ItemProcessor'] as { StartAt: string; States: Record<string, Record<string, unknown>> });
+    expect(inner.StartAt).toBe('ScanTarget');
+    const worker = inner.States['ScanTarget']!;
+    expect((worker['Parameters'] as { Payload: Record<string, string> }).Payload).toEqual({ 'scanId.$': '$.scanId', 'expiresAt.$': '$.expiresAt', 'accountId.$': '$.accountId', 'region.$': '$.region', 'continuation.$': '$.continuation' });
+    expect(worker['ResultSelector']).toEqual({ 'continued.$': '$.Payload.continued' });
+    expect(worker['ResultPath']).toBe('$.progress');
+    expect(worker['Next']).toBe('TargetContinued');
+    expect(inner.States['TargetContinued']).toMatchObject({ Type: 'Choice', Choices: [{ Variable: '$.progress.continued', BooleanEquals: true, Next: 'ContinueTarget' }], Default: 'TargetStored' });
+    expect(inner.States['ContinueTarget']).toMatchObject({ Type: 'Pass', Next: 'ScanTarget', Parameters: { 'scanId.$': '$.scanId', 'expiresAt.$': '$.expiresAt', 'accountId.$': '$.accountId', 'region.$': '$.region', continuation: true } });
+    expect(inner.States['TargetStored']).toEqual({ Type: 'Succeed' });
   });
 
   test('organization mode pages through ListAccounts and loops until there is no NextToken', () => {
