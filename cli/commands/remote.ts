@@ -54,10 +54,12 @@ export function registerRemoteCommand(program: Command, io: CommandIo, environme
       const pollMs = positive(options.pollSeconds, '--poll-seconds') * 1000;
       const timeoutMs = positive(options.timeoutMinutes, '--timeout-minutes') * 60_000;
       const api = client(options);
-      const started = await call(() => api.json<{ scanId: string }>('POST', '/scans', {}, { ...(regions ? { regions } : {}), ...(accounts ? { accounts } : {}) }));
-      io.stderr(`Started scan ${safeTerminalText(started.scanId)}.\n`);
+      const started = await startScan(api, { ...(regions ? { regions } : {}), ...(accounts ? { accounts } : {}) });
+      io.stderr(started.alreadyRunning
+        ? `A scan is already running (one runs at a time): following ${safeTerminalText(started.scanId)}.\n`
+        : `Started scan ${safeTerminalText(started.scanId)}.\n`);
       if (!options.wait) {
-        io.stdout(`${JSON.stringify({ scanId: started.scanId, status: 'RUNNING' })}\n`);
+        io.stdout(`${JSON.stringify({ scanId: started.scanId, status: 'RUNNING', ...(started.alreadyRunning ? { alreadyRunning: true } : {}) })}\n`);
         io.setExitCode(EXIT.OK);
         return;
       }
@@ -122,6 +124,24 @@ async function waitForScan(api: SignedApiClient, scanId: string, options: { poll
     options.io.stderr(options.io.isTTY ? `\r\u001b[K${line}` : `${line}\n`);
     if (now() - start >= options.timeoutMs) throw new UsageError(`scan ${scanId} still running after ${Math.round(options.timeoutMs / 60000)} min (--timeout-minutes); it continues on the server`);
     await sleep(options.pollMs);
+  }
+}
+
+/** POST /scans; a 409 (a scan is running: one at a time) names the running scan, which is followed instead. */
+async function startScan(api: SignedApiClient, body: Record<string, unknown>): Promise<{ scanId: string; alreadyRunning: boolean }> {
+  try {
+    const started = await api.json<{ scanId: string }>('POST', '/scans', {}, body);
+    return { scanId: started.scanId, alreadyRunning: false };
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 409) {
+      try {
+        const running = (JSON.parse(error.body) as { scanId?: unknown }).scanId;
+        if (typeof running === 'string' && running.length > 0) return { scanId: running, alreadyRunning: true };
+      } catch {
+        // fall through to the error
+      }
+    }
+    return call(() => Promise.reject(error));
   }
 }
 

@@ -76,7 +76,7 @@ export class SignedApiClient {
   }
 
   /** One signed request; `path` is relative to the API's stage URL. Throws ApiError on a non-2xx answer. */
-  async request(method: 'GET' | 'POST' | 'DELETE', path: string, query: Record<string, string | undefined> = {}, body?: unknown): Promise<ApiResponse> {
+  async request(method: 'GET' | 'POST' | 'DELETE', path: string, query: Record<string, string | undefined> = {}, body?: unknown, redirects = 0): Promise<ApiResponse> {
     const stagePath = this.base.pathname.replace(/\/+$/, '');
     const fullPath = `${stagePath}${path}`;
     const cleanQuery = Object.fromEntries(Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined));
@@ -101,10 +101,32 @@ export class SignedApiClient {
     for (const [k, v] of Object.entries(cleanQuery)) url.searchParams.set(k, v);
     const headers = { ...signed.headers };
     delete headers.host; // fetch sets Host from the URL (the same value that was signed)
-    const response = await this.fetchFn(url, { method, headers, ...(text !== undefined ? { body: text } : {}) });
+    // Redirects are followed here, not by fetch: a report too large for a Lambda answer comes as
+    // 303 to a presigned S3 URL, which must be fetched without our Authorization header (S3 allows
+    // one authentication mechanism per request).
+    const response = await this.fetchFn(url, { method, headers, redirect: 'manual', ...(text !== undefined ? { body: text } : {}) });
+    const location = response.headers.get('location');
+    if (method === 'GET' && [301, 302, 303, 307, 308].includes(response.status) && location) {
+      await response.text();
+      return this.followRedirect(new URL(location, url), path, redirects);
+    }
     const responseBody = await response.text();
     if (response.status < 200 || response.status > 299) throw new ApiError(response.status, method, path, responseBody);
     return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: responseBody };
+  }
+
+  /** A redirect of the API to itself is signed again; one elsewhere (a presigned URL) is fetched as is. */
+  private async followRedirect(target: URL, path: string, redirects: number): Promise<ApiResponse> {
+    if (redirects >= 3) throw new ApiError(310, 'GET', path, 'too many redirects');
+    if (target.origin === this.base.origin && !target.searchParams.has('X-Amz-Signature')) {
+      const stagePath = this.base.pathname.replace(/\/+$/, '');
+      const relative = target.pathname.startsWith(`${stagePath}/`) ? target.pathname.slice(stagePath.length) : target.pathname;
+      return this.request('GET', relative, Object.fromEntries(target.searchParams.entries()), undefined, redirects + 1);
+    }
+    const response = await this.fetchFn(target, { method: 'GET', redirect: 'manual' });
+    const body = await response.text();
+    if (response.status < 200 || response.status > 299) throw new ApiError(response.status, 'GET', `${path} (redirected to ${target.origin}${target.pathname})`, body);
+    return { status: response.status, contentType: response.headers.get('content-type') ?? '', body };
   }
 
   async json<T>(method: 'GET' | 'POST', path: string, query: Record<string, string | undefined> = {}, body?: unknown): Promise<T> {

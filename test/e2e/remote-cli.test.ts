@@ -112,6 +112,31 @@ describe('remote scan', () => {
   });
 });
 
+describe('one scan at a time, large reports', () => {
+  it('follows the running scan when the API answers 409 (one scan at a time)', async () => {
+    await api.close();
+    api = await startVerifyingApi({ region: 'eu-west-1', keys: { [KEY_ID]: SECRET }, finishedScan: (id) => finished(id), runningPolls: 1, findings: [], report: () => '', runningScanId: 'scan-2026-11-26T09-00-00Z' });
+    const t = io();
+    expect(await runCli(remote('scan', '--wait', '--fail-on', 'high'), t.io, {}, noWait)).toBe(1);
+    expect(t.err()).toContain('A scan is already running (one runs at a time): following scan-2026-11-26T09-00-00Z.');
+    expect(api.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      'POST /prod/scans 409',
+      'GET /prod/scans/scan-2026-11-26T09-00-00Z 200',
+      'GET /prod/scans/scan-2026-11-26T09-00-00Z 200',
+    ]);
+  });
+
+  it('downloads a report the API redirects to a presigned URL, without the SigV4 Authorization header', async () => {
+    await api.close();
+    api = await startVerifyingApi({ region: 'eu-west-1', keys: { [KEY_ID]: SECRET }, finishedScan: (id) => finished(id), runningPolls: 0, findings: [], report: () => '<!doctype html><title>large</title>', reportRedirect: true });
+    const t = io();
+    const file = join(dir, 'large.html');
+    expect(await runCli(remote('report', '--format', 'html', '--output', file), t.io, {}, noWait)).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe('<!doctype html><title>large</title>');
+    expect(api.requests.map((r) => `${r.path} ${r.status}`)).toEqual(['/prod/reports/latest 303', '/download/report.html 200']);
+  });
+});
+
 describe('remote findings and report', () => {
   it('lists every page of the latest scan\'s findings and gates on --fail-on', async () => {
     const t = io();

@@ -21,6 +21,10 @@ export interface VerifyingApiOptions {
   runningPolls: number;
   findings: StoredFinding[];
   report: (format: string) => string;
+  /** POST /scans answers 409 naming this running scan (one scan at a time), as the API does. */
+  runningScanId?: string;
+  /** GET /reports/latest answers 303 to a presigned-style URL on localhost (as a report too large for Lambda does). */
+  reportRedirect?: boolean;
 }
 
 export interface RecordedRequest {
@@ -54,11 +58,21 @@ export async function startVerifyingApi(options: VerifyingApiOptions): Promise<V
         res.writeHead(status, { 'content-type': contentType });
         res.end(payload);
       };
+      if (url.pathname.startsWith('/download/')) {
+        // Like S3 with a presigned URL: the signature is in the query; another Authorization is refused.
+        if (req.headers.authorization) return send(400, '<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>', 'application/xml');
+        if (url.searchParams.get('X-Amz-Signature') !== 'presigned') return send(403, 'AccessDenied', 'application/xml');
+        return send(200, options.report('html'), 'text/html; charset=utf-8');
+      }
       const refusal = await verify(req, url, body, options);
       if (refusal) return send(403, JSON.stringify({ message: refusal }));
 
       const path = url.pathname.replace(/^\/prod/, '');
       let m: RegExpExecArray | null;
+      if (req.method === 'POST' && path === '/scans' && options.runningScanId) {
+        scans.set(options.runningScanId, { polls: 0 });
+        return send(409, JSON.stringify({ error: { code: 'conflict', message: `Scan ${options.runningScanId} is running; one scan runs at a time.` }, scanId: options.runningScanId }));
+      }
       if (req.method === 'POST' && path === '/scans') {
         const scanId = `scan-2026-11-26T10-00-00Z-${String(++counter).padStart(4, '0')}`;
         scans.set(scanId, { polls: 0 });
@@ -85,6 +99,11 @@ export async function startVerifyingApi(options: VerifyingApiOptions): Promise<V
       }
       if (req.method === 'GET' && path === '/reports/latest') {
         const format = query.format ?? 'json';
+        if (options.reportRedirect) {
+          requests.push({ method: req.method ?? '', path: url.pathname, query, body, status: 303 });
+          res.writeHead(303, { location: `http://localhost:${(server.address() as AddressInfo).port}/download/report.html?X-Amz-Signature=presigned` });
+          return res.end();
+        }
         return send(200, options.report(format), format === 'html' ? 'text/html; charset=utf-8' : 'text/plain');
       }
       return send(404, JSON.stringify({ error: { code: 'not_found', message: `no route ${req.method} ${path}` } }));
