@@ -3,6 +3,8 @@ import { runNode, tsxArgs } from '../child-process';
 import { errorMessage, formatBytes, formatMs, notMeasured, sizeLabel, verdict, type Figure } from '../figure';
 
 const TIME_TARGET_MS = 1000;
+const HTML_BYTES_TARGET = 5 * 1024 * 1024;
+const HTML_TIME_TARGET_MS = 300;
 
 interface ReportRun {
   findings: number;
@@ -37,6 +39,13 @@ export const reportRenderingFigure: Figure = {
           target: `<= ${formatMs(TIME_TARGET_MS)}`,
           met: verdict(options, r.renderMs <= TIME_TARGET_MS),
           data: { ...r },
+        },
+        {
+          // Issue 13: a page a browser opens at once (FAIL/UNKNOWN/SUPPRESSED in full, the rest counted per rule).
+          figure: `6. HTML report of ${sizeLabel(count)} findings: size and render time`,
+          measured: `${formatBytes(r.htmlBytes)} in ${formatMs(r.htmlMs)} (median of 3)`,
+          target: `<= ${formatBytes(HTML_BYTES_TARGET)}, <= ${formatMs(HTML_TIME_TARGET_MS)}`,
+          met: verdict(options, r.htmlBytes <= HTML_BYTES_TARGET && r.htmlMs <= HTML_TIME_TARGET_MS),
         },
         {
           figure: slackLabel,
