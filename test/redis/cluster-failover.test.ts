@@ -91,7 +91,8 @@ function judge(runs: readonly ProbeRun[]): { failover: Finding; membership: Find
 
 beforeAll(async () => {
   ports = await freePorts([...HOSTS, STRANGER], 2);
-  const config = (host: string, port: number) => [`bind ${host}`, `bind-source-addr ${host}`, `cluster-announce-ip ${host}`, `port ${port}`, 'cluster-enabled yes', `cluster-config-file nodes-${host}-${port}.conf`, 'cluster-node-timeout 3000'];
+  // protected-mode no: replicas connect from 127.0.0.2 / .3, which protected mode refuses without a password (test addresses only).
+  const config = (host: string, port: number) => [`bind ${host}`, `bind-source-addr ${host}`, `cluster-announce-ip ${host}`, `port ${port}`, 'cluster-enabled yes', `cluster-config-file nodes-${host}-${port}.conf`, 'protected-mode no', 'cluster-node-timeout 3000'];
   await Promise.all(HOSTS.flatMap((host, server) => ports.map((port) => fleet.start(`s${server + 1}-${port}`, { host, port, config: config(host, port) }))));
   await fleet.start('stranger', { host: STRANGER, port: ports[0]!, config: config(STRANGER, ports[0]!) });
   pids.push(...fleet.processes.map((p) => p.pid));
@@ -166,4 +167,67 @@ test('a machine no one tagged joins the cluster: cluster.membership FAIL, naming
   const { membership } = judge(probeServers());
   expect(membership.status).toBe('FAIL');
   expect(membership.observed).toContain(`The cluster knows 1 node on no server tagged for sessions-prod: ${STRANGER}:${ports[0]} (no instance of the snapshot has this address)`);
+});
+
+/** SIGKILLs the two processes of one server (as a lost instance) and waits until they are gone. */
+async function loseServer(f: RedisFleet, server: number): Promise<void> {
+  const lost = f.processes.filter((p) => p.name.startsWith(`s${server + 1}-`));
+  await Promise.all(lost.map((p) => new Promise<void>((resolve) => (p.child.exitCode !== null || p.child.signalCode !== null ? resolve() : (p.child.once('exit', () => resolve()), p.child.kill('SIGKILL'))))));
+}
+
+async function clusterStateOn(host: string, port: number, want: 'ok' | 'fail', extra: (nodes: string) => boolean = () => true): Promise<void> {
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    const info = redisCli([...at(host, port), 'CLUSTER', 'INFO']);
+    if (info.includes(`cluster_state:${want}`) && extra(redisCli([...at(host, port), 'CLUSTER', 'NODES']))) return;
+    if (Date.now() > deadline) throw new Error(`cluster_state on ${host}:${port} is not ${want} after 30 s: ${info}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+test('the model holds on real Redis: losing the server the rule named takes the cluster down', async () => {
+  // The layout left by the tests above: the first server holds a master and its only replica.
+  expect(judge(probeServers()).failover.observed).toMatch(new RegExp(`^Losing ${REDIS_IDS[0]}`));
+  await loseServer(fleet, 0);
+  await clusterStateOn(HOSTS[1], ports[0]!, 'fail');
+});
+
+describe('a healthy cluster on real Redis survives the loss of any one server, as the rule says', () => {
+  const healthy = new RedisFleet();
+  let healthyPorts: number[] = [];
+  const healthyPids: number[] = [];
+
+  afterAll(async () => {
+    await healthy.stop();
+    for (const pid of healthyPids) expect(isAlive(pid)).toBe(false);
+  });
+
+  test('PASS, then losing the second server: its master\'s replica is promoted and all 16384 slots stay served', async () => {
+    healthyPorts = await freePorts(HOSTS, 2);
+    const config = (host: string, port: number) => [`bind ${host}`, `bind-source-addr ${host}`, `cluster-announce-ip ${host}`, `port ${port}`, 'cluster-enabled yes', `cluster-config-file nodes-${host}-${port}.conf`, 'protected-mode no', 'cluster-node-timeout 1000'];
+    await Promise.all(HOSTS.flatMap((host, server) => healthyPorts.map((port) => healthy.start(`s${server + 1}-${port}`, { host, port, config: config(host, port) }))));
+    healthyPids.push(...healthy.processes.map((p) => p.pid));
+    redisCli(['--cluster', 'create', ...healthyPorts.flatMap((port) => HOSTS.map((host) => `${host}:${port}`)), '--cluster-replicas', '1', '--cluster-yes'], { timeoutMs: 30000 });
+    await waitForClusterOk(HOSTS.flatMap((host) => healthyPorts.map((port) => ({ host, port }))));
+    const runs = HOSTS.map((_, server) => runProbe({ REDIS_PIDS: healthy.pids(...healthyPorts.map((p) => `s${server + 1}-${p}`)), REDIS_CONFIG_DIRS: healthy.dir, REDIS_PORTS: healthyPorts.join(',') }));
+    expect(judge(runs).failover.status).toBe('PASS');
+    // A replica that never finished its first sync cannot be elected: wait until every replica's link is up.
+    const syncDeadline = Date.now() + 30000;
+    while (!HOSTS.every((host) => healthyPorts.every((port) => !/role:slave/.test(redisCli([...at(host, port), 'INFO', 'replication'])) || /master_link_status:up/.test(redisCli([...at(host, port), 'INFO', 'replication']))))) {
+      if (Date.now() > syncDeadline) throw new Error('replicas did not finish their first sync');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await loseServer(healthy, 1);
+    // Served again once both lost nodes are flagged failed, no failed node serves a slot any more (a
+    // replica elsewhere took over the lost master), and every slot is ok.
+    const promoted = (nodes: string) => {
+      const lost = nodes.split('\n').filter((l) => l.includes(`${HOSTS[1]}:`));
+      return lost.length === 2 && lost.every((l) => /\bfail\b/.test(l.split(' ')[2] ?? '') && l.split(' ').length <= 8);
+    };
+    const deadline = Date.now() + 30000;
+    while (!(promoted(redisCli([...at(HOSTS[0], healthyPorts[0]!), 'CLUSTER', 'NODES'])) && /cluster_state:ok[\s\S]*cluster_slots_ok:16384/.test(redisCli([...at(HOSTS[0], healthyPorts[0]!), 'CLUSTER', 'INFO'])))) {
+      if (Date.now() > deadline) throw new Error(`no failover after 30 s: ${redisCli([...at(HOSTS[0], healthyPorts[0]!), 'CLUSTER', 'NODES'])}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  });
 });
