@@ -1,7 +1,8 @@
 /**
  * The one place the Lambda defaults live: a NodejsFunction for a handler file in lambdas/handlers,
  * bundled by the local esbuild package (never Docker) with the options of ./handler-bundling
- * (minified, source maps, ESM output, AWS SDK v3 bundled in and tree-shaken), which the benchmark uses too.
+ * (minified, source maps, ESM output, AWS SDK v3 bundled in and tree-shaken), then re-bundled with
+ * the SDK schema-keys plugin by its afterBundling hook (./schema-keys-bundle), which the benchmark uses too.
  */
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
@@ -61,11 +62,14 @@ export function commonFunctionProps(spec: ScannerFunctionSpec): lambda.FunctionO
 }
 
 /** A handler bundled with the local esbuild: arm64, Node.js 22, minified, source maps, SDK bundled. */
+const REBUNDLE_COMMAND = path.join(PROJECT_ROOT, 'lib', 'constructs', 'rebundle-handler-command.ts');
+
 export class ScannerFunction extends nodejs.NodejsFunction {
   constructor(scope: Construct, id: string, spec: ScannerFunctionSpec) {
+    const entry = path.join(HANDLERS_DIR, `${spec.handlerName}.ts`);
     super(scope, id, {
       ...commonFunctionProps(spec),
-      entry: path.join(HANDLERS_DIR, `${spec.handlerName}.ts`),
+      entry,
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
@@ -81,6 +85,15 @@ export class ScannerFunction extends nodejs.NodejsFunction {
         banner: HANDLER_BUNDLING.banner,
         externalModules: [...HANDLER_BUNDLING.externalModules],
         bundleAwsSDK: true,
+        // NodejsFunction's esbuild binary takes no plugins: re-bundle with esbuild's JavaScript API and
+        // the SDK schema-keys plugin, over its output (./schema-keys-bundle; bench figures 7-8 measure this).
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) => [
+            `"${process.execPath}" --import tsx "${REBUNDLE_COMMAND}" "${entry}" "${path.join(outputDir, 'index.mjs')}"`,
+          ],
+        },
       },
     });
     // Stack traces point at the TypeScript sources through the bundled source maps.
