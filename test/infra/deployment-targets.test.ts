@@ -17,7 +17,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { INLINE_MAP_TARGET_LIMIT } from '../../lib/constructs/scan-fan-out';
 import { MEMBER_STAGE, ORGANIZATION_STAGE } from '../../lib/redis-compliance-app';
 import { renderStandaloneTemplate } from '../../lib/stacks/render-template';
-import { buildTestApp } from './app-fixture';
+import { buildTestApp as buildApp } from './app-fixture';
+
+/** Each configuration is built once for the whole file (synthesis is the slow part). */
+const builtApps = new Map<string, ReturnType<typeof buildApp>>();
+function buildTestApp(overrides: Parameters<typeof buildApp>[0] = {}): ReturnType<typeof buildApp> {
+  const key = JSON.stringify(overrides);
+  if (!builtApps.has(key)) builtApps.set(key, buildApp(overrides));
+  return builtApps.get(key)!;
+}
 
 const ORG = {
   fanOut: { enabled: true },
