@@ -169,8 +169,9 @@ export class ScannerStack extends Stack {
     if (senderIdentity) {
       // SES authorises ses:SendEmail against the sender's identity and, while the account is in the
       // SES sandbox (where every recipient must be verified, docs/deploy.md), against each
-      // recipient's identity too: the address or its domain, whichever is verified
-      // (https://docs.aws.amazon.com/ses/latest/dg/control-user-access.html).
+      // recipient's identity too: the address or its domain, whichever is verified ("not authorized
+      // to perform ses:SendRawEmail on resource identity/<recipient>": aws/aws-sdk-js #3641,
+      // cloudposse/terraform-aws-ses #19 and #40, GSA/data.gov #3810).
       const identities = [...new Set([senderIdentity, ...config.report.recipients.flatMap((r) => [r, r.slice(r.lastIndexOf('@') + 1)])].map((i) => i.toLowerCase()))];
       report.role.addToPrincipalPolicy(new iam.PolicyStatement({
         sid: 'SendReportEmail',
