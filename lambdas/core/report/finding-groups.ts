@@ -85,14 +85,25 @@ export function fillTemplate(template: string, f: Pick<StoredFinding, 'resourceI
 
 const SEP = '\u0000';
 
+/** Short ids for long texts, so group keys are built and hashed from numbers, not from kilobytes of text. */
+function interner(): (text: string) => number {
+  const ids = new Map<string, number>();
+  return (text) => {
+    let id = ids.get(text);
+    if (id === undefined) ids.set(text, (id = ids.size));
+    return id;
+  };
+}
+
 /** FAIL, UNKNOWN and SUPPRESSED findings in groups, in the order of `findings` (worst first). */
 export function attentionGroups(findings: readonly StoredFinding[]): AttentionGroup[] {
+  const id = interner();
   const groups = new Map<string, { group: AttentionGroup; observed: Map<string, ObservedGroup> }>();
   for (const f of findings) {
     if (!needsDecision(f.status)) continue;
     // Titles, requirements and fixes that name the resource share their template too.
     const [title, required, remediation] = [templateOf(f.title, f), templateOf(f.required, f), templateOf(f.remediation, f)];
-    const key = [f.ruleId, f.status, f.severity, title, required, f.requirement, remediation].join(SEP);
+    const key = [f.ruleId, f.status, f.severity, id(title), id(required), id(f.requirement), id(remediation)].join(SEP);
     let entry = groups.get(key);
     if (!entry) {
       entry = { group: { ruleId: f.ruleId, status: f.status, severity: f.severity, title, required, requirement: f.requirement, remediation, count: 0, observed: [] }, observed: new Map() };
@@ -101,7 +112,7 @@ export function attentionGroups(findings: readonly StoredFinding[]): AttentionGr
     entry.group.count++;
     // Only a template that holds a placeholder, or the same sentence, is shared.
     const template = observedTemplate(f);
-    const observedKey = [template, f.accountId, f.region, f.environment, f.production].join(SEP);
+    const observedKey = [id(template), f.accountId, f.region, f.environment, f.production].join(SEP);
     let observed = entry.observed.get(observedKey);
     if (!observed) {
       observed = { template, accountId: f.accountId, region: f.region, environment: f.environment, production: f.production, findings: [] };
