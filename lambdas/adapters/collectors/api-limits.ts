@@ -37,7 +37,8 @@ export const SSM_INVENTORY_FILTERS_PER_CALL = 5;
 export const SSM_INVENTORY_FILTER_VALUES_PER_FILTER = 40;
 
 /**
- * ListInventoryEntries calls in flight per target (account x region). The calls are per instance, so
- * they run through a bounded pool; throttling beyond this is left to the SDK's adaptive retry mode.
+ * ListInventoryEntries calls in flight per target (account x region), at most. The calls are per
+ * instance, so they run through a pool whose limit throttling lowers and successes restore
+ * (adaptive-concurrency.ts); the SDK's adaptive retry paces each attempt.
  */
 export const SSM_INVENTORY_CONCURRENCY = 5;

@@ -12,7 +12,9 @@
  *     add a note when it differs, see docs/collectors.md for that trade-off);
  *   - each front-end: AWS:Application filtered to OutSystems names.
  *   A filtered answer that is refused, or that has inventory but no row the rules recognise, is
- *   replaced by the instance's unfiltered rows. The calls run through a bounded pool.
+ *   replaced by the instance's unfiltered rows. The calls run through a pool whose limit follows SSM's
+ *   throttling (adaptive-concurrency.ts); a call still throttled after the SDK's attempts is made again,
+ *   and at a deadline the reads not started are returned as a cursor (inventory-cursor.ts).
  * - A failed call records one error per operation for the target (application-name-filters.ts,
  *   per-instance-failures.ts); the instance's rows of that type are absent, so rules say UNKNOWN.
  *
