@@ -10,7 +10,11 @@
  * notifies (the defect of aws-solutions/automated-security-response-on-aws #43, fixed in #44).
  * The key statement is the one of
  * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services,
- * with the same conditions. test/infra/access-paths.test.ts evaluates both.
+ * unconditioned as there: whether KMS receives aws:SourceArn / aws:SourceAccount when SNS encrypts
+ * for a service publisher is not documented for every service (for EventBridge it is documented
+ * that it does not), and a condition that never matches would silence every alarm again. The key
+ * serves this topic only, and the topic policy above already admits only our alarms.
+ * test/infra/access-paths.test.ts evaluates both.
  */
 import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -45,7 +49,6 @@ export class AlarmTopic extends Construct {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: fromOurAlarms,
       }),
     );
     this.topic = new sns.Topic(this, 'Topic', {
