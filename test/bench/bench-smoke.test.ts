@@ -73,13 +73,15 @@ describe('the capture\'s lower bound', () => {
     const bound = issueLowerBound(target);
     expect(bound.byOperation['ssm:DescribeInstanceInformation']).toBe(Math.ceil(instances / 50));
     expect(bound.byOperation['ssm:GetInventory']).toBeUndefined();
-    // Managed Redis servers: Custom:RedisServer each, plus their packages where no running version is
-    // reported; managed front-ends: their applications. Every front-end here is managed.
+    // Managed Redis servers: Custom:RedisServer each, Custom:RedisClusterNode where a process is
+    // cluster-enabled, plus their packages where no running version is reported; managed front-ends:
+    // their applications. Every front-end here is managed.
     const managed = new Set(target.ssm.InstanceInformationList.map((i) => i.InstanceId));
     const data = new Map(target.ssm.Entities.map((e) => [e.Id, e.Data ?? {}]));
     const redis = target.ec2.Reservations.flatMap((r) => r.Instances ?? []).filter((i) => managed.has(i.InstanceId) && i.Tags?.some((t) => t.Key === 'Role' && t.Value === 'redis'));
     const withoutVersion = redis.filter((i) => !data.get(i.InstanceId)?.['Custom:RedisServer']);
-    expect(bound.byOperation['ssm:ListInventoryEntries']).toBe(redis.length + withoutVersion.length + (instances - 120));
+    const clustered = redis.filter((i) => (data.get(i.InstanceId)?.['Custom:RedisServer']?.Content ?? []).some((row) => row['cluster_enabled'] === '1' || row['redis_mode'] === 'cluster'));
+    expect(bound.byOperation['ssm:ListInventoryEntries']).toBe(redis.length + clustered.length + withoutVersion.length + (instances - 120));
     expect(bound.issueInventoryCalls).toBe(2 * Math.ceil(instances / 50));
     expect(bound.byOperation['ec2:DescribeInstances']).toBe(1);
     expect(bound.total).toBe(Object.values(bound.byOperation).reduce((s, n) => s + n, 0));
