@@ -6,7 +6,8 @@
  * slots survive: Redis Cluster promotes a replica only after a majority of those masters agree that
  * its master failed (Redis Cluster specification, https://redis.io/docs/latest/operate/oss_and_stack/reference/cluster-spec/,
  * "Failure detection" and "Replica election and promotion").
- * Nodes already flagged failing count as lost in every scenario.
+ * Nodes already flagged failing count as lost in every scenario; a replica flagged `nofailover`
+ * (cluster-replica-no-failover yes) never starts an election, so it does not count as promotable.
  */
 import { machineOf, type ClusterNode } from './cluster-view';
 import { CLUSTER_SLOTS, slotCount } from './redis-topology';
@@ -39,7 +40,7 @@ export function analyseFailover(nodes: readonly ClusterNode[]): FailoverAnalysis
   const masters = nodes.filter((n) => n.flags.includes('master') && n.slots.length > 0);
   const replicasOf = new Map<string, ClusterNode[]>();
   for (const node of nodes) {
-    if (node.masterId === undefined) continue;
+    if (node.masterId === undefined || node.flags.includes('nofailover')) continue;
     const list = replicasOf.get(node.masterId);
     if (list) list.push(node);
     else replicasOf.set(node.masterId, [node]);

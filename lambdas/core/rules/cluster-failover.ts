@@ -78,7 +78,7 @@ export function judge(target: EstateTarget, cluster: RedisCluster): Verdict {
   const layout = describeLayout(target, view);
   const problems: string[] = [];
   if (analysis.slotsServed < CLUSTER_SLOTS) problems.push(`only ${analysis.slotsServed} of ${CLUSTER_SLOTS} slots are served by a master even now`);
-  if (analysis.mastersWithoutReplica.length > 0) problems.push(`master${analysis.mastersWithoutReplica.length === 1 ? '' : 's'} without any replica: ${analysis.mastersWithoutReplica.map(describeNode).join(', ')}`);
+  if (analysis.mastersWithoutReplica.length > 0) problems.push(`master${analysis.mastersWithoutReplica.length === 1 ? '' : 's'} without a replica that can take over: ${analysis.mastersWithoutReplica.map(describeNode).join(', ')}`);
   for (const loss of failures) problems.push(describeLoss(target, view, loss));
   if (problems.length > 0) {
     const moves = failures.flatMap((l) => l.mastersLost.length > 1 && !l.quorumKept ? [`move all but one master off ${machineLabel(target, view, l.machine)} (CLUSTER FAILOVER on a replica elsewhere)`] : []);

@@ -51,11 +51,19 @@ describe('cluster.failover', () => {
     expect(f.remediation).toContain(`Move all but one master off ${REDIS_IDS[0]}`);
   });
 
+  it('does not count a replica flagged nofailover (cluster-replica-no-failover yes) as promotable', () => {
+    const layout = HEALTHY_LAYOUT.map((n, i) => (i === 3 ? { ...n, flags: ['nofailover'] } : n));
+    const f = judged(layout);
+    expect(f.status).toBe('FAIL');
+    expect(f.observed).toContain('Master without a replica that can take over: 10.0.1.11:7000');
+    expect(f.observed).toContain(`losing ${REDIS_IDS[0]} (redis-prod-1) leaves 5461 of 16384 slots (0-5460) without a master`);
+  });
+
   it('fails a master without any replica', () => {
     const layout = HEALTHY_LAYOUT.slice(0, 5);
     const f = judged(layout);
     expect(f.status).toBe('FAIL');
-    expect(f.observed).toContain('Master without any replica: 10.0.1.13:7000');
+    expect(f.observed).toContain('Master without a replica that can take over: 10.0.1.13:7000');
   });
 
   it('is UNKNOWN with the reason when no member was probed', () => {
