@@ -6,20 +6,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../cli/program';
+import { capturedCliIo } from '../support/captured-cli-io';
 import { asffProblems } from '../unit/export/asff-model';
 import { ocsfProblems } from '../unit/export/ocsf-validator';
 
 const SAMPLE = 'examples/estate.sample.json';
 
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t), setExitCode: () => undefined, isTTY: false, columns: 120 },
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
+const io = capturedCliIo;
 
 let dir: string;
 beforeEach(() => {

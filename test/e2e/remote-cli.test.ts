@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../cli/program';
+import { capturedCliIo } from '../support/captured-cli-io';
 import { regionFromHost } from '../../cli/remote/signed-api-client';
 import type { ScanRecord } from '../../lambdas/core/model';
 import { aScanRecord, aStoredFinding } from '../support/findings-fixture';
@@ -15,15 +16,7 @@ import { startVerifyingApi, type VerifyingApi } from './sigv4-verifying-api';
 const KEY_ID = 'AKIDEXAMPLEREMOTE01';
 const SECRET = 'remote-cli-test-secret-key/with+chars';
 
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t), setExitCode: () => undefined, isTTY: false, columns: 120 },
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
+const io = capturedCliIo;
 
 const noWait = { sleep: async () => undefined };
 let api: VerifyingApi;

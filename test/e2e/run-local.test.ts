@@ -10,20 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import startSesLocal from 'aws-ses-v2-local';
 import { runCli } from '../../cli/program';
+import { capturedCliIo } from '../support/captured-cli-io';
 import { parseSnapshot } from '../../lambdas/core/snapshot/parse-snapshot';
 import { evaluateSnapshot } from '../../lambdas/core/evaluate';
 
 const SAMPLE = 'examples/estate.sample.json';
 
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t), setExitCode: () => undefined, isTTY: false, columns: 120 },
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
+const io = capturedCliIo;
 
 let dir: string;
 beforeEach(() => {
