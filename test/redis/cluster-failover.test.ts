@@ -18,7 +18,7 @@ import { changeInstance } from '../support/evaluate-rule';
 import { expectValidOutput, runProbe, type ProbeRun } from './support/probe-runner';
 import { RedisFleet, freePorts, isAlive, redisCli, requireCommands, waitForClusterOk } from './support/redis-fleet';
 
-jest.setTimeout(90000);
+jest.setTimeout(150000);
 requireCommands('redis-server', 'redis-cli');
 
 const HOSTS = ['127.0.0.1', '127.0.0.2', '127.0.0.3'] as const;
@@ -55,7 +55,7 @@ function nodesSeenBy(host: string, port: number): Line[] {
 
 /** Waits until every one of the six nodes sees the same roles and masters, and the predicate holds. */
 async function settle(check: (lines: Line[]) => boolean): Promise<Line[]> {
-  const deadline = Date.now() + 30000;
+  const deadline = Date.now() + 60000;
   for (;;) {
     const views = HOSTS.flatMap((host) => ports.map((port) => nodesSeenBy(host, port)));
     const key = (lines: Line[]) => lines.filter((l) => HOSTS.includes(l.host as (typeof HOSTS)[number])).map((l) => `${l.id}:${l.master}:${l.masterId}`).sort().join('|');
@@ -176,7 +176,7 @@ async function loseServer(f: RedisFleet, server: number): Promise<void> {
 }
 
 async function clusterStateOn(host: string, port: number, want: 'ok' | 'fail', extra: (nodes: string) => boolean = () => true): Promise<void> {
-  const deadline = Date.now() + 30000;
+  const deadline = Date.now() + 60000;
   for (;;) {
     const info = redisCli([...at(host, port), 'CLUSTER', 'INFO']);
     if (info.includes(`cluster_state:${want}`) && extra(redisCli([...at(host, port), 'CLUSTER', 'NODES']))) return;
@@ -212,7 +212,7 @@ describe('a healthy cluster on real Redis survives the loss of any one server, a
     const runs = HOSTS.map((_, server) => runProbe({ REDIS_PIDS: healthy.pids(...healthyPorts.map((p) => `s${server + 1}-${p}`)), REDIS_CONFIG_DIRS: healthy.dir, REDIS_PORTS: healthyPorts.join(',') }));
     expect(judge(runs).failover.status).toBe('PASS');
     // A replica that never finished its first sync cannot be elected: wait until every replica's link is up.
-    const syncDeadline = Date.now() + 30000;
+    const syncDeadline = Date.now() + 60000;
     while (!HOSTS.every((host) => healthyPorts.every((port) => !/role:slave/.test(redisCli([...at(host, port), 'INFO', 'replication'])) || /master_link_status:up/.test(redisCli([...at(host, port), 'INFO', 'replication']))))) {
       if (Date.now() > syncDeadline) throw new Error('replicas did not finish their first sync');
       await new Promise((r) => setTimeout(r, 250));
@@ -224,9 +224,9 @@ describe('a healthy cluster on real Redis survives the loss of any one server, a
       const lost = nodes.split('\n').filter((l) => l.includes(`${HOSTS[1]}:`));
       return lost.length === 2 && lost.every((l) => /\bfail\b/.test(l.split(' ')[2] ?? '') && l.split(' ').length <= 8);
     };
-    const deadline = Date.now() + 30000;
+    const deadline = Date.now() + 60000;
     while (!(promoted(redisCli([...at(HOSTS[0], healthyPorts[0]!), 'CLUSTER', 'NODES'])) && /cluster_state:ok[\s\S]*cluster_slots_ok:16384/.test(redisCli([...at(HOSTS[0], healthyPorts[0]!), 'CLUSTER', 'INFO'])))) {
-      if (Date.now() > deadline) throw new Error(`no failover after 30 s: ${redisCli([...at(HOSTS[0], healthyPorts[0]!), 'CLUSTER', 'NODES'])}`);
+      if (Date.now() > deadline) throw new Error(`no failover after 60 s: ${redisCli([...at(HOSTS[0], healthyPorts[0]!), 'CLUSTER', 'NODES'])}`);
       await new Promise((r) => setTimeout(r, 250));
     }
   });
