@@ -77,6 +77,7 @@ test('the CSV keeps its download name in S3; the compact HTML of the same scan f
   expect(csv.statusCode).toBe(303);
   const download = await fetch(String(csv.headers!['Location']));
   expect(download.headers.get('content-disposition')).toBe('attachment; filename="redis-compliance-scan-big.csv"');
+  expect((await download.text()).split('\n').length).toBeGreaterThan(8_000);
   const html = await get('html');
   expect(html.statusCode).toBe(200);
   expect(fitsApiResponse(html)).toBe(true);
