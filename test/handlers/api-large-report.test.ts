@@ -30,7 +30,12 @@ beforeAll(async () => {
   let t = Date.parse('2030-01-01T02:00:00Z');
   // 1,500 instances: ~8k findings, a JSON report over 6 MB.
   const snapshot = { format: 'redis-compliance/snapshot@1', capturedAt: '2030-01-01T01:00:00.000Z', targets: [generateEstate(1500).builder.target] };
-  await runScan({ scanId: 'scan-big', trigger: 'scheduled' }, { store, snapshots: fixedSnapshotSource(snapshot as never), publisher: new CollectingPublisher(), clock: { now: () => new Date((t += 1000)) }, config: ConfigSchema.parse({}) });
+  const seedLogs = captureLogs();
+  try {
+    await runScan({ scanId: 'scan-big', trigger: 'scheduled' }, { store, snapshots: fixedSnapshotSource(snapshot as never), publisher: new CollectingPublisher(), clock: { now: () => new Date((t += 1000)) }, config: ConfigSchema.parse({}) });
+  } finally {
+    seedLogs.restore();
+  }
 }, 120_000);
 afterAll(async () => s3.stop());
 
