@@ -8,6 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import '../core/zod-messages';
+import { deadlineFromRemainingTime } from '../adapters/collectors/capture-deadline';
 import { validateSnapshot } from '../core/snapshot/parse-snapshot';
 import { lazy } from './wiring/lazy';
 import { liveSnapshotSource, liveTargetsFromEnv } from './wiring/live-snapshot-source';
@@ -57,9 +58,16 @@ export function parseScanEvent(event: unknown): ScanRequest {
 /** Built from the environment on first use; snapshots from the live collectors (TARGET_REGIONS, ...). */
 export const scanDependencies = lazy<ScanDependencies>(() => scanDependenciesFromEnv(liveSnapshotSource(liveTargetsFromEnv())));
 
-export async function scanHandler(event: unknown, _context?: Context): Promise<ScanOutcome> {
+/**
+ * Time the scan Lambda keeps, at its capture's deadline, for evaluating and storing what was captured
+ * (a target whose inventory reads were cut short is kept, PARTIAL, with the instances not read named).
+ */
+export const SCAN_DEADLINE_RESERVE_MS = 180_000;
+
+export async function scanHandler(event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<ScanOutcome> {
   if (isScheduledEvent(event)) logger.setCorrelationId(event.id);
-  return runScan(parseScanEvent(event), scanDependencies.get());
+  const deadline = context?.getRemainingTimeInMillis ? { deadline: deadlineFromRemainingTime(() => context.getRemainingTimeInMillis(), SCAN_DEADLINE_RESERVE_MS) } : {};
+  return runScan({ ...parseScanEvent(event), ...deadline }, scanDependencies.get());
 }
 
 export const handler = middy(scanHandler).use(injectLambdaContext(logger, { resetKeys: true }));

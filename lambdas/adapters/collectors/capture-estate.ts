@@ -6,10 +6,14 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { DEFAULT_CONFIG, type ScanConfig } from '../../core/config';
 import { validateSnapshot } from '../../core/snapshot/parse-snapshot';
-import { SNAPSHOT_FORMAT, type Snapshot } from '../../core/snapshot/schema';
+import { SNAPSHOT_FORMAT, type CollectionError, type Snapshot } from '../../core/snapshot/schema';
 import { ApiCallCounter } from './api-call-counter';
 import type { ClientOptions } from './client-options';
-import { captureTarget, type CapturedTarget, type TargetSpec } from './capture-target';
+import type { CaptureDeadline } from './capture-deadline';
+import { captureTarget, captureTargetUntil, type CapturedTarget, type TargetSpec } from './capture-target';
+import { PerInstanceFailures } from './per-instance-failures';
+import { LIST_INVENTORY_ENTRIES } from './ssm-collector';
+import type { TargetContinuation } from './target-continuation';
 import type { SsmCollectionOptions } from './ssm-collector';
 import { runWithConcurrency } from './run-with-concurrency';
 import { createStsClient } from './target-credentials';
@@ -27,6 +31,13 @@ export interface CaptureEstateOptions extends ClientOptions, SsmCollectionOption
   concurrency?: number;
   config?: ScanConfig;
   now?: () => Date;
+  /**
+   * Stop starting SSM inventory reads when this expires (the scan Lambda's remaining time). A target
+   * stopped by it is kept with what was read and a `DeadlineReached` error naming the instances not
+   * read, so the scan is PARTIAL instead of killed with nothing; the fan-out worker continues such a
+   * target instead (lambdas/handlers/fanout-scan-target.ts).
+   */
+  deadline?: CaptureDeadline;
 }
 
 export class CaptureOptionsError extends Error {
@@ -54,13 +65,17 @@ export async function captureEstate(options: CaptureEstateOptions): Promise<Snap
   if (accounts.length === 0) accounts = [await callerAccount(regions[0]!, identityCounter, options)];
 
   const specs: TargetSpec[] = accounts.flatMap((accountId) => regions.map((region) => ({ accountId, region })));
-  const targets = await runWithConcurrency(specs, options.concurrency ?? DEFAULT_CONCURRENCY, (spec) =>
-    captureTarget(spec, {
+  const targets = await runWithConcurrency(specs, options.concurrency ?? DEFAULT_CONCURRENCY, async (spec) => {
+    const targetOptions = {
       ...options,
       tags: config.tags,
       ...(options.roleName ? { assumeRole: { roleName: options.roleName, ...(options.externalId ? { externalId: options.externalId } : {}) } } : {}),
-    }),
-  );
+    };
+    if (!options.deadline) return captureTarget(spec, targetOptions);
+    const { target, continuation } = await captureTargetUntil(spec, targetOptions, options.deadline);
+    if (continuation) (target.errors ??= []).push(...unreadAtDeadline(continuation));
+    return target;
+  });
   addCalls(targets[0], identityCounter.toRecord());
   return validateSnapshot({ format: SNAPSHOT_FORMAT, capturedAt, targets }, 'live capture');
 }
@@ -82,4 +97,24 @@ function addCalls(target: CapturedTarget | undefined, calls: Record<string, numb
   const merged = { ...(target.apiCalls ?? {}) };
   for (const [key, count] of Object.entries(calls)) merged[key] = (merged[key] ?? 0) + count;
   target.apiCalls = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * The errors of a target whose inventory reads stopped at the deadline: the failures met before it
+ * (as one uninterrupted capture would record them), and the instances not read. Their rules then say
+ * UNKNOWN, citing it; the scan is PARTIAL.
+ */
+function unreadAtDeadline(continuation: TargetContinuation): CollectionError[] {
+  const { pending, asked, reader } = continuation.inventory;
+  const errors: CollectionError[] = [];
+  const failed = new PerInstanceFailures('ssm', LIST_INVENTORY_ENTRIES).restore(reader.failures).toError(asked);
+  if (failed) errors.push(failed);
+  const shown = pending.slice(0, 5).map((p) => p.id).join(', ');
+  errors.push({
+    service: 'ssm',
+    operation: LIST_INVENTORY_ENTRIES,
+    code: 'DeadlineReached',
+    message: `The capture reached the Lambda's deadline before reading the inventory of ${pending.length} of ${asked} instance(s) (${shown}${pending.length > 5 ? ', ...' : ''}); scan this region with the fan-out, which continues a target across invocations.`,
+  });
+  return errors;
 }

@@ -41,6 +41,7 @@ export function liveSnapshotSource(targets: LiveTargets): SnapshotSource {
         ...(targets.externalId ? { externalId: targets.externalId } : {}),
         config: request.config,
         now: request.now,
+        ...(request.deadline ? { deadline: request.deadline } : {}),
       });
     },
   };

@@ -4,6 +4,7 @@
  * A module of its own (no middy chain at module scope), so the merge bundle does not pull in the
  * scan Lambda's live collectors.
  */
+import type { CaptureDeadline } from '../../adapters/collectors/capture-deadline';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Clock } from '../../adapters/store/clock';
 import { systemClock } from '../../adapters/store/clock';
@@ -42,6 +43,8 @@ export interface ScanRequest {
   regions?: string[];
   accounts?: string[];
   snapshot?: Snapshot;
+  /** For a live capture: when to stop starting per-instance reads (the scan Lambda's remaining time). */
+  deadline?: CaptureDeadline;
 }
 
 export interface ScanOutcome {
@@ -74,6 +77,7 @@ export async function runScan(request: ScanRequest, deps: ScanDependencies): Pro
         ...(request.accounts ? { accounts: request.accounts } : {}),
         config: deps.config,
         now: () => deps.clock.now(),
+        ...(request.deadline ? { deadline: request.deadline } : {}),
       }));
   } catch (error) {
     const failed = failedScanRecord(running, { operation: 'captureSnapshot', code: (error as Error).name || 'Error', message: (error as Error).message }, deps.clock.now().toISOString());

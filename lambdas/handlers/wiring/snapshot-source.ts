@@ -4,6 +4,7 @@
  * EC2 / SSM clients).
  */
 import { readFile } from 'node:fs/promises';
+import type { CaptureDeadline } from '../../adapters/collectors/capture-deadline';
 import type { ScanConfig } from '../../core/config';
 import { parseSnapshot } from '../../core/snapshot/parse-snapshot';
 import type { Snapshot } from '../../core/snapshot/schema';
@@ -14,6 +15,8 @@ export interface SnapshotRequest {
   accounts?: string[];
   config: ScanConfig;
   now: () => Date;
+  /** Live captures stop starting per-instance reads when this expires (the scan Lambda's remaining time). */
+  deadline?: CaptureDeadline;
 }
 
 export interface SnapshotSource {

@@ -15,6 +15,7 @@ import { collectEc2 } from '../../../lambdas/adapters/collectors/ec2-collector';
 import { collectSsmUntil } from '../../../lambdas/adapters/collectors/ssm-collector';
 import type { TargetContinuation } from '../../../lambdas/adapters/collectors/target-continuation';
 import { DEFAULT_CONFIG } from '../../../lambdas/core/config';
+import { evaluateSnapshot } from '../../../lambdas/core/evaluate';
 import type { CollectionError } from '../../../lambdas/core/snapshot/schema';
 import { ACCOUNT, REGION } from '../../support/estate-builder';
 import { ApiLoad, TokenBucket } from '../../support/aws-fakes/api-load';
@@ -212,4 +213,24 @@ describe('deadline and continuation', () => {
     expect(whole.target.errors).toHaveLength(1);
     expect(progress.target.errors).toEqual(whole.target.errors);
   });
+
+  test('captureEstate with a deadline (the single-Lambda scan): the target keeps what was read, names what was not, and the scan is PARTIAL with UNKNOWN for the unread servers', async () => {
+    const estate = generateEstate(120).builder.target;
+    const fake = new FakeAws().add(estate);
+    const snapshot = await captureEstate({ regions: [REGION], now: capturedAt, ...fakeClientOptions(fake), deadline: afterReads(fake, 40) });
+    const [target] = snapshot.targets;
+    const deadline = target!.errors.find((e) => e.code === 'DeadlineReached')!;
+    expect(deadline).toMatchObject({ service: 'ssm', operation: 'ListInventoryEntries' });
+    expect(deadline.message).toMatch(/before reading the inventory of \d+ of 120 instance\(s\)/);
+    expect(target!.ssm.InstanceInformationList).toHaveLength(120);
+    expect(target!.ssm.Entities.length).toBeGreaterThan(0);
+    expect(target!.ssm.Entities.length).toBeLessThan(120);
+    const result = evaluateSnapshot(snapshot, { now: () => new Date('2026-11-25T03:00:00.000Z') });
+    expect(result.scan.status).toBe('PARTIAL');
+    const read = new Set(target!.ssm.Entities.map((e) => e.Id));
+    const unread = result.findings.filter((f) => f.ruleId === 'redis.version' && !read.has(f.resourceId));
+    expect(unread.length).toBeGreaterThan(0);
+    for (const f of unread) expect(f.status).toBe('UNKNOWN');
+  });
 });
+
