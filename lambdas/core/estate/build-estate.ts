@@ -38,29 +38,6 @@ export function clusterNameOf(clusterTag: string | undefined, environmentTag: st
   return groupDisplayName(environmentTag);
 }
 
-/** clusterKeyOf / clusterNameOf memoised per distinct pair of tag values (an estate has a handful). */
-class ClusterNames {
-  private readonly known = new Map<string, { key: string; name: string }>();
-
-  private of(clusterTag: string | undefined, environmentTag: string | undefined): { key: string; name: string } {
-    const memo = `${clusterTag === undefined ? '\u0000' : `=${clusterTag}`}\u0001${environmentTag === undefined ? '\u0000' : `=${environmentTag}`}`;
-    let found = this.known.get(memo);
-    if (!found) {
-      found = { key: clusterKeyOf(clusterTag, environmentTag), name: clusterNameOf(clusterTag, environmentTag) };
-      this.known.set(memo, found);
-    }
-    return found;
-  }
-
-  keyOf(clusterTag: string | undefined, environmentTag: string | undefined): string {
-    return this.of(clusterTag, environmentTag).key;
-  }
-
-  nameOf(clusterTag: string | undefined, environmentTag: string | undefined): string {
-    return this.of(clusterTag, environmentTag).name;
-  }
-}
-
 /** The smaller of two strings in a fixed order (code units), so a chosen display name does not depend on list order. */
 function firstInOrder(a: string, b: string): string {
   return b < a ? b : a;
@@ -137,7 +114,6 @@ export function buildEstate(snapshotTarget: SnapshotTarget, config: ScanConfig, 
   const frontends: Server[] = [];
 
   const environments = new EnvironmentValues(tags);
-  const clusterNames = new ClusterNames();
   for (let r = 0; r < ec2.Reservations.length; r++) {
     const instances = ec2.Reservations[r]!.Instances ?? [];
     for (let i = 0; i < instances.length; i++) {
@@ -172,8 +148,8 @@ export function buildEstate(snapshotTarget: SnapshotTarget, config: ScanConfig, 
           environmentKey: environment.key,
           environmentTagMissing: environment.tagMissing,
           production,
-          cluster: clusterNames.nameOf(found.cluster, found.environment),
-          clusterKey: clusterNames.keyOf(found.cluster, found.environment),
+          cluster: clusterNameOf(found.cluster, found.environment),
+          clusterKey: clusterKeyOf(found.cluster, found.environment),
         });
       } else {
         frontends.push({

@@ -5,10 +5,15 @@
  * ownership) uses this and nothing else.
  */
 export function groupKey(tagValue: string): string {
-  return tagValue.trim().replace(/\s+/g, ' ').toLowerCase();
+  return groupDisplayName(tagValue).toLowerCase();
 }
+
+const WHITE_SPACE = /\s/;
+const WHITE_SPACE_RUNS = /\s+/g;
 
 /** The display form of a group's name: trimmed, inner white space folded (case kept). */
 export function groupDisplayName(tagValue: string): string {
-  return tagValue.trim().replace(/\s+/g, ' ');
+  const trimmed = tagValue.trim();
+  // Most values have no inner white space: skip the replacement (a cluster tag is read per server).
+  return WHITE_SPACE.test(trimmed) ? trimmed.replace(WHITE_SPACE_RUNS, ' ') : trimmed;
 }
