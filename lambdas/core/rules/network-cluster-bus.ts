@@ -54,6 +54,13 @@ export const networkClusterBusRule: RuleDefinition = {
     const analyzer = reachabilityAnalyzerFor(target);
     const findings = [];
     for (const cluster of target.clusters) {
+      if (cluster.servers.length === 1) {
+        // No other member to reach: decided without reading the cluster's probe rows (a non-production
+        // estate is mostly single-server clusters).
+        const [server] = cluster.servers;
+        findings.push(serverFinding(networkClusterBusRule, server!, { status: 'NOT_APPLICABLE', severity: 'info', observed: `${server!.instanceId} is the only server of cluster ${cluster.name}: no other member to reach.`, required: `Each client port and its cluster bus port of this server reachable from every other member of cluster ${cluster.name}.`, remediation: 'None needed.' }));
+        continue;
+      }
       const ports = portsOf(target, cluster);
       const portText = ports.map((p) => `TCP ${p}`).join(', ');
       const required = `${portText} of this server reachable from every other member of cluster ${cluster.name}: security groups both ends, network ACLs both ways (including return traffic) and routes both ways.`;
