@@ -11,7 +11,7 @@ for command in redis-server redis-cli redis-sentinel shellcheck openssl curl; do
 done
 [ -z "$missing" ] && exit 0
 echo "test prerequisites missing:$missing; installing Debian packages redis-server redis-tools redis-sentinel shellcheck openssl curl" >&2
-if [ "$(id -u)" -eq 0 ]; then
+if [ "$EUID" -eq 0 ]; then
   as_root=()
 elif command -v sudo >/dev/null 2>&1; then
   as_root=(sudo)
