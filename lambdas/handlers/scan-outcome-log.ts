@@ -7,4 +7,6 @@ export const SCAN_OUTCOME_LOG = {
   failedMessage: 'scan failed: no snapshot',
   statusField: 'status',
   alarmingStatuses: ['PARTIAL', 'FAILED'],
+  /** A Security Hub import or finding-event publication that failed after the scan was stored. */
+  exportFailedMessage: 'finding export failed',
 } as const;

@@ -4,6 +4,7 @@
  * - per dead-letter queue: a message is waiting;
  * - state machine: an execution failed, timed out or was aborted;
  * - API: any 5XX;
+ * - finding exports (when Security Hub or finding events are enabled): an import or publication failed;
  * - scan outcome: a scan ended PARTIAL or FAILED. This is a CloudWatch Logs metric filter on the
  *   functions that finish scans (scan, and the fan-out merge) matching the structured log lines of
  *   SCAN_OUTCOME_LOG, counted in the custom metric RedisCompliance/ScanNotComplete.
@@ -23,6 +24,7 @@ import type { ScannerLambda } from './scanner-lambda';
 export { SCAN_OUTCOME_LOG };
 
 export const SCAN_OUTCOME_METRIC = { namespace: 'RedisCompliance', metricName: 'ScanNotComplete' } as const;
+export const FINDING_EXPORT_METRIC = { namespace: 'RedisCompliance', metricName: 'FindingExportFailed' } as const;
 
 export function scanOutcomeFilterPattern(): logs.IFilterPattern {
   return logs.FilterPattern.any(
@@ -92,6 +94,22 @@ export class ScannerAlarms extends Construct {
     }
     const metric = new cloudwatch.Metric({ ...SCAN_OUTCOME_METRIC, statistic: 'Sum', period: Duration.minutes(5) });
     return this.alarm('ScanNotComplete', metric, 1, 'redis-compliance: a scan ended PARTIAL or FAILED (some data could not be collected; findings that needed it are UNKNOWN)');
+  }
+
+  /** Counts failed Security Hub imports / finding-event publications (logged after the scan is stored) and alarms on the first. */
+  watchFindingExports(sources: { name: string; fn: ScannerLambda }[]): cloudwatch.Alarm {
+    for (const { name, fn } of sources) {
+      new logs.MetricFilter(this, `${name}FindingExportFilter`, {
+        logGroup: fn.logGroup,
+        filterPattern: logs.FilterPattern.stringValue('$.message', '=', SCAN_OUTCOME_LOG.exportFailedMessage),
+        metricNamespace: FINDING_EXPORT_METRIC.namespace,
+        metricName: FINDING_EXPORT_METRIC.metricName,
+        metricValue: '1',
+        defaultValue: 0,
+      });
+    }
+    const metric = new cloudwatch.Metric({ ...FINDING_EXPORT_METRIC, statistic: 'Sum', period: Duration.minutes(5) });
+    return this.alarm('FindingExportFailed', metric, 1, 'redis-compliance: findings could not be imported into Security Hub or published as events (the scan itself is stored; see the "finding export failed" log line)');
   }
 
   get alarmTopic(): sns.ITopic {

@@ -264,6 +264,7 @@ export class ScannerStack extends Stack {
     alarms.watchStateMachine(this.fanOut.stateMachine);
     alarms.watchApi(this.api.api);
     alarms.watchScanOutcomes([{ name: 'Scan', fn: scan }, { name: 'FanOutMerge', fn: merge }]);
+    if (config.securityHub.enabled || config.findingEvents.enabled) alarms.watchFindingExports([{ name: 'Scan', fn: scan }, { name: 'FanOutMerge', fn: merge }]);
   }
 
 }

@@ -256,6 +256,17 @@ describe('alarms', () => {
     }
   });
 
+  test('with Security Hub or finding events on, a failed export alarms (metric filter on the scan and merge log groups)', () => {
+    expect(alarms.some((a) => a['Properties']['MetricName'] === 'FindingExportFailed')).toBe(false);
+    const withExports = scannerTemplate({ alarms: { email: 'oncall@example.com' }, findingEvents: { enabled: true } });
+    const exportAlarms = Object.values(withExports.findResources('AWS::CloudWatch::Alarm')).filter((a) => a['Properties']['MetricName'] === 'FindingExportFailed');
+    expect(exportAlarms).toHaveLength(1);
+    expect(exportAlarms[0]!['Properties']['AlarmActions']).toEqual([{ Ref: expect.stringMatching(/^AlarmsTopic/) }]);
+    const filters = Object.values(withExports.findResources('AWS::Logs::MetricFilter')).filter((f) => f['Properties']['MetricTransformations'][0]['MetricName'] === 'FindingExportFailed');
+    expect(filters).toHaveLength(2);
+    for (const f of filters) expect(f['Properties']['FilterPattern']).toBe('{ $.message = "finding export failed" }');
+  });
+
   test('the topic is KMS-encrypted, SSL-only, with the e-mail subscription', () => {
     t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });

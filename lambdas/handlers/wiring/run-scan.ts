@@ -107,7 +107,7 @@ export async function runScan(request: ScanRequest, deps: ScanDependencies): Pro
     outcome.exports = await runFindingExports(deps.exporters, { scanId, at: running.startedAt, findings, previousStates, writtenStates: states, changes });
     for (const report of outcome.exports) {
       if (report.ok) logger.info('finding export done', { scanId, ...report });
-      else logger.error('finding export failed', { scanId, ...report });
+      else logger.error(SCAN_OUTCOME_LOG.exportFailedMessage, { scanId, ...report });
     }
   }
   return outcome;
