@@ -116,6 +116,12 @@ describe('3. the whole internet through ranges other than /0', () => {
     expect(withIngress(tcpPermission(22, 22, { cidrs: ['198.51.99.0/24'] })).severity).toBe('medium');
   });
 
+  it('a prefix list, whose entries the snapshot does not hold, is no evidence of a clean group', () => {
+    const f = withIngress(tcpPermission(7000, 7001, { prefixListIds: ['pl-0frontends000001'] }));
+    expect(f.status).toBe('UNKNOWN');
+    expect(f.observed).toContain('pl-0frontends000001');
+  });
+
   it('private, shared and link-local ranges are not public', () => {
     expect(withIngress(tcpPermission(7000, 7001, { cidrs: ['10.0.0.0/8', '100.64.0.0/10', '169.254.0.0/16', '172.16.0.0/12'], ipv6Cidrs: ['fd00::/8', 'fe80::/10'] })).status).toBe('PASS');
   });

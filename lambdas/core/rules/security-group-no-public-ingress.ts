@@ -80,6 +80,18 @@ export const securityGroupNoPublicIngressRule: RuleDefinition = {
         return finding({ status: 'UNKNOWN', severity: topSeverity, observed: `${notInSnapshot(target, `Security group ${groupId}`, 'DescribeSecurityGroups')} ${users}`, required, remediation: `Make sure the collector can describe security group ${groupId} (ec2:DescribeSecurityGroups) and scan again.` });
       }
       const open = (group.IpPermissions ?? []).map(publicRanges).filter((o) => o.cidrs.length > 0);
+      // A prefix list's entries are not in the snapshot: it may hold public ranges (AWS-managed ones
+      // such as CloudFront's origin-facing list do), so a group naming one is not judged clean.
+      const prefixLists = [...new Set((group.IpPermissions ?? []).flatMap((p) => (p.PrefixListIds ?? []).map((l) => l.PrefixListId).filter((id): id is string => !!id)))];
+      if (open.length === 0 && prefixLists.length > 0) {
+        return finding({
+          status: 'UNKNOWN',
+          severity: topSeverity,
+          observed: `No inbound rule of ${groupId} admits a public address range by CIDR, but its inbound rules name prefix list(s) ${prefixLists.join(', ')}, whose entries the snapshot does not hold; they may hold public ranges. ${users}`,
+          required,
+          remediation: `Check the entries of ${prefixLists.join(', ')} (aws ec2 get-managed-prefix-list-entries --prefix-list-id <id>); better, admit the Redis ports from the front-ends' security group instead of a prefix list.`,
+        });
+      }
       if (open.length === 0) {
         return finding({ status: 'PASS', severity: topSeverity, observed: `No inbound rule of ${groupId} admits a public address range. ${users}`, required, remediation: `None needed. Keep inbound rules of ${groupId} limited to the front-ends' security group.` });
       }
