@@ -3,7 +3,7 @@
  * rules read varies: accounts and regions, VPCs, subnets (role tags, public IP on launch, IPv6),
  * route tables (main and explicit, internet / NAT / peering / blackhole routes), network ACLs
  * (default and custom, allow and deny entries), security groups (CIDR and group sources, public and
- * private ranges, split internet ranges such as 0.0.0.0/1 + 128.0.0.0/1), instances of every role,
+ * private ranges, split internet ranges such as 0.0.0.0/1 + 128.0.0.0/1, prefix lists), instances of every role,
  * state and environment spelling (case and spaces), cluster and mode tags, instance types (known and
  * unknown), public addresses, secondary interfaces, volumes (missing records, missing sizes),
  * service-managed interfaces (Lambda, endpoints, unattached), SSM registration and inventory rows,
@@ -109,6 +109,7 @@ function permission(rng: Rng, vpc: VpcPlan, ids: Ids, allowPublic: boolean): IpP
   const ipRanges: { CidrIp: string }[] = [];
   const ipv6Ranges: { CidrIpv6: string }[] = [];
   const pairs: { GroupId: string; UserId: string }[] = [];
+  const prefixLists: { PrefixListId: string }[] = [];
   const sources = rng.int(1, 2);
   for (let s = 0; s < sources; s++) {
     const kind = rng.int(0, 9);
@@ -123,9 +124,10 @@ function permission(rng: Rng, vpc: VpcPlan, ids: Ids, allowPublic: boolean): IpP
       if (source.includes(':')) ipv6Ranges.push({ CidrIpv6: source });
       else ipRanges.push({ CidrIp: source });
     } else if (kind === 8 && rng.chance(0.2)) pairs.push({ GroupId: ids.next('sg'), UserId: '111122223333' });
+    else if (kind === 9 && rng.chance(0.25)) prefixLists.push({ PrefixListId: ids.next('pl') });
     else ipRanges.push({ CidrIp: `${subnet.CidrBlock!.split('.').slice(0, 3).join('.')}.${rng.int(4, 60)}/32` });
   }
-  return { ...base, IpRanges: ipRanges, Ipv6Ranges: ipv6Ranges, PrefixListIds: [], UserIdGroupPairs: pairs };
+  return { ...base, IpRanges: ipRanges, Ipv6Ranges: ipv6Ranges, PrefixListIds: prefixLists, UserIdGroupPairs: pairs };
 }
 
 function aclEntries(rng: Rng, vpc: VpcPlan): NetworkAclEntry[] {
