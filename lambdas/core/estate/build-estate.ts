@@ -27,11 +27,10 @@ export interface BuildEstateOptions {
  * judged servers and for any instance met elsewhere (an interface in a Redis subnet), so both agree.
  */
 export function clusterKeyOf(clusterTag: string | undefined, environmentTag: string | undefined): string {
-  if (clusterTag !== undefined && clusterTag.trim() !== '') return groupKey(clusterTag);
-  if (environmentTag === undefined || environmentTag.trim() === '') return groupKey(UNTAGGED_ENVIRONMENT);
-  return groupKey(environmentTag);
+  return groupKey(clusterNameOf(clusterTag, environmentTag));
 }
 
+/** The display name of that cluster (groupDisplayName of the same tag value). */
 export function clusterNameOf(clusterTag: string | undefined, environmentTag: string | undefined): string {
   if (clusterTag !== undefined && clusterTag.trim() !== '') return groupDisplayName(clusterTag);
   if (environmentTag === undefined || environmentTag.trim() === '') return UNTAGGED_ENVIRONMENT;

@@ -79,9 +79,10 @@ const PUBLIC: Record<IpFamily, Interval[]> = {
   6: blocks(['2000::/3']),
 };
 
-/** Whether `cidr` holds at least one public address. */
+/** Whether `cidr` holds at least one public address (overlaps a public interval). */
 export function touchesPublicSpace(cidr: Cidr): boolean {
-  return subtract(PUBLIC[cidr.family], subtract(PUBLIC[cidr.family], [intervalOf(cidr)])).length > 0;
+  const { start, end } = intervalOf(cidr);
+  return PUBLIC[cidr.family].some((p) => p.start <= end && start <= p.end);
 }
 
 /** Whether the union of `cidrs` (of one family; others ignored) holds every public address of `family`. */

@@ -198,10 +198,10 @@ export class ReachabilityAnalyzer {
    */
   private analyseClass(cls: FrontendClass, destination: NetworkEndpoint, dstIp: IpAddress, dstBlock: Cidr | undefined, port: number): FlowGroupVerdict[] {
     const family = dstIp.family;
+    if (!this.share) return this.membersToDestination(cls, destination, dstIp, port);
     const rep = cls.representative;
     const repIp = family === 4 ? rep.ipv4 : rep.ipv6;
     const block = repIp ? this.blockOf(rep, repIp) : undefined;
-    if (!this.share) return this.membersToDestination(cls, destination, dstIp, port);
     if (block !== undefined && this.judgedAlike('destination', destination, block)) {
       return [{ frontends: cls.members, port, result: this.flow(rep, repIp!, cls, destination, dstIp, port) }];
     }

@@ -236,48 +236,30 @@ function assess(readings: readonly Reading[], observed: string): Assessment {
 
 function verdictFor(server: RedisServer, assessment: Assessment): Verdict {
   const { status, observed } = assessment;
-  if (status === 'FAIL' && assessment.notRunning) {
-    return {
-      status: 'FAIL',
-      severity: SEVERITY,
-      observed,
-      required: REQUIRED,
-      remediation:
-        `Start the Redis 7.0.x processes on ${server.instanceId} (the master and replica of the documented layout, ports 7000 and 7001, each from its own config file with cluster-enabled yes), ` +
-        'or, if this server no longer serves sessions, remove its Redis role tag; then run the inventory association again and scan.',
-    };
+  return { status, severity: SEVERITY, observed, required: REQUIRED, remediation: remediationFor(server, assessment) };
+}
+
+/** The fix, by what the assessment found: nothing running, a wrong version, processes that did not answer, unreadable evidence. */
+function remediationFor(server: RedisServer, assessment: Assessment): string {
+  if (assessment.status === 'FAIL' && assessment.notRunning) {
+    return (
+      `Start the Redis 7.0.x processes on ${server.instanceId} (the master and replica of the documented layout, ports 7000 and 7001, each from its own config file with cluster-enabled yes), ` +
+      'or, if this server no longer serves sessions, remove its Redis role tag; then run the inventory association again and scan.'
+    );
   }
-  if (status === 'FAIL') {
-    return {
-      status: 'FAIL',
-      severity: SEVERITY,
-      observed,
-      required: REQUIRED,
-      remediation:
-        `Install the latest stable Redis 7.0.x on ${server.instanceId}${assessment.preRelease ? ' in place of the pre-release' : ''} ` +
-        '(for example from packages.redis.io pinned with `apt-get install redis-server=6:7.0.*` or the distribution\'s Redis 7.0 package), ' +
-        'then restart each Redis process, one node at a time with a replica failover in a Redis Cluster.',
-    };
+  if (assessment.status === 'FAIL') {
+    return (
+      `Install the latest stable Redis 7.0.x on ${server.instanceId}${assessment.preRelease ? ' in place of the pre-release' : ''} ` +
+      '(for example from packages.redis.io pinned with `apt-get install redis-server=6:7.0.*` or the distribution\'s Redis 7.0 package), ' +
+      'then restart each Redis process, one node at a time with a replica failover in a Redis Cluster.'
+    );
   }
-  if (status === 'UNKNOWN' && assessment.unanswered) {
-    return {
-      status: 'UNKNOWN',
-      severity: SEVERITY,
-      observed,
-      required: REQUIRED,
-      remediation:
-        `Let the Redis probe read every Redis process on ${server.instanceId}: keep requirepass / masterauth (and the TLS files) in each process's own config file, ` +
-        "or name a SecureString parameter in the inventory document's PasswordParameter; then run the inventory association again and scan (docs/redis-probe.md).",
-    };
+  if (assessment.status === 'UNKNOWN' && assessment.unanswered) {
+    return (
+      `Let the Redis probe read every Redis process on ${server.instanceId}: keep requirepass / masterauth (and the TLS files) in each process's own config file, ` +
+      "or name a SecureString parameter in the inventory document's PasswordParameter; then run the inventory association again and scan (docs/redis-probe.md)."
+    );
   }
-  if (status === 'UNKNOWN') {
-    return {
-      status: 'UNKNOWN',
-      severity: SEVERITY,
-      observed,
-      required: REQUIRED,
-      remediation: `Check the Redis version on ${server.instanceId} (redis-cli INFO server) and correct the inventory data it reports; then scan again.`,
-    };
-  }
-  return { status: 'PASS', severity: SEVERITY, observed, required: REQUIRED, remediation: 'None needed. Stay on the 7.0 line when patching: pin the package to 7.0.x.' };
+  if (assessment.status === 'UNKNOWN') return `Check the Redis version on ${server.instanceId} (redis-cli INFO server) and correct the inventory data it reports; then scan again.`;
+  return 'None needed. Stay on the 7.0 line when patching: pin the package to 7.0.x.';
 }
