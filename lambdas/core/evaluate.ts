@@ -4,9 +4,11 @@ import { buildEstate } from './estate/build-estate';
 import type { Finding, NotEvaluatedInstance, ScanResult } from './model';
 import { RULES } from './rules';
 import type { RuleDefinition } from './rules/rule';
-import type { Snapshot } from './snapshot/schema';
+import type { Snapshot, SnapshotTarget } from './snapshot/schema';
 import { summarise } from './summarise';
 import { sortFindings } from './sort-findings';
+
+type ScanTarget = ScanResult['scan']['targets'][number];
 
 export interface EvaluateOptions {
   config?: ScanConfig;
@@ -18,43 +20,62 @@ export interface EvaluateOptions {
 }
 
 export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions = {}): ScanResult {
-  const config = options.config ?? DEFAULT_CONFIG;
-  const rules = options.rules ?? RULES;
-  const findings: Finding[] = [];
-  const notEvaluated: NotEvaluatedInstance[] = [];
-  let redisServers = 0;
-  let frontends = 0;
-  let clusters = 0;
-  for (const snapshotTarget of snapshot.targets) {
-    const built = buildEstate(snapshotTarget, config, { shareVerdicts: options.shareVerdicts ?? true });
-    notEvaluated.push(...built.notEvaluated);
-    redisServers += built.target.redisServers.length;
-    frontends += built.target.frontends.length;
-    clusters += built.target.clusters.length;
-    for (const rule of rules) {
-      for (const finding of rule.evaluate(built.target)) findings.push(finding);
-    }
-  }
-  sortFindings(findings);
-  const targets = snapshot.targets.map((t) => ({ accountId: t.accountId, region: t.region, errors: t.errors.map(({ service, operation, code, message }) => ({ service, operation, code, message })) }));
-  const partial = targets.some((t) => t.errors.length > 0);
-  return {
-    scan: {
-      capturedAt: snapshot.capturedAt,
-      evaluatedAt: (options.now ?? (() => new Date()))().toISOString(),
-      status: partial ? 'PARTIAL' : 'COMPLETE',
-      targets,
-      notEvaluated,
-    },
-    summary: summarise(findings, { redisServers, frontends, clusters, notEvaluated: notEvaluated.length, apiCalls: sumApiCalls(snapshot) }),
-    findings,
-  };
+  const evaluation = new SnapshotEvaluation(options);
+  for (const target of snapshot.targets) evaluation.addTarget(target);
+  return evaluation.result(snapshot.capturedAt);
 }
 
-function sumApiCalls(snapshot: Snapshot): Record<string, number> {
-  const total: Record<string, number> = {};
-  for (const target of snapshot.targets) {
-    for (const [operation, count] of Object.entries(target.apiCalls ?? {})) total[operation] = (total[operation] ?? 0) + count;
+/**
+ * An evaluation fed one target at a time, so a caller that reads targets as a stream holds one
+ * target's records at a time (the findings, the not-evaluated list and the counts are all it keeps
+ * of a target). Targets added in snapshot order give exactly evaluateSnapshot's result.
+ */
+export class SnapshotEvaluation {
+  private readonly config: ScanConfig;
+  private readonly rules: readonly RuleDefinition[];
+  private readonly findings: Finding[] = [];
+  private readonly notEvaluated: NotEvaluatedInstance[] = [];
+  private readonly targets: ScanTarget[] = [];
+  private readonly apiCalls: Record<string, number> = {};
+  private redisServers = 0;
+  private frontends = 0;
+  private clusters = 0;
+
+  constructor(private readonly options: EvaluateOptions = {}) {
+    this.config = options.config ?? DEFAULT_CONFIG;
+    this.rules = options.rules ?? RULES;
   }
-  return total;
+
+  addTarget(snapshotTarget: SnapshotTarget): void {
+    const built = buildEstate(snapshotTarget, this.config, { shareVerdicts: this.options.shareVerdicts ?? true });
+    for (const instance of built.notEvaluated) this.notEvaluated.push(instance);
+    this.redisServers += built.target.redisServers.length;
+    this.frontends += built.target.frontends.length;
+    this.clusters += built.target.clusters.length;
+    for (const rule of this.rules) {
+      for (const finding of rule.evaluate(built.target)) this.findings.push(finding);
+    }
+    const { accountId, region, errors } = snapshotTarget;
+    this.targets.push({ accountId, region, errors: errors.map(({ service, operation, code, message }) => ({ service, operation, code, message })) });
+    for (const [operation, count] of Object.entries(snapshotTarget.apiCalls ?? {})) this.apiCalls[operation] = (this.apiCalls[operation] ?? 0) + count;
+  }
+
+  /** The scan result of the targets added so far, captured at `capturedAt`. Call once. */
+  result(capturedAt: string): ScanResult {
+    const findings = this.findings;
+    sortFindings(findings);
+    const partial = this.targets.some((t) => t.errors.length > 0);
+    const notEvaluated = this.notEvaluated;
+    return {
+      scan: {
+        capturedAt,
+        evaluatedAt: (this.options.now ?? (() => new Date()))().toISOString(),
+        status: partial ? 'PARTIAL' : 'COMPLETE',
+        targets: this.targets,
+        notEvaluated,
+      },
+      summary: summarise(findings, { redisServers: this.redisServers, frontends: this.frontends, clusters: this.clusters, notEvaluated: notEvaluated.length, apiCalls: this.apiCalls }),
+      findings,
+    };
+  }
 }

@@ -1,0 +1,34 @@
+/**
+ * Snapshot files read as a stream (1 MiB at a time): each target is validated and handed on as soon
+ * as it has been read, so neither the file's text nor more than one target's records are held.
+ * Files of any size can be read (readFile + JSON.parse stops at V8's longest string, 2^29 - 24
+ * characters, about a 100k-server estate).
+ */
+import { createReadStream } from 'node:fs';
+import { SnapshotEvaluation, type EvaluateOptions } from '../../core/evaluate';
+import type { ScanResult } from '../../core/model';
+import type { Snapshot, SnapshotTarget } from '../../core/snapshot/schema';
+import { SnapshotStreamReader, type SnapshotHeader } from '../../core/snapshot/snapshot-stream-reader';
+
+const CHUNK_BYTES = 1024 * 1024;
+
+/** Reads `path`, calling `onTarget` with each validated target in file order; resolves to the document's fields. */
+export async function readSnapshotFileTargets(path: string, onTarget: (target: SnapshotTarget, index: number) => void): Promise<SnapshotHeader> {
+  const reader = new SnapshotStreamReader(path, onTarget);
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) reader.push(chunk as Buffer);
+  return reader.end();
+}
+
+/** Reads and validates a whole snapshot file (for callers that need every target at once). */
+export async function readSnapshotFile(path: string): Promise<Snapshot> {
+  const targets: SnapshotTarget[] = [];
+  const header = await readSnapshotFileTargets(path, (target) => targets.push(target));
+  return { format: header.format as Snapshot['format'], capturedAt: header.capturedAt, targets };
+}
+
+/** Evaluates a snapshot file target by target: each target's records are released once its findings are made. */
+export async function evaluateSnapshotFile(path: string, options: EvaluateOptions = {}): Promise<ScanResult> {
+  const evaluation = new SnapshotEvaluation(options);
+  const header = await readSnapshotFileTargets(path, (target) => evaluation.addTarget(target));
+  return evaluation.result(header.capturedAt);
+}
