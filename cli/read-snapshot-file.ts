@@ -1,20 +1,28 @@
-import { readFileSync } from 'node:fs';
-import { parseSnapshot, SnapshotError } from '../lambdas/core/snapshot/parse-snapshot';
+import type { EvaluateOptions } from '../lambdas/core/evaluate';
+import type { ScanResult } from '../lambdas/core/model';
+import { SnapshotError } from '../lambdas/core/snapshot/parse-snapshot';
 import type { Snapshot } from '../lambdas/core/snapshot/schema';
+import { evaluateSnapshotFile, readSnapshotFile as readSnapshotFileStream } from '../lambdas/adapters/snapshots/snapshot-file';
 import { UsageError } from './usage-error';
 
-/** Reads and validates a snapshot file; any problem becomes a UsageError naming the file and JSON path. */
-export function readSnapshotFile(path: string): Snapshot {
-  let text: string;
+/** Any problem reading a snapshot file becomes a UsageError naming the file (and the JSON path). */
+async function asUsageErrors<T>(path: string, read: () => Promise<T>): Promise<T> {
   try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`${path}: cannot read the snapshot (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-  try {
-    return parseSnapshot(text, path);
+    return await read();
   } catch (error) {
     if (error instanceof SnapshotError) throw new UsageError(error.message);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== undefined) throw new UsageError(`${path}: cannot read the snapshot (${code})`);
     throw error;
   }
+}
+
+/** Reads and validates a snapshot file (streamed: the file's text is never held whole). */
+export function readSnapshotFile(path: string): Promise<Snapshot> {
+  return asUsageErrors(path, () => readSnapshotFileStream(path));
+}
+
+/** Evaluates a snapshot file target by target, holding one target's records at a time. */
+export function evaluateSnapshotFileOrExplain(path: string, options: EvaluateOptions): Promise<ScanResult> {
+  return asUsageErrors(path, () => evaluateSnapshotFile(path, options));
 }

@@ -1,7 +1,7 @@
 /** `redis-compliance capture`: reads the estate from AWS (EC2, SSM) and writes a snapshot file. */
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ClientOptions } from '../../lambdas/adapters/collectors/client-options';
+import { snapshotTextBatches, writeSnapshotFile } from '../../lambdas/adapters/snapshots/snapshot-file';
 import { addLiveCaptureOptions, captureLive, describeCaptureErrors, type LiveCaptureFlags } from '../live-capture-options';
 import { loadConfig, type TagFlags } from '../load-config';
 import { addTagOptions } from '../tag-options';
@@ -17,15 +17,15 @@ export function registerCaptureCommand(program: Command, io: CommandIo, clientOp
   addTagOptions(command);
   command.action(async (options: LiveCaptureFlags & TagFlags & { out?: string; config?: string }) => {
     const snapshot = await captureLive(options, loadConfig(options.config, options), clientOptions);
-    const text = `${JSON.stringify(snapshot, null, 2)}\n`;
     io.stderr(describeCaptureErrors(snapshot));
     const calls = snapshot.targets.reduce((sum, t) => sum + Object.values(t.apiCalls ?? {}).reduce((a, b) => a + b, 0), 0);
     const instances = snapshot.targets.reduce((sum, t) => sum + t.ec2.Reservations.reduce((n, r) => n + (r.Instances?.length ?? 0), 0), 0);
     if (options.out) {
-      writeFileSync(options.out, text);
+      // Written record by record: one JSON string of a large estate would pass V8's longest string.
+      await writeSnapshotFile(options.out, snapshot);
       io.stderr(`Wrote ${options.out}: ${snapshot.targets.length} targets, ${instances} instances, ${calls} API calls.\n`);
     } else {
-      io.stdout(text);
+      for (const batch of snapshotTextBatches(snapshot)) io.stdout(batch);
     }
   });
   return command;

@@ -70,7 +70,7 @@ export function registerRunLocalCommand(program: Command, io: CommandIo, environ
 
 export async function runLocal(options: RunLocalOptions, io: CommandIo, environment: RunLocalEnvironment = {}): Promise<number> {
   const config = loadConfig(options.config);
-  const snapshot = readSnapshotFile(options.snapshot);
+  const snapshot = await readSnapshotFile(options.snapshot);
   const notifiers = notifiersFor(options);
   const clock = environment.clock ?? systemClock;
   // The Lambda cores log JSON for CloudWatch; here the terminal gets the summary instead.

@@ -2,13 +2,13 @@
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { evaluateSnapshot } from '../../lambdas/core/evaluate';
-import { SEVERITIES, isAtOrAbove, type Severity } from '../../lambdas/core/model';
+import { SEVERITIES, isAtOrAbove, type ScanResult, type Severity } from '../../lambdas/core/model';
 import { configSuppressions } from '../../lambdas/core/suppressions/suppression-schema';
 import { waiveScanResult, type WaivedScanResult } from '../../lambdas/core/suppressions/waive-scan-result';
 import type { Snapshot } from '../../lambdas/core/snapshot/schema';
 import { loadConfig, type TagFlags } from '../load-config';
 import { OUTPUT_FORMATS, renderResult, type OutputFormat } from '../output-formats';
-import { readSnapshotFile } from '../read-snapshot-file';
+import { evaluateSnapshotFileOrExplain } from '../read-snapshot-file';
 import { EXIT, UsageError } from '../usage-error';
 import { addTagOptions } from '../tag-options';
 
@@ -40,14 +40,15 @@ export function registerScanCommand(program: Command, io: CommandIo, liveLoader?
   liveLoader?.configure(command);
   command.action(async (options: ScanOptions & Record<string, unknown>) => {
     const config = loadConfig(options.config, options);
-    let snapshot: Snapshot;
-    if (liveLoader?.isLive(options)) snapshot = await liveLoader.load(options);
-    else if (options.snapshot) snapshot = readSnapshotFile(options.snapshot);
-    else throw new UsageError('scan needs --snapshot FILE' + (liveLoader ? ' or --live' : ''));
     const now = new Date();
+    const evaluateOptions = { config, now: () => now };
+    let evaluated: ScanResult;
+    if (liveLoader?.isLive(options)) evaluated = evaluateSnapshot(await liveLoader.load(options), evaluateOptions);
+    // A file is evaluated as it is read, one target at a time.
+    else if (options.snapshot) evaluated = await evaluateSnapshotFileOrExplain(options.snapshot, evaluateOptions);
+    else throw new UsageError('scan needs --snapshot FILE' + (liveLoader ? ' or --live' : ''));
     // Waivers of the config file apply here as in the deployed scanner: a waived failure is
     // SUPPRESSED, listed as such, and does not trip --fail-on.
-    const evaluated = evaluateSnapshot(snapshot, { config, now: () => now });
     const result = waiveScanResult(evaluated, configSuppressions(config.suppressions ?? [], now), now, `cli-${now.toISOString()}`);
     const text = renderResult(result, options.format, { color: options.color !== false && !options.output && io.isTTY, width: io.columns, all: !!options.all });
     if (options.output) {

@@ -4,11 +4,13 @@
  * Files of any size can be read (readFile + JSON.parse stops at V8's longest string, 2^29 - 24
  * characters, about a 100k-server estate).
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { SnapshotEvaluation, type EvaluateOptions } from '../../core/evaluate';
 import type { ScanResult } from '../../core/model';
 import type { Snapshot, SnapshotTarget } from '../../core/snapshot/schema';
 import { SnapshotStreamReader, type SnapshotHeader } from '../../core/snapshot/snapshot-stream-reader';
+import { snapshotTextPieces } from '../../core/snapshot/snapshot-text';
 
 const CHUNK_BYTES = 1024 * 1024;
 
@@ -31,4 +33,29 @@ export async function evaluateSnapshotFile(path: string, options: EvaluateOption
   const evaluation = new SnapshotEvaluation(options);
   const header = await readSnapshotFileTargets(path, (target) => evaluation.addTarget(target));
   return evaluation.result(header.capturedAt);
+}
+
+/** The snapshot's indented JSON text in batches of about 1 MiB (the pieces joined: JSON.stringify(snapshot, null, 2) + newline). */
+export function* snapshotTextBatches(snapshot: Snapshot): Generator<string> {
+  let batch = '';
+  for (const piece of snapshotTextPieces(snapshot)) {
+    batch += piece;
+    if (batch.length >= CHUNK_BYTES) {
+      yield batch;
+      batch = '';
+    }
+  }
+  if (batch) yield batch;
+}
+
+/** Writes a snapshot file of any size, record by record, waiting for the disk when it falls behind. */
+export async function writeSnapshotFile(path: string, snapshot: Snapshot): Promise<void> {
+  const out = createWriteStream(path);
+  const failed = new Promise<never>((_, reject) => out.once('error', reject));
+  failed.catch(() => undefined);
+  for (const batch of snapshotTextBatches(snapshot)) {
+    if (!out.write(batch)) await Promise.race([once(out, 'drain'), failed]);
+  }
+  out.end();
+  await Promise.race([once(out, 'finish'), failed]);
 }

@@ -3,10 +3,9 @@
  * live collectors (./live-snapshot-source, kept apart so local runs and tests never load the SDK's
  * EC2 / SSM clients).
  */
-import { readFile } from 'node:fs/promises';
 import type { CaptureDeadline } from '../../adapters/collectors/capture-deadline';
 import type { ScanConfig } from '../../core/config';
-import { parseSnapshot } from '../../core/snapshot/parse-snapshot';
+import { readSnapshotFile } from '../../adapters/snapshots/snapshot-file';
 import type { Snapshot } from '../../core/snapshot/schema';
 
 export interface SnapshotRequest {
@@ -23,11 +22,11 @@ export interface SnapshotSource {
   capture(request: SnapshotRequest): Promise<Snapshot>;
 }
 
-/** Reads and validates a snapshot file on every capture. */
+/** Reads and validates a snapshot file (streamed) on every capture. */
 export function fileSnapshotSource(path: string): SnapshotSource {
   return {
     async capture() {
-      return parseSnapshot(await readFile(path, 'utf8'), path);
+      return readSnapshotFile(path);
     },
   };
 }
