@@ -2,21 +2,19 @@
  * Bundles the Lambda handlers with the local esbuild and the very options the CDK construct uses
  * (lib/constructs/handler-bundling.ts, read by ScannerFunction): platform node, node22, ESM, minified,
  * tree-shaken, source map (not counted in the size), main fields module/main, the createRequire
- * banner, nothing external (the AWS SDK is bundled), and the SDK schema-keys plugin that the
- * construct's afterBundling hook applies (lib/constructs/schema-keys-bundle.ts).
+ * banner, nothing external (the AWS SDK is bundled), code splitting (dynamic imports in chunks), and
+ * the SDK schema-keys plugin that the construct's afterBundling hook applies
+ * (lib/constructs/schema-keys-bundle.ts).
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { HANDLER_OUTPUT_FILE } from '../lib/constructs/handler-bundling';
-import { bundleWithSchemaKeys } from '../lib/constructs/schema-keys-bundle';
+import { bundleWithSchemaKeys, type HandlerBundle } from '../lib/constructs/schema-keys-bundle';
 import { REPO_ROOT } from './child-process';
 
-export interface BundledHandler {
+export interface BundledHandler extends HandlerBundle {
   name: string;
-  file: string;
-  bytes: number;
-  mapBytes: number;
 }
 
 export function handlerEntry(name: string): string {

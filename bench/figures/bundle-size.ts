@@ -1,4 +1,4 @@
-/** Figure 7: minified bundle size per Lambda handler, bundled as the CDK construct bundles it. */
+/** Figure 7: minified bundle size per Lambda handler (entry and chunks), bundled as the CDK construct bundles it. */
 import { bundleHandler, handlerExists, type BundledHandler } from '../bundle-handlers';
 import { errorMessage, formatBytes, notMeasured, type BenchOptions, type Figure, type FigureRow } from '../figure';
 
@@ -37,7 +37,15 @@ export function bundleSizeRows(options: BenchOptions, bundles: Map<string, Bundl
       rows.push(notMeasured(label, target, errorMessage(bundle)));
       continue;
     }
-    rows.push({ figure: label, measured: `${formatBytes(bundle.bytes)} (+ ${formatBytes(bundle.mapBytes)} source map)`, target, met: bundle.bytes <= limit, data: { bytes: bundle.bytes, mapBytes: bundle.mapBytes } });
+    // Judged on everything deployed (entry and chunks); what a cold start parses is the entry and its static chunks.
+    const split = bundle.chunks.length > 0 ? `: entry ${formatBytes(bundle.bytes)} + ${bundle.chunks.length} chunks; ${formatBytes(bundle.initBytes)} loaded at cold start, the rest on first use` : '';
+    rows.push({
+      figure: label,
+      measured: `${formatBytes(bundle.totalBytes)}${split} (+ ${formatBytes(bundle.mapBytes)} entry source map)`,
+      target,
+      met: bundle.totalBytes <= limit,
+      data: { bytes: bundle.bytes, totalBytes: bundle.totalBytes, initBytes: bundle.initBytes, chunks: bundle.chunks.length, mapBytes: bundle.mapBytes },
+    });
   }
   return rows;
 }

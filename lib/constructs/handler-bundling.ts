@@ -20,6 +20,17 @@ export const HANDLER_BUNDLING = {
   sourcesContent: false,
   /** Nothing external: the AWS SDK is bundled (tree-shaken, pinned to the version the tests ran with). */
   externalModules: [] as string[],
+  /**
+   * Code splitting (applied by the afterBundling re-bundle, ./schema-keys-bundle: NodejsFunction's own
+   * esbuild run writes one --outfile and cannot split): every dynamic `import()` becomes a chunk of its
+   * own, loaded on first use instead of parsed at cold start. The SDK's credential providers other than
+   * the environment's (SSO, INI, web identity, IMDS and their nested clients), the S3 client of large
+   * reports and the Security Hub export are such imports; in Lambda, where the credentials are in the
+   * environment, most of them are never loaded. Chunks shared by several imports are chunks too.
+   */
+  splitting: true,
+  /** Where the chunks go, inside the asset directory beside `index.mjs`. */
+  chunkNames: 'chunks/[name]-[hash]',
 } as const;
 
 /** The output file name inside the asset directory (NodejsFunction's name for ESM output). */

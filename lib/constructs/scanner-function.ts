@@ -85,8 +85,9 @@ export class ScannerFunction extends nodejs.NodejsFunction {
         banner: HANDLER_BUNDLING.banner,
         externalModules: [...HANDLER_BUNDLING.externalModules],
         bundleAwsSDK: true,
-        // NodejsFunction's esbuild binary takes no plugins: re-bundle with esbuild's JavaScript API and
-        // the SDK schema-keys plugin, over its output (./schema-keys-bundle; bench figures 7-8 measure this).
+        // NodejsFunction's esbuild binary takes no plugins and writes one --outfile: re-bundle with esbuild's
+        // JavaScript API, the SDK schema-keys plugin and code splitting, over its output (index.mjs, its map
+        // and chunks/ in the asset directory; ./schema-keys-bundle; bench figures 7-8 measure this).
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
