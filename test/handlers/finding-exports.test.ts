@@ -87,3 +87,14 @@ it('turns the exporters on from the environment only when asked', () => {
   expect(findingExportersFromEnv({ SECURITY_HUB_IMPORT: 'enabled', SCANNER_ACCOUNT_ID: '111122223333', FINDING_EVENTS: 'enabled', EVENT_BUS_NAME: 'bus' }).map((e) => e.name)).toEqual(['securityHub', 'findingEvents']);
   expect(() => findingExportersFromEnv({ SECURITY_HUB_IMPORT: 'enabled' })).toThrow('environment variable SCANNER_ACCOUNT_ID is required');
 });
+
+it('the Security Hub exporter from the environment loads its client on the first import and imports like the direct one', async () => {
+  const [securityHub] = findingExportersFromEnv({ SECURITY_HUB_IMPORT: 'enabled', SCANNER_ACCOUNT_ID: accounts[0]! });
+  const store = new InMemoryFindingsStore();
+  const outcome = await runScan({ trigger: 'cli' }, { ...deps(store, 'scan-1'), exporters: [securityHub!] });
+  const imported = hub.commandCalls(BatchImportFindingsCommand).flatMap((c) => c.args[0].input.Findings!);
+  const stored = (await store.listFindings('scan-1', { limit: 10_000 })).items;
+  expect(imported.length).toBeGreaterThan(0);
+  expect(imported.length).toBe(stored.filter((f) => f.accountId === accounts[0]).length);
+  expect(outcome.exports).toEqual([expect.objectContaining({ exporter: 'securityHub', summary: expect.objectContaining({ imported: imported.length, failed: 0 }) })]);
+});

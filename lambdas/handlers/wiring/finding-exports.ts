@@ -7,8 +7,9 @@
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { publishFindingChanges } from '../../adapters/events/finding-change-publisher';
-import { securityHubClients } from '../../adapters/securityhub/security-hub-clients';
-import { SecurityHubImporter, type ImportOutcome } from '../../adapters/securityhub/security-hub-importer';
+import type { SecurityHubClientsOptions } from '../../adapters/securityhub/security-hub-clients';
+import type { ImportOutcome, SecurityHubImporter } from '../../adapters/securityhub/security-hub-importer';
+import type { AsffFinding } from '../../core/export/asff';
 import { toAsffFinding } from '../../core/export/asff';
 import { exportItems, statesAfterScan } from '../../core/export/export-items';
 import { findingChangeEvents } from '../../core/export/finding-change-event';
@@ -95,14 +96,31 @@ export function findingExportersFromEnv(env: NodeJS.ProcessEnv = process.env): F
   if (optionalEnv('SECURITY_HUB_IMPORT', env) === 'enabled') {
     const memberRoleName = optionalEnv('SECURITY_HUB_MEMBER_ROLE_NAME', env);
     const externalId = optionalEnv('READER_EXTERNAL_ID', env);
-    exporters.push(new SecurityHubExporter(new SecurityHubImporter(securityHubClients({
+    exporters.push(new SecurityHubExporter(deferredSecurityHubImporter({
       scannerAccountId: requiredEnv('SCANNER_ACCOUNT_ID', env),
       ...(memberRoleName ? { memberRoleName } : {}),
       ...(externalId ? { externalId } : {}),
-    }))));
+    })));
   }
   if (optionalEnv('FINDING_EVENTS', env) === 'enabled') {
     exporters.push(new FindingEventsExporter(new EventBridgeClient({}), requiredEnv('EVENT_BUS_NAME', env)));
   }
   return exporters;
+}
+
+/**
+ * A Security Hub importer whose code (the Security Hub client, its ASFF schemas, the member-account
+ * credentials) is loaded on its first import, after a scan, not at the Lambda's cold start: a chunk of
+ * its own in the bundle (code splitting), never loaded while the export is off.
+ */
+export function deferredSecurityHubImporter(options: SecurityHubClientsOptions): Pick<SecurityHubImporter, 'import'> {
+  let importer: Promise<Pick<SecurityHubImporter, 'import'>> | undefined;
+  return {
+    async import(findings: readonly AsffFinding[]) {
+      importer ??= Promise.all([import('../../adapters/securityhub/security-hub-importer'), import('../../adapters/securityhub/security-hub-clients')]).then(
+        ([{ SecurityHubImporter: Importer }, { securityHubClients }]) => new Importer(securityHubClients(options)),
+      );
+      return (await importer).import(findings);
+    },
+  };
 }
