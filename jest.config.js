@@ -8,6 +8,9 @@ module.exports = {
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true, module: 'commonjs', moduleResolution: 'node' } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  // A dynamic `import('./module.js')` of a TypeScript file (the spelling tsc requires for import();
+  // esbuild resolves it to module.ts) is required here as './module'.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30000,

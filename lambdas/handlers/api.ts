@@ -14,18 +14,12 @@
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../adapters/store/clock';
 import { systemClock } from '../adapters/store/clock';
 import { InvalidNextTokenError, type FindingsStore } from '../adapters/store/findings-store';
 import type { Suppression } from '../core/model';
-import { renderCsv } from '../core/report/render-csv';
-import { renderHtml } from '../core/report/render-html';
-import { renderJson } from '../core/report/render-json';
-import { renderMarkdown } from '../core/report/render-markdown';
 import { runningScanRecord } from '../core/scan-record';
 import { configSuppressions, validateNewSuppression } from '../core/suppressions/suppression-schema';
 import {
@@ -41,16 +35,15 @@ import {
   StartScanBody,
   suppressionIdParam,
 } from './http/inputs';
-import { badRequest, errorResponse, HTML_REPORT_CSP, HttpError, internalError, json, noContent, notFound, respond } from './http/responses';
+import { badRequest, errorResponse, HttpError, internalError, json, noContent, notFound, respond } from './http/responses';
 import { createRouter } from './http/router';
 import { optionalEnv, requiredEnv, scanConfigFromEnv } from './wiring/environment';
 import { lazy } from './wiring/lazy';
-import { loadReportModel } from './wiring/load-report-model';
 import { logger } from './wiring/logger';
 import { newScanId } from './wiring/scan-id';
 import { runningScan } from './wiring/running-scan';
-import { LambdaScanInvoker, type ScanInvoker } from './wiring/scan-invoker';
-import { StateMachineScanInvoker } from './wiring/state-machine-scan-invoker';
+import type { ScanInvoker } from './wiring/scan-invoker';
+import { deferredLambdaScanInvoker, deferredStateMachineScanInvoker } from './wiring/deferred-scan-invokers';
 import { storeFromEnv } from './wiring/store';
 import { fitsApiResponse, type ReportStorage } from './wiring/large-responses';
 import { ReportObjectStore } from '../adapters/reports/report-object-store';
@@ -74,9 +67,8 @@ export const apiDependencies = lazy<ApiDependencies>(() => {
   const stateMachineArn = optionalEnv('STATE_MACHINE_ARN');
   return {
     store: storeFromEnv(),
-    scans: stateMachineArn
-      ? new StateMachineScanInvoker(new SFNClient({}), stateMachineArn)
-      : new LambdaScanInvoker(new LambdaClient({}), requiredEnv('SCAN_FUNCTION_NAME')),
+    // The configured invoker's SDK client is loaded by the first POST /scans (./wiring/deferred-scan-invokers).
+    scans: stateMachineArn ? deferredStateMachineScanInvoker(stateMachineArn) : deferredLambdaScanInvoker(requiredEnv('SCAN_FUNCTION_NAME')),
     clock: systemClock,
     configSuppressions: configSuppressions(scanConfigFromEnv().suppressions ?? [], systemClock.now()),
     ...(reportUrl ? { reportUrl } : {}),
@@ -158,13 +150,14 @@ const router = createRouter([
         const format = queryOf(event, ReportQuery).format ?? 'json';
         const [scan] = await deps().store.listFinishedScans({ limit: 1 });
         if (!scan) throw notFound('No finished scan yet.');
-        const model = await loadReportModel(scan, {
+        // The report model and renderers are loaded by this route on first use (./wiring/report-response).
+        const { reportResponse } = await import('./wiring/report-response.js');
+        const report = await reportResponse(scan, format, {
           store: deps().store,
           now: deps().clock.now(),
           configSuppressions: deps().configSuppressions,
           ...(deps().reportUrl ? { reportUrl: deps().reportUrl } : {}),
         });
-        const report = renderReport(format, model, scan.scanId);
         const direct = respond(200, report.body, report.contentType, report.headers, report.csp);
         if (fitsApiResponse(direct)) return direct;
         const storage = deps().reportStorage;
@@ -213,19 +206,6 @@ const router = createRouter([
     },
   },
 ]);
-
-function renderReport(format: 'json' | 'markdown' | 'html' | 'csv', model: Parameters<typeof renderJson>[0], scanId: string): { body: string; contentType: string; headers: Record<string, string>; csp?: string } {
-  switch (format) {
-    case 'html':
-      return { body: renderHtml(model), contentType: 'text/html; charset=utf-8', headers: {}, csp: HTML_REPORT_CSP };
-    case 'markdown':
-      return { body: renderMarkdown(model), contentType: 'text/markdown; charset=utf-8', headers: {} };
-    case 'csv':
-      return { body: renderCsv(model), contentType: 'text/csv; charset=utf-8', headers: { 'Content-Disposition': `attachment; filename="redis-compliance-${scanId}.csv"` } };
-    case 'json':
-      return { body: renderJson(model), contentType: 'application/json; charset=utf-8', headers: {} };
-  }
-}
 
 function deps(): ApiDependencies {
   return apiDependencies.get();

@@ -117,7 +117,7 @@ export function deferredSecurityHubImporter(options: SecurityHubClientsOptions):
   let importer: Promise<Pick<SecurityHubImporter, 'import'>> | undefined;
   return {
     async import(findings: readonly AsffFinding[]) {
-      importer ??= Promise.all([import('../../adapters/securityhub/security-hub-importer'), import('../../adapters/securityhub/security-hub-clients')]).then(
+      importer ??= Promise.all([import('../../adapters/securityhub/security-hub-importer.js'), import('../../adapters/securityhub/security-hub-clients.js')]).then(
         ([{ SecurityHubImporter: Importer }, { securityHubClients }]) => new Importer(securityHubClients(options)),
       );
       return (await importer).import(findings);
