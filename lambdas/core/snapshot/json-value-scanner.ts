@@ -83,6 +83,13 @@ function endsScalar(byte: number): boolean {
   return byte === COMMA || byte === CLOSE_BRACE || byte === CLOSE_BRACKET || isWhiteSpace(byte);
 }
 
+/** Whether the backslashes just before `end` (not before `floor`) are an odd run, so they escape what follows. */
+function oddBackslashRunBefore(chunk: Uint8Array, end: number, floor: number): boolean {
+  let run = 0;
+  for (let k = end - 1; k >= floor && chunk[k] === BACKSLASH; k--) run++;
+  return run % 2 === 1;
+}
+
 export class JsonValueScanner {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private readonly stack: Frame[] = [];
@@ -218,20 +225,34 @@ export class JsonValueScanner {
     let inString = this.inString;
     let escaped = this.escaped;
     const scalar = this.takenIsScalar;
+    /** Backslashes before this index were read already (an escape carried over from the previous chunk). */
+    let floor = 0;
     while (i < n) {
       const byte = chunk[i]!;
       if (inString) {
-        if (escaped) escaped = false;
-        else if (byte === BACKSLASH) escaped = true;
-        else if (byte === QUOTE) {
-          inString = false;
-          if (depth === 0) {
-            // A taken string scalar ends at its closing quote.
-            this.finishTaking(chunk, start, i + 1);
-            return i + 1;
-          }
+        if (escaped) {
+          // The character a backslash at the end of the previous chunk escapes.
+          escaped = false;
+          i++;
+          floor = i;
+          continue;
         }
-        i++;
+        // Most of a record is string text: jump to the next quote (a native search), then see
+        // whether an odd run of backslashes escapes it.
+        const quote = chunk.indexOf(QUOTE, i);
+        if (quote < 0) {
+          escaped = oddBackslashRunBefore(chunk, n, floor);
+          i = n;
+          break;
+        }
+        i = quote + 1;
+        if (oddBackslashRunBefore(chunk, quote, floor)) continue;
+        inString = false;
+        if (depth === 0) {
+          // A taken string scalar ends at its closing quote.
+          this.finishTaking(chunk, start, i);
+          return i;
+        }
         continue;
       }
       if (scalar && depth === 0) {

@@ -9,6 +9,7 @@
 import { JsonScanError, JsonValueScanner, type JsonPathStep, type ScanDecision } from './json-value-scanner';
 import { SnapshotError, toJsonPath } from './parse-snapshot';
 import { findConflictingDuplicate } from './duplicate-records';
+import * as z from 'zod/mini';
 import { SnapshotSchema, TargetSchema, type SnapshotTarget } from './schema';
 
 /** The document-level fields of a snapshot that was read as a stream. */
@@ -22,6 +23,25 @@ type RawTarget = Record<string, Json>;
 
 /** The sections of a target whose lists are read record by record. */
 const STREAMED_SECTIONS = new Set(['ec2', 'ssm']);
+
+type Section = 'ec2' | 'ssm';
+const SECTION_SHAPES = { ec2: TargetSchema.shape.ec2.shape, ssm: TargetSchema.shape.ssm.shape };
+
+/** The schema of one record of `section.list` (TargetSchema's own), or undefined for a list the schema does not name. */
+function recordSchemaOf(section: Section, list: string): z.ZodMiniType | undefined {
+  const shape = SECTION_SHAPES[section] as Record<string, { _zod: { def: { element?: z.ZodMiniType } } }>;
+  return Object.hasOwn(shape, list) ? shape[list]!._zod.def.element : undefined;
+}
+
+/**
+ * TargetSchema with each list's records taken as already checked: the stream validates every record
+ * as soon as it is parsed (and drops its raw copy), so the whole-target check only checks the rest.
+ */
+const CHECKED_RECORDS = z.array(z.unknown());
+const TargetOfCheckedRecordsSchema = z.extend(TargetSchema, {
+  ec2: z.looseObject(Object.fromEntries(Object.keys(SECTION_SHAPES.ec2).map((list) => [list, CHECKED_RECORDS]))),
+  ssm: z.looseObject(Object.fromEntries(Object.keys(SECTION_SHAPES.ssm).map((list) => [list, CHECKED_RECORDS]))),
+});
 
 export class SnapshotStreamReader {
   private readonly scanner: JsonValueScanner;
@@ -134,8 +154,18 @@ export class SnapshotStreamReader {
         (this.current![path[2] as string] as Record<string, Json>)[path[3] as string] = value;
         return;
       default:
-        ((this.current![path[2] as string] as Record<string, Json>)[path[3] as string] as Json[]).push(value);
+        ((this.current![path[2] as string] as Record<string, Json>)[path[3] as string] as Json[]).push(this.checkedRecord(path, value));
     }
+  }
+
+  /** A record of a streamed list, validated now by its list's record schema (the raw copy is dropped). */
+  private checkedRecord(path: readonly JsonPathStep[], value: Json): Json {
+    const schema = recordSchemaOf(path[2] as Section, path[3] as string);
+    if (!schema) return value;
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    const issue = result.error.issues[0]!;
+    throw new SnapshotError(this.source, toJsonPath([...path, ...issue.path]), issue.message);
   }
 
   private onClose(path: readonly JsonPathStep[]): void {
@@ -148,15 +178,17 @@ export class SnapshotStreamReader {
 
   private deliver(raw: Json, index: number): void {
     const base = `$.targets[${index}]`;
-    const result = TargetSchema.safeParse(raw);
+    const result = TargetOfCheckedRecordsSchema.safeParse(raw);
     if (!result.success) {
       const issue = result.error.issues[0]!;
       throw new SnapshotError(this.source, toJsonPath(['targets', index, ...issue.path]), issue.message);
     }
-    const conflict = findConflictingDuplicate(result.data, base);
+    // Every record was checked against its schema as it was read, so the target is a SnapshotTarget.
+    const target = result.data as unknown as SnapshotTarget;
+    const conflict = findConflictingDuplicate(target, base);
     if (conflict) throw new SnapshotError(this.source, conflict.jsonPath, conflict.problem);
     this.targetCount++;
-    this.onTarget(result.data, index);
+    this.onTarget(target, index);
   }
 
   private asSnapshotError(error: unknown): unknown {

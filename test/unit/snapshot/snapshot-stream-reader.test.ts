@@ -77,7 +77,7 @@ describe('valid snapshots: the same targets as parseSnapshot', () => {
     const text = JSON.stringify(snapshot, null, '\t');
     const bytes = Buffer.from(text, 'utf8');
     // Every cut inside the tricky tag value and the extra key, where a wrong string state would show.
-    for (const marker of ['a \\"quoted', '"extra key']) {
+    for (const marker of ['a \\"quoted', '"extra key', 'one \\" quote', 'trailing backslash']) {
       const start = bytes.indexOf(Buffer.from(marker, 'utf8'));
       expect(start).toBeGreaterThan(0);
       for (let cut = start - 2; cut < start + 90; cut += 3) expectSameAsParse(text, [cut, cut + 1, cut + 3]);
