@@ -8,10 +8,16 @@
  * handler's processes, in the same environment, so a busy machine slows both alike; the judged value
  * is the handler's median ready time minus the bare start's median (issue 13): <= 70 ms for scan and
  * the fan-out worker (and the merge, on the scan path), <= 50 ms for api and report (and list-targets).
+ *
+ * The subtraction removes what a busy machine adds to every start alike, not what it stretches: on a
+ * loaded 2-core machine the handler's own work (parsing and running the bundle) takes longer too. So
+ * each row also prints the CPU time (user + system) above the bare start's, which waiting for a core
+ * does not inflate: the figure to compare across runs on a shared machine (not judged; the issue
+ * judges the wall time).
  */
 import type { BundledHandler } from '../bundle-handlers';
 import { runNode } from '../child-process';
-import { errorMessage, formatMs, median, notMeasured, verdict, type BenchOptions, type FigureRow } from '../figure';
+import { errorMessage, formatBytes, formatMs, median, notMeasured, verdict, type BenchOptions, type FigureRow } from '../figure';
 import * as path from 'node:path';
 
 /** Init above a bare Node.js start, by handler. */
@@ -22,6 +28,7 @@ interface ColdInitRun {
   importMs: number;
   constructMs: number;
   readyMs: number;
+  cpuMs: number;
   lazyDependencies: number;
 }
 
@@ -70,20 +77,24 @@ export async function coldInitRows(options: BenchOptions, bundles: Map<string, B
     try {
       const runs: ColdInitRun[] = [];
       const bare: number[] = [];
+      const bareCpu: number[] = [];
       for (let i = 0; i < processes; i++) {
-        bare.push((await runNode<{ readyMs: number }>([path.join(__dirname, '..', 'measure-bare-start.mjs')], { env: childEnv(), timeoutMs: 60_000 })).value.readyMs);
+        const bareRun = (await runNode<{ readyMs: number; cpuMs: number }>([path.join(__dirname, '..', 'measure-bare-start.mjs')], { env: childEnv(), timeoutMs: 60_000 })).value;
+        bare.push(bareRun.readyMs);
+        bareCpu.push(bareRun.cpuMs);
         const { value } = await runNode<ColdInitRun>([path.join(__dirname, '..', 'measure-cold-init.mjs'), bundle.file], { env: childEnv(), timeoutMs: 60_000 });
         runs.push(value);
       }
       const ready = median(runs.map((r) => r.readyMs));
       const bareStart = median(bare);
       const above = ready - bareStart;
+      const cpuAbove = median(runs.map((r) => r.cpuMs)) - median(bareCpu);
       rows.push({
         figure: label,
-        measured: `${formatMs(above)} above a bare node start (${formatMs(ready)} from process start, bare start ${formatMs(bareStart)} in the same run; import ${formatMs(median(runs.map((r) => r.importMs)))}, clients ${formatMs(median(runs.map((r) => r.constructMs)))}; ${runs[0]!.lazyDependencies} lazy dependency set(s) built)`,
+        measured: `${formatMs(above)} above a bare node start (${formatMs(ready)} from process start, bare start ${formatMs(bareStart)} in the same run; CPU time ${formatMs(cpuAbove)} above the bare start's; import of ${formatBytes(bundle.initBytes)} ${formatMs(median(runs.map((r) => r.importMs)))}, clients ${formatMs(median(runs.map((r) => r.constructMs)))}; ${runs[0]!.lazyDependencies} lazy dependency set(s) built)`,
         target,
         met: verdict(options, above <= limit),
-        data: { runs, bare, bareStartMs: bareStart, aboveBareMs: above },
+        data: { runs, bare, bareCpu, bareStartMs: bareStart, aboveBareMs: above, cpuAboveBareMs: cpuAbove, initBytes: bundle.initBytes },
       });
     } catch (error) {
       rows.push(notMeasured(label, target, errorMessage(error)));
