@@ -14,7 +14,7 @@ import { errorMessage, notMeasured, type BenchOptions, type FigureRow } from './
 import { apiCallsFigure, continuationFigure } from './figures/api-calls';
 import { bundleAll, bundleSizeRows } from './figures/bundle-size';
 import { coldInitRows } from './figures/cold-init';
-import { evaluationMemoryRows, evaluationTimeRows, measureEvaluation } from './figures/evaluation';
+import { evaluationMemoryRows, evaluationTimeRows, fileEvaluationMemoryRows, measureEvaluation, measureFileEvaluation } from './figures/evaluation';
 import { reportRenderingFigure } from './figures/report-rendering';
 import { storeRequestsFigure } from './figures/store-requests';
 import { markdownTable } from './table';
@@ -81,7 +81,8 @@ export async function runBench(args: BenchArguments): Promise<FigureRow[]> {
     rows.push(
       ...(await guarded('figures 3-4 (evaluation)', async () => {
         const m = await measureEvaluation(options, true);
-        return [...(want('3') ? evaluationTimeRows(options, m) : []), ...(want('4') ? evaluationMemoryRows(options, m) : [])];
+        const fromFile = want('4') ? fileEvaluationMemoryRows(options, await measureFileEvaluation(options)) : [];
+        return [...(want('3') ? evaluationTimeRows(options, m) : []), ...(want('4') ? evaluationMemoryRows(options, m) : []), ...fromFile];
       })),
     );
   }

@@ -6,6 +6,7 @@
 import { evaluateSnapshot } from '../../lambdas/core/evaluate';
 import { validateSnapshot } from '../../lambdas/core/snapshot/parse-snapshot';
 import { issueLowerBound } from '../../bench/issue-lower-bound';
+import { fileEvaluationMemoryRows, measureFileEvaluation } from '../../bench/figures/evaluation';
 import { parseArguments } from '../../bench/run';
 import { markdownTable } from '../../bench/table';
 import { FRONTEND_SHARE, syntheticEstate, syntheticSnapshot } from '../../bench/synthetic-estate';
@@ -101,4 +102,17 @@ describe('bench command line and table', () => {
     expect(table).toContain('x \\| y');
     expect(table).toContain('| yes |');
   });
+});
+
+describe('figure 4 from a file', () => {
+  it('writes the synthetic estate to a file in a child, evaluates it streamed in another, and removes the file', async () => {
+    const run = await measureFileEvaluation({ smoke: true });
+    if (run instanceof Error) throw run;
+    expect(run.redisServers).toBe(1000);
+    expect(run.findings).toBe(evaluateSnapshot(syntheticSnapshot(1000), { now: NOW }).findings.length);
+    expect(run.bytes).toBeGreaterThan(1_000_000);
+    expect(run.maxRssMB).toBeGreaterThan(0);
+    const [row] = fileEvaluationMemoryRows({ smoke: true }, run);
+    expect(row!.measured).toContain('MB peak');
+  }, 120_000);
 });
