@@ -24,7 +24,7 @@ import { loadReportModel } from './wiring/load-report-model';
 import { logger } from './wiring/logger';
 import { notifiersFromEnv, type ReportNotifier } from './wiring/notifiers';
 import { ScanIdSchema } from './wiring/scan-id';
-import { reportDeliveriesFromEnv, storeFromEnv } from './wiring/store';
+import { documentClientFromEnv, reportDeliveriesFromEnv, storeFromEnv } from './wiring/store';
 
 export interface ReportDependencies {
   store: FindingsStore;
@@ -112,9 +112,11 @@ export async function runReport(scanId: string, deps: ReportDependencies): Promi
 
 export const reportDependencies = lazy<ReportDependencies>(() => {
   const reportUrl = optionalEnv('REPORT_URL');
+  const dynamo = documentClientFromEnv();
   return {
-    store: storeFromEnv(),
-    deliveries: reportDeliveriesFromEnv(),
+    // One DynamoDB client for the findings and the delivery records (the same table): one client built at init, not two.
+    store: storeFromEnv(process.env, dynamo),
+    deliveries: reportDeliveriesFromEnv(process.env, dynamo),
     notifiers: notifiersFromEnv(),
     clock: systemClock,
     configSuppressions: configSuppressions(scanConfigFromEnv().suppressions ?? [], systemClock.now()),

@@ -7,8 +7,13 @@ import type { FindingsStore } from '../../adapters/store/findings-store';
 import { DynamoDbReportDeliveries, type ReportDeliveries } from '../../adapters/store/report-deliveries';
 import { positiveNumberEnv, requiredEnv } from './environment';
 
-export function storeFromEnv(env: NodeJS.ProcessEnv = process.env): FindingsStore {
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+/** A DynamoDB document client with the SDK's default configuration (what the store and the deliveries use). */
+export function documentClientFromEnv(): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient({}));
+}
+
+/** `client`: a handler that needs both the store and the deliveries builds one client for both. */
+export function storeFromEnv(env: NodeJS.ProcessEnv = process.env, client: DynamoDBDocumentClient = documentClientFromEnv()): FindingsStore {
   return new DynamoDbFindingsStore(client, {
     tableName: requiredEnv('TABLE_NAME', env),
     retentionDays: positiveNumberEnv('RETENTION_DAYS', DEFAULT_RETENTION_DAYS, env),
@@ -17,7 +22,6 @@ export function storeFromEnv(env: NodeJS.ProcessEnv = process.env): FindingsStor
 }
 
 /** The report's delivery record, in the same table (TABLE_NAME), kept as long as the scans. */
-export function reportDeliveriesFromEnv(env: NodeJS.ProcessEnv = process.env): ReportDeliveries {
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+export function reportDeliveriesFromEnv(env: NodeJS.ProcessEnv = process.env, client: DynamoDBDocumentClient = documentClientFromEnv()): ReportDeliveries {
   return new DynamoDbReportDeliveries(client, requiredEnv('TABLE_NAME', env), positiveNumberEnv('RETENTION_DAYS', DEFAULT_RETENTION_DAYS, env), systemClock);
 }
