@@ -3,6 +3,8 @@
  * them is configured (STATE_MACHINE_ARN or SCAN_FUNCTION_NAME) and only that route starts scans, so
  * the cold start parses neither the Lambda nor the Step Functions client (each a chunk of the bundle,
  * loaded by `import()`). They behave as LambdaScanInvoker / StateMachineScanInvoker with a default client.
+ * The chunk is the invoker's module, which imports its one SDK command statically: `import()` of the
+ * SDK package itself would keep every command of the client (a namespace cannot be tree-shaken).
  */
 import type { ScanInvoker, ScanStartRequest } from './scan-invoker';
 
@@ -19,16 +21,10 @@ function deferred(load: () => Promise<ScanInvoker>, scansConfiguredTargetsOnly: 
 
 /** A LambdaScanInvoker (asynchronous invocation of the scan Lambda) with a default LambdaClient. */
 export function deferredLambdaScanInvoker(functionName: string): ScanInvoker {
-  return deferred(async () => {
-    const [{ LambdaClient }, { LambdaScanInvoker }] = await Promise.all([import('@aws-sdk/client-lambda'), import('./scan-invoker.js')]);
-    return new LambdaScanInvoker(new LambdaClient({}), functionName);
-  }, false);
+  return deferred(async () => (await import('./scan-invoker.js')).defaultLambdaScanInvoker(functionName), false);
 }
 
 /** A StateMachineScanInvoker (one execution of the fan-out per scan) with a default SFNClient. */
 export function deferredStateMachineScanInvoker(stateMachineArn: string): ScanInvoker {
-  return deferred(async () => {
-    const [{ SFNClient }, { StateMachineScanInvoker }] = await Promise.all([import('@aws-sdk/client-sfn'), import('./state-machine-scan-invoker.js')]);
-    return new StateMachineScanInvoker(new SFNClient({}), stateMachineArn);
-  }, true);
+  return deferred(async () => (await import('./state-machine-scan-invoker.js')).defaultStateMachineScanInvoker(stateMachineArn), true);
 }

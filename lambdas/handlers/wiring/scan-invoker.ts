@@ -1,5 +1,5 @@
 /** Starts a scan without waiting for it (POST /scans): an asynchronous Lambda invocation. */
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { ScanTrigger } from '../../core/model';
 
 export interface ScanStartRequest {
@@ -27,4 +27,9 @@ export class LambdaScanInvoker implements ScanInvoker {
     );
     if (output.StatusCode !== 202) throw new Error(`the scan function did not accept the invocation (status ${output.StatusCode ?? 'unknown'})`);
   }
+}
+
+/** With the SDK's default client (the api Lambda loads this on its first POST /scans: ./deferred-scan-invokers). */
+export function defaultLambdaScanInvoker(functionName: string): LambdaScanInvoker {
+  return new LambdaScanInvoker(new LambdaClient({}), functionName);
 }

@@ -3,7 +3,7 @@
  * execution named after the scan id, whose input carries the scan id, so the execution stores its
  * scan under the id the API returned (lambdas/handlers/fanout-list-targets.ts reads it).
  */
-import { ExecutionAlreadyExists, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { ScanInvoker, ScanStartRequest } from './scan-invoker';
 
 export class ScanAlreadyStartedError extends Error {
@@ -33,4 +33,9 @@ export class StateMachineScanInvoker implements ScanInvoker {
       throw error;
     }
   }
+}
+
+/** With the SDK's default client (the api Lambda loads this on its first POST /scans: ./deferred-scan-invokers). */
+export function defaultStateMachineScanInvoker(stateMachineArn: string): StateMachineScanInvoker {
+  return new StateMachineScanInvoker(new SFNClient({}), stateMachineArn);
 }
