@@ -20,6 +20,11 @@
  *    "judged alike" test once per (rule side, subnet block);
  *  - callers that judge many Redis servers ask destinationClassOf first and reuse their verdict
  *    for servers of the same destination class.
+ *  - the CIDR caches are keyed by a group's rules rather than its id where only its own rules name
+ *    it, and a cluster analysing its own members can ask for its shape (membersShapeOf: groups
+ *    only their own rules name written as their rules) and analyse stand-ins once per shape
+ *    (canonicalMembers), so that one cluster-bus group per cluster does not mean one analysis per
+ *    cluster.
  * Per Redis server the work is O(front-end classes x ports) map lookups once the caches are warm.
  */
 import type { EstateTarget, Server } from '../estate/estate';
@@ -29,8 +34,8 @@ import { resolveEndpoint, type NetworkEndpoint } from './endpoint';
 import { clientPlatform, ephemeralPorts, type ClientPlatform } from './ephemeral-ports';
 import { rangesIntersect, singlePort, type PortRange } from './port-range';
 import { coversTcp, tcpPortsOf } from './protocol';
-import type { IpPermission } from '../snapshot/schema';
-import { evaluateFlow, type FlowEnd, type ReachabilityResult } from './reachability';
+import type { IpPermission, SecurityGroup } from '../snapshot/schema';
+import { evaluateFlow, type FlowEnd, type GroupLookup, type ReachabilityResult } from './reachability';
 import { routeDestinations } from './route-lookup';
 
 /** The verdict for some front-ends (all of one class, or a single one) to one Redis server port. */
@@ -69,6 +74,28 @@ export interface DestinationClass {
 /** Interned destination classes: subnet -> group set -> VPC -> address block (judged alike) or address text. */
 type DestinationClassIndex = Map<string, Map<string, Map<string | undefined, Map<Cidr | string, DestinationClass>>>>;
 
+/**
+ * A security group that only its own rules name (see ReachabilityAnalyzer.groupFormOf): what it
+ * allows depends on its rules, with its own id as "itself", and not on which group it is.
+ */
+interface GroupForm {
+  /** Equal for groups whose rules are equal once references to themselves are read as "itself", and whose names relate alike to their ids. */
+  contentId: number;
+  group: SecurityGroup;
+}
+
+/**
+ * The members of a cluster as sources and destinations of each other, described without the ids of
+ * the groups only they carry (see membersShapeOf): members of equal shapes get equal analyses, up to
+ * those groups' ids and names and the members' own ids.
+ */
+export interface MembersShape {
+  /** Equal keys, equal analyses (up to the names above). */
+  key: string;
+  /** The groups that the key describes by their rules, in the order the key numbers them. */
+  groups: readonly SecurityGroup[];
+}
+
 export class ReachabilityAnalyzer {
   private readonly endpoints = new Map<string, NetworkEndpoint>();
   private readonly classesByList = new WeakMap<readonly Server[], FrontendClass[]>();
@@ -87,9 +114,34 @@ export class ReachabilityAnalyzer {
   private classCount = 0;
   /** False (EstateTarget.shareVerdicts): every front-end's flow is evaluated on its own, no verdict cache is read. */
   private readonly share: boolean;
+  /** Canonical groups (see canonicalMembers), by their placeholder ids; each id always stands for the same group. */
+  private readonly canonicalGroups = new Map<string, SecurityGroup>();
+  /** Per group id: its form when only its own rules name it, else null. */
+  private readonly groupForms = new Map<string, GroupForm | null>();
+  /** Interned group contents (see GroupForm.contentId). */
+  private readonly groupContents = new Map<string, number>();
+  /** Ids of the groups that some other group's rules name. */
+  private namedByOtherGroups: ReadonlySet<string> | undefined;
+  /** Interned member shapes (see membersShapeOf), so canonical instance ids differ between shapes. */
+  private readonly shapeIds = new Map<string, number>();
+  /** Per endpoint: its subnet and the contents of its groups (see sideKeyOf). */
+  private readonly sideKeys = new WeakMap<NetworkEndpoint, string>();
+  private readonly sideKeysById = new Map<string, string>();
+  private readonly groupLookup: GroupLookup = (groupId) => this.groupOf(groupId);
 
   constructor(private readonly target: EstateTarget) {
     this.share = target.shareVerdicts;
+  }
+
+  /** A security group by id: the target's, or a canonical group standing in for one (placeholder ids start with NUL, which no AWS id holds). */
+  private groupOf(groupId: string): SecurityGroup | undefined {
+    if (this.canonicalGroups.size > 0 && groupId.charCodeAt(0) === 0) return this.canonicalGroups.get(groupId) ?? this.target.securityGroups.get(groupId);
+    return this.target.securityGroups.get(groupId);
+  }
+
+  /** A Redis server's endpoint: the one resolved already when it was met as a source (or a canonical member), else resolved now and not kept. */
+  private destinationEndpoint(server: Server): NetworkEndpoint {
+    return this.endpoints.get(server.instanceId) ?? resolveEndpoint(server.instance);
   }
 
   /** The endpoint of a front-end, resolved once (front-ends are met again for every destination class). */
@@ -106,7 +158,7 @@ export class ReachabilityAnalyzer {
   analyse(frontends: readonly Server[], redis: Server, ports: readonly number[]): FlowGroupVerdict[] {
     // Not kept in `endpoints`: a Redis server is analysed once (callers reuse the verdict per
     // destination class), and 100k kept endpoints would cost more memory than they save.
-    const destination = resolveEndpoint(redis.instance);
+    const destination = this.destinationEndpoint(redis);
     const family: IpFamily | undefined = destination.ipv4 ? 4 : destination.ipv6 ? 6 : undefined;
     const out: FlowGroupVerdict[] = [];
     if (family === undefined) {
@@ -138,7 +190,7 @@ export class ReachabilityAnalyzer {
    * Undefined when the server's own id enters its verdict (no address, subnet or group): no sharing.
    */
   destinationClassOf(frontends: readonly Server[], redis: Server): DestinationClass | undefined {
-    const destination = resolveEndpoint(redis.instance);
+    const destination = this.destinationEndpoint(redis);
     const ip = destination.ipv4 ?? destination.ipv6;
     if (!ip || destination.subnetId === undefined || destination.groupKey === '') return undefined;
     const block = this.blockOf(destination, ip);
@@ -159,7 +211,7 @@ export class ReachabilityAnalyzer {
    * Only verdicts where every flow was reachable may be shared under it.
    */
   passShareKeyOf(frontends: readonly Server[], redis: Server, ports: readonly number[]): string | undefined {
-    const destination = resolveEndpoint(redis.instance);
+    const destination = this.destinationEndpoint(redis);
     const ip = destination.ipv4 ?? destination.ipv6;
     if (!ip || destination.subnetId === undefined || destination.groupKey === '') return undefined;
     const classes = this.classesOf(frontends);
@@ -167,7 +219,7 @@ export class ReachabilityAnalyzer {
     const addressKey = block !== undefined && this.everyClassJudgesAlike(classes, block) ? block.text : ip.text;
     let kept = '';
     for (const groupId of destination.groupIds) {
-      const group = this.target.securityGroups.get(groupId);
+      const group = this.groupOf(groupId);
       const matters =
         !group ||
         ports.some((port) => hasTcpIngressFor(group.IpPermissions, port)) ||
@@ -264,7 +316,7 @@ export class ReachabilityAnalyzer {
         source: { ...this.flowEnd(source, srcIp, srcAlike ? srcBlock : undefined), ephemeral: cls.ephemeral },
         destination: this.flowEnd(destination, dstIp, dstAlike ? dstBlock : undefined),
         port,
-      });
+      }, this.groupLookup);
     }
     const reachableKey = destination.groupKey === '' ? undefined : flowKey(`~${this.groupsThatMatter(destination, source, port)}`);
     const reachable = reachableKey === undefined ? undefined : this.reachableFlows.get(reachableKey);
@@ -277,7 +329,7 @@ export class ReachabilityAnalyzer {
         source: { ...this.flowEnd(source, srcIp, srcAlike ? srcBlock : undefined), ephemeral: cls.ephemeral },
         destination: this.flowEnd(destination, dstIp, dstAlike ? dstBlock : undefined),
         port,
-      });
+      }, this.groupLookup);
       this.flowCache.set(key, result);
     }
     if (reachableKey !== undefined && result.verdict === 'reachable') this.reachableFlows.set(reachableKey, result);
@@ -298,7 +350,7 @@ export class ReachabilityAnalyzer {
     const named = this.groupsNamedByEgress(source);
     let kept = '';
     for (const groupId of destination.groupIds) {
-      const group = this.target.securityGroups.get(groupId);
+      const group = this.groupOf(groupId);
       if (!group || named.has(groupId) || hasTcpIngressFor(group.IpPermissions, port)) kept += `${groupId},`;
     }
     return kept;
@@ -310,7 +362,7 @@ export class ReachabilityAnalyzer {
     if (known) return known;
     const named = new Set<string>();
     for (const groupId of source.groupIds) {
-      for (const permission of this.target.securityGroups.get(groupId)?.IpPermissionsEgress ?? []) {
+      for (const permission of this.groupOf(groupId)?.IpPermissionsEgress ?? []) {
         for (const pair of permission.UserIdGroupPairs ?? []) if (pair.GroupId) named.add(pair.GroupId);
       }
     }
@@ -336,7 +388,7 @@ export class ReachabilityAnalyzer {
 
   /** Whether the rules on `side` (applied by `endpoint`'s subnet and groups) judge every address of `block` alike. */
   private judgedAlike(side: RuleSide, endpoint: NetworkEndpoint, block: Cidr): boolean {
-    const key = `${side}|${endpoint.subnetId}|${endpoint.groupKey}|${block.text}`;
+    const key = `${side}|${this.sideKeyOf(endpoint)}|${block.text}`;
     let alike = this.alike.get(key);
     if (alike === undefined) {
       alike = judgedAlikeOver(this.cidrsOfSide(side, endpoint), block);
@@ -350,12 +402,12 @@ export class ReachabilityAnalyzer {
    * egress (source) or ingress (destination) ranges, its subnet's ACL entries, its route table.
    */
   private cidrsOfSide(side: RuleSide, endpoint: NetworkEndpoint): Cidr[] {
-    const key = `${side}|${endpoint.subnetId}|${endpoint.groupKey}`;
+    const key = `${side}|${this.sideKeyOf(endpoint)}`;
     let cidrs = this.sideCidrs.get(key);
     if (cidrs) return cidrs;
     const texts: Array<string | undefined> = [];
     for (const groupId of endpoint.groupIds) {
-      const group = this.target.securityGroups.get(groupId);
+      const group = this.groupOf(groupId);
       const permissions = side === 'source' ? group?.IpPermissionsEgress : group?.IpPermissions;
       for (const permission of permissions ?? []) {
         for (const range of permission.IpRanges ?? []) texts.push(range.CidrIp);
@@ -372,13 +424,155 @@ export class ReachabilityAnalyzer {
     return cidrs;
   }
 
+  /** A front-end's platform (a canonical member's is its real instance's: see canonicalMembers). */
+  private platformOf(server: Server): ClientPlatform {
+    const instanceId = server.instanceId.charCodeAt(0) === 0 ? server.instance.InstanceId : server.instanceId;
+    return clientPlatform(server.instance, this.target.ssmInformation.get(instanceId));
+  }
+
+  /**
+   * The subnet and group contents of an endpoint: what the CIDRs of its side's rules depend on
+   * (cidrsOfSide reads the groups' rules, never their ids), so endpoints of equal side keys judge
+   * every block alike. A group only its own rules name stands as its content, any other as its id.
+   */
+  private sideKeyOf(endpoint: NetworkEndpoint): string {
+    let key = this.sideKeys.get(endpoint);
+    if (key !== undefined) return key;
+    const idKey = `${endpoint.subnetId ?? `?${endpoint.instanceId}`}|${endpoint.groupKey}`;
+    key = this.sideKeysById.get(idKey);
+    if (key === undefined) {
+      const parts: Array<string | number> = [endpoint.subnetId ?? `?${endpoint.instanceId}`];
+      for (const groupId of [...endpoint.groupIds].sort()) parts.push(this.groupFormOf(groupId)?.contentId ?? groupId);
+      key = JSON.stringify(parts);
+      this.sideKeysById.set(idKey, key);
+    }
+    // Remembered on the endpoint object only when the endpoint is kept (a WeakMap entry per passing endpoint costs more than it saves).
+    if (this.endpoints.get(endpoint.instanceId) === endpoint) this.sideKeys.set(endpoint, key);
+    return key;
+  }
+
+  /**
+   * The form of a group that no other group's rules name, when it is in the snapshot (else null).
+   * Such a group enters a flow's verdict only through its own rules (where a rule naming it
+   * matches a peer that carries it too), its id and its name, so two such groups with equal
+   * rules, read with "itself" for their own id, allow exactly the same flows.
+   */
+  private groupFormOf(groupId: string): GroupForm | null {
+    let form = this.groupForms.get(groupId);
+    if (form !== undefined) return form;
+    form = null;
+    const group = this.groupOf(groupId);
+    if (group && group.GroupId === groupId && !groupId.includes('\u0000') && !(group.GroupName ?? '').includes('\u0000') && !this.groupsNamedByOthers().has(groupId)) {
+      const nameKind = !group.GroupName ? 'none' : group.GroupName === groupId ? 'id' : 'own';
+      // Every field of the rules, with the group's own id as "itself" (in JSON text a GroupId
+      // property holding exactly this id can only be written this way; string values escape quotes).
+      const content = JSON.stringify([nameKind, group.IpPermissions ?? [], group.IpPermissionsEgress ?? []]).replaceAll(`"GroupId":${JSON.stringify(groupId)}`, '"GroupId":"\u0000itself"');
+      let contentId = this.groupContents.get(content);
+      if (contentId === undefined) this.groupContents.set(content, (contentId = this.groupContents.size));
+      form = { contentId, group };
+    }
+    this.groupForms.set(groupId, form);
+    return form;
+  }
+
+  private groupsNamedByOthers(): ReadonlySet<string> {
+    if (this.namedByOtherGroups) return this.namedByOtherGroups;
+    const named = new Set<string>();
+    for (const group of this.target.securityGroups.values()) {
+      for (const permission of [...(group.IpPermissions ?? []), ...(group.IpPermissionsEgress ?? [])]) {
+        for (const pair of permission.UserIdGroupPairs ?? []) if (pair.GroupId && pair.GroupId !== group.GroupId) named.add(pair.GroupId);
+      }
+    }
+    return (this.namedByOtherGroups = named);
+  }
+
+  /**
+   * The shape of `members` as sources and destinations of each other (a cluster analysing its own
+   * members): per member its subnet, VPC, platform, address blocks and groups, where a group only
+   * its own rules name is written as its content and a number (the first such group met is 0), so
+   * clusters that each carry their own group (a cluster-bus group per cluster) get equal shapes.
+   * Undefined when the members' addresses could enter a verdict's words (a member without a
+   * subnet, group or IPv4 address, an address outside its subnet's block, or a rule of either side
+   * that cuts through a member's block): then only equal addresses would give equal analyses.
+   * An analysis reads a member only through these (the flow key of `flow` and the class key of
+   * `classesOf` hold nothing else), so equal shapes give equal analyses once the numbered
+   * groups' ids and names and the members' ids are put back (see canonicalMembers).
+   */
+  membersShapeOf(members: readonly Server[]): MembersShape | undefined {
+    if (!this.share) return undefined;
+    // Built as one string (JSON-quoted ids, '#' before a numbered group), with small arrays: this
+    // runs once per cluster, and most clusters find their shape already met.
+    const groups: SecurityGroup[] = [];
+    const sides: NetworkEndpoint[] = [];
+    const blocks: Cidr[] = [];
+    let key = '';
+    for (const member of members) {
+      // Not kept: most clusters' shapes are met already, and then their members are never analysed.
+      const endpoint = this.destinationEndpoint(member);
+      if (endpoint.subnetId === undefined || endpoint.groupIds.size === 0 || !endpoint.ipv4) return undefined;
+      const block = this.blockOf(endpoint, endpoint.ipv4);
+      if (!block) return undefined;
+      if (!blocks.includes(block)) blocks.push(block);
+      if (!sides.some((e) => e.subnetId === endpoint.subnetId && e.groupKey === endpoint.groupKey)) sides.push(endpoint);
+      const v6 = endpoint.ipv6 ? (this.blockOf(endpoint, endpoint.ipv6)?.text ?? `out:${endpoint.ipv6.text}`) : '';
+      key += `[${JSON.stringify(endpoint.subnetId)}${JSON.stringify(endpoint.vpcId ?? '')}${this.platformOf(member)}|${block.text}|${v6}|`;
+      for (const groupId of endpoint.groupIds) {
+        const form = this.groupFormOf(groupId);
+        if (!form) {
+          key += JSON.stringify(groupId);
+          continue;
+        }
+        let ordinal = groups.indexOf(form.group);
+        if (ordinal < 0) ordinal = groups.push(form.group) - 1;
+        key += `#${ordinal}:${form.contentId}`;
+      }
+    }
+    for (const endpoint of sides) {
+      for (const block of blocks) if (!this.judgedAlike('source', endpoint, block) || !this.judgedAlike('destination', endpoint, block)) return undefined;
+    }
+    return { key, groups };
+  }
+
+  /**
+   * Stand-ins for `members` of `shape`: each has the placeholder id NUL M<index>:<shape> NUL, and
+   * each numbered group is replaced by a canonical group (id NUL G<n>:<content> NUL, name
+   * NUL N<n>:<content> NUL when it has a name of its own, its rules naming itself by that id). An
+   * analysis of the stand-ins is the analysis of any members of the shape with these placeholders
+   * for their ids and names, which the caller puts back. The stand-ins' endpoints are kept (one
+   * set per shape).
+   */
+  canonicalMembers(members: readonly Server[], shape: MembersShape): Server[] {
+    let shapeId = this.shapeIds.get(shape.key);
+    if (shapeId === undefined) this.shapeIds.set(shape.key, (shapeId = this.shapeIds.size));
+    const placeholders = new Map<string, string>();
+    shape.groups.forEach((group, ordinal) => {
+      const form = this.groupFormOf(group.GroupId)!;
+      const id = `\u0000G${ordinal}:${form.contentId}\u0000`;
+      placeholders.set(group.GroupId, id);
+      if (this.canonicalGroups.has(id)) return;
+      const itself = (key: string, value: unknown) => (key === 'GroupId' && value === group.GroupId ? id : value);
+      const copy = (permissions: IpPermission[] | undefined): IpPermission[] | undefined => (permissions === undefined ? undefined : (JSON.parse(JSON.stringify(permissions, itself)) as IpPermission[]));
+      const name = !group.GroupName ? group.GroupName : group.GroupName === group.GroupId ? id : `\u0000N${ordinal}:${form.contentId}\u0000`;
+      this.canonicalGroups.set(id, { ...group, GroupId: id, GroupName: name, IpPermissions: copy(group.IpPermissions), IpPermissionsEgress: copy(group.IpPermissionsEgress) });
+    });
+    return members.map((member, index) => {
+      const instanceId = `\u0000M${index}:${shapeId}\u0000`;
+      if (!this.endpoints.has(instanceId)) {
+        const real = this.endpointOf(member);
+        const groupIds = new Set([...real.groupIds].map((groupId) => placeholders.get(groupId) ?? groupId));
+        this.endpoints.set(instanceId, { ...real, instanceId, groupIds, groupKey: [...groupIds].sort().join(',') });
+      }
+      return { ...member, instanceId };
+    });
+  }
+
   private classesOf(frontends: readonly Server[]): FrontendClass[] {
     let classes = this.classesByList.get(frontends);
     if (classes) return classes;
     const byKey = new Map<string, FrontendClass>();
     for (const frontend of frontends) {
       const endpoint = this.endpointOf(frontend);
-      const platform = clientPlatform(frontend.instance, this.target.ssmInformation.get(frontend.instanceId));
+      const platform = this.platformOf(frontend);
       const addressKind = (ip: IpAddress | undefined) => (!ip ? 'none' : (this.blockOf(endpoint, ip)?.text ?? `out:${ip.text}`));
       const key = [endpoint.subnetId ?? `?${endpoint.instanceId}`, endpoint.groupKey, endpoint.vpcId, platform, addressKind(endpoint.ipv4), addressKind(endpoint.ipv6)].join('|');
       const existing = byKey.get(key);

@@ -93,23 +93,26 @@ function issue(hop: ReachabilityHop, verdict: 'blocked' | 'unknown', detail: str
   return { hop, verdict, detail, fix };
 }
 
-function securityGroupsOf(target: EstateTarget, endpoint: NetworkEndpoint): { groups: SecurityGroup[]; missing: string[] } {
+/** How a flow finds a security group by id: the target's groups, unless the caller stands canonical groups in for some (see reachability-analyzer.ts). */
+export type GroupLookup = (groupId: string) => SecurityGroup | undefined;
+
+function securityGroupsOf(groupOf: GroupLookup, endpoint: NetworkEndpoint): { groups: SecurityGroup[]; missing: string[] } {
   const groups: SecurityGroup[] = [];
   const missing: string[] = [];
   for (const id of endpoint.groupIds) {
-    const group = target.securityGroups.get(id);
+    const group = groupOf(id);
     if (group) groups.push(group);
     else missing.push(id);
   }
   return { groups, missing };
 }
 
-function securityGroupHop(target: EstateTarget, hop: ReachabilityHop, self: FlowEnd, peer: FlowEnd, direction: SecurityGroupDirection, port: number): HopOutcome {
+function securityGroupHop(target: EstateTarget, groupOf: GroupLookup, hop: ReachabilityHop, self: FlowEnd, peer: FlowEnd, direction: SecurityGroupDirection, port: number): HopOutcome {
   const who = hop.startsWith('source') ? 'front-end' : 'Redis server';
   if (self.endpoint.groupIds.size === 0) {
     return issue(hop, 'unknown', `The ${who} ${self.endpoint.instanceId} lists no security group on its primary network interface.`, `Check the security groups of ${self.endpoint.instanceId} and capture again.`);
   }
-  const { groups, missing } = securityGroupsOf(target, self.endpoint);
+  const { groups, missing } = securityGroupsOf(groupOf, self.endpoint);
   const decision = evaluateSecurityGroups(groups, direction, { ip: peer.ip, groupIds: peer.endpoint.groupIds, label: peer.label }, singlePort(port));
   if (decision.verdict === 'allow') return { ok: true, detail: decision.detail };
   if (missing.length > 0) {
@@ -196,11 +199,11 @@ function isIssue(outcome: HopOutcome): outcome is HopIssue {
 }
 
 /** The hop-by-hop verdict for one flow. Pure; callers cache it (see reachability-analyzer.ts). */
-export function evaluateFlow(target: EstateTarget, flow: Flow): ReachabilityResult {
+export function evaluateFlow(target: EstateTarget, flow: Flow, groupOf: GroupLookup = (id) => target.securityGroups.get(id)): ReachabilityResult {
   const { source, destination, port } = flow;
   const portRange = singlePort(port);
   const outcomes: HopOutcome[] = [];
-  outcomes.push(securityGroupHop(target, 'source-security-group-egress', source, destination, 'egress', port));
+  outcomes.push(securityGroupHop(target, groupOf, 'source-security-group-egress', source, destination, 'egress', port));
   const srcSubnet = source.endpoint.subnetId;
   const dstSubnet = destination.endpoint.subnetId;
   if (!srcSubnet || !dstSubnet) {
@@ -224,13 +227,13 @@ export function evaluateFlow(target: EstateTarget, flow: Flow): ReachabilityResu
       outcomes.push(issue('source-route', 'unknown', notInSnapshot(target, `The VPC of subnet ${which}`, 'DescribeSubnets'), `Make sure the collector can describe subnet ${which} and capture again.`));
     }
     outcomes.push(aclHop(target, 'destination-network-acl-inbound', dstSubnet, 'inbound', source, portRange, 'request from the front-end'));
-    outcomes.push(securityGroupHop(target, 'destination-security-group-ingress', destination, source, 'ingress', port));
+    outcomes.push(securityGroupHop(target, groupOf, 'destination-security-group-ingress', destination, source, 'ingress', port));
     outcomes.push(aclHop(target, 'destination-network-acl-outbound-return', dstSubnet, 'outbound', source, source.ephemeral, returnTraffic));
     if (vpcsKnown) outcomes.push(routeHop(target, 'destination-route-return', dstSubnet, source, sameVpc, peering));
     outcomes.push(aclHop(target, 'source-network-acl-inbound-return', srcSubnet, 'inbound', destination, source.ephemeral, returnTraffic));
   }
   if (!srcSubnet || !dstSubnet || srcSubnet === dstSubnet) {
-    outcomes.push(securityGroupHop(target, 'destination-security-group-ingress', destination, source, 'ingress', port));
+    outcomes.push(securityGroupHop(target, groupOf, 'destination-security-group-ingress', destination, source, 'ingress', port));
   }
   return combine(outcomes, flow);
 }

@@ -8,11 +8,12 @@
  */
 import { clusterView } from '../cluster/cluster-view';
 import type { EstateTarget, RedisCluster, RedisServer } from '../estate/estate';
-import { reachabilityAnalyzerFor, type DestinationClass, type FlowGroupVerdict } from '../network/reachability-analyzer';
+import { reachabilityAnalyzerFor, type DestinationClass, type FlowGroupVerdict, type MembersShape, type ReachabilityAnalyzer } from '../network/reachability-analyzer';
 import type { ReachabilityHop } from '../network/reachability';
 import { REQUIREMENT } from '../requirements';
 import { ec2Error } from '../network/missing-evidence';
 import { describeError, serverFinding, type RuleDefinition, type Verdict } from './rule';
+import { VerdictTemplates, type TemplatedGroup } from './verdict-templates';
 
 /** The cluster bus port of a client port (Redis default: port + 10000). */
 export const BUS_PORT_OFFSET = 10000;
@@ -52,6 +53,8 @@ export const networkClusterBusRule: RuleDefinition = {
   requirement: REQUIREMENT.prodServers,
   evaluate(target) {
     const analyzer = reachabilityAnalyzerFor(target);
+    const templates = new VerdictTemplates();
+    const instancesError = ec2Error(target, 'DescribeInstances');
     const findings = [];
     for (const cluster of target.clusters) {
       if (cluster.servers.length === 1) {
@@ -62,28 +65,79 @@ export const networkClusterBusRule: RuleDefinition = {
         continue;
       }
       const ports = portsOf(target, cluster);
-      const portText = ports.map((p) => `TCP ${p}`).join(', ');
-      const required = `${portText} of this server reachable from every other member of cluster ${cluster.name}: security groups both ends, network ACLs both ways (including return traffic) and routes both ways.`;
-      // Members of one destination class get equal analyses from the same source list (the
-      // analyzer's destinationClassOf contract): analysed once per class and cluster.
-      const byClass = new Map<DestinationClass, FlowGroupVerdict[]>();
-      const analyse = (server: RedisServer): FlowGroupVerdict[] => {
-        const placement = target.shareVerdicts ? analyzer.destinationClassOf(cluster.servers, server) : undefined;
-        if (placement === undefined) return analyzer.analyse(cluster.servers, server, ports);
-        let groups = byClass.get(placement);
-        if (!groups) byClass.set(placement, (groups = analyzer.analyse(cluster.servers, server, ports)));
-        return groups;
-      };
-      const instancesError = ec2Error(target, 'DescribeInstances');
-      for (const server of cluster.servers) {
-        const verdict = judge(cluster, server, ports, portText, required, analyse);
+      const shape = target.shareVerdicts ? analyzer.membersShapeOf(cluster.servers) : undefined;
+      const verdicts =
+        shape && shape.groups.every((g) => plainValue(g.GroupId) && (!g.GroupName || plainValue(g.GroupName))) && cluster.servers.every((s) => plainValue(s.instanceId))
+          ? templates.verdicts(templatedCluster(analyzer, target, cluster, ports, shape))
+          : clusterVerdicts(analyzer, target, cluster, ports);
+      cluster.servers.forEach((server, i) => {
+        const verdict = verdicts[i]!;
         // "Every other member": members the failed listing hid are not judged (issue 9: less evidence never passes).
         findings.push(serverFinding(networkClusterBusRule, server, verdict.status === 'PASS' && instancesError ? { ...verdict, status: 'UNKNOWN', observed: `${verdict.observed} But the instance list is incomplete, so members it hid are not judged: ${describeError(instancesError)}.`, remediation: 'Grant the scanner ec2:DescribeInstances and scan again.' } : verdict));
-      }
+      });
     }
     return findings;
   },
 };
+
+/** The verdict of every member of a cluster of two or more, in member order. */
+function clusterVerdicts(analyzer: ReachabilityAnalyzer, target: EstateTarget, cluster: RedisCluster, ports: number[]): Verdict[] {
+  const portText = ports.map((p) => `TCP ${p}`).join(', ');
+  const required = `${portText} of this server reachable from every other member of cluster ${cluster.name}: security groups both ends, network ACLs both ways (including return traffic) and routes both ways.`;
+  // Members of one destination class get equal analyses from the same source list (the
+  // analyzer's destinationClassOf contract): analysed once per class and cluster.
+  const byClass = new Map<DestinationClass, FlowGroupVerdict[]>();
+  const analyse = (server: RedisServer): FlowGroupVerdict[] => {
+    const placement = target.shareVerdicts ? analyzer.destinationClassOf(cluster.servers, server) : undefined;
+    if (placement === undefined) return analyzer.analyse(cluster.servers, server, ports);
+    let groups = byClass.get(placement);
+    if (!groups) byClass.set(placement, (groups = analyzer.analyse(cluster.servers, server, ports)));
+    return groups;
+  };
+  return cluster.servers.map((server) => judge(cluster, server, ports, portText, required, analyse));
+}
+
+const CLUSTER_NAME = '\u0000C\u0000';
+const STAND_IN = /^\u0000(?:C|([MGN])(\d+):\d+)\u0000$/;
+
+/**
+ * A cluster of a members shape (see ReachabilityAnalyzer.membersShapeOf): clusters of equal shape,
+ * ports and production flag get the same verdicts up to the cluster's name, its members' ids and
+ * the ids and names of the groups the shape numbers. Values by slot: the name, the member ids, the
+ * group ids, the group names.
+ */
+function templatedCluster(analyzer: ReachabilityAnalyzer, target: EstateTarget, cluster: RedisCluster, ports: number[], shape: MembersShape): TemplatedGroup {
+  const members = cluster.servers.length;
+  const groups = shape.groups.length;
+  return {
+    key: `${cluster.production}|${ports.join(',')}|${shape.key}`,
+    values: [cluster.name, ...cluster.servers.map((s) => s.instanceId), ...shape.groups.map((g) => g.GroupId), ...shape.groups.map((g) => g.GroupName ?? '')],
+    judge: () => clusterVerdicts(analyzer, target, cluster, ports),
+    judgeStandIns: () => {
+      const standIns = { ...cluster, name: CLUSTER_NAME, servers: analyzer.canonicalMembers(cluster.servers, shape) as RedisServer[] };
+      return {
+        verdicts: clusterVerdicts(analyzer, target, standIns, ports),
+        slotOf(placeholder: string) {
+          const match = STAND_IN.exec(placeholder);
+          if (!match) return undefined;
+          if (match[1] === undefined) return 0;
+          const index = Number(match[2]);
+          const [offset, count] = match[1] === 'M' ? [1, members] : match[1] === 'G' ? [1 + members, groups] : [1 + members + groups, groups];
+          return index < count ? offset + index : undefined;
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Whether an id or name may be put back into a template: the words of this rule rewrite "front-end"
+ * in the analyzer's sentences and drop their final full stops, which a template cannot do to the
+ * ids and names it puts back afterwards.
+ */
+function plainValue(text: string): boolean {
+  return !text.includes('front-end') && !text.endsWith('.');
+}
 
 /** Client ports and their bus ports, plus any bus port the nodes announce. */
 function portsOf(target: EstateTarget, cluster: RedisCluster): number[] {
