@@ -45,8 +45,13 @@ const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': 
 
 /** Text or double-quoted attribute value in HTML (and inline SVG). */
 export function escapeHtml(value: Printable): string {
-  return text(value).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]!);
+  const s = text(value);
+  // Most values (ids, names) hold nothing to escape: one scan, no new string.
+  return HTML_SPECIAL.test(s) ? s.replace(HTML_SPECIALS, (c) => HTML_ENTITIES[c]!) : s;
 }
+
+const HTML_SPECIAL = /[&<>"']/;
+const HTML_SPECIALS = /[&<>"']/g;
 
 const MARKDOWN_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 

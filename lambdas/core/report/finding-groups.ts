@@ -4,12 +4,17 @@
  *
  * - Findings that need a decision (FAIL, UNKNOWN, SUPPRESSED) are shown in full, grouped by what they
  *   share: rule, status, severity, title, required, requirement and remediation are printed once
- *   per group (texts that name the finding's own resource are compared as templates, below). Within a group, findings whose observed sentence is the same once the finding's own
- *   resource id, name and cluster are replaced by placeholders (`observedTemplate`) share one
- *   sentence, followed by the resources it is about; every finding's own values (resource, name,
- *   cluster, waiver, rule verdict) are printed with it. So each finding's observed sentence can be
- *   read back exactly: put the resource's values into the placeholders.
- * - PASS and NOT_APPLICABLE findings are counted per rule, with the list of their resources.
+ *   per group (texts that name the finding's own resource are compared as templates, below).
+ *   Within a group, findings whose observed sentence is the same once the finding's own resource
+ *   id, name and cluster are replaced by placeholders (`observedTemplate`) share one sentence,
+ *   followed by the resources it is about; every finding's own values (resource, name, cluster,
+ *   waiver, rule verdict) are printed with it. So each finding's observed sentence can be
+ *   read back exactly: put the resource's values into the placeholders (a sentence of one finding
+ *   alone is printed as the finding has it).
+ * - Within a group, findings are listed by account, region and environment (written once for all
+ *   the findings there), then by shared observed sentence.
+ * - PASS and NOT_APPLICABLE findings are counted per rule, their resources listed once
+ *   (passing-resources.ts).
  * The JSON and CSV exports are unchanged and keep every finding as a record.
  */
 import type { FindingStatus, Severity, StoredFinding } from '../model';
@@ -22,12 +27,17 @@ const MIN_PLACEHOLDER_VALUE = 3;
 export interface ObservedGroup {
   /** The observed sentence with the finding's own values replaced by PLACEHOLDERS. */
   template: string;
-  /** `<account> / <region>` and environment shared by the findings listed under it. */
+  findings: StoredFinding[];
+}
+
+/** The findings of a group in one account, region and environment, by observed sentence. */
+export interface LocationGroup {
   accountId: string;
   region: string;
   environment: string;
   production: boolean;
-  findings: StoredFinding[];
+  count: number;
+  observed: ObservedGroup[];
 }
 
 export interface AttentionGroup {
@@ -39,14 +49,8 @@ export interface AttentionGroup {
   requirement: string;
   remediation: string;
   count: number;
-  observed: ObservedGroup[];
-}
-
-export interface RuleTally {
-  ruleId: string;
-  status: 'PASS' | 'NOT_APPLICABLE';
-  title: string;
-  findings: StoredFinding[];
+  /** In order of first appearance; within each, the observed sentences in order of first appearance. */
+  locations: LocationGroup[];
 }
 
 export function needsDecision(status: FindingStatus): boolean {
@@ -60,16 +64,25 @@ export function observedTemplate(f: Pick<StoredFinding, 'observed' | 'resourceId
 
 /** Any of the finding's texts with its resource id, name and cluster replaced by placeholders. */
 export function templateOf(text: string, f: Pick<StoredFinding, 'resourceId' | 'resourceName' | 'cluster'>): string {
-  const swaps: Array<[string, string]> = [[f.resourceId, PLACEHOLDERS.resource]];
-  if (f.resourceName !== undefined) swaps.push([f.resourceName, PLACEHOLDERS.name]);
-  if (f.cluster !== null) swaps.push([f.cluster, PLACEHOLDERS.cluster]);
+  // Most texts name none of the finding's values: answered without allocating (this runs four times per finding).
+  const { resourceId, resourceName, cluster } = f;
+  if (!replaceable(text, resourceId) && (resourceName === undefined || !replaceable(text, resourceName)) && (cluster === null || !replaceable(text, cluster))) return text;
+  const swaps: Array<[string, string]> = [[resourceId, PLACEHOLDERS.resource]];
+  if (resourceName !== undefined) swaps.push([resourceName, PLACEHOLDERS.name]);
+  if (cluster !== null) swaps.push([cluster, PLACEHOLDERS.cluster]);
   // Longest first, so a name that contains the id (or the reverse) is replaced whole.
   swaps.sort((a, b) => b[0].length - a[0].length);
   for (const [value, placeholder] of swaps) {
-    if (value.length < MIN_PLACEHOLDER_VALUE || !text.includes(value) || Object.values(PLACEHOLDERS).some((p) => p.includes(value))) continue;
-    text = text.split(value).join(placeholder);
+    if (replaceable(text, value)) text = text.split(value).join(placeholder);
   }
   return text;
+}
+
+const PLACEHOLDER_TEXTS: readonly string[] = Object.values(PLACEHOLDERS);
+
+/** A value long enough to be replaced, in the text, and not part of a placeholder itself. */
+function replaceable(text: string, value: string): boolean {
+  return value.length >= MIN_PLACEHOLDER_VALUE && text.includes(value) && !PLACEHOLDER_TEXTS.some((p) => p.includes(value));
 }
 
 /** Fills a template back in for one finding: observedTemplate's inverse on the finding's own values. */
@@ -83,59 +96,101 @@ export function fillTemplate(template: string, f: Pick<StoredFinding, 'resourceI
     .join(f.cluster ?? PLACEHOLDERS.cluster);
 }
 
-const SEP = '\u0000';
+/** Short ids for texts, so group keys are built and hashed from a few digits, not from kilobytes of text. */
+class Interner {
+  private readonly ids = new Map<string, number>();
 
-/** Short ids for long texts, so group keys are built and hashed from numbers, not from kilobytes of text. */
-function interner(): (text: string) => number {
-  const ids = new Map<string, number>();
-  return (text) => {
-    let id = ids.get(text);
-    if (id === undefined) ids.set(text, (id = ids.size));
+  id(text: string): number {
+    let id = this.ids.get(text);
+    if (id === undefined) this.ids.set(text, (id = this.ids.size));
     return id;
-  };
+  }
+}
+
+interface Place {
+  location: LocationGroup;
+  observed: Map<number, ObservedGroup>;
+}
+
+interface GroupEntry {
+  group: AttentionGroup;
+  locations: Map<string, Place>;
+  lastPlace: Place | undefined;
 }
 
 /** FAIL, UNKNOWN and SUPPRESSED findings in groups, in the order of `findings` (worst first). */
 export function attentionGroups(findings: readonly StoredFinding[]): AttentionGroup[] {
-  const id = interner();
-  const groups = new Map<string, { group: AttentionGroup; observed: Map<string, ObservedGroup> }>();
-  for (const f of findings) {
-    if (!needsDecision(f.status)) continue;
-    // Titles, requirements and fixes that name the resource share their template too.
-    const [title, required, remediation] = [templateOf(f.title, f), templateOf(f.required, f), templateOf(f.remediation, f)];
-    const key = [f.ruleId, f.status, f.severity, id(title), id(required), id(f.requirement), id(remediation)].join(SEP);
-    let entry = groups.get(key);
-    if (!entry) {
-      entry = { group: { ruleId: f.ruleId, status: f.status, severity: f.severity, title, required, requirement: f.requirement, remediation, count: 0, observed: [] }, observed: new Map() };
-      groups.set(key, entry);
-    }
+  const grouper = new AttentionGrouper();
+  for (const f of findings) grouper.add(f);
+  return grouper.result();
+}
+
+/**
+ * Builds the attention groups one finding at a time (the HTML report deals every finding to this
+ * or to the passing collector in one pass). Findings that need no decision are ignored.
+ */
+export class AttentionGrouper {
+  private readonly texts = new Interner();
+  private readonly groups = new Map<string, GroupEntry>();
+  private readonly lastOfRule = new Map<string, GroupEntry>();
+
+  add(f: StoredFinding): void {
+    if (!needsDecision(f.status)) return;
+    const entry = this.groupOf(f);
     entry.group.count++;
+    const place = this.placeOf(entry, f);
+    place.location.count++;
     // Only a template that holds a placeholder, or the same sentence, is shared.
     const template = observedTemplate(f);
-    const observedKey = [id(template), f.accountId, f.region, f.environment, f.production].join(SEP);
-    let observed = entry.observed.get(observedKey);
+    const templateId = this.texts.id(template);
+    let observed = place.observed.get(templateId);
     if (!observed) {
-      observed = { template, accountId: f.accountId, region: f.region, environment: f.environment, production: f.production, findings: [] };
-      entry.observed.set(observedKey, observed);
-      entry.group.observed.push(observed);
+      observed = { template, findings: [] };
+      place.observed.set(templateId, observed);
+      place.location.observed.push(observed);
     }
     observed.findings.push(f);
   }
-  return [...groups.values()].map((e) => e.group);
-}
 
-/** PASS and NOT_APPLICABLE findings by rule and status, in order of first appearance. */
-export function ruleTallies(findings: readonly StoredFinding[]): RuleTally[] {
-  const tallies = new Map<string, RuleTally>();
-  for (const f of findings) {
-    if (f.status !== 'PASS' && f.status !== 'NOT_APPLICABLE') continue;
-    const key = `${f.ruleId}${SEP}${f.status}`;
-    let tally = tallies.get(key);
-    if (!tally) {
-      tally = { ruleId: f.ruleId, status: f.status, title: f.title, findings: [] };
-      tallies.set(key, tally);
+  private groupOf(f: StoredFinding): GroupEntry {
+    // Titles, requirements and fixes that name the resource share their template too.
+    const title = templateOf(f.title, f);
+    const required = templateOf(f.required, f);
+    const remediation = templateOf(f.remediation, f);
+    // The same texts as this rule's previous finding (most findings of a rule): its group, no key to build.
+    const last = this.lastOfRule.get(f.ruleId);
+    if (last !== undefined) {
+      const g = last.group;
+      if (g.status === f.status && g.severity === f.severity && g.title === title && g.required === required && g.requirement === f.requirement && g.remediation === remediation) return last;
     }
-    tally.findings.push(f);
+    const id = (text: string) => this.texts.id(text);
+    const key = `${id(f.ruleId)} ${f.status} ${f.severity} ${id(title)} ${id(required)} ${id(f.requirement)} ${id(remediation)}`;
+    let entry = this.groups.get(key);
+    if (!entry) {
+      entry = { group: { ruleId: f.ruleId, status: f.status, severity: f.severity, title, required, requirement: f.requirement, remediation, count: 0, locations: [] }, locations: new Map(), lastPlace: undefined };
+      this.groups.set(key, entry);
+    }
+    this.lastOfRule.set(f.ruleId, entry);
+    return entry;
   }
-  return [...tallies.values()].sort((a, b) => (a.status === b.status ? (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) : a.status === 'PASS' ? -1 : 1));
+
+  private placeOf(entry: GroupEntry, f: StoredFinding): Place {
+    const last = entry.lastPlace?.location;
+    if (last !== undefined && last.accountId === f.accountId && last.region === f.region && last.environment === f.environment && last.production === f.production) return entry.lastPlace!;
+    const locationKey = `${this.texts.id(f.accountId)} ${this.texts.id(f.region)} ${this.texts.id(f.environment)} ${f.production}`;
+    let place = entry.locations.get(locationKey);
+    if (!place) {
+      place = { location: { accountId: f.accountId, region: f.region, environment: f.environment, production: f.production, count: 0, observed: [] }, observed: new Map() };
+      entry.locations.set(locationKey, place);
+      entry.group.locations.push(place.location);
+    }
+    entry.lastPlace = place;
+    return place;
+  }
+
+  result(): AttentionGroup[] {
+    const out: AttentionGroup[] = [];
+    for (const entry of this.groups.values()) out.push(entry.group);
+    return out;
+  }
 }

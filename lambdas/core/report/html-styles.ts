@@ -44,9 +44,10 @@ blockquote{margin:0;padding-left:10px;border-left:3px solid var(--line);color:#3
 .waiver{color:var(--suppressed)}
 .expired-note{color:var(--fail);font-weight:600}
 footer{color:var(--muted);font-size:.85rem}
-.observed{border-top:1px solid var(--line);padding-top:4px;margin-top:4px}
-.observed p{margin:.2em 0}
+.o{border-top:1px solid var(--line);padding-top:4px;margin-top:4px}
+.o p{margin:.2em 0}
 .ph{font-style:italic;color:var(--muted)}
-ul.res{margin:.2em 0;padding-left:1.2em}
+ul.r{margin:.2em 0;padding-left:1.2em;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85em}
+@media (min-width:760px){ul.r{columns:2;column-gap:2em}}
 .ids{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85em;overflow-wrap:anywhere}
 `;

@@ -10,7 +10,10 @@ import { escapeHtml as h } from './escaping';
 import { REPORT_CSS } from './html-styles';
 import { formatDate, formatTime, locationLabel, REPORT_TITLE, resourceLabel, scanStatusSentence, STATUS_LABEL } from './labels';
 import { FINDING_STATUSES, type ReportModel } from './report-model';
-import { attentionGroups, PLACEHOLDERS, ruleTallies, type AttentionGroup, type ObservedGroup } from './finding-groups';
+import { AttentionGrouper, needsDecision, PLACEHOLDERS } from './finding-groups';
+import { PassingCollector } from './passing-resources';
+import { attentionSection } from './render-html-attention';
+import { passingSection } from './render-html-passing';
 import { complianceTrendChart, severityBarChart } from './svg-charts';
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
@@ -128,108 +131,22 @@ function waivers(model: ReportModel): string {
   return `<section id="waivers"><h2>Waivers</h2>${expiredPart}<h3>Expiring within ${expiringWithinDays} days (${expiringSoon.length})</h3>${expiringPart}</section>`;
 }
 
-/** Lists longer than this fold into a <details> of their own (the page opens at once at any size). */
-const FOLD_RESOURCES_OVER = 12;
-
 function findings(model: ReportModel): string {
-  const groups = attentionGroups(model.findings);
-  const attention = groups.reduce((n, g) => n + g.count, 0);
-  const shared = sharedTextEscaper();
-  const body = groups.map((g, i) => attentionGroup(g, i, shared)).join('\n');
+  // One pass over the findings: each goes to the attention groups or to the passing lists.
+  const attention = new AttentionGrouper();
+  const passing = new PassingCollector();
+  for (const f of model.findings) {
+    if (needsDecision(f.status)) attention.add(f);
+    else passing.add(f);
+  }
+  const { html, count } = attentionSection(attention.result());
   const intro =
     model.findings.length === 0
       ? '<p>No findings: nothing was evaluated.</p>'
-      : attention === 0
+      : count === 0
         ? '<p>No finding fails, is unknown or is waived.</p>'
         : `<p class="meta">Every failing, unknown and waived finding, grouped by rule and verdict; where findings share an observation, it is written once with ${h(PLACEHOLDERS.resource)}, ${h(PLACEHOLDERS.name)} and ${h(PLACEHOLDERS.cluster)} standing for each resource listed under it. The JSON and CSV exports hold every finding as a record.</p>`;
-  return `<section id="findings"><h2>Findings needing attention (${attention} of ${model.findings.length})</h2>${intro}${body}</section>${passing(model)}`;
-}
-
-function attentionGroup(g: AttentionGroup, index: number, shared: (text: string) => string): string {
-  const open = g.status === 'SUPPRESSED' ? '' : ' open';
-  const withCluster = [g.title, g.required, g.remediation].some((t) => t.includes(PLACEHOLDERS.cluster));
-  const observed = g.observed.map((o) => observedBlock(o, shared, withCluster)).join('');
-  return (
-    `<article class="finding f-${h(g.status)}" id="group-${index + 1}"><details${open}>` +
-    `<summary>${statusBadges(g.status, g.severity)} <strong>${templateHtml(g.title, shared)}</strong>: ${g.count} resource(s) <span class="meta">(<code>${h(g.ruleId)}</code>)</span></summary>` +
-    `<dl><dt>Required</dt><dd>${templateHtml(g.required, shared)}</dd><dt>Requirement</dt><dd><blockquote>${shared(g.requirement)}</blockquote></dd><dt>Remediation</dt><dd>${templateHtml(g.remediation, shared)}</dd><dt>Observed</dt><dd>${observed}</dd></dl>` +
-    '</details></article>'
-  );
-}
-
-function observedBlock(o: ObservedGroup, shared: (text: string) => string, withCluster: boolean): string {
-  const sentence = templateHtml(o.template, shared);
-  const where = `${h(locationLabel(o))}, ${h(`${o.production ? 'production' : 'non-production'} "${o.environment}"`)}`;
-  const cluster = withCluster || o.template.includes(PLACEHOLDERS.cluster);
-  if (o.findings.length === 1) return `<div class="observed"><p>${sentence}</p><p class="meta">${resourceText(o.findings[0]!, cluster)} · ${where}</p></div>`;
-  const items = o.findings.map((f) => `<li>${resourceText(f, cluster)}</li>`).join('');
-  const list = o.findings.length > FOLD_RESOURCES_OVER ? `<details><summary>${o.findings.length} resource(s)</summary><ul class="res">${items}</ul></details>` : `<ul class="res">${items}</ul>`;
-  return `<div class="observed"><p>${sentence}</p><p class="meta">${where}: ${o.findings.length} resource(s)</p>${list}</div>`;
-}
-
-/** The shared sentence, escaped, its placeholders marked. */
-function templateHtml(template: string, shared: (text: string) => string): string {
-  let out = shared(template);
-  for (const placeholder of Object.values(PLACEHOLDERS)) out = out.split(h(placeholder)).join(`<span class="ph">${h(placeholder)}</span>`);
-  return out;
-}
-
-/**
- * One finding in a group: its resource and everything that is its own. The cluster is printed when
- * a shared text stands for it with [cluster] (the JSON and CSV exports carry it on every finding).
- */
-function resourceText(f: StoredFinding, withCluster: boolean): string {
-  let item = `<code>${h(f.resourceId)}</code>`;
-  if (f.resourceName !== undefined) item += ` ${h(f.resourceName)}`;
-  if (withCluster && f.cluster !== null) item += ` · cluster ${h(f.cluster)}`;
-  if (f.ruleStatus !== f.status) item += ` (rule verdict ${h(f.ruleStatus)})`;
-  if (f.suppression) {
-    const s = f.suppression;
-    item += ` <span class="waiver">Suppressed by <code>${h(s.id)}</code>: “${h(s.reason)}”, owner ${h(s.owner)}, expires ${h(formatTime(s.expiresAt))}</span>`;
-  }
-  if (f.waiverExpired) {
-    const w = f.waiverExpired;
-    item += ` <span class="expired-note">Waiver <code>${h(w.id)}</code> (“${h(w.reason)}”, owner ${h(w.owner)}) expired ${h(formatTime(w.expiredAt))}: the finding counts again.</span>`;
-  }
-  return item;
-}
-
-/** PASS and NOT_APPLICABLE: a count per rule and a folded list of the resources. */
-function passing(model: ReportModel): string {
-  const tallies = ruleTallies(model.findings);
-  const total = tallies.reduce((n, t) => n + t.findings.length, 0);
-  if (total === 0) return '';
-  const rows = tallies
-    .map((t) => {
-      const ids = t.findings.map((f) => h(f.resourceId)).join(' ');
-      return `<tr id="tally-${h(t.ruleId)}-${t.status}"><td><code>${h(t.ruleId)}</code> ${h(t.title)}</td><td><span class="badge st-${t.status}">${h(t.status)}</span></td><td>${t.findings.length}</td><td><details><summary>${t.findings.length} resource(s)</summary><p class="ids">${ids}</p></details></td></tr>`;
-    })
-    .join('');
-  return `<section id="passing"><h2>Passing and not applicable (${total}), by rule</h2><div class="scroll"><table><thead><tr><th>Rule</th><th>Status</th><th>Findings</th><th>Resources</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
-}
-
-function statusBadges(status: string, severity: string): string {
-  return `<span class="badge st-${h(status)}">${h(status)}</span> <span class="badge sev-${h(severity)}">${h(severity)}</span>`;
-}
-
-/** Upper bound on distinct texts remembered by one render (memory stays bounded on any estate). */
-const SHARED_TEXT_LIMIT = 100_000;
-
-/**
- * escapeHtml for the texts findings share (title, required, requirement, remediation, and observed
- * sentences of identical verdicts): each distinct text is escaped once per render. Same output as
- * escapeHtml; it only saves the repeated work on large reports.
- */
-function sharedTextEscaper(): (text: string) => string {
-  const escaped = new Map<string, string>();
-  return (text) => {
-    let out = escaped.get(text);
-    if (out === undefined) {
-      out = h(text);
-      if (escaped.size < SHARED_TEXT_LIMIT) escaped.set(text, out);
-    }
-    return out;
-  };
+  return `<section id="findings"><h2>Findings needing attention (${count} of ${model.findings.length})</h2>${intro}${html}</section>${passingSection(passing.result())}`;
 }
 
 function badges(f: StoredFinding): string {

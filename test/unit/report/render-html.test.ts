@@ -1,8 +1,9 @@
+import type { RuleId } from '../../../lambdas/core/model';
 import { renderHtml } from '../../../lambdas/core/report/render-html';
 import { fillTemplate, needsDecision, observedTemplate, templateOf } from '../../../lambdas/core/report/finding-groups';
 import { buildReportModel } from '../../../lambdas/core/report/report-model';
 import { inspectHtml } from '../../support/html-inspect';
-import { ACCOUNT, REGION, sampleInput, scanRecord } from '../../support/report-fixtures';
+import { ACCOUNT, REGION, sampleInput, scanRecord, storedFinding } from '../../support/report-fixtures';
 
 /** The HTML of the element with id `id` (a section or article), by balanced tag counting. */
 function element(html: string, tag: string, id: string): string {
@@ -17,6 +18,21 @@ function element(html: string, tag: string, id: string): string {
     if (depth === 0) return html.slice(from, m.index + m[0].length);
   }
   throw new Error(`unbalanced <${tag}> for ${id}`);
+}
+
+/** The folded lists of the passing section: number, the verdicts its summary names, the resource ids it lists. */
+function passingLists(passing: string): Array<{ n: number; verdicts: string[]; ids: string[] }> {
+  return [...passing.matchAll(/id="pass-(\d+)"/g)].map((m) => {
+    const list = element(passing, 'details', `pass-${m[1]}`);
+    const summary = inspectHtml(list.slice(0, list.indexOf('</summary>'))).text;
+    const [, what] = /· (.*)$/.exec(summary)!;
+    const verdicts = what!.split('; ').flatMap((part) => {
+      const [status, rules] = [part.slice(0, part.indexOf(' ')), part.slice(part.indexOf(' ') + 1)];
+      return rules.split(', ').map((rule) => `${status} ${rule}`);
+    });
+    const ids = [...list.matchAll(/<p class="ids">(.*?)<\/p>/g)].flatMap((p) => inspectHtml(p[1]!).text.replace(/^[^:]*: /, '').split(' '));
+    return { n: Number(m[1]), verdicts, ids };
+  });
 }
 
 describe('renderHtml', () => {
@@ -64,7 +80,8 @@ describe('renderHtml', () => {
     const groups = [...html.matchAll(/id="(group-\d+)"/g)].map((m) => inspectHtml(element(html, 'article', m[1]!)).text);
     for (const finding of attention) {
       const template = observedTemplate(finding);
-      const group = groups.find((text) => text.includes(templateOf(finding.title, finding)) && text.includes(template) && text.includes(finding.resourceId));
+      // A sentence shared by several findings is printed as its template; a finding alone has its own sentence.
+      const group = groups.find((text) => text.includes(templateOf(finding.title, finding)) && (text.includes(template) || text.includes(finding.observed)) && text.includes(finding.resourceId));
       expect(group).toBeDefined();
       expect(group).toContain(templateOf(finding.required, finding));
       expect(group).toContain(finding.requirement);
@@ -74,17 +91,26 @@ describe('renderHtml', () => {
     }
   });
 
-  it('counts passing and not-applicable findings per rule and lists their resources in a folded list', () => {
+  it('counts passing and not-applicable findings per rule and lists every resource once, in a folded list naming the verdicts it has', () => {
     const passing = element(html, 'section', 'passing');
-    for (const status of ['PASS', 'NOT_APPLICABLE'] as const) {
-      const byRule = new Map<string, string[]>();
-      for (const f of model.findings.filter((x) => x.status === status)) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f.resourceId]);
-      for (const [ruleId, ids] of byRule) {
-        const row = inspectHtml(element(passing, 'tr', `tally-${ruleId}-${status}`));
-        expect(row.text).toContain(`${ids.length} resource(s)`);
-        for (const id of ids) expect(row.text).toContain(id);
-        expect(row.tags).toContain('details');
-      }
+    const lists = passingLists(passing);
+    const listed = lists.flatMap((l) => l.ids);
+    expect(new Set(listed).size).toBe(listed.length);
+    const verdicts = model.findings.filter((f) => f.status === 'PASS' || f.status === 'NOT_APPLICABLE');
+    expect(verdicts.length).toBeGreaterThan(0);
+    expect(new Set(verdicts.map((f) => f.status))).toEqual(new Set(['PASS', 'NOT_APPLICABLE']));
+    for (const f of verdicts) {
+      const list = lists.find((l) => l.ids.includes(f.resourceId));
+      expect(list?.verdicts).toContain(`${f.status} ${f.ruleId}`);
+      // The rule's row counts its findings and points at the list.
+      const row = element(passing, 'tr', `tally-${f.ruleId}-${f.status}`);
+      const cells = [...row.matchAll(/<td>(.*?)<\/td>/g)].map((m) => inspectHtml(m[1]!).text);
+      expect(cells[2]).toBe(String(verdicts.filter((x) => x.ruleId === f.ruleId && x.status === f.status).length));
+      expect(cells[3]!.split(', ')).toContain(String(list!.n));
+    }
+    // A list holds exactly the resources with exactly its verdicts.
+    for (const list of lists) {
+      for (const id of list.ids) expect(verdicts.filter((f) => f.resourceId === id).map((f) => `${f.status} ${f.ruleId}`).sort()).toEqual([...list.verdicts].sort());
     }
     // No passing finding gets a card of its own.
     const findingsSection = inspectHtml(element(html, 'section', 'findings')).text;
@@ -148,5 +174,76 @@ describe('renderHtml', () => {
   it('links the report URL only when it is http(s)', () => {
     const bad = renderHtml(buildReportModel(sampleInput({ reportUrl: 'javascript:alert(1)' })));
     expect(inspectHtml(bad).attributes.filter(([, name]) => name === 'href').map(([, , v]) => v)).toEqual(['#']);
+  });
+});
+
+describe('renderHtml of a generated estate (3,000 findings, several accounts, hostile names)', () => {
+  const HOSTILE = '<script>alert(1)</script>';
+  const statuses = ['FAIL', 'UNKNOWN', 'SUPPRESSED', 'PASS', 'PASS', 'PASS', 'NOT_APPLICABLE'] as const;
+  const rules: RuleId[] = ['instance.vcpu', 'instance.disk', 'redis.version', 'cluster.zone-spread', 'subnet.private'];
+  const findings = Array.from({ length: 3000 }, (_, i) => {
+    const server = i % 600;
+    const resourceId = `i-0gen${String(server).padStart(12, '0')}`;
+    const resourceName = server % 50 === 7 ? `${HOSTILE}-${server}` : `redis-gen-${server}`;
+    const ruleId = rules[Math.floor(i / 600)]!;
+    const status = statuses[(server * 7 + Math.floor(i / 600)) % statuses.length]!;
+    return storedFinding({
+      ruleId,
+      resourceId,
+      resourceName,
+      accountId: server % 3 === 0 ? '444455556666' : ACCOUNT,
+      region: server % 4 === 0 ? 'us-east-1' : REGION,
+      environment: server % 2 === 0 ? 'production' : 'uat',
+      production: server % 2 === 0,
+      cluster: `sessions-${server % 20}`,
+      status,
+      ruleStatus: status === 'SUPPRESSED' ? 'FAIL' : status,
+      severity: (['critical', 'high', 'medium', 'low'] as const)[server % 4]!,
+      title: `Generated rule ${ruleId}`,
+      // Some sentences name the resource (shared as a template), some are the same for all, some are the finding's own.
+      observed: server % 3 === 0 ? `${resourceId} (${resourceName}) has ${server % 5} vCPUs.` : server % 3 === 1 ? 'The same sentence for every server.' : `Volume vol-${server} of cluster sessions-${server % 20} is 8 GiB.`,
+      remediation: server % 2 === 0 ? `Resize ${resourceId} to an m7i.xlarge.` : 'Resize the instance to an m7i.xlarge.',
+      ...(status === 'SUPPRESSED' ? { suppression: { id: `waiver-${server}`, reason: `Accepted ${HOSTILE}`, owner: 'ops@example.com', expiresAt: '2025-07-01T00:00:00.000Z' } } : {}),
+    });
+  });
+  const model = buildReportModel(sampleInput({ findings, changes: { new: [], resolved: [] }, suppressions: [] }));
+  const html = renderHtml(model);
+
+  it('shows every FAIL, UNKNOWN and SUPPRESSED finding in full: resource, name, required, requirement, remediation and observed sentence', () => {
+    // Each observed block with the text of its article, the article's rule and status.
+    const blocks = [...html.matchAll(/id="(group-\d+)"/g)].flatMap((m) => {
+      const a = element(html, 'article', m[1]!);
+      const article = inspectHtml(a).text;
+      const [, status, ruleId] = /badge st-([A-Z_]+)[\s\S]*?\(<code>([^<]+)<\/code>\)<\/span><\/summary>/.exec(a)!;
+      return [...a.matchAll(/<div class="o">(.*?)<\/div>/g)].map((b) => ({ status, ruleId, article, block: inspectHtml(b[1]!).text }));
+    });
+    const attention = model.findings.filter((f) => needsDecision(f.status));
+    expect(attention.length).toBeGreaterThan(1000);
+    for (const f of attention) {
+      // The block of its rule and verdict whose list names this resource, with its name.
+      const items = blocks.filter((b) => b.status === f.status && b.ruleId === f.ruleId && b.block.includes(`${f.resourceId} (${f.resourceName})`));
+      expect(items).toHaveLength(1);
+      const { article, block } = items[0]!;
+      expect(block.includes(f.observed) || block.includes(observedTemplate(f))).toBe(true);
+      expect(fillTemplate(observedTemplate(f), f)).toBe(f.observed);
+      expect(article).toContain(templateOf(f.remediation, f));
+      expect(fillTemplate(templateOf(f.remediation, f), f)).toBe(f.remediation);
+      expect(article).toContain(f.required);
+      expect(article).toContain(f.requirement);
+      if (f.suppression) expect(block).toContain(`Suppressed by ${f.suppression.id}: “${f.suppression.reason}”`);
+    }
+  });
+
+  it('lists every PASS and NOT_APPLICABLE resource with the verdicts it has', () => {
+    const lists = passingLists(element(html, 'section', 'passing'));
+    const verdicts = model.findings.filter((f) => f.status === 'PASS' || f.status === 'NOT_APPLICABLE');
+    expect(verdicts.length).toBeGreaterThan(1000);
+    for (const f of verdicts) expect(lists.find((l) => l.ids.includes(f.resourceId))?.verdicts).toContain(`${f.status} ${f.ruleId}`);
+  });
+
+  it('escapes the hostile names: shown as text, never as markup', () => {
+    expect(html).not.toContain('<script');
+    expect(inspectHtml(html).tags).not.toContain('script');
+    expect(inspectHtml(html).text).toContain(`(${HOSTILE}-7)`);
   });
 });

@@ -1,0 +1,153 @@
+/**
+ * PASS and NOT_APPLICABLE findings in the HTML report and the e-mail (issue 13): counted per rule,
+ * and every resource listed once, under the set of verdicts it has (for example "PASS on
+ * instance.vcpu, instance.disk, ...; NOT_APPLICABLE on ..."). A resource passes many rules, so one
+ * list per rule would print each id about seven times; listing it once under its set of verdicts
+ * keeps the page a few hundred kilobytes at 100k findings, and each rule's count says how many of
+ * its findings there are. Pure; the JSON and CSV exports keep every finding as a record.
+ */
+import type { StoredFinding } from '../model';
+
+export type PassingStatus = 'PASS' | 'NOT_APPLICABLE';
+
+export interface RuleTally {
+  ruleId: string;
+  status: PassingStatus;
+  title: string;
+  /** Findings of this rule with this status. */
+  count: number;
+  /** Positions (in `PassingResources.sets`) of the sets whose resources have this verdict, ascending. */
+  sets: number[];
+}
+
+export interface PassingResource {
+  accountId: string;
+  region: string;
+  resourceId: string;
+}
+
+export interface PassingSet {
+  /** Positions (in `PassingResources.tallies`) of the verdicts every resource of the set has, and no other. */
+  tallies: number[];
+  /** By account, region and resource id. */
+  resources: PassingResource[];
+}
+
+export interface PassingResources {
+  /** PASS and NOT_APPLICABLE findings. */
+  findings: number;
+  /** PASS first, then NOT_APPLICABLE; each by rule id. */
+  tallies: RuleTally[];
+  /** Largest first. */
+  sets: PassingSet[];
+}
+
+const SEP = '\u0000';
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function passingResources(findings: readonly StoredFinding[]): PassingResources {
+  const collector = new PassingCollector();
+  for (const f of findings) collector.add(f);
+  return collector.result();
+}
+
+interface Entry {
+  resource: PassingResource;
+  verdicts: number[];
+}
+
+/**
+ * Collects PASS and NOT_APPLICABLE findings one at a time (the HTML report deals every finding to
+ * this or to the attention groups in one pass). Other findings are ignored.
+ */
+export class PassingCollector {
+  private readonly tallies: RuleTally[] = [];
+  /** rule id -> [PASS tally, NOT_APPLICABLE tally] (-1: none yet). */
+  private readonly tallyOf = new Map<string, [number, number]>();
+  /** By resource id alone (ids are unique across accounts in practice) ... */
+  private readonly byId = new Map<string, Entry>();
+  /** ... and by account, region and id for the rare id seen in two places. */
+  private readonly byPlace = new Map<string, Entry>();
+  private readonly entries: Entry[] = [];
+  private last: Entry | undefined;
+  private count = 0;
+
+  add(f: StoredFinding): void {
+    const status = f.status;
+    if (status !== 'PASS' && status !== 'NOT_APPLICABLE') return;
+    this.count++;
+    let tallies = this.tallyOf.get(f.ruleId);
+    if (!tallies) this.tallyOf.set(f.ruleId, (tallies = [-1, -1]));
+    const column = status === 'PASS' ? 0 : 1;
+    let tally = tallies[column];
+    if (tally < 0) {
+      tally = tallies[column] = this.tallies.length;
+      this.tallies.push({ ruleId: f.ruleId, status, title: f.title, count: 0, sets: [] });
+    }
+    this.tallies[tally]!.count++;
+    this.entryOf(f).verdicts.push(tally);
+  }
+
+  private entryOf(f: StoredFinding): Entry {
+    const { accountId, region, resourceId } = f;
+    // Findings come sorted by resource within a status and severity: most are the previous one's.
+    const last = this.last;
+    if (last !== undefined && last.resource.resourceId === resourceId && last.resource.accountId === accountId && last.resource.region === region) return last;
+    let entry = this.byId.get(resourceId);
+    if (entry !== undefined && (entry.resource.accountId !== accountId || entry.resource.region !== region)) {
+      const key = `${accountId}${SEP}${region}${SEP}${resourceId}`;
+      entry = this.byPlace.get(key);
+      if (entry === undefined) this.byPlace.set(key, (entry = this.newEntry(accountId, region, resourceId)));
+    } else if (entry === undefined) {
+      this.byId.set(resourceId, (entry = this.newEntry(accountId, region, resourceId)));
+    }
+    this.last = entry;
+    return entry;
+  }
+
+  private newEntry(accountId: string, region: string, resourceId: string): Entry {
+    const entry = { resource: { accountId, region, resourceId }, verdicts: [] };
+    this.entries.push(entry);
+    return entry;
+  }
+
+  result(): PassingResources {
+    return arrange(this.count, this.tallies, this.entries);
+  }
+}
+
+function arrange(count: number, tallies: readonly RuleTally[], resources: readonly Entry[]): PassingResources {
+  // Tallies in their printed order; the sets name them by that position.
+  const order = tallies.map((_, i) => i).sort((a, b) => {
+    const x = tallies[a]!;
+    const y = tallies[b]!;
+    return x.status === y.status ? cmp(x.ruleId, y.ruleId) : x.status === 'PASS' ? -1 : 1;
+  });
+  const position = new Array<number>(tallies.length);
+  order.forEach((old, i) => (position[old] = i));
+  const sortedTallies = order.map((i) => tallies[i]!);
+
+  const setOf = new Map<string, PassingSet>();
+  for (const { resource, verdicts } of resources) {
+    const mapped = verdicts.map((v) => position[v]!).sort((a, b) => a - b);
+    const unique = mapped.filter((v, i) => i === 0 || v !== mapped[i - 1]);
+    const key = unique.join(',');
+    let set = setOf.get(key);
+    if (!set) setOf.set(key, (set = { tallies: unique, resources: [] }));
+    set.resources.push(resource);
+  }
+  const sets = [...setOf.values()].sort((a, b) => b.resources.length - a.resources.length || compareVerdicts(a.tallies, b.tallies));
+  sets.forEach((set, i) => {
+    set.resources.sort((a, b) => cmp(a.accountId, b.accountId) || cmp(a.region, b.region) || cmp(a.resourceId, b.resourceId));
+    for (const t of set.tallies) sortedTallies[t]!.sets.push(i);
+  });
+  return { findings: count, tallies: sortedTallies, sets };
+}
+
+function compareVerdicts(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}

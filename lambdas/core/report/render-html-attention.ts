@@ -1,0 +1,114 @@
+/**
+ * The HTML report's "Findings needing attention": every FAIL, UNKNOWN and SUPPRESSED finding in full,
+ * in the groups of finding-groups.ts. Per group: the shared texts once; per account, region and
+ * environment one line; per observed sentence the sentence once and the resources it is about, one
+ * short list item each (`id (name)`, and only what is the finding's own beside it: cluster, rule
+ * verdict, waiver). Every dynamic string goes through escapeHtml.
+ */
+import type { StoredFinding } from '../model';
+import { escapeHtml as h } from './escaping';
+import { PLACEHOLDERS, type AttentionGroup, type ObservedGroup } from './finding-groups';
+import { formatTime, locationLabel } from './labels';
+
+/** Lists longer than this fold into a <details> of their own (the page opens at once at any size). */
+const FOLD_RESOURCES_OVER = 12;
+
+/** Upper bound on distinct texts remembered by one render (memory stays bounded on any estate). */
+const SHARED_TEXT_LIMIT = 100_000;
+
+export interface AttentionSection {
+  html: string;
+  /** FAIL, UNKNOWN and SUPPRESSED findings shown. */
+  count: number;
+}
+
+export function attentionSection(groups: readonly AttentionGroup[]): AttentionSection {
+  const shared = sharedTextEscaper();
+  const out: string[] = [];
+  let count = 0;
+  groups.forEach((g, i) => {
+    count += g.count;
+    attentionGroup(out, g, i, shared);
+  });
+  return { html: out.join(''), count };
+}
+
+function attentionGroup(out: string[], g: AttentionGroup, index: number, shared: (text: string) => string): void {
+  const open = g.status === 'SUPPRESSED' ? '' : ' open';
+  const groupCluster = [g.title, g.required, g.remediation].some((t) => t.includes(PLACEHOLDERS.cluster));
+  out.push(
+    `<article class="finding f-${h(g.status)}" id="group-${index + 1}"><details${open}>`,
+    `<summary>${statusBadges(g.status, g.severity)} <strong>${templateHtml(g.title, shared)}</strong>: ${g.count} resource(s) <span class="meta">(<code>${h(g.ruleId)}</code>)</span></summary>`,
+    `<dl><dt>Required</dt><dd>${templateHtml(g.required, shared)}</dd><dt>Requirement</dt><dd><blockquote>${shared(g.requirement)}</blockquote></dd><dt>Remediation</dt><dd>${templateHtml(g.remediation, shared)}</dd><dt>Observed</dt><dd>`,
+  );
+  for (const place of g.locations) {
+    out.push(`<p class="meta">${h(locationLabel(place))}, ${h(`${place.production ? 'production' : 'non-production'} "${place.environment}"`)}: ${place.count} resource(s)</p>`);
+    for (const o of place.observed) observedBlock(out, o, shared, groupCluster);
+  }
+  out.push('</dd></dl></details></article>\n');
+}
+
+function observedBlock(out: string[], o: ObservedGroup, shared: (text: string) => string, groupCluster: boolean): void {
+  if (o.findings.length === 1) {
+    // One finding alone: its own sentence, as it is (nothing to share).
+    const f = o.findings[0]!;
+    out.push(`<div class="o"><p>${h(f.observed)}</p><ul class="r"><li>${resourceItem(f, groupCluster)}</li></ul></div>`);
+    return;
+  }
+  const cluster = groupCluster || o.template.includes(PLACEHOLDERS.cluster);
+  const fold = o.findings.length > FOLD_RESOURCES_OVER;
+  out.push(`<div class="o"><p>${templateHtml(o.template, shared)}</p>`, fold ? `<details><summary>${o.findings.length} resource(s)</summary><ul class="r">` : '<ul class="r">');
+  for (const f of o.findings) out.push(`<li>${resourceItem(f, cluster)}</li>`);
+  out.push(fold ? '</ul></details></div>' : '</ul></div>');
+}
+
+/** The shared sentence, escaped, its placeholders marked. */
+function templateHtml(template: string, shared: (text: string) => string): string {
+  let out = shared(template);
+  for (const placeholder of Object.values(PLACEHOLDERS)) {
+    if (out.includes(placeholder)) out = out.split(placeholder).join(`<span class="ph">${placeholder}</span>`);
+  }
+  return out;
+}
+
+/**
+ * One finding in a group: its resource and everything that is its own. The cluster is printed when
+ * a shared text stands for it with [cluster] and the resource id does not already end with it (a
+ * cluster's own findings); the JSON and CSV exports carry it on every finding.
+ */
+function resourceItem(f: StoredFinding, withCluster: boolean): string {
+  let item = h(f.resourceId);
+  if (f.resourceName !== undefined) item += ` (${h(f.resourceName)})`;
+  if (withCluster && f.cluster !== null && !f.resourceId.endsWith(`/${f.cluster}`)) item += ` · cluster ${h(f.cluster)}`;
+  if (f.ruleStatus !== f.status) item += ` (rule verdict ${h(f.ruleStatus)})`;
+  if (f.suppression) {
+    const s = f.suppression;
+    item += ` <span class="waiver">Suppressed by <code>${h(s.id)}</code>: “${h(s.reason)}”, owner ${h(s.owner)}, expires ${h(formatTime(s.expiresAt))}</span>`;
+  }
+  if (f.waiverExpired) {
+    const w = f.waiverExpired;
+    item += ` <span class="expired-note">Waiver <code>${h(w.id)}</code> (“${h(w.reason)}”, owner ${h(w.owner)}) expired ${h(formatTime(w.expiredAt))}: the finding counts again.</span>`;
+  }
+  return item;
+}
+
+export function statusBadges(status: string, severity: string): string {
+  return `<span class="badge st-${h(status)}">${h(status)}</span> <span class="badge sev-${h(severity)}">${h(severity)}</span>`;
+}
+
+/**
+ * escapeHtml for the texts findings share (title, required, requirement, remediation, and observed
+ * sentences of identical verdicts): each distinct text is escaped once per render. Same output as
+ * escapeHtml; it only saves the repeated work on large reports.
+ */
+function sharedTextEscaper(): (text: string) => string {
+  const escaped = new Map<string, string>();
+  return (text) => {
+    let out = escaped.get(text);
+    if (out === undefined) {
+      out = h(text);
+      if (escaped.size < SHARED_TEXT_LIMIT) escaped.set(text, out);
+    }
+    return out;
+  };
+}
