@@ -47,7 +47,7 @@ footer{color:var(--muted);font-size:.85rem}
 .o{border-top:1px solid var(--line);padding-top:4px;margin-top:4px}
 .o p{margin:.2em 0}
 .ph{font-style:italic;color:var(--muted)}
-ul.r{margin:.2em 0;padding-left:1.2em;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85em}
-@media (min-width:760px){ul.r{columns:2;column-gap:2em}}
+.o p.r{margin:.2em 0 .2em 1em;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85em}
+@media (min-width:760px){.o p.r{columns:2;column-gap:2em}}
 .ids{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85em;overflow-wrap:anywhere}
 `;

@@ -2,8 +2,9 @@
  * The HTML report's "Findings needing attention": every FAIL, UNKNOWN and SUPPRESSED finding in full,
  * in the groups of finding-groups.ts. Per group: the shared texts once; per account, region and
  * environment one line; per observed sentence the sentence once and the resources it is about, one
- * short list item each (`id (name)`, and only what is the finding's own beside it: cluster, rule
- * verdict, waiver). Every dynamic string goes through escapeHtml.
+ * short line each (`id (name)`, and only what is the finding's own beside it: cluster, rule verdict,
+ * waiver), lines rather than list items to keep the page small. Every dynamic string goes through
+ * escapeHtml.
  */
 import type { StoredFinding } from '../model';
 import { escapeHtml as h } from './escaping';
@@ -52,14 +53,13 @@ function observedBlock(out: string[], o: ObservedGroup, shared: (text: string) =
   if (o.findings.length === 1) {
     // One finding alone: its own sentence, as it is (nothing to share).
     const f = o.findings[0]!;
-    out.push(`<div class="o"><p>${h(f.observed)}</p><ul class="r"><li>${resourceItem(f, groupCluster)}</li></ul></div>`);
+    out.push(`<div class="o"><p>${h(f.observed)}</p><p class="r">${resourceItem(f, groupCluster)}</p></div>`);
     return;
   }
   const cluster = groupCluster || o.template.includes(PLACEHOLDERS.cluster);
-  const fold = o.findings.length > FOLD_RESOURCES_OVER;
-  out.push(`<div class="o"><p>${templateHtml(o.template, shared)}</p>`, fold ? `<details><summary>${o.findings.length} resource(s)</summary><ul class="r">` : '<ul class="r">');
-  for (const f of o.findings) out.push(`<li>${resourceItem(f, cluster)}</li>`);
-  out.push(fold ? '</ul></details></div>' : '</ul></div>');
+  const items = o.findings.map((f) => resourceItem(f, cluster)).join('<br>');
+  const list = o.findings.length > FOLD_RESOURCES_OVER ? `<details><summary>${o.findings.length} resource(s)</summary><p class="r">${items}</p></details>` : `<p class="r">${items}</p>`;
+  out.push(`<div class="o"><p>${templateHtml(o.template, shared)}</p>${list}</div>`);
 }
 
 /** The shared sentence, escaped, its placeholders marked. */
