@@ -1,7 +1,8 @@
 /**
- * Fan-out last step: reads every stored target of the scan, turns a failed worker into a target
- * with a collection error (the scan becomes PARTIAL and findings that needed it UNKNOWN), and runs
- * the same scan path as the scan Lambda (runScan: evaluate, store, "Scan Completed" -> report).
+ * Fan-out last step: evaluates the stored targets of the scan one at a time (a failed worker
+ * becomes a target with a collection error: the scan becomes PARTIAL and findings that needed it
+ * UNKNOWN) inside the same scan path as the scan Lambda (runScan: evaluate, store, "Scan
+ * Completed" -> report).
  * Input: `{ scanId, startedAt, trigger }`.
  */
 import middy from '@middy/core';
@@ -10,8 +11,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import '../core/zod-messages';
-import { TargetResultStore, type StoredTargetResult } from '../adapters/fanout/target-result-store';
-import { validateSnapshot } from '../core/snapshot/parse-snapshot';
+import { TargetResultStore, type StoredTargetResult, type TargetRef } from '../adapters/fanout/target-result-store';
+import { SnapshotEvaluation, type EvaluateOptions } from '../core/evaluate';
+import type { ScanResult } from '../core/model';
+import { validateSnapshot, validateSnapshotTarget } from '../core/snapshot/parse-snapshot';
 import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotInput } from '../core/snapshot/schema';
 import { runScan, scanDependenciesFromEnv, type ScanDependencies, type ScanOutcome } from './wiring/run-scan';
 import { requiredEnv } from './wiring/environment';
@@ -36,29 +39,47 @@ export const mergeDependencies = lazy<ScanDependencies>(() => scanDependenciesFr
 
 export const mergeStore = lazy(() => new TargetResultStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), requiredEnv('TABLE_NAME')));
 
-/** One snapshot from the stored targets; a failed worker becomes an empty target with its error. */
+/** A stored target as a snapshot target; a failed worker becomes an empty target with its error. */
+export function targetOfResult(result: StoredTargetResult): SnapshotInput['targets'][number] {
+  return result.kind === 'captured'
+    ? result.target
+    : {
+        accountId: result.accountId,
+        region: result.region,
+        ec2: { Reservations: [], InstanceTypes: [], Subnets: [], RouteTables: [], SecurityGroups: [], NetworkAcls: [], Volumes: [], NetworkInterfaces: [] },
+        ssm: { InstanceInformationList: [], Entities: [] },
+        errors: [{ service: 'states', operation: 'ScanTarget', code: result.error, message: `the fan-out worker failed after its retries: ${result.cause.slice(0, 1000)}` }],
+      };
+}
+
+/** One snapshot from the stored targets (for callers that want them all at once). */
 export function assembleSnapshot(capturedAt: string, results: readonly StoredTargetResult[]): Snapshot {
-  const targets: SnapshotInput['targets'] = results.map((r) =>
-    r.kind === 'captured'
-      ? r.target
-      : {
-          accountId: r.accountId,
-          region: r.region,
-          ec2: { Reservations: [], InstanceTypes: [], Subnets: [], RouteTables: [], SecurityGroups: [], NetworkAcls: [], Volumes: [], NetworkInterfaces: [] },
-          ssm: { InstanceInformationList: [], Entities: [] },
-          errors: [{ service: 'states', operation: 'ScanTarget', code: r.error, message: `the fan-out worker failed after its retries: ${r.cause.slice(0, 1000)}` }],
-        },
-  );
-  return validateSnapshot({ format: SNAPSHOT_FORMAT, capturedAt, targets }, 'the fan-out merge');
+  return validateSnapshot({ format: SNAPSHOT_FORMAT, capturedAt, targets: results.map(targetOfResult) }, 'the fan-out merge');
+}
+
+/**
+ * Evaluates the scan's stored targets one at a time, in account and region order: each target is
+ * read, validated, evaluated and released before the next is read, so the merge holds one target's
+ * records (and the findings so far), not the whole organisation's. Same result as evaluating
+ * assembleSnapshot(startedAt, every target).
+ */
+export async function evaluateStoredTargets(store: TargetResultStore, scanId: string, capturedAt: string, refs: readonly TargetRef[], options: EvaluateOptions): Promise<ScanResult> {
+  const evaluation = new SnapshotEvaluation(options);
+  let failed = 0;
+  for (const [index, ref] of refs.entries()) {
+    const result = await store.readTarget(scanId, ref);
+    if (result.kind === 'failed') failed++;
+    evaluation.addTarget(validateSnapshotTarget(targetOfResult(result), index, 'the fan-out merge'));
+  }
+  logger.info('fan-out merge evaluated', { scanId, targets: refs.length, failed });
+  return evaluation.result(capturedAt);
 }
 
 export async function mergeScan(event: unknown, store: TargetResultStore = mergeStore.get(), deps: ScanDependencies = mergeDependencies.get()): Promise<ScanOutcome> {
   const request = parseEvent(MergeEventSchema, event);
-  const results = await store.readTargets(request.scanId);
-  const failed = results.filter((r) => r.kind === 'failed').length;
-  logger.info('fan-out merge', { scanId: request.scanId, targets: results.length, failed });
-  const snapshot = assembleSnapshot(request.startedAt, results);
-  const outcome = await runScan({ scanId: request.scanId, trigger: request.trigger, snapshot }, deps);
+  const refs = await store.listTargets(request.scanId);
+  logger.info('fan-out merge', { scanId: request.scanId, targets: refs.length });
+  const outcome = await runScan({ scanId: request.scanId, trigger: request.trigger, evaluate: (options) => evaluateStoredTargets(store, request.scanId, request.startedAt, refs, options) }, deps);
   await store.deleteTargets(request.scanId);
   return outcome;
 }

@@ -100,17 +100,30 @@ export class TargetResultStore {
 
   /** Every target stored for the scan, ordered by account then region. */
   async readTargets(scanId: string): Promise<StoredTargetResult[]> {
-    const items = await this.queryAll(scanId);
-    const byTarget = new Map<string, Record<string, unknown>[]>();
-    for (const item of items) {
-      const key = `${String(item[A.accountId])}#${String(item[A.region])}`;
-      const list = byTarget.get(key) ?? [];
-      list.push(item);
-      byTarget.set(key, list);
-    }
     const results: StoredTargetResult[] = [];
-    for (const group of byTarget.values()) results.push(assemble(group));
-    return results.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region));
+    for (const ref of await this.listTargets(scanId)) results.push(await this.readTarget(scanId, ref));
+    return results;
+  }
+
+  /**
+   * The targets stored for the scan (captured or failed), ordered by account then region, read from
+   * the keys alone: the merge then reads and evaluates one target at a time.
+   */
+  async listTargets(scanId: string): Promise<TargetRef[]> {
+    const refs = new Map<string, TargetRef>();
+    for (const item of await this.queryAll(scanId, true)) {
+      // SK: TARGET#<account>#<region>#PART#<n> or TARGET#<account>#<region>#FAILED (fanout-keys.ts).
+      const [, accountId, region] = String(item['SK']).split('#');
+      if (accountId && region) refs.set(`${accountId}#${region}`, { accountId, region });
+    }
+    return [...refs.values()].sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region));
+  }
+
+  /** One stored target: its snapshot, or the failure recorded for it. */
+  async readTarget(scanId: string, ref: TargetRef): Promise<StoredTargetResult> {
+    const items = await this.queryAll(scanId, false, `${FANOUT_KEYS.targetPrefix}${ref.accountId}#${ref.region}#`);
+    if (items.length === 0) return { kind: 'failed', ...ref, error: 'IncompleteResult', cause: 'no stored chunk of the target was found' };
+    return assemble(items);
   }
 
   /** Removes the scan's fan-out items once the merged scan is stored (TTL is the backstop). */

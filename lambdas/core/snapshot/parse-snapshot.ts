@@ -1,5 +1,5 @@
 import { findConflictingDuplicate } from './duplicate-records';
-import { SnapshotSchema, type Snapshot } from './schema';
+import { SnapshotSchema, TargetSchema, type Snapshot, type SnapshotTarget } from './schema';
 
 /** A snapshot that failed validation: names the source and the JSON path of the first problem. */
 export class SnapshotError extends Error {
@@ -47,4 +47,19 @@ export function validateSnapshot(data: unknown, source: string): Snapshot {
   }
   const issue = result.error.issues[0]!;
   throw new SnapshotError(source, toJsonPath(issue.path), issue.message);
+}
+
+/**
+ * Validates one target of a snapshot on its own (a caller that evaluates targets one at a time):
+ * the checks validateSnapshot makes of `$.targets[index]`, with the same paths and messages.
+ */
+export function validateSnapshotTarget(data: unknown, index: number, source: string): SnapshotTarget {
+  const result = TargetSchema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new SnapshotError(source, toJsonPath(['targets', index, ...issue.path]), issue.message);
+  }
+  const conflict = findConflictingDuplicate(result.data, `$.targets[${index}]`);
+  if (conflict) throw new SnapshotError(source, conflict.jsonPath, conflict.problem);
+  return result.data;
 }

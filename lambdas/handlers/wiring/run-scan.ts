@@ -10,9 +10,9 @@ import type { Clock } from '../../adapters/store/clock';
 import { systemClock } from '../../adapters/store/clock';
 import type { FindingsStore } from '../../adapters/store/findings-store';
 import type { ScanConfig } from '../../core/config';
-import { evaluateSnapshot } from '../../core/evaluate';
+import { evaluateSnapshot, type EvaluateOptions } from '../../core/evaluate';
 import { nextFindingStates } from '../../core/finding-states';
-import type { FindingStatus, ScanRecord, ScanTrigger } from '../../core/model';
+import type { FindingStatus, ScanRecord, ScanResult, ScanTrigger } from '../../core/model';
 import { failedScanRecord, finishedScanRecord, runningScanRecord } from '../../core/scan-record';
 import type { Snapshot } from '../../core/snapshot/schema';
 import { applySuppressions } from '../../core/suppressions/apply-suppressions';
@@ -43,6 +43,11 @@ export interface ScanRequest {
   regions?: string[];
   accounts?: string[];
   snapshot?: Snapshot;
+  /**
+   * Instead of a snapshot: evaluates the scan's targets itself, one at a time (the fan-out merge),
+   * with the scan's config and time. Its errors are thrown, not recorded (the caller retries).
+   */
+  evaluate?: (options: EvaluateOptions) => Promise<ScanResult>;
   /** For a live capture: when to stop starting per-instance reads (the scan Lambda's remaining time). */
   deadline?: CaptureDeadline;
 }
@@ -68,27 +73,30 @@ export async function runScan(request: ScanRequest, deps: ScanDependencies): Pro
   await deps.store.putScan(running);
   logger.info('scan started', { scanId, trigger: running.trigger });
 
-  let snapshot: Snapshot;
-  try {
-    snapshot =
-      request.snapshot ??
-      (await deps.snapshots.capture({
-        ...(request.regions ? { regions: request.regions } : {}),
-        ...(request.accounts ? { accounts: request.accounts } : {}),
-        config: deps.config,
-        now: () => deps.clock.now(),
-        ...(request.deadline ? { deadline: request.deadline } : {}),
-      }));
-  } catch (error) {
-    const failed = failedScanRecord(running, { operation: 'captureSnapshot', code: (error as Error).name || 'Error', message: (error as Error).message }, deps.clock.now().toISOString());
-    await deps.store.putScan(failed);
-    logger.error(SCAN_OUTCOME_LOG.failedMessage, { scanId, error: error as Error });
-    await deps.publisher.scanCompleted({ scanId, status: 'FAILED' });
-    return { scanId, status: 'FAILED', counts: failed.counts, newFailures: 0, resolvedFailures: 0 };
+  let snapshot: Snapshot | undefined;
+  if (!request.evaluate) {
+    try {
+      snapshot =
+        request.snapshot ??
+        (await deps.snapshots.capture({
+          ...(request.regions ? { regions: request.regions } : {}),
+          ...(request.accounts ? { accounts: request.accounts } : {}),
+          config: deps.config,
+          now: () => deps.clock.now(),
+          ...(request.deadline ? { deadline: request.deadline } : {}),
+        }));
+    } catch (error) {
+      const failed = failedScanRecord(running, { operation: 'captureSnapshot', code: (error as Error).name || 'Error', message: (error as Error).message }, deps.clock.now().toISOString());
+      await deps.store.putScan(failed);
+      logger.error(SCAN_OUTCOME_LOG.failedMessage, { scanId, error: error as Error });
+      await deps.publisher.scanCompleted({ scanId, status: 'FAILED' });
+      return { scanId, status: 'FAILED', counts: failed.counts, newFailures: 0, resolvedFailures: 0 };
+    }
   }
 
   const now = deps.clock.now();
-  const result = evaluateSnapshot(snapshot, { config: deps.config, now: () => now });
+  const evaluateOptions: EvaluateOptions = { config: deps.config, now: () => now };
+  const result = request.evaluate ? await request.evaluate(evaluateOptions) : evaluateSnapshot(snapshot!, evaluateOptions);
   const waivers = [...(await deps.store.listSuppressions()), ...configSuppressions(deps.config.suppressions ?? [], now)];
   const findings = applySuppressions(result.findings, waivers, now, scanId);
   await deps.store.putFindings(running, findings);

@@ -13,7 +13,9 @@ import { FANOUT_KEYS } from '../../../lambdas/adapters/fanout/fanout-keys';
 import { activeAccountIds, configuredTargets, crossTargets } from '../../../lambdas/adapters/fanout/plan-targets';
 import { CHUNK_BYTES, TargetResultStore } from '../../../lambdas/adapters/fanout/target-result-store';
 import { listTargets } from '../../../lambdas/handlers/fanout-list-targets';
-import { mergeScan } from '../../../lambdas/handlers/fanout-merge';
+import { assembleSnapshot, mergeScan } from '../../../lambdas/handlers/fanout-merge';
+import { evaluateSnapshot } from '../../../lambdas/core/evaluate';
+import { generateTarget, Ids, Rng } from '../../support/estate-generator';
 import { compliantEstate } from '../../support/estate-builder';
 import { createTestTable, type TestTable } from '../../support/dynamodb-test-table';
 
@@ -97,5 +99,38 @@ describe('stored targets', () => {
     const scan = await findings.getScan('scan-20300101T020000Z-merge');
     expect(JSON.stringify(scan)).toContain('ScanTarget');
     expect(await store.readTargets('scan-20300101T020000Z-merge')).toEqual([]);
+  });
+
+  test('the merge reads and evaluates one stored target at a time, into the findings of the whole assembled snapshot', async () => {
+    const scanId = 'scan-20300101T020000Z-bytarget';
+    const ids = new Ids();
+    const rng = new Rng(20261126);
+    const specs: Array<[string, string]> = [['222233334444', 'us-east-1'], ['111122223333', 'eu-west-1'], ['111122223333', 'eu-central-1'], ['222233334444', 'us-east-10']];
+    for (const [accountId, region] of specs) await new TargetResultStore(table.documentClient, table.tableName).putTarget(scanId, generateTarget(rng, 6, ids, accountId, region), 2000000000);
+    await table.documentClient.send(new PutCommand({ TableName: table.tableName, Item: { PK: FANOUT_KEYS.partition(scanId), SK: FANOUT_KEYS.failed('333344445555', 'eu-west-1'), accountId: '333344445555', region: 'eu-west-1', error: 'Lambda.Unknown', cause: 'timed out', expiresAt: 2000000000 } }));
+    // What the merge did before: every target read at once, one snapshot, one evaluation.
+    const all = await new TargetResultStore(table.documentClient, table.tableName).readTargets(scanId);
+    expect(all.map((r) => `${r.accountId}/${r.region}`)).toEqual(['111122223333/eu-central-1', '111122223333/eu-west-1', '222233334444/us-east-1', '222233334444/us-east-10', '333344445555/eu-west-1']);
+    const clock = fixedClock('2030-01-01T02:05:00.000Z');
+    const expected = evaluateSnapshot(assembleSnapshot('2030-01-01T02:00:00.000Z', all), { config: DEFAULT_CONFIG, now: () => clock.now() });
+
+    const reads: string[] = [];
+    const counting = new TargetResultStore(table.documentClient, table.tableName);
+    counting.readTargets = () => Promise.reject(new Error('the merge reads targets one at a time'));
+    const readTarget = counting.readTarget.bind(counting);
+    counting.readTarget = (id, ref) => {
+      reads.push(`${ref.accountId}/${ref.region}`);
+      return readTarget(id, ref);
+    };
+    const findings = new InMemoryFindingsStore();
+    const outcome = await mergeScan({ scanId, startedAt: '2030-01-01T02:00:00.000Z', trigger: 'scheduled' }, counting, { store: findings, publisher: new CollectingPublisher(), clock, config: DEFAULT_CONFIG, snapshots: { capture: async () => { throw new Error('the merge never captures'); } } });
+    expect(reads).toEqual(all.map((r) => `${r.accountId}/${r.region}`));
+    expect(outcome.status).toBe('PARTIAL');
+    const facts = (f: { ruleId: string; accountId: string; region: string; resourceId: string; status: string; severity: string; observed: string; remediation: string }) =>
+      JSON.stringify([f.accountId, f.region, f.resourceId, f.ruleId, f.status, f.severity, f.observed, f.remediation]);
+    const stored = (await findings.allFindings(scanId)).map(facts).sort();
+    expect(stored.length).toBeGreaterThan(20);
+    expect(stored).toEqual(expected.findings.map(facts).sort());
+    expect((await findings.getScan(scanId))!.targets).toEqual(expected.scan.targets.map(({ accountId, region }) => ({ accountId, region })));
   });
 });
