@@ -1,3 +1,4 @@
+import type * as z from 'zod/mini';
 import { findConflictingDuplicate } from './duplicate-records';
 import { SnapshotSchema, TargetSchema, type Snapshot, type SnapshotTarget } from './schema';
 
@@ -53,13 +54,15 @@ export function validateSnapshot(data: unknown, source: string): Snapshot {
  * Validates one target of a snapshot on its own (a caller that evaluates targets one at a time):
  * the checks validateSnapshot makes of `$.targets[index]`, with the same paths and messages.
  */
-export function validateSnapshotTarget(data: unknown, index: number, source: string): SnapshotTarget {
-  const result = TargetSchema.safeParse(data);
+export function validateSnapshotTarget(data: unknown, index: number, source: string, schema: z.ZodMiniType = TargetSchema): SnapshotTarget {
+  const result = schema.safeParse(data);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     throw new SnapshotError(source, toJsonPath(['targets', index, ...issue.path]), issue.message);
   }
-  const conflict = findConflictingDuplicate(result.data, `$.targets[${index}]`);
+  // The schema is TargetSchema, or one that checked the same records (snapshot-stream-reader.ts).
+  const target = result.data as SnapshotTarget;
+  const conflict = findConflictingDuplicate(target, `$.targets[${index}]`);
   if (conflict) throw new SnapshotError(source, conflict.jsonPath, conflict.problem);
-  return result.data;
+  return target;
 }

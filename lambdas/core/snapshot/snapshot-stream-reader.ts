@@ -7,8 +7,7 @@
  * wherever they stand in the document. Pure: chunks in, targets out.
  */
 import { JsonScanError, JsonValueScanner, type JsonPathStep, type ScanDecision } from './json-value-scanner';
-import { SnapshotError, toJsonPath } from './parse-snapshot';
-import { findConflictingDuplicate } from './duplicate-records';
+import { SnapshotError, toJsonPath, validateSnapshotTarget } from './parse-snapshot';
 import * as z from 'zod/mini';
 import { SnapshotSchema, TargetSchema, type SnapshotTarget } from './schema';
 
@@ -177,16 +176,8 @@ export class SnapshotStreamReader {
   }
 
   private deliver(raw: Json, index: number): void {
-    const base = `$.targets[${index}]`;
-    const result = TargetOfCheckedRecordsSchema.safeParse(raw);
-    if (!result.success) {
-      const issue = result.error.issues[0]!;
-      throw new SnapshotError(this.source, toJsonPath(['targets', index, ...issue.path]), issue.message);
-    }
-    // Every record was checked against its schema as it was read, so the target is a SnapshotTarget.
-    const target = result.data as unknown as SnapshotTarget;
-    const conflict = findConflictingDuplicate(target, base);
-    if (conflict) throw new SnapshotError(this.source, conflict.jsonPath, conflict.problem);
+    // Every record was checked against its schema as it was read: the target check takes them as checked.
+    const target = validateSnapshotTarget(raw, index, this.source, TargetOfCheckedRecordsSchema);
     this.targetCount++;
     this.onTarget(target, index);
   }
