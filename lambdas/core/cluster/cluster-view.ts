@@ -74,7 +74,6 @@ export function clusterView(target: EstateTarget, cluster: RedisCluster): Cluste
   if (known) return known;
   const memberByAddress = new Map<string, RedisServer>();
   for (const server of cluster.servers) for (const address of addressesOf(server.instance)) memberByAddress.set(address, server);
-  const anyInstance = instanceByAddress(target);
   const view: ClusterView = { cluster, unprobed: [], processes: [], nodes: new Map(), views: [] };
   const lines: ClusterNodeEntry[] = [];
   for (const server of cluster.servers) {
@@ -103,7 +102,8 @@ export function clusterView(target: EstateTarget, cluster: RedisCluster): Cluste
       continue;
     }
     const server = memberByAddress.get(line.ip);
-    const other = server ? undefined : anyInstance.get(line.ip);
+    // The whole snapshot's address index only when a node is not a member (usually never: it is built once, for 100k instances).
+    const other = server ? undefined : instanceByAddress(target).get(line.ip);
     view.nodes.set(line.nodeId, {
       nodeId: line.nodeId,
       ip: line.ip,

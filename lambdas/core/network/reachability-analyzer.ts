@@ -128,6 +128,8 @@ export class ReachabilityAnalyzer {
   private readonly sideKeys = new WeakMap<NetworkEndpoint, string>();
   private readonly sideKeysById = new Map<string, string>();
   private readonly groupLookup: GroupLookup = (groupId) => this.groupOf(groupId);
+  private lastDestination: Server | undefined;
+  private lastDestinationEndpoint: NetworkEndpoint | undefined;
 
   constructor(private readonly target: EstateTarget) {
     this.share = target.shareVerdicts;
@@ -141,7 +143,14 @@ export class ReachabilityAnalyzer {
 
   /** A Redis server's endpoint: the one resolved already when it was met as a source (or a canonical member), else resolved now and not kept. */
   private destinationEndpoint(server: Server): NetworkEndpoint {
-    return this.endpoints.get(server.instanceId) ?? resolveEndpoint(server.instance);
+    const kept = this.endpoints.get(server.instanceId);
+    if (kept) return kept;
+    // The last one is remembered: callers ask destinationClassOf, passShareKeyOf and analyse of one server in a row.
+    if (this.lastDestination !== server) {
+      this.lastDestination = server;
+      this.lastDestinationEndpoint = resolveEndpoint(server.instance);
+    }
+    return this.lastDestinationEndpoint!;
   }
 
   /** The endpoint of a front-end, resolved once (front-ends are met again for every destination class). */
