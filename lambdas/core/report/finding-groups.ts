@@ -28,6 +28,8 @@ export interface ObservedGroup {
   /** The observed sentence with the finding's own values replaced by PLACEHOLDERS. */
   template: string;
   findings: StoredFinding[];
+  /** This sentence or its group's shared texts hold [cluster]: each finding's cluster is printed with it. */
+  clusterPlaceholder: boolean;
 }
 
 /** The findings of a group in one account, region and environment, by observed sentence. */
@@ -109,13 +111,15 @@ class Interner {
 
 interface Place {
   location: LocationGroup;
-  observed: Map<number, ObservedGroup>;
+  observed: Map<string, ObservedGroup>;
 }
 
 interface GroupEntry {
   group: AttentionGroup;
   locations: Map<string, Place>;
   lastPlace: Place | undefined;
+  /** The group's title, required or remediation holds [cluster]. */
+  clusterInTexts: boolean;
 }
 
 /** FAIL, UNKNOWN and SUPPRESSED findings in groups, in the order of `findings` (worst first). */
@@ -134,22 +138,24 @@ export class AttentionGrouper {
   private readonly groups = new Map<string, GroupEntry>();
   private readonly lastOfRule = new Map<string, GroupEntry>();
 
-  add(f: StoredFinding): void {
-    if (!needsDecision(f.status)) return;
+  /** Adds a finding that needs a decision and answers the observed group it joined (undefined for others). */
+  add(f: StoredFinding): ObservedGroup | undefined {
+    if (!needsDecision(f.status)) return undefined;
     const entry = this.groupOf(f);
     entry.group.count++;
     const place = this.placeOf(entry, f);
     place.location.count++;
     // Only a template that holds a placeholder, or the same sentence, is shared.
     const template = observedTemplate(f);
-    const templateId = this.texts.id(template);
-    let observed = place.observed.get(templateId);
+    let observed = place.observed.get(template);
     if (!observed) {
-      observed = { template, findings: [] };
-      place.observed.set(templateId, observed);
+      const cluster = entry.clusterInTexts || template.includes(PLACEHOLDERS.cluster);
+      observed = { template, findings: [], clusterPlaceholder: cluster };
+      place.observed.set(template, observed);
       place.location.observed.push(observed);
     }
     observed.findings.push(f);
+    return observed;
   }
 
   private groupOf(f: StoredFinding): GroupEntry {
@@ -167,7 +173,7 @@ export class AttentionGrouper {
     const key = `${id(f.ruleId)} ${f.status} ${f.severity} ${id(title)} ${id(required)} ${id(f.requirement)} ${id(remediation)}`;
     let entry = this.groups.get(key);
     if (!entry) {
-      entry = { group: { ruleId: f.ruleId, status: f.status, severity: f.severity, title, required, requirement: f.requirement, remediation, count: 0, locations: [] }, locations: new Map(), lastPlace: undefined };
+      entry = { group: { ruleId: f.ruleId, status: f.status, severity: f.severity, title, required, requirement: f.requirement, remediation, count: 0, locations: [] }, locations: new Map(), lastPlace: undefined, clusterInTexts: [title, required, remediation].some((t) => t.includes(PLACEHOLDERS.cluster)) };
       this.groups.set(key, entry);
     }
     this.lastOfRule.set(f.ruleId, entry);

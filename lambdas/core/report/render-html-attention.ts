@@ -8,7 +8,7 @@
  */
 import type { StoredFinding } from '../model';
 import { escapeHtml as h } from './escaping';
-import { PLACEHOLDERS, type AttentionGroup, type ObservedGroup } from './finding-groups';
+import { AttentionGrouper, PLACEHOLDERS, type AttentionGroup, type ObservedGroup } from './finding-groups';
 import { formatTime, locationLabel } from './labels';
 
 /** Lists longer than this fold into a <details> of their own (the page opens at once at any size). */
@@ -17,26 +17,38 @@ const FOLD_RESOURCES_OVER = 12;
 /** Upper bound on distinct texts remembered by one render (memory stays bounded on any estate). */
 const SHARED_TEXT_LIMIT = 100_000;
 
-export interface AttentionSection {
-  html: string;
-  /** FAIL, UNKNOWN and SUPPRESSED findings shown. */
-  count: number;
+/**
+ * Builds the section one finding at a time, in the one pass the report makes over the findings:
+ * each finding's own line is written while the finding is at hand, so the section never reads a
+ * finding twice (at 100k findings, reading them again costs more than writing them).
+ */
+export class AttentionSection {
+  private readonly grouper = new AttentionGrouper();
+  private readonly lines = new Map<ObservedGroup, string[]>();
+  /** FAIL, UNKNOWN and SUPPRESSED findings added. */
+  count = 0;
+
+  /** Takes a finding that needs a decision (true) or leaves it (false). */
+  add(f: StoredFinding): boolean {
+    const observed = this.grouper.add(f);
+    if (observed === undefined) return false;
+    this.count++;
+    let lines = this.lines.get(observed);
+    if (lines === undefined) this.lines.set(observed, (lines = []));
+    lines.push(resourceItem(f, observed.clusterPlaceholder));
+    return true;
+  }
+
+  html(): string {
+    const shared = sharedTextEscaper();
+    const out: string[] = [];
+    this.grouper.result().forEach((g, i) => attentionGroup(out, g, i, shared, this.lines));
+    return out.join('');
+  }
 }
 
-export function attentionSection(groups: readonly AttentionGroup[]): AttentionSection {
-  const shared = sharedTextEscaper();
-  const out: string[] = [];
-  let count = 0;
-  groups.forEach((g, i) => {
-    count += g.count;
-    attentionGroup(out, g, i, shared);
-  });
-  return { html: out.join(''), count };
-}
-
-function attentionGroup(out: string[], g: AttentionGroup, index: number, shared: (text: string) => string): void {
+function attentionGroup(out: string[], g: AttentionGroup, index: number, shared: (text: string) => string, lines: ReadonlyMap<ObservedGroup, string[]>): void {
   const open = g.status === 'SUPPRESSED' ? '' : ' open';
-  const groupCluster = [g.title, g.required, g.remediation].some((t) => t.includes(PLACEHOLDERS.cluster));
   out.push(
     `<article class="finding f-${h(g.status)}" id="group-${index + 1}"><details${open}>`,
     `<summary>${statusBadges(g.status, g.severity)} <strong>${templateHtml(g.title, shared)}</strong>: ${g.count} resource(s) <span class="meta">(<code>${h(g.ruleId)}</code>)</span></summary>`,
@@ -44,21 +56,19 @@ function attentionGroup(out: string[], g: AttentionGroup, index: number, shared:
   );
   for (const place of g.locations) {
     out.push(`<p class="meta">${h(locationLabel(place))}, ${h(`${place.production ? 'production' : 'non-production'} "${place.environment}"`)}: ${place.count} resource(s)</p>`);
-    for (const o of place.observed) observedBlock(out, o, shared, groupCluster);
+    for (const o of place.observed) observedBlock(out, o, shared, lines.get(o)!);
   }
   out.push('</dd></dl></details></article>\n');
 }
 
-function observedBlock(out: string[], o: ObservedGroup, shared: (text: string) => string, groupCluster: boolean): void {
+function observedBlock(out: string[], o: ObservedGroup, shared: (text: string) => string, lines: readonly string[]): void {
   if (o.findings.length === 1) {
     // One finding alone: its own sentence, as it is (nothing to share).
-    const f = o.findings[0]!;
-    out.push(`<div class="o"><p>${h(f.observed)}</p><p class="r">${resourceItem(f, groupCluster)}</p></div>`);
+    out.push(`<div class="o"><p>${h(o.findings[0]!.observed)}</p><p class="r">${lines[0]}</p></div>`);
     return;
   }
-  const cluster = groupCluster || o.template.includes(PLACEHOLDERS.cluster);
-  const items = o.findings.map((f) => resourceItem(f, cluster)).join('<br>');
-  const list = o.findings.length > FOLD_RESOURCES_OVER ? `<details><summary>${o.findings.length} resource(s)</summary><p class="r">${items}</p></details>` : `<p class="r">${items}</p>`;
+  const items = lines.join('<br>');
+  const list = lines.length > FOLD_RESOURCES_OVER ? `<details><summary>${lines.length} resource(s)</summary><p class="r">${items}</p></details>` : `<p class="r">${items}</p>`;
   out.push(`<div class="o"><p>${templateHtml(o.template, shared)}</p>${list}</div>`);
 }
 
@@ -73,8 +83,9 @@ function templateHtml(template: string, shared: (text: string) => string): strin
 
 /**
  * One finding in a group: its resource and everything that is its own. The cluster is printed when
- * a shared text stands for it with [cluster] and the resource id does not already end with it (a
- * cluster's own findings); the JSON and CSV exports carry it on every finding.
+ * a shared text stands for it with [cluster] (the group's texts or the sentence, which a finding
+ * alone prints as it is: the cluster is then said twice) and the resource id does not already end
+ * with it (a cluster's own findings); the JSON and CSV exports carry it on every finding.
  */
 function resourceItem(f: StoredFinding, withCluster: boolean): string {
   let item = h(f.resourceId);
@@ -92,7 +103,7 @@ function resourceItem(f: StoredFinding, withCluster: boolean): string {
   return item;
 }
 
-export function statusBadges(status: string, severity: string): string {
+function statusBadges(status: string, severity: string): string {
   return `<span class="badge st-${h(status)}">${h(status)}</span> <span class="badge sev-${h(severity)}">${h(severity)}</span>`;
 }
 

@@ -10,9 +10,9 @@ import { escapeHtml as h } from './escaping';
 import { REPORT_CSS } from './html-styles';
 import { formatDate, formatTime, locationLabel, REPORT_TITLE, resourceLabel, scanStatusSentence, STATUS_LABEL } from './labels';
 import { FINDING_STATUSES, type ReportModel } from './report-model';
-import { AttentionGrouper, needsDecision, PLACEHOLDERS } from './finding-groups';
+import { PLACEHOLDERS } from './finding-groups';
 import { PassingCollector } from './passing-resources';
-import { attentionSection } from './render-html-attention';
+import { AttentionSection } from './render-html-attention';
 import { passingSection } from './render-html-passing';
 import { complianceTrendChart, severityBarChart } from './svg-charts';
 
@@ -133,13 +133,11 @@ function waivers(model: ReportModel): string {
 
 function findings(model: ReportModel): string {
   // One pass over the findings: each goes to the attention groups or to the passing lists.
-  const attention = new AttentionGrouper();
+  const attention = new AttentionSection();
   const passing = new PassingCollector();
-  for (const f of model.findings) {
-    if (needsDecision(f.status)) attention.add(f);
-    else passing.add(f);
-  }
-  const { html, count } = attentionSection(attention.result());
+  for (const f of model.findings) if (!attention.add(f)) passing.add(f);
+  const count = attention.count;
+  const html = attention.html();
   const intro =
     model.findings.length === 0
       ? '<p>No findings: nothing was evaluated.</p>'
