@@ -10,7 +10,7 @@
  * network bandwidth", https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-network-bandwidth.html:
  * "up to 10 Gbps of bandwidth for inbound traffic and, simultaneously, up to 10 Gbps for outbound").
  */
-import type { CloudWatchSection, MetricDataQuery } from '../snapshot/schema';
+import type { CloudWatchSection, MetricDataQuery, MetricDataResult } from '../snapshot/schema';
 
 export interface NetworkPeaks {
   periodSeconds: number;
@@ -53,11 +53,20 @@ function queriesByInstance(section: CloudWatchSection): Map<string, InstanceQuer
   return index;
 }
 
+const resultIndexes = new WeakMap<CloudWatchSection, Map<string, MetricDataResult>>();
+
+/** The section's results by query id (the last of an id wins), built once per section rather than once per instance. */
+function resultsById(section: CloudWatchSection): Map<string, MetricDataResult> {
+  let index = resultIndexes.get(section);
+  if (!index) resultIndexes.set(section, (index = new Map(section.MetricDataResults.map((r) => [r.Id, r] as const))));
+  return index;
+}
+
 export function networkPeaks(section: CloudWatchSection | undefined, instanceId: string): PeaksLookup {
   if (!section) return { found: false, reason: 'The snapshot has no CloudWatch section (captured without cloudwatch:GetMetricData, or by an older collector).' };
   const queries = queriesByInstance(section).get(instanceId);
   if (!queries?.in || !queries.out) return { found: false, reason: `No NetworkIn / NetworkOut query for ${instanceId} in the snapshot's CloudWatch section.` };
-  const results = new Map(section.MetricDataResults.map((r) => [r.Id, r] as const));
+  const results = resultsById(section);
   const inResult = results.get(queries.in.Id);
   const outResult = results.get(queries.out.Id);
   if (!inResult || !outResult) return { found: false, reason: `CloudWatch returned no result for the NetworkIn / NetworkOut queries of ${instanceId}.` };

@@ -8,11 +8,12 @@
  * (read and write), spread over the cluster's masters (one server each), half each way.
  */
 import { clusterView } from '../cluster/cluster-view';
-import type { EstateTarget, RedisServer } from '../estate/estate';
+import type { EstateTarget, RedisCluster, RedisServer } from '../estate/estate';
 import { formatBps, networkPeaks } from '../metrics/network-peaks';
 import { REQUIREMENT } from '../requirements';
-import { lookupInstanceType } from './instance-type-facts';
+import { instanceTypeKey, lookupInstanceType } from './instance-type-facts';
 import { describeError, serverFinding, type RuleDefinition, type Verdict } from './rule';
+import { SharedVerdicts } from './shared-verdicts';
 
 export const capacityBandwidthRule: RuleDefinition = {
   id: 'capacity.bandwidth',
@@ -20,13 +21,32 @@ export const capacityBandwidthRule: RuleDefinition = {
   title: 'Redis server network load stays within its baseline bandwidth',
   requirement: `${REQUIREMENT.prodNetwork} ${REQUIREMENT.bandwidthFootnote}`,
   evaluate(target) {
-    return target.redisServers.map((server) => serverFinding(capacityBandwidthRule, server, judge(target, server)));
+    // Without CloudWatch metrics and a workload, a verdict reads only the type, the production flag
+    // and whether the server is pending (judge below): servers alike in those share it.
+    const shared = new SharedVerdicts(target.shareVerdicts);
+    const alike = target.cloudwatch === undefined && !target.config.workload;
+    return target.redisServers.map((server) =>
+      serverFinding(capacityBandwidthRule, server, alike ? shared.get(server, `${instanceTypeKey(server)}\u0000${server.instance.State?.Name === 'pending'}`, () => judge(target, server)) : judge(target, server)),
+    );
   },
 };
 
+const clustersOfServers = new WeakMap<EstateTarget, Map<RedisServer, RedisCluster>>();
+
+/** The (first) cluster holding a server, from an index built once per target rather than a search per server. */
+function clusterOf(target: EstateTarget, server: RedisServer): RedisCluster | undefined {
+  let index = clustersOfServers.get(target);
+  if (!index) {
+    index = new Map();
+    for (const cluster of target.clusters) for (const member of cluster.servers) if (!index.has(member)) index.set(member, cluster);
+    clustersOfServers.set(target, index);
+  }
+  return index.get(server);
+}
+
 /** Masters serving slots on the cluster's servers, else the number of servers (one master each, the documented layout). */
 function mastersOfCluster(target: EstateTarget, server: RedisServer): { count: number; source: string } {
-  const cluster = target.clusters.find((c) => c.servers.includes(server));
+  const cluster = clusterOf(target, server);
   if (!cluster) return { count: 1, source: 'one server' };
   const masters = [...clusterView(target, cluster).nodes.values()].filter((n) => n.flags.includes('master') && n.slots.length > 0).length;
   if (masters > 0) return { count: masters, source: `${masters} master${masters === 1 ? '' : 's'} in CLUSTER NODES` };
