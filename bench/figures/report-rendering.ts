@@ -10,6 +10,8 @@ interface ReportRun {
   findings: number;
   modelMs: number;
   htmlMs: number;
+  /** CPU time of the HTML render (all of the process's threads, GC included), median of 3. */
+  htmlCpuMs: number;
   slackMs: number;
   emailMs: number;
   renderMs: number;
@@ -43,7 +45,8 @@ export const reportRenderingFigure: Figure = {
         {
           // Issue 13: a page a browser opens at once (FAIL/UNKNOWN/SUPPRESSED in full, the rest counted per rule).
           figure: `6. HTML report of ${sizeLabel(count)} findings: size and render time`,
-          measured: `${formatBytes(r.htmlBytes)} in ${formatMs(r.htmlMs)} (median of 3)`,
+          // Wall time is judged; the CPU time beside it shows how much of it a busy machine added.
+          measured: `${formatBytes(r.htmlBytes)} in ${formatMs(r.htmlMs)} (median of 3; CPU ${formatMs(r.htmlCpuMs)})`,
           target: `<= ${formatBytes(HTML_BYTES_TARGET)}, <= ${formatMs(HTML_TIME_TARGET_MS)}`,
           met: verdict(options, r.htmlBytes <= HTML_BYTES_TARGET && r.htmlMs <= HTML_TIME_TARGET_MS),
         },

@@ -75,7 +75,8 @@ export function templateOf(text: string, f: Pick<StoredFinding, 'resourceId' | '
   // Longest first, so a name that contains the id (or the reverse) is replaced whole.
   swaps.sort((a, b) => b[0].length - a[0].length);
   for (const [value, placeholder] of swaps) {
-    if (replaceable(text, value)) text = text.split(value).join(placeholder);
+    // The placeholders hold no `$`, so replaceAll inserts them as they are.
+    if (replaceable(text, value)) text = text.replaceAll(value, placeholder);
   }
   return text;
 }

@@ -11,7 +11,7 @@ import { escapeHtml as h } from './escaping';
 import { AttentionGrouper, PLACEHOLDERS, type AttentionGroup, type ObservedGroup } from './finding-groups';
 import { formatTime, locationLabel } from './labels';
 
-/** Lists longer than this fold into a <details> of their own (the page opens at once at any size). */
+/** Lists (of resources, or of observed sentences) longer than this fold into a <details> of their own (the page opens at once at any size). */
 const FOLD_RESOURCES_OVER = 12;
 
 /** Upper bound on distinct texts remembered by one render (memory stays bounded on any estate). */
@@ -56,7 +56,11 @@ function attentionGroup(out: string[], g: AttentionGroup, index: number, shared:
   );
   for (const place of g.locations) {
     out.push(`<p class="meta">${h(locationLabel(place))}, ${h(`${place.production ? 'production' : 'non-production'} "${place.environment}"`)}: ${place.count} resource(s)</p>`);
+    // Many different sentences fold like a long list of resources: a browser lays out only what is open.
+    const fold = place.observed.length > FOLD_RESOURCES_OVER;
+    if (fold) out.push(`<details><summary>${place.observed.length} different observations</summary>`);
     for (const o of place.observed) observedBlock(out, o, shared, lines.get(o)!);
+    if (fold) out.push('</details>');
   }
   out.push('</dd></dl></details></article>\n');
 }
