@@ -171,6 +171,23 @@ describe('renderHtml', () => {
     expect(big.split('carries the shared-sentence marker.').length - 1).toBe(1);
   });
 
+  it('folds a location with many different observed sentences into one <details>, every sentence and resource still in it', () => {
+    const base = model.findings.find((f) => f.status === 'FAIL')!;
+    const many = Array.from({ length: 20 }, (_, i) => ({ ...base, resourceId: `i-0fold${String(i).padStart(10, '0')}`, resourceName: `redis-fold-${i}`, observed: `Distinct observation number ${i} for the fold test.` }));
+    const big = renderHtml({ ...model, findings: [...many, ...model.findings] });
+    const groupId = [...big.matchAll(/id="(group-\d+)"/g)].map((m) => m[1]!).find((id) => element(big, 'article', id).includes('Distinct observation number 0 '))!;
+    const article = element(big, 'article', groupId);
+    const fold = article.slice(article.indexOf('different observations</summary>'));
+    expect(Number(/<summary>(\d+) different observations<\/summary>/.exec(article)?.[1])).toBeGreaterThanOrEqual(20);
+    const text = inspectHtml(fold).text;
+    for (const [i, f] of many.entries()) {
+      expect(text).toContain(`Distinct observation number ${i} for the fold test.`);
+      expect(text).toContain(`${f.resourceId} (${f.resourceName})`);
+    }
+    // A location with few sentences is not folded.
+    expect(html).not.toContain('different observations</summary>');
+  });
+
   it('links the report URL only when it is http(s)', () => {
     const bad = renderHtml(buildReportModel(sampleInput({ reportUrl: 'javascript:alert(1)' })));
     expect(inspectHtml(bad).attributes.filter(([, name]) => name === 'href').map(([, , v]) => v)).toEqual(['#']);
