@@ -114,6 +114,21 @@ describe('reportModelFromScanResult', () => {
     expect(model.trend.map((p) => p.scanId)).toEqual([model.scan.scanId]);
   });
 
+  it('copies each finding whole, its keys in their order, then the scan id and the rule status; the inputs stay as they were', () => {
+    const model = reportModelFromScanResult(result, NOW);
+    for (const source of [failing, passing, unknown]) {
+      const copy = model.findings.find((f) => f.ruleId === source.ruleId)!;
+      expect(copy).not.toBe(source);
+      expect(Object.keys(copy)).toEqual([...Object.keys(source), 'scanId', 'ruleStatus']);
+      expect(copy).toEqual({ ...source, scanId: model.scan.scanId, ruleStatus: source.status });
+      expect('scanId' in source).toBe(false);
+    }
+    const stored = storedFinding({ status: 'SUPPRESSED', ruleStatus: 'FAIL' });
+    const waived = reportModelFromScanResult({ ...result, findings: [stored] }, NOW, { scanId: 'cli-2' }).findings[0]!;
+    expect(Object.keys(waived)).toEqual(Object.keys(stored));
+    expect(waived).toEqual({ ...stored, scanId: 'cli-2' });
+  });
+
   it('takes a scan id and report URL when given', () => {
     const model = reportModelFromScanResult(result, NOW, { scanId: 'cli-1', reportUrl: 'https://x.example/r.html' });
     expect(model.scan.scanId).toBe('cli-1');
