@@ -128,6 +128,9 @@ export class ReachabilityAnalyzer {
   private readonly sideKeys = new WeakMap<NetworkEndpoint, string>();
   private readonly sideKeysById = new Map<string, string>();
   private readonly groupLookup: GroupLookup = (groupId) => this.groupOf(groupId);
+  /** Stand-ins' endpoints (see canonicalMembers), by the stand-in object: no real server's id can reach them. */
+  private readonly standIns = new WeakMap<Server, NetworkEndpoint>();
+  private standInCount = 0;
   private lastDestination: Server | undefined;
   private lastDestinationEndpoint: NetworkEndpoint | undefined;
 
@@ -143,7 +146,7 @@ export class ReachabilityAnalyzer {
 
   /** A Redis server's endpoint: the one resolved already when it was met as a source (or a canonical member), else resolved now and not kept. */
   private destinationEndpoint(server: Server): NetworkEndpoint {
-    const kept = this.endpoints.get(server.instanceId);
+    const kept = (this.standInCount > 0 ? this.standIns.get(server) : undefined) ?? this.endpoints.get(server.instanceId);
     if (kept) return kept;
     // The last one is remembered: callers ask destinationClassOf, passShareKeyOf and analyse of one server in a row.
     if (this.lastDestination !== server) {
@@ -155,6 +158,10 @@ export class ReachabilityAnalyzer {
 
   /** The endpoint of a front-end, resolved once (front-ends are met again for every destination class). */
   endpointOf(server: Server): NetworkEndpoint {
+    if (this.standInCount > 0) {
+      const standIn = this.standIns.get(server);
+      if (standIn) return standIn;
+    }
     let endpoint = this.endpoints.get(server.instanceId);
     if (!endpoint) {
       endpoint = resolveEndpoint(server.instance);
@@ -435,7 +442,7 @@ export class ReachabilityAnalyzer {
 
   /** A front-end's platform (a canonical member's is its real instance's: see canonicalMembers). */
   private platformOf(server: Server): ClientPlatform {
-    const instanceId = server.instanceId.charCodeAt(0) === 0 ? server.instance.InstanceId : server.instanceId;
+    const instanceId = this.standInCount > 0 && this.standIns.has(server) ? server.instance.InstanceId : server.instanceId;
     return clientPlatform(server.instance, this.target.ssmInformation.get(instanceId));
   }
 
@@ -547,8 +554,8 @@ export class ReachabilityAnalyzer {
    * each numbered group is replaced by a canonical group (id NUL G<n>:<content> NUL, name
    * NUL N<n>:<content> NUL when it has a name of its own, its rules naming itself by that id). An
    * analysis of the stand-ins is the analysis of any members of the shape with these placeholders
-   * for their ids and names, which the caller puts back. The stand-ins' endpoints are kept (one
-   * set per shape).
+   * for their ids and names, which the caller puts back. The stand-ins' endpoints are kept by the
+   * stand-in objects, so no real server's id can ever resolve to one.
    */
   canonicalMembers(members: readonly Server[], shape: MembersShape): Server[] {
     let shapeId = this.shapeIds.get(shape.key);
@@ -566,12 +573,12 @@ export class ReachabilityAnalyzer {
     });
     return members.map((member, index) => {
       const instanceId = `\u0000M${index}:${shapeId}\u0000`;
-      if (!this.endpoints.has(instanceId)) {
-        const real = this.endpointOf(member);
-        const groupIds = new Set([...real.groupIds].map((groupId) => placeholders.get(groupId) ?? groupId));
-        this.endpoints.set(instanceId, { ...real, instanceId, groupIds, groupKey: [...groupIds].sort().join(',') });
-      }
-      return { ...member, instanceId };
+      const real = this.endpointOf(member);
+      const groupIds = new Set([...real.groupIds].map((groupId) => placeholders.get(groupId) ?? groupId));
+      const standIn: Server = { ...member, instanceId };
+      this.standIns.set(standIn, { ...real, instanceId, groupIds, groupKey: [...groupIds].sort().join(',') });
+      this.standInCount++;
+      return standIn;
     });
   }
 

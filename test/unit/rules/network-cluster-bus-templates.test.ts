@@ -59,6 +59,10 @@ describe('network.cluster-bus: verdicts written out per cluster shape', () => {
       // Blocked bus ports, so that the findings name the groups.
       if (i % 4 !== 1) g.IpPermissions = [{ ...g.IpPermissions![0]!, ToPort: 17000 }];
     });
+    // Instance ids written like the stand-ins' placeholder ids (ids are not validated beyond being strings).
+    const members = target.ec2.Reservations.flatMap((r) => r.Instances ?? []).filter((i) => i.Tags?.some((t) => t.Key === 'RedisMode' && t.Value === 'cluster'));
+    members[7]!.InstanceId = '\u0000M1:0\u0000';
+    members[20]!.InstanceId = '\u0000M0:1\u0000';
     const { shared } = expectSameFindings(target);
     // The rule speaks of peers where the analyzer says front-end, in group names too (as it always has).
     expect(shared.findings.filter((f) => f.observed.includes('(peer Redis server bus')).length).toBeGreaterThan(0);
