@@ -72,8 +72,11 @@ export function templateOf(text: string, f: Pick<StoredFinding, 'resourceId' | '
   const swaps: Array<[string, string]> = [[resourceId, PLACEHOLDERS.resource]];
   if (resourceName !== undefined) swaps.push([resourceName, PLACEHOLDERS.name]);
   if (cluster !== null) swaps.push([cluster, PLACEHOLDERS.cluster]);
-  // Longest first, so a name that contains the id (or the reverse) is replaced whole.
-  swaps.sort((a, b) => b[0].length - a[0].length);
+  // Longest first (stable), so a name that contains the id (or the reverse) is replaced whole.
+  // An insertion sort of at most three: Array.prototype.sort's set-up costs more at this size.
+  for (let i = 1; i < swaps.length; i++) {
+    for (let j = i; j > 0 && swaps[j]![0].length > swaps[j - 1]![0].length; j--) [swaps[j], swaps[j - 1]] = [swaps[j - 1]!, swaps[j]!];
+  }
   for (const [value, placeholder] of swaps) {
     // The placeholders hold no `$`, so replaceAll inserts them as they are.
     if (replaceable(text, value)) text = text.replaceAll(value, placeholder);

@@ -130,21 +130,34 @@ function arrange(count: number, tallies: readonly RuleTally[], resources: readon
   order.forEach((old, i) => (position[old] = i));
   const sortedTallies = order.map((i) => tallies[i]!);
 
+  // Sets keyed by the verdicts as first numbered (a resource's are nearly always in ascending order
+  // already), renumbered once per set rather than once per resource.
   const setOf = new Map<string, PassingSet>();
   for (const { resource, verdicts } of resources) {
-    const mapped = verdicts.map((v) => position[v]!).sort((a, b) => a - b);
-    const unique = mapped.filter((v, i) => i === 0 || v !== mapped[i - 1]);
-    const key = unique.join(',');
+    const key = verdictKey(verdicts);
     let set = setOf.get(key);
-    if (!set) setOf.set(key, (set = { tallies: unique, resources: [] }));
+    if (!set) setOf.set(key, (set = { tallies: verdicts, resources: [] }));
     set.resources.push(resource);
   }
+  for (const set of setOf.values()) set.tallies = unique(set.tallies.map((v) => position[v]!).sort((a, b) => a - b));
   const sets = [...setOf.values()].sort((a, b) => b.resources.length - a.resources.length || compareVerdicts(a.tallies, b.tallies));
   sets.forEach((set, i) => {
     set.resources.sort((a, b) => cmp(a.accountId, b.accountId) || cmp(a.region, b.region) || cmp(a.resourceId, b.resourceId));
     for (const t of set.tallies) sortedTallies[t]!.sets.push(i);
   });
   return { findings: count, tallies: sortedTallies, sets };
+}
+
+/** The verdicts in ascending order without repeats, as a key. */
+function verdictKey(verdicts: number[]): string {
+  let ascending = true;
+  for (let i = 1; i < verdicts.length; i++) if (verdicts[i]! <= verdicts[i - 1]!) ascending = false;
+  return (ascending ? verdicts : unique(verdicts.slice().sort((a, b) => a - b))).join(',');
+}
+
+/** A sorted list without its repeats. */
+function unique(sorted: number[]): number[] {
+  return sorted.filter((v, i) => i === 0 || v !== sorted[i - 1]);
 }
 
 function compareVerdicts(a: readonly number[], b: readonly number[]): number {
