@@ -39,8 +39,21 @@ export function nodeOfFact(instanceId: string, fact: ClusterNodeFact): ClusterNo
   };
 }
 
-/** The probe's evidence for one server, or why there is none. */
+const probes = new WeakMap<RedisServer, ServerProbe>();
+
+/**
+ * The probe's evidence for one server, or why there is none. Read once per server and evaluation
+ * (clusterView and capacity.memory both ask, for every server; callers only read it), except with
+ * verdict sharing off (EstateTarget.shareVerdicts), where every call reads the rows again.
+ */
 export function serverProbe(target: EstateTarget, server: RedisServer): ServerProbe {
+  if (!target.shareVerdicts) return readServerProbe(target, server);
+  let probe = probes.get(server);
+  if (!probe) probes.set(server, (probe = readServerProbe(target, server)));
+  return probe;
+}
+
+function readServerProbe(target: EstateTarget, server: RedisServer): ServerProbe {
   const processes = inventoryRows(target, server.instanceId, REDIS_SERVER_TYPE);
   if (!processes.found) return { found: false, reason: processes.reason };
   const parsed = parseRedisServerRows(processes.rows);

@@ -455,6 +455,8 @@ export class ReachabilityAnalyzer {
     let key = this.sideKeys.get(endpoint);
     if (key !== undefined) return key;
     const idKey = `${endpoint.subnetId ?? `?${endpoint.instanceId}`}|${endpoint.groupKey}`;
+    // Caches off (EstateTarget.shareVerdicts): keyed by the group ids, as before groups were compared by their rules.
+    if (!this.share) return idKey;
     key = this.sideKeysById.get(idKey);
     if (key === undefined) {
       const parts: Array<string | number> = [endpoint.subnetId ?? `?${endpoint.instanceId}`];
