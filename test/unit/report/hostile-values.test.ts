@@ -17,6 +17,7 @@ const ALLOWED_TAGS = new Set([
   'html', 'head', 'meta', 'title', 'style', 'body', 'header', 'main', 'footer', 'section', 'div', 'p', 'h1', 'h2', 'h3',
   'code', 'strong', 'a', 'span', 'ul', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'figure', 'figcaption',
   'article', 'details', 'summary', 'dl', 'dt', 'dd', 'blockquote', 'svg', 'rect', 'text', 'line', 'polyline', 'circle',
+  'br', // between the resources a shared sentence is about
 ]);
 
 const cases = Object.entries(HOSTILE_VALUES);
