@@ -48,6 +48,5 @@ footer{color:var(--muted);font-size:.85rem}
 .o p{margin:.2em 0}
 .ph{font-style:italic;color:var(--muted)}
 .o p.r{margin:.2em 0 .2em 1em;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85em}
-@media (min-width:760px){.o p.r{columns:2;column-gap:2em}}
 .ids{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85em;overflow-wrap:anywhere}
 `;
