@@ -67,9 +67,12 @@ function instanceByAddress(target: EstateTarget): Map<string, Instance> {
   return index;
 }
 
-const views = new WeakMap<RedisCluster, ClusterView>();
+/** Per target, the view of each cluster (one weak entry per target, not one per cluster: 50k weak entries cost the garbage collector). */
+const viewsByTarget = new WeakMap<EstateTarget, Map<RedisCluster, ClusterView>>();
 
 export function clusterView(target: EstateTarget, cluster: RedisCluster): ClusterView {
+  let views = viewsByTarget.get(target);
+  if (!views) viewsByTarget.set(target, (views = new Map()));
   const known = views.get(cluster);
   if (known) return known;
   const memberByAddress = new Map<string, RedisServer>();

@@ -39,7 +39,8 @@ export function nodeOfFact(instanceId: string, fact: ClusterNodeFact): ClusterNo
   };
 }
 
-const probes = new WeakMap<RedisServer, ServerProbe>();
+/** Per target, the probe of each server (one weak entry per target, not one per server: 100k weak entries cost the garbage collector). */
+const probesByTarget = new WeakMap<EstateTarget, Map<RedisServer, ServerProbe>>();
 
 /**
  * The probe's evidence for one server, or why there is none. Read once per server and evaluation
@@ -48,6 +49,8 @@ const probes = new WeakMap<RedisServer, ServerProbe>();
  */
 export function serverProbe(target: EstateTarget, server: RedisServer): ServerProbe {
   if (!target.shareVerdicts) return readServerProbe(target, server);
+  let probes = probesByTarget.get(target);
+  if (!probes) probesByTarget.set(target, (probes = new Map()));
   let probe = probes.get(server);
   if (!probe) probes.set(server, (probe = readServerProbe(target, server)));
   return probe;
