@@ -3,7 +3,7 @@
  * interface in it must be attached to a Redis server of the same cluster (stopped members count).
  */
 import { clusterKeyOf, clusterNameOf } from '../estate/build-estate';
-import type { EstateTarget, RedisServer } from '../estate/estate';
+import type { EstateTarget } from '../estate/estate';
 import { tagValue } from '../estate/tags';
 import { ec2Error } from '../network/missing-evidence';
 import { instancesInSubnet, listIds, redisServersInSubnet, usageScope } from '../network/redis-placement';
@@ -20,19 +20,6 @@ function redisClusterOf(target: EstateTarget, instanceId: string): { key: string
   const clusterTag = tagValue(instance.Tags, tags.clusterKey);
   const environment = tagValue(instance.Tags, tags.environmentKey);
   return { key: clusterKeyOf(clusterTag, environment), name: clusterNameOf(clusterTag, environment) };
-}
-
-const judgedServers = new WeakMap<EstateTarget, Map<string, RedisServer>>();
-
-/**
- * The cluster key of a Redis-role instance (judged or not), else undefined. A judged Redis server's
- * key is the one buildEstate read from the same tags the same way (first tag of each key), so it is
- * taken from the server instead of normalising its tags again for every interface.
- */
-function redisClusterKeyOf(target: EstateTarget, instanceId: string): string | undefined {
-  let servers = judgedServers.get(target);
-  if (!servers) judgedServers.set(target, (servers = new Map(target.redisServers.map((s) => [s.instanceId, s] as const))));
-  return servers.get(instanceId)?.clusterKey ?? redisClusterOf(target, instanceId)?.key;
 }
 
 function describeInterface(target: EstateTarget, eni: NetworkInterface): string {
@@ -95,9 +82,9 @@ export const subnetDedicatedRule: RuleDefinition = {
           unresolved.push(eni);
           continue;
         }
-        const key = instanceId ? redisClusterKeyOf(target, instanceId) : undefined;
-        if (key === undefined) foreign.push(eni);
-        else if (!clusters.has(key)) addOther(redisClusterOf(target, instanceId!)!, instanceId!);
+        const cluster = instanceId ? redisClusterOf(target, instanceId) : undefined;
+        if (cluster === undefined) foreign.push(eni);
+        else if (!clusters.has(cluster.key)) addOther(cluster, instanceId!);
       }
       // When the interface listing failed, the instances on record in the subnet are evidence too.
       const foreignInstances: string[] = [];
