@@ -89,6 +89,12 @@ interface GroupForm {
  * the groups only they carry (see membersShapeOf): members of equal shapes get equal analyses, up to
  * those groups' ids and names and the members' own ids.
  */
+/** Stand-ins for the members of a shape (see canonicalMembers), and the canonical groups in the shape's order. */
+export interface StandIns {
+  servers: Server[];
+  groups: readonly SecurityGroup[];
+}
+
 export interface MembersShape {
   /** Equal keys, equal analyses (up to the names above). */
   key: string;
@@ -559,21 +565,24 @@ export class ReachabilityAnalyzer {
    * for their ids and names, which the caller puts back. The stand-ins' endpoints are kept by the
    * stand-in objects, so no real server's id can ever resolve to one.
    */
-  canonicalMembers(members: readonly Server[], shape: MembersShape): Server[] {
+  canonicalMembers(members: readonly Server[], shape: MembersShape): StandIns {
     let shapeId = this.shapeIds.get(shape.key);
     if (shapeId === undefined) this.shapeIds.set(shape.key, (shapeId = this.shapeIds.size));
     const placeholders = new Map<string, string>();
-    shape.groups.forEach((group, ordinal) => {
+    const groups = shape.groups.map((group, ordinal) => {
       const form = this.groupFormOf(group.GroupId)!;
       const id = `\u0000G${ordinal}:${form.contentId}\u0000`;
       placeholders.set(group.GroupId, id);
-      if (this.canonicalGroups.has(id)) return;
+      const known = this.canonicalGroups.get(id);
+      if (known) return known;
       const itself = (key: string, value: unknown) => (key === 'GroupId' && value === group.GroupId ? id : value);
       const copy = (permissions: IpPermission[] | undefined): IpPermission[] | undefined => (permissions === undefined ? undefined : (JSON.parse(JSON.stringify(permissions, itself)) as IpPermission[]));
       const name = !group.GroupName ? group.GroupName : group.GroupName === group.GroupId ? id : `\u0000N${ordinal}:${form.contentId}\u0000`;
-      this.canonicalGroups.set(id, { ...group, GroupId: id, GroupName: name, IpPermissions: copy(group.IpPermissions), IpPermissionsEgress: copy(group.IpPermissionsEgress) });
+      const canonical: SecurityGroup = { ...group, GroupId: id, GroupName: name, IpPermissions: copy(group.IpPermissions), IpPermissionsEgress: copy(group.IpPermissionsEgress) };
+      this.canonicalGroups.set(id, canonical);
+      return canonical;
     });
-    return members.map((member, index) => {
+    const servers = members.map((member, index) => {
       const instanceId = `\u0000M${index}:${shapeId}\u0000`;
       const real = this.endpointOf(member);
       const groupIds = new Set([...real.groupIds].map((groupId) => placeholders.get(groupId) ?? groupId));
@@ -582,6 +591,7 @@ export class ReachabilityAnalyzer {
       this.standInCount++;
       return standIn;
     });
+    return { servers, groups };
   }
 
   private classesOf(frontends: readonly Server[]): FrontendClass[] {

@@ -98,13 +98,12 @@ function clusterVerdicts(analyzer: ReachabilityAnalyzer, target: EstateTarget, c
 }
 
 const CLUSTER_NAME = '\u0000C\u0000';
-const STAND_IN = /^\u0000(?:C|([MGN])(\d+):\d+)\u0000$/;
 
 /**
  * A cluster of a members shape (see ReachabilityAnalyzer.membersShapeOf): clusters of equal shape,
  * ports and production flag get the same verdicts up to the cluster's name, its members' ids and
  * the ids and names of the groups the shape numbers. Values by slot: the name, the member ids, the
- * group ids, the group names.
+ * group ids, the group names; each stand-in's placeholder has the slot of what it stands for.
  */
 function templatedCluster(analyzer: ReachabilityAnalyzer, target: EstateTarget, cluster: RedisCluster, ports: number[], shape: MembersShape): TemplatedGroup {
   const members = cluster.servers.length;
@@ -114,17 +113,16 @@ function templatedCluster(analyzer: ReachabilityAnalyzer, target: EstateTarget, 
     values: [cluster.name, ...cluster.servers.map((s) => s.instanceId), ...shape.groups.map((g) => g.GroupId), ...shape.groups.map((g) => g.GroupName ?? '')],
     judge: () => clusterVerdicts(analyzer, target, cluster, ports),
     judgeStandIns: () => {
-      const standIns = { ...cluster, name: CLUSTER_NAME, servers: analyzer.canonicalMembers(cluster.servers, shape) as RedisServer[] };
+      const standIns = analyzer.canonicalMembers(cluster.servers, shape);
+      const slots = new Map<string, number>([[CLUSTER_NAME, 0]]);
+      standIns.servers.forEach((s, i) => slots.set(s.instanceId, 1 + i));
+      standIns.groups.forEach((g, i) => {
+        slots.set(g.GroupId, 1 + members + i);
+        if (g.GroupName && g.GroupName !== g.GroupId) slots.set(g.GroupName, 1 + members + groups + i);
+      });
       return {
-        verdicts: clusterVerdicts(analyzer, target, standIns, ports),
-        slotOf(placeholder: string) {
-          const match = STAND_IN.exec(placeholder);
-          if (!match) return undefined;
-          if (match[1] === undefined) return 0;
-          const index = Number(match[2]);
-          const [offset, count] = match[1] === 'M' ? [1, members] : match[1] === 'G' ? [1 + members, groups] : [1 + members + groups, groups];
-          return index < count ? offset + index : undefined;
-        },
+        verdicts: clusterVerdicts(analyzer, target, { ...cluster, name: CLUSTER_NAME, servers: standIns.servers as RedisServer[] }, ports),
+        slotOf: (placeholder: string) => slots.get(placeholder),
       };
     },
   };
