@@ -14,7 +14,11 @@ export interface NetworkEndpoint {
   ipv6: IpAddress | undefined;
   /** Groups of the primary interface (the instance's SecurityGroups when the interface lists none). */
   groupIds: ReadonlySet<string>;
-  /** The group ids sorted and joined: equal sets, equal keys. */
+  /**
+   * The group ids joined in interface order: equal lists, equal keys. Not sorted: the order is
+   * the order the security-group evaluation reads the groups in and the findings list them in, so
+   * endpoints whose groups differ only in order may not share a verdict.
+   */
   groupKey: string;
 }
 
@@ -41,6 +45,6 @@ export function resolveEndpoint(instance: Instance): NetworkEndpoint {
     ipv4: ipv4Text ? parseIp(ipv4Text) : undefined,
     ipv6: ipv6Text ? parseIp(ipv6Text) : undefined,
     groupIds,
-    groupKey: [...groupIds].sort().join(','),
+    groupKey: [...groupIds].join(','),
   };
 }

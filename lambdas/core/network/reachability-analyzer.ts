@@ -587,7 +587,7 @@ export class ReachabilityAnalyzer {
       const real = this.endpointOf(member);
       const groupIds = new Set([...real.groupIds].map((groupId) => placeholders.get(groupId) ?? groupId));
       const standIn: Server = { ...member, instanceId };
-      this.standIns.set(standIn, { ...real, instanceId, groupIds, groupKey: [...groupIds].sort().join(',') });
+      this.standIns.set(standIn, { ...real, instanceId, groupIds, groupKey: [...groupIds].join(',') });
       this.standInCount++;
       return standIn;
     });

@@ -79,6 +79,23 @@ describe('network.cluster-bus: verdicts written out per cluster shape', () => {
     expect(shared.findings.some((f) => f.status === 'FAIL')).toBe(true);
   });
 
+  it('gives the findings judged one by one when members carry another cluster\'s group or list their groups in another order', () => {
+    const target = syntheticEstate(1200).target;
+    const groups = clusterGroups(target);
+    const members = target.ec2.Reservations.flatMap((r) => r.Instances ?? []).filter((i) => i.Tags?.some((t) => t.Key === 'RedisMode' && t.Value === 'cluster'));
+    members.forEach((member, i) => {
+      const cluster = Math.floor(i / 6);
+      const eni = member.NetworkInterfaces![0]!;
+      // Every 3rd cluster: its 2nd member carries the next cluster's bus group instead of its own (blocked both ways).
+      if (cluster % 3 === 0 && i % 6 === 1 && groups[cluster + 1]) eni.Groups = eni.Groups!.map((g) => (g.GroupId === groups[cluster]!.GroupId ? { GroupId: groups[cluster + 1]!.GroupId, GroupName: groups[cluster + 1]!.GroupName } : g));
+      // Every 4th cluster: its 3rd member lists the same groups in reverse (the findings name groups in interface order).
+      if (cluster % 4 === 0 && i % 6 === 2) eni.Groups = [...eni.Groups!].reverse();
+      member.SecurityGroups = eni.Groups;
+    });
+    const { shared } = expectSameFindings(target);
+    expect(shared.findings.filter((f) => f.status === 'FAIL').length).toBeGreaterThan(100);
+  });
+
   it('does not share between a cluster whose group names itself and one whose group names a group of another cluster', () => {
     const target = syntheticEstate(600).target;
     const groups = clusterGroups(target);
