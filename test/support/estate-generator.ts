@@ -387,6 +387,8 @@ function addInstance(rng: Rng, target: SnapshotTarget, vpcs: VpcPlan[], ids: Ids
   const ipv6 = ipv6Block && rng.chance(0.5) ? `${ipv6Block.replace('::/64', '')}::${privateIp.split('.')[3]}` : undefined;
   const groups = (options.groups ?? rng.some(vpc.groups, 0.5).map((g) => g.GroupId)).map((GroupId) => ({ GroupId, GroupName: GroupId }));
   if (groups.length === 0) groups.push({ GroupId: vpc.groups[0]!.GroupId, GroupName: vpc.groups[0]!.GroupId });
+  // DescribeInstances lists an instance's groups in no fixed order: members of one class may list the same groups differently.
+  if (groups.length > 1 && rng.chance(0.3)) groups.reverse();
   const publicIp = rng.chance(0.08) ? `54.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}` : undefined;
   const association = publicIp ? { PublicIp: publicIp, IpOwnerId: rng.chance(0.5) ? 'amazon' : target.accountId } : undefined;
   const windows = options.windows ?? (role === 'outsystems-frontend' && rng.chance(0.6));
