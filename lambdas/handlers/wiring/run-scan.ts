@@ -45,7 +45,8 @@ export interface ScanRequest {
   snapshot?: Snapshot;
   /**
    * Instead of a snapshot: evaluates the scan's targets itself, one at a time (the fan-out merge),
-   * with the scan's config and time. Its errors are thrown, not recorded (the caller retries).
+   * with the scan's config and time. If it throws (a stored target unreadable or invalid), the scan
+   * is recorded FAILED with the error, as a failed capture is.
    */
   evaluate?: (options: EvaluateOptions) => Promise<ScanResult>;
   /** For a live capture: when to stop starting per-instance reads (the scan Lambda's remaining time). */
@@ -73,6 +74,15 @@ export async function runScan(request: ScanRequest, deps: ScanDependencies): Pro
   await deps.store.putScan(running);
   logger.info('scan started', { scanId, trigger: running.trigger });
 
+  // A scan that cannot get its evidence ends FAILED, recorded and announced, never left RUNNING.
+  const failWith = async (operation: string, error: unknown): Promise<ScanOutcome> => {
+    const failed = failedScanRecord(running, { operation, code: (error as Error).name || 'Error', message: (error as Error).message }, deps.clock.now().toISOString());
+    await deps.store.putScan(failed);
+    logger.error(SCAN_OUTCOME_LOG.failedMessage, { scanId, error: error as Error });
+    await deps.publisher.scanCompleted({ scanId, status: 'FAILED' });
+    return { scanId, status: 'FAILED', counts: failed.counts, newFailures: 0, resolvedFailures: 0 };
+  };
+
   let snapshot: Snapshot | undefined;
   if (!request.evaluate) {
     try {
@@ -86,17 +96,22 @@ export async function runScan(request: ScanRequest, deps: ScanDependencies): Pro
           ...(request.deadline ? { deadline: request.deadline } : {}),
         }));
     } catch (error) {
-      const failed = failedScanRecord(running, { operation: 'captureSnapshot', code: (error as Error).name || 'Error', message: (error as Error).message }, deps.clock.now().toISOString());
-      await deps.store.putScan(failed);
-      logger.error(SCAN_OUTCOME_LOG.failedMessage, { scanId, error: error as Error });
-      await deps.publisher.scanCompleted({ scanId, status: 'FAILED' });
-      return { scanId, status: 'FAILED', counts: failed.counts, newFailures: 0, resolvedFailures: 0 };
+      return failWith('captureSnapshot', error);
     }
   }
 
   const now = deps.clock.now();
   const evaluateOptions: EvaluateOptions = { config: deps.config, now: () => now };
-  const result = request.evaluate ? await request.evaluate(evaluateOptions) : evaluateSnapshot(snapshot!, evaluateOptions);
+  let result: ScanResult;
+  if (request.evaluate) {
+    try {
+      result = await request.evaluate(evaluateOptions);
+    } catch (error) {
+      return failWith('evaluateTargets', error);
+    }
+  } else {
+    result = evaluateSnapshot(snapshot!, evaluateOptions);
+  }
   const waivers = [...(await deps.store.listSuppressions()), ...configSuppressions(deps.config.suppressions ?? [], now)];
   const findings = applySuppressions(result.findings, waivers, now, scanId);
   await deps.store.putFindings(running, findings);

@@ -101,6 +101,23 @@ describe('stored targets', () => {
     expect(await store.readTargets('scan-20300101T020000Z-merge')).toEqual([]);
   });
 
+  test('a stored target that is not a valid snapshot target ends the merged scan FAILED, recorded with its path', async () => {
+    const scanId = 'scan-20300101T020000Z-invalid';
+    const store = new TargetResultStore(table.documentClient, table.tableName);
+    const good = compliantEstate().snapshot().targets[0]!;
+    await store.putTarget(scanId, good, 2000000000);
+    const bad = { ...good, accountId: '999988887777', ec2: { ...good.ec2, Subnets: [{ VpcId: 'vpc-1' }] } } as unknown as typeof good;
+    await store.putTarget(scanId, bad, 2000000000);
+    const findings = new InMemoryFindingsStore();
+    const publisher = new CollectingPublisher();
+    const outcome = await mergeScan({ scanId, startedAt: '2030-01-01T02:00:00.000Z', trigger: 'scheduled' }, store, { store: findings, publisher, clock: fixedClock('2030-01-01T02:05:00.000Z'), config: DEFAULT_CONFIG, snapshots: { capture: async () => { throw new Error('the merge never captures'); } } });
+    expect(outcome.status).toBe('FAILED');
+    expect(publisher.events).toEqual([{ scanId, status: 'FAILED' }]);
+    const scan = await findings.getScan(scanId);
+    expect(scan!.status).toBe('FAILED');
+    expect(JSON.stringify(scan!.errors)).toContain('the fan-out merge: invalid snapshot at $.targets[1].ec2.Subnets[0].SubnetId');
+  });
+
   test('the merge reads and evaluates one stored target at a time, into the findings of the whole assembled snapshot', async () => {
     const scanId = 'scan-20300101T020000Z-bytarget';
     const ids = new Ids();
