@@ -68,6 +68,9 @@ export function observedTemplate(f: Pick<StoredFinding, 'observed' | 'resourceId
 export function templateOf(text: string, f: Pick<StoredFinding, 'resourceId' | 'resourceName' | 'cluster'>): string {
   // Most texts name none of the finding's values: answered without allocating (this runs four times per finding).
   const { resourceId, resourceName, cluster } = f;
+  // A text that already holds a placeholder's spelling (a hostile tag value, say) would read as if
+  // it named this finding's own value: its brackets are shown as full-width ones instead.
+  if (text.includes('[') && PLACEHOLDER_TEXTS.some((p) => text.includes(p))) text = withoutPlaceholderSpellings(text);
   if (!replaceable(text, resourceId) && (resourceName === undefined || !replaceable(text, resourceName)) && (cluster === null || !replaceable(text, cluster))) return text;
   const swaps: Array<[string, string]> = [[resourceId, PLACEHOLDERS.resource]];
   if (resourceName !== undefined) swaps.push([resourceName, PLACEHOLDERS.name]);
@@ -85,6 +88,12 @@ export function templateOf(text: string, f: Pick<StoredFinding, 'resourceId' | '
 }
 
 const PLACEHOLDER_TEXTS: readonly string[] = Object.values(PLACEHOLDERS);
+
+/** `[name]` -> `［name］` for every placeholder spelling in the text, so only inserted placeholders remain. */
+function withoutPlaceholderSpellings(text: string): string {
+  for (const p of PLACEHOLDER_TEXTS) text = text.replaceAll(p, `\uff3b${p.slice(1, -1)}\uff3d`);
+  return text;
+}
 
 /** A value long enough to be replaced, in the text, and not part of a placeholder itself. */
 function replaceable(text: string, value: string): boolean {

@@ -171,6 +171,19 @@ describe('renderHtml', () => {
     expect(big.split('carries the shared-sentence marker.').length - 1).toBe(1);
   });
 
+  it('never lets a hostile value spelled like a placeholder read as the finding\'s own value', () => {
+    const base = model.findings.find((f) => f.status === 'FAIL')!;
+    // Two servers whose sentences name a peer called "[name]": without care, the shared sentence
+    // would show [name] as if it were each server's own name.
+    const many = Array.from({ length: 2 }, (_, i) => ({ ...base, resourceId: `i-0peer${String(i).padStart(10, '0')}`, resourceName: `redis-peer-${i}`, observed: `Server i-0peer${String(i).padStart(10, '0')} replicates from the peer named [name] and [resource].` }));
+    const big = renderHtml({ ...model, findings: [...many, ...model.findings] });
+    const text = inspectHtml(big).text;
+    expect(text).toContain('Server [resource] replicates from the peer named \uff3bname\uff3d and \uff3bresource\uff3d.');
+    expect(text).not.toContain('peer named [name]');
+    for (const f of many) expect(text).toContain(f.resourceId);
+    expect(templateOf('peer [cluster] and [name]', { resourceId: 'i-0x', resourceName: undefined, cluster: null })).toBe('peer \uff3bcluster\uff3d and \uff3bname\uff3d');
+  });
+
   it('folds a location with many different observed sentences into one <details>, every sentence and resource still in it', () => {
     const base = model.findings.find((f) => f.status === 'FAIL')!;
     const many = Array.from({ length: 20 }, (_, i) => ({ ...base, resourceId: `i-0fold${String(i).padStart(10, '0')}`, resourceName: `redis-fold-${i}`, observed: `Distinct observation number ${i} for the fold test.` }));
