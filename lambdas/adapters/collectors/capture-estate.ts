@@ -1,12 +1,12 @@
 /**
  * Captures a whole estate: every account x region target, at most `concurrency` at a time (default
  * 4), each on its own clients and counters so one failing account or region does not stop the
- * others. The result is validated against the snapshot schema before it is returned.
+ * others. Each target is validated against the snapshot schema before it is handed on.
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { DEFAULT_CONFIG, type ScanConfig } from '../../core/config';
-import { validateSnapshot } from '../../core/snapshot/parse-snapshot';
-import { SNAPSHOT_FORMAT, type CollectionError, type Snapshot } from '../../core/snapshot/schema';
+import { validateSnapshotTarget } from '../../core/snapshot/parse-snapshot';
+import { SNAPSHOT_FORMAT, type CollectionError, type Snapshot, type SnapshotTarget } from '../../core/snapshot/schema';
 import { ApiCallCounter } from './api-call-counter';
 import type { ClientOptions } from './client-options';
 import type { CaptureDeadline } from './capture-deadline';
@@ -56,6 +56,18 @@ function checkOptions(options: CaptureEstateOptions): void {
 }
 
 export async function captureEstate(options: CaptureEstateOptions): Promise<Snapshot> {
+  const targets: SnapshotTarget[] = [];
+  const { capturedAt } = await captureEstateTargets(options, (target) => targets.push(target));
+  return { format: SNAPSHOT_FORMAT, capturedAt, targets };
+}
+
+/**
+ * Captures every target and hands each one, validated, to `onTarget` in account x region order as
+ * soon as it and the targets before it are captured, so a caller that evaluates them one by one
+ * holds at most the targets in flight (and those finished ahead of a slower one), not the estate.
+ * Resolves to the capture time once every target has been handed on.
+ */
+export async function captureEstateTargets(options: CaptureEstateOptions, onTarget: (target: SnapshotTarget, index: number) => void): Promise<{ capturedAt: string }> {
   checkOptions(options);
   const config = options.config ?? DEFAULT_CONFIG;
   const capturedAt = (options.now ?? (() => new Date()))().toISOString();
@@ -65,19 +77,34 @@ export async function captureEstate(options: CaptureEstateOptions): Promise<Snap
   if (accounts.length === 0) accounts = [await callerAccount(regions[0]!, identityCounter, options)];
 
   const specs: TargetSpec[] = accounts.flatMap((accountId) => regions.map((region) => ({ accountId, region })));
-  const targets = await runWithConcurrency(specs, options.concurrency ?? DEFAULT_CONCURRENCY, async (spec) => {
+  // Targets finished ahead of an earlier one wait here; the next in order is handed on at once.
+  const waiting = new Map<number, CapturedTarget>();
+  let next = 0;
+  const handOn = (index: number, target: CapturedTarget): void => {
+    waiting.set(index, target);
+    for (let ready = waiting.get(next); ready !== undefined; ready = waiting.get(next)) {
+      waiting.delete(next);
+      if (next === 0) addCalls(ready, identityCounter.toRecord());
+      onTarget(validateSnapshotTarget(ready, next, 'live capture'), next);
+      next++;
+    }
+  };
+  await runWithConcurrency(specs, options.concurrency ?? DEFAULT_CONCURRENCY, async (spec, index) => {
     const targetOptions = {
       ...options,
       tags: config.tags,
       ...(options.roleName ? { assumeRole: { roleName: options.roleName, ...(options.externalId ? { externalId: options.externalId } : {}) } } : {}),
     };
-    if (!options.deadline) return captureTarget(spec, targetOptions);
-    const { target, continuation } = await captureTargetUntil(spec, targetOptions, options.deadline);
-    if (continuation) (target.errors ??= []).push(...unreadAtDeadline(continuation));
-    return target;
+    let target: CapturedTarget;
+    if (!options.deadline) target = await captureTarget(spec, targetOptions);
+    else {
+      const captured = await captureTargetUntil(spec, targetOptions, options.deadline);
+      target = captured.target;
+      if (captured.continuation) (target.errors ??= []).push(...unreadAtDeadline(captured.continuation));
+    }
+    handOn(index, target);
   });
-  addCalls(targets[0], identityCounter.toRecord());
-  return validateSnapshot({ format: SNAPSHOT_FORMAT, capturedAt, targets }, 'live capture');
+  return { capturedAt };
 }
 
 /** The account of the default credentials (sts:GetCallerIdentity needs no IAM permission). */

@@ -4,9 +4,9 @@
  * clients they use like the rest of the bundle (a deferred `require()` made it wrap the whole
  * collector graph in lazy initialisers and keep every export of every SDK module it reached).
  */
-import { captureEstate } from '../../adapters/collectors/capture-estate';
+import { captureEstate, captureEstateTargets, type CaptureEstateOptions } from '../../adapters/collectors/capture-estate';
 import { EnvironmentError, listEnv, optionalEnv } from './environment';
-import type { SnapshotSource } from './snapshot-source';
+import type { SnapshotRequest, SnapshotSource } from './snapshot-source';
 
 export interface LiveTargets {
   regions: string[];
@@ -30,19 +30,19 @@ export function liveTargetsFromEnv(env: NodeJS.ProcessEnv = process.env): LiveTa
   };
 }
 
-/** Captures the estate through the live collectors. */
+/** Captures the estate through the live collectors (whole, or target by target). */
 export function liveSnapshotSource(targets: LiveTargets): SnapshotSource {
+  const optionsFor = (request: SnapshotRequest): CaptureEstateOptions => ({
+    regions: request.regions ?? targets.regions,
+    accounts: request.accounts ?? targets.accounts,
+    ...(targets.roleName ? { roleName: targets.roleName } : {}),
+    ...(targets.externalId ? { externalId: targets.externalId } : {}),
+    config: request.config,
+    now: request.now,
+    ...(request.deadline ? { deadline: request.deadline } : {}),
+  });
   return {
-    async capture(request) {
-      return captureEstate({
-        regions: request.regions ?? targets.regions,
-        accounts: request.accounts ?? targets.accounts,
-        ...(targets.roleName ? { roleName: targets.roleName } : {}),
-        ...(targets.externalId ? { externalId: targets.externalId } : {}),
-        config: request.config,
-        now: request.now,
-        ...(request.deadline ? { deadline: request.deadline } : {}),
-      });
-    },
+    capture: (request) => captureEstate(optionsFor(request)),
+    captureTargets: (request, onTarget) => captureEstateTargets(optionsFor(request), onTarget),
   };
 }

@@ -10,7 +10,7 @@ import type { Clock } from '../../adapters/store/clock';
 import { systemClock } from '../../adapters/store/clock';
 import type { FindingsStore } from '../../adapters/store/findings-store';
 import type { ScanConfig } from '../../core/config';
-import { evaluateSnapshot, type EvaluateOptions } from '../../core/evaluate';
+import { evaluateSnapshot, SnapshotEvaluation, type EvaluateOptions } from '../../core/evaluate';
 import { nextFindingStates } from '../../core/finding-states';
 import type { FindingStatus, ScanRecord, ScanResult, ScanTrigger } from '../../core/model';
 import { failedScanRecord, finishedScanRecord, runningScanRecord } from '../../core/scan-record';
@@ -23,7 +23,7 @@ import { EventBridgePublisher, type EventPublisher } from './event-publisher';
 import { findingExportersFromEnv, runFindingExports, type FindingExporter, type FindingExportReport } from './finding-exports';
 import { logger } from './logger';
 import { newScanId } from './scan-id';
-import type { SnapshotSource } from './snapshot-source';
+import type { SnapshotRequest, SnapshotSource } from './snapshot-source';
 import { storeFromEnv } from './store';
 
 export interface ScanDependencies {
@@ -83,27 +83,31 @@ export async function runScan(request: ScanRequest, deps: ScanDependencies): Pro
     return { scanId, status: 'FAILED', counts: failed.counts, newFailures: 0, resolvedFailures: 0 };
   };
 
+  const captureRequest: SnapshotRequest = {
+    ...(request.regions ? { regions: request.regions } : {}),
+    ...(request.accounts ? { accounts: request.accounts } : {}),
+    config: deps.config,
+    now: () => deps.clock.now(),
+    ...(request.deadline ? { deadline: request.deadline } : {}),
+  };
   let snapshot: Snapshot | undefined;
+  let streamed: ScanResult | undefined;
   if (!request.evaluate) {
     try {
-      snapshot =
-        request.snapshot ??
-        (await deps.snapshots.capture({
-          ...(request.regions ? { regions: request.regions } : {}),
-          ...(request.accounts ? { accounts: request.accounts } : {}),
-          config: deps.config,
-          now: () => deps.clock.now(),
-          ...(request.deadline ? { deadline: request.deadline } : {}),
-        }));
+      if (request.snapshot) snapshot = request.snapshot;
+      else if (deps.snapshots.captureTargets) streamed = await evaluateWhileCapturing(deps, captureRequest);
+      else snapshot = await deps.snapshots.capture(captureRequest);
     } catch (error) {
       return failWith('captureSnapshot', error);
     }
   }
 
-  const now = deps.clock.now();
+  const now = streamed ? new Date(streamed.scan.evaluatedAt) : deps.clock.now();
   const evaluateOptions: EvaluateOptions = { config: deps.config, now: () => now };
   let result: ScanResult;
-  if (request.evaluate) {
+  if (streamed) {
+    result = streamed;
+  } else if (request.evaluate) {
     try {
       result = await request.evaluate(evaluateOptions);
     } catch (error) {
@@ -134,6 +138,18 @@ export async function runScan(request: ScanRequest, deps: ScanDependencies): Pro
     }
   }
   return outcome;
+}
+
+/**
+ * A live capture evaluated target by target as the targets arrive (each one's records released once
+ * its findings are made); the evaluation time is taken when the capture ends, as for a whole capture.
+ */
+async function evaluateWhileCapturing(deps: ScanDependencies, request: SnapshotRequest): Promise<ScanResult> {
+  let evaluatedAt: Date | undefined;
+  const evaluation = new SnapshotEvaluation({ config: deps.config, now: () => evaluatedAt! });
+  const { capturedAt } = await deps.snapshots.captureTargets!(request, (target) => evaluation.addTarget(target));
+  evaluatedAt = deps.clock.now();
+  return evaluation.result(capturedAt);
 }
 
 /** A scan's dependencies from the environment (TABLE_NAME, EVENT_BUS_NAME, SCAN_CONFIG, ...) and a snapshot source. */

@@ -6,7 +6,7 @@
 import type { CaptureDeadline } from '../../adapters/collectors/capture-deadline';
 import type { ScanConfig } from '../../core/config';
 import { readSnapshotFile } from '../../adapters/snapshots/snapshot-file';
-import type { Snapshot } from '../../core/snapshot/schema';
+import type { Snapshot, SnapshotTarget } from '../../core/snapshot/schema';
 
 export interface SnapshotRequest {
   /** Narrow the scan to these regions / accounts (the configured ones otherwise). */
@@ -20,6 +20,11 @@ export interface SnapshotRequest {
 
 export interface SnapshotSource {
   capture(request: SnapshotRequest): Promise<Snapshot>;
+  /**
+   * The same capture handed on target by target, in snapshot order, each validated (optional: a
+   * scan that has it evaluates each target as it arrives instead of holding the whole estate).
+   */
+  captureTargets?(request: SnapshotRequest, onTarget: (target: SnapshotTarget, index: number) => void): Promise<{ capturedAt: string }>;
 }
 
 /** Reads and validates a snapshot file (streamed) on every capture. */
