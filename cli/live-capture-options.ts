@@ -1,10 +1,12 @@
 /** The flags shared by `capture` and `scan --live`: where to read the estate from in AWS. */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { captureEstate, CaptureOptionsError, DEFAULT_CONCURRENCY, type CaptureEstateOptions } from '../lambdas/adapters/collectors/capture-estate';
+import { captureEstate, captureEstateTargets, CaptureOptionsError, DEFAULT_CONCURRENCY, type CaptureEstateOptions } from '../lambdas/adapters/collectors/capture-estate';
 import { DEFAULT_MAX_ATTEMPTS, type ClientOptions } from '../lambdas/adapters/collectors/client-options';
 import { SSM_INVENTORY_CONCURRENCY } from '../lambdas/adapters/collectors/api-limits';
 import type { ScanConfig } from '../lambdas/core/config';
+import { SnapshotEvaluation, type EvaluateOptions } from '../lambdas/core/evaluate';
+import type { ScanResult } from '../lambdas/core/model';
 import type { Snapshot } from '../lambdas/core/snapshot/schema';
 import { UsageError } from './usage-error';
 
@@ -75,14 +77,28 @@ export function captureOptionsFrom(flags: LiveCaptureFlags, config: ScanConfig, 
   };
 }
 
-/** Captures the estate, turning option problems into usage errors. */
-export async function captureLive(flags: LiveCaptureFlags, config: ScanConfig, clientOptions: ClientOptions = {}): Promise<Snapshot> {
+/** Option problems of a capture become usage errors. */
+async function withUsageErrors<T>(capture: () => Promise<T>): Promise<T> {
   try {
-    return await captureEstate(captureOptionsFrom(flags, config, clientOptions));
+    return await capture();
   } catch (error) {
     if (error instanceof CaptureOptionsError) throw new UsageError(error.message);
     throw error;
   }
+}
+
+/** Captures the estate, turning option problems into usage errors. */
+export function captureLive(flags: LiveCaptureFlags, config: ScanConfig, clientOptions: ClientOptions = {}): Promise<Snapshot> {
+  return withUsageErrors(() => captureEstate(captureOptionsFrom(flags, config, clientOptions)));
+}
+
+/** Captures and evaluates the estate target by target (each target released once evaluated). */
+export function evaluateLive(flags: LiveCaptureFlags, config: ScanConfig, evaluateOptions: EvaluateOptions, clientOptions: ClientOptions = {}): Promise<ScanResult> {
+  return withUsageErrors(async () => {
+    const evaluation = new SnapshotEvaluation(evaluateOptions);
+    const { capturedAt } = await captureEstateTargets(captureOptionsFrom(flags, config, clientOptions), (target) => evaluation.addTarget(target));
+    return evaluation.result(capturedAt);
+  });
 }
 
 /** One line per target that met errors, for standard error. */

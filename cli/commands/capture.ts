@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import type { ClientOptions } from '../../lambdas/adapters/collectors/client-options';
 import { snapshotTextBatches, writeSnapshotFile } from '../../lambdas/adapters/snapshots/snapshot-file';
-import { addLiveCaptureOptions, captureLive, describeCaptureErrors, type LiveCaptureFlags } from '../live-capture-options';
+import { addLiveCaptureOptions, captureLive, describeCaptureErrors, evaluateLive, type LiveCaptureFlags } from '../live-capture-options';
+import type { EvaluateOptions } from '../../lambdas/core/evaluate';
 import { loadConfig, type TagFlags } from '../load-config';
 import { addTagOptions } from '../tag-options';
 import type { CommandIo } from './scan';
@@ -43,6 +44,10 @@ export function liveScanLoader(clientOptions: ClientOptions = {}) {
     },
     async load(options: Record<string, unknown>) {
       return captureLive(options as LiveCaptureFlags, loadConfig(options.config as string | undefined, options as TagFlags), clientOptions);
+    },
+    /** Captures and evaluates target by target (what `scan --live` does). */
+    async evaluate(options: Record<string, unknown>, evaluateOptions: EvaluateOptions) {
+      return evaluateLive(options as LiveCaptureFlags, loadConfig(options.config as string | undefined, options as TagFlags), evaluateOptions, clientOptions);
     },
   };
 }

@@ -1,7 +1,7 @@
 /** `redis-compliance scan`: evaluates a captured estate (snapshot file) and reports the findings. */
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { evaluateSnapshot } from '../../lambdas/core/evaluate';
+import { evaluateSnapshot, type EvaluateOptions } from '../../lambdas/core/evaluate';
 import { SEVERITIES, isAtOrAbove, type ScanResult, type Severity } from '../../lambdas/core/model';
 import { configSuppressions } from '../../lambdas/core/suppressions/suppression-schema';
 import { waiveScanResult, type WaivedScanResult } from '../../lambdas/core/suppressions/waive-scan-result';
@@ -25,7 +25,11 @@ export interface ScanOptions extends TagFlags {
 /** Where the snapshot of a scan comes from; `--live` collectors register another source. */
 export type SnapshotLoader = (options: ScanOptions & Record<string, unknown>) => Promise<Snapshot>;
 
-export function registerScanCommand(program: Command, io: CommandIo, liveLoader?: { configure(command: Command): void; load: SnapshotLoader; isLive(options: Record<string, unknown>): boolean }): Command {
+export function registerScanCommand(
+  program: Command,
+  io: CommandIo,
+  liveLoader?: { configure(command: Command): void; load: SnapshotLoader; isLive(options: Record<string, unknown>): boolean; evaluate?(options: Record<string, unknown>, evaluateOptions: EvaluateOptions): Promise<ScanResult> },
+): Command {
   const command = program
     .command('scan')
     .description('Evaluate an estate against the OutSystems Redis requirements and report the findings.')
@@ -43,7 +47,7 @@ export function registerScanCommand(program: Command, io: CommandIo, liveLoader?
     const now = new Date();
     const evaluateOptions = { config, now: () => now };
     let evaluated: ScanResult;
-    if (liveLoader?.isLive(options)) evaluated = evaluateSnapshot(await liveLoader.load(options), evaluateOptions);
+    if (liveLoader?.isLive(options)) evaluated = liveLoader.evaluate ? await liveLoader.evaluate(options, evaluateOptions) : evaluateSnapshot(await liveLoader.load(options), evaluateOptions);
     // A file is evaluated as it is read, one target at a time.
     else if (options.snapshot) evaluated = await evaluateSnapshotFileOrExplain(options.snapshot, evaluateOptions);
     else throw new UsageError('scan needs --snapshot FILE' + (liveLoader ? ' or --live' : ''));
