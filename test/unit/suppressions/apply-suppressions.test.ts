@@ -18,6 +18,20 @@ function waiver(overrides: Partial<Suppression> = {}): Suppression {
 }
 
 describe('applySuppressions', () => {
+  it('stores each finding with its own keys in their order, then scanId and ruleStatus, and leaves the finding as it was', () => {
+    const named = aFinding({ resourceName: 'redis-a' });
+    const unnamed = aFinding();
+    delete (unnamed as { resourceName?: string }).resourceName;
+    const reordered = { ...unnamed, resourceName: 'late-name' };
+    for (const finding of [named, unnamed, reordered, aFinding({ status: 'PASS' })]) {
+      const before = JSON.stringify(finding);
+      const [stored] = applySuppressions([finding], [], NOW, 'scan-1');
+      expect(JSON.stringify(stored)).toBe(JSON.stringify({ ...finding, scanId: 'scan-1', status: finding.status, ruleStatus: finding.status }));
+      expect(stored).not.toBe(finding);
+      expect(JSON.stringify(finding)).toBe(before);
+    }
+  });
+
   it('suppresses a failing finding matched by an active waiver and keeps the rule status', () => {
     const [stored] = applySuppressions([aFinding()], [waiver()], NOW, 'scan-1');
     expect(stored).toMatchObject({
