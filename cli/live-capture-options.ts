@@ -5,7 +5,7 @@ import { captureEstate, captureEstateTargets, CaptureOptionsError, DEFAULT_CONCU
 import { DEFAULT_MAX_ATTEMPTS, type ClientOptions } from '../lambdas/adapters/collectors/client-options';
 import { SSM_INVENTORY_CONCURRENCY } from '../lambdas/adapters/collectors/api-limits';
 import type { ScanConfig } from '../lambdas/core/config';
-import { SnapshotEvaluation, type EvaluateOptions } from '../lambdas/core/evaluate';
+import { evaluateTargetFeed, type EvaluateOptions } from '../lambdas/core/evaluate';
 import type { ScanResult } from '../lambdas/core/model';
 import type { Snapshot } from '../lambdas/core/snapshot/schema';
 import { UsageError } from './usage-error';
@@ -94,11 +94,7 @@ export function captureLive(flags: LiveCaptureFlags, config: ScanConfig, clientO
 
 /** Captures and evaluates the estate target by target (each target released once evaluated). */
 export function evaluateLive(flags: LiveCaptureFlags, config: ScanConfig, evaluateOptions: EvaluateOptions, clientOptions: ClientOptions = {}): Promise<ScanResult> {
-  return withUsageErrors(async () => {
-    const evaluation = new SnapshotEvaluation(evaluateOptions);
-    const { capturedAt } = await captureEstateTargets(captureOptionsFrom(flags, config, clientOptions), (target) => evaluation.addTarget(target));
-    return evaluation.result(capturedAt);
-  });
+  return withUsageErrors(() => evaluateTargetFeed(evaluateOptions, (onTarget) => captureEstateTargets(captureOptionsFrom(flags, config, clientOptions), onTarget)));
 }
 
 /** One line per target that met errors, for standard error. */

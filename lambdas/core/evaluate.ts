@@ -26,6 +26,16 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions = 
 }
 
 /**
+ * Evaluates targets as `feed` hands them on (a stream, a capture, a store read one at a time): each
+ * target is evaluated when it arrives and can then be released. `feed` resolves to the capture time.
+ */
+export async function evaluateTargetFeed(options: EvaluateOptions, feed: (onTarget: (target: SnapshotTarget) => void) => Promise<{ capturedAt: string }>): Promise<ScanResult> {
+  const evaluation = new SnapshotEvaluation(options);
+  const { capturedAt } = await feed((target) => evaluation.addTarget(target));
+  return evaluation.result(capturedAt);
+}
+
+/**
  * An evaluation fed one target at a time, so a caller that reads targets as a stream holds one
  * target's records at a time (the findings, the not-evaluated list and the counts are all it keeps
  * of a target). Targets added in snapshot order give exactly evaluateSnapshot's result.

@@ -12,7 +12,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import '../core/zod-messages';
 import { TargetResultStore, type StoredTargetResult, type TargetRef } from '../adapters/fanout/target-result-store';
-import { SnapshotEvaluation, type EvaluateOptions } from '../core/evaluate';
+import { evaluateTargetFeed, type EvaluateOptions } from '../core/evaluate';
 import type { ScanResult } from '../core/model';
 import { validateSnapshot, validateSnapshotTarget } from '../core/snapshot/parse-snapshot';
 import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotInput } from '../core/snapshot/schema';
@@ -63,16 +63,17 @@ export function assembleSnapshot(capturedAt: string, results: readonly StoredTar
  * records (and the findings so far), not the whole organisation's. Same result as evaluating
  * assembleSnapshot(startedAt, every target).
  */
-export async function evaluateStoredTargets(store: TargetResultStore, scanId: string, capturedAt: string, refs: readonly TargetRef[], options: EvaluateOptions): Promise<ScanResult> {
-  const evaluation = new SnapshotEvaluation(options);
-  let failed = 0;
-  for (const [index, ref] of refs.entries()) {
-    const result = await store.readTarget(scanId, ref);
-    if (result.kind === 'failed') failed++;
-    evaluation.addTarget(validateSnapshotTarget(targetOfResult(result), index, 'the fan-out merge'));
-  }
-  logger.info('fan-out merge evaluated', { scanId, targets: refs.length, failed });
-  return evaluation.result(capturedAt);
+export function evaluateStoredTargets(store: TargetResultStore, scanId: string, capturedAt: string, refs: readonly TargetRef[], options: EvaluateOptions): Promise<ScanResult> {
+  return evaluateTargetFeed(options, async (onTarget) => {
+    let failed = 0;
+    for (const [index, ref] of refs.entries()) {
+      const result = await store.readTarget(scanId, ref);
+      if (result.kind === 'failed') failed++;
+      onTarget(validateSnapshotTarget(targetOfResult(result), index, 'the fan-out merge'));
+    }
+    logger.info('fan-out merge evaluated', { scanId, targets: refs.length, failed });
+    return { capturedAt };
+  });
 }
 
 export async function mergeScan(event: unknown, store: TargetResultStore = mergeStore.get(), deps: ScanDependencies = mergeDependencies.get()): Promise<ScanOutcome> {

@@ -6,7 +6,7 @@
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { SnapshotEvaluation, type EvaluateOptions } from '../../core/evaluate';
+import { evaluateTargetFeed, type EvaluateOptions } from '../../core/evaluate';
 import type { ScanResult } from '../../core/model';
 import type { Snapshot, SnapshotTarget } from '../../core/snapshot/schema';
 import { SnapshotStreamReader, type SnapshotHeader } from '../../core/snapshot/snapshot-stream-reader';
@@ -29,10 +29,8 @@ export async function readSnapshotFile(path: string): Promise<Snapshot> {
 }
 
 /** Evaluates a snapshot file target by target: each target's records are released once its findings are made. */
-export async function evaluateSnapshotFile(path: string, options: EvaluateOptions = {}): Promise<ScanResult> {
-  const evaluation = new SnapshotEvaluation(options);
-  const header = await readSnapshotFileTargets(path, (target) => evaluation.addTarget(target));
-  return evaluation.result(header.capturedAt);
+export function evaluateSnapshotFile(path: string, options: EvaluateOptions = {}): Promise<ScanResult> {
+  return evaluateTargetFeed(options, (onTarget) => readSnapshotFileTargets(path, onTarget));
 }
 
 /** The snapshot's indented JSON text in batches of about 1 MiB (the pieces joined: JSON.stringify(snapshot, null, 2) + newline). */

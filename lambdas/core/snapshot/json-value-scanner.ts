@@ -18,11 +18,10 @@ export type ScanDecision = 'descend' | 'take';
 
 export interface JsonValueScannerHandler {
   /**
-   * Called at the start of every value met while descending: 'descend' walks an object or array
-   * member by member (ignored for a string, number or literal, which is then taken), 'take' hands the
-   * whole value to onValue.
+   * Called at the start of every object or array met while descending: 'descend' walks it member by
+   * member, 'take' hands the whole value to onValue. A string, number or literal is always taken.
    */
-  decide(path: readonly JsonPathStep[], kind: 'object' | 'array' | 'scalar'): ScanDecision;
+  decide(path: readonly JsonPathStep[], kind: 'object' | 'array'): ScanDecision;
   /** A taken value: its exact text (UTF-8 chunks, in order) and where it stands. */
   onValue(path: readonly JsonPathStep[], text: string): void;
   /** An object or array that was descended into has closed. */
@@ -202,7 +201,6 @@ export class JsonValueScanner {
       this.expect = kind === 'array' ? Expect.ValueOrArrayEnd : Expect.KeyOrObjectEnd;
       return i + 1;
     }
-    if (kind === 'scalar') this.handler.decide(path, kind);
     this.taking = true;
     this.takenPath = path;
     this.takenPieces = [];

@@ -49,7 +49,6 @@ export class SnapshotStreamReader {
   /** The root value when it is not an object (rejected by the schema at the end). */
   private rootValue: { value: Json } | undefined;
   private targetsStreamed = false;
-  private targetCount = 0;
   private current: RawTarget | undefined;
 
   constructor(
@@ -87,12 +86,7 @@ export class SnapshotStreamReader {
     return { format: result.data.format, capturedAt: result.data.capturedAt };
   }
 
-  /** How many targets were handed out so far. */
-  get targetsRead(): number {
-    return this.targetCount;
-  }
-
-  private decide(path: readonly JsonPathStep[], kind: 'object' | 'array' | 'scalar'): ScanDecision {
+  private decide(path: readonly JsonPathStep[], kind: 'object' | 'array'): ScanDecision {
     switch (path.length) {
       case 0:
         return kind === 'object' ? 'descend' : 'take';
@@ -178,7 +172,6 @@ export class SnapshotStreamReader {
   private deliver(raw: Json, index: number): void {
     // Every record was checked against its schema as it was read: the target check takes them as checked.
     const target = validateSnapshotTarget(raw, index, this.source, TargetOfCheckedRecordsSchema);
-    this.targetCount++;
     this.onTarget(target, index);
   }
 

@@ -10,7 +10,7 @@ import type { Clock } from '../../adapters/store/clock';
 import { systemClock } from '../../adapters/store/clock';
 import type { FindingsStore } from '../../adapters/store/findings-store';
 import type { ScanConfig } from '../../core/config';
-import { evaluateSnapshot, SnapshotEvaluation, type EvaluateOptions } from '../../core/evaluate';
+import { evaluateSnapshot, evaluateTargetFeed, type EvaluateOptions } from '../../core/evaluate';
 import { nextFindingStates } from '../../core/finding-states';
 import type { FindingStatus, ScanRecord, ScanResult, ScanTrigger } from '../../core/model';
 import { failedScanRecord, finishedScanRecord, runningScanRecord } from '../../core/scan-record';
@@ -144,12 +144,9 @@ export async function runScan(request: ScanRequest, deps: ScanDependencies): Pro
  * A live capture evaluated target by target as the targets arrive (each one's records released once
  * its findings are made); the evaluation time is taken when the capture ends, as for a whole capture.
  */
-async function evaluateWhileCapturing(deps: ScanDependencies, request: SnapshotRequest): Promise<ScanResult> {
-  let evaluatedAt: Date | undefined;
-  const evaluation = new SnapshotEvaluation({ config: deps.config, now: () => evaluatedAt! });
-  const { capturedAt } = await deps.snapshots.captureTargets!(request, (target) => evaluation.addTarget(target));
-  evaluatedAt = deps.clock.now();
-  return evaluation.result(capturedAt);
+function evaluateWhileCapturing(deps: ScanDependencies, request: SnapshotRequest): Promise<ScanResult> {
+  // The result reads the time once, after the last target.
+  return evaluateTargetFeed({ config: deps.config, now: () => deps.clock.now() }, (onTarget) => deps.snapshots.captureTargets!(request, onTarget));
 }
 
 /** A scan's dependencies from the environment (TABLE_NAME, EVENT_BUS_NAME, SCAN_CONFIG, ...) and a snapshot source. */
