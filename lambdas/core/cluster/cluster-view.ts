@@ -6,17 +6,10 @@
 import type { EstateTarget, RedisCluster, RedisServer } from '../estate/estate';
 import type { Instance } from '../snapshot/schema';
 import { serverProbe } from './probe-topology';
-import { isFailing, type ClusterNodeEntry, type ProbedProcess } from './redis-topology';
+import { isFailing, type ClusterNodeEntry, type ClusterNodeFacts, type ProbedProcess } from './redis-topology';
 
-export interface ClusterNode {
-  nodeId: string;
-  ip: string;
-  port: number | undefined;
-  busPort: number | undefined;
-  /** The node's own line when a process of it was probed ("myself"), else the first viewer's. */
-  flags: string[];
-  masterId: string | undefined;
-  slots: Array<readonly [number, number]>;
+/** A node as the cluster knows it: its own line when a process of it was probed ("myself"), else the first viewer's. */
+export interface ClusterNode extends ClusterNodeFacts {
   /** The tagged member holding the address, if any. */
   server: RedisServer | undefined;
   /** An instance of the snapshot holding the address that is not a member of this cluster. */

@@ -26,11 +26,8 @@ export interface ProbedProcess {
   error: string | undefined;
 }
 
-/** One line of one process's `CLUSTER NODES` answer. */
-export interface ClusterNodeEntry {
-  /** The server whose process reported this line, and that process's port. */
-  viewerInstanceId: string;
-  viewerPort: number | undefined;
+/** What a `CLUSTER NODES` line says of one node. */
+export interface ClusterNodeFacts {
   nodeId: string;
   /** The node's announced IP ('' when the node has no address: flag noaddr). */
   ip: string;
@@ -42,6 +39,13 @@ export interface ClusterNodeEntry {
   masterId: string | undefined;
   /** Slot ranges served (inclusive), masters only; importing/migrating markers are dropped. */
   slots: Array<readonly [number, number]>;
+}
+
+/** One line of one process's `CLUSTER NODES` answer. */
+export interface ClusterNodeEntry extends ClusterNodeFacts {
+  /** The server whose process reported this line, and that process's port. */
+  viewerInstanceId: string;
+  viewerPort: number | undefined;
 }
 
 /** What the probe says about one server, or why nothing is known. */
