@@ -36,18 +36,24 @@ export function parseSnapshot(text: string, source: string): Snapshot {
   return validateSnapshot(data, source);
 }
 
+/** The first problem a schema check found, as a SnapshotError at `prefix` followed by the problem's own path. */
+export function firstIssueError(source: string, error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }, prefix: readonly PropertyKey[] = []): SnapshotError {
+  const issue = error.issues[0]!;
+  return new SnapshotError(source, toJsonPath([...prefix, ...issue.path]), issue.message);
+}
+
+/** Throws when target `index` repeats an id with different contents (see duplicate-records.ts). */
+function rejectConflictingDuplicate(target: SnapshotTarget, index: number, source: string): void {
+  const conflict = findConflictingDuplicate(target, `$.targets[${index}]`);
+  if (conflict) throw new SnapshotError(source, conflict.jsonPath, conflict.problem);
+}
+
 /** Validates already-parsed data as a snapshot. */
 export function validateSnapshot(data: unknown, source: string): Snapshot {
   const result = SnapshotSchema.safeParse(data);
-  if (result.success) {
-    for (const [t, target] of result.data.targets.entries()) {
-      const conflict = findConflictingDuplicate(target, `$.targets[${t}]`);
-      if (conflict) throw new SnapshotError(source, conflict.jsonPath, conflict.problem);
-    }
-    return result.data;
-  }
-  const issue = result.error.issues[0]!;
-  throw new SnapshotError(source, toJsonPath(issue.path), issue.message);
+  if (!result.success) throw firstIssueError(source, result.error);
+  result.data.targets.forEach((target, index) => rejectConflictingDuplicate(target, index, source));
+  return result.data;
 }
 
 /**
@@ -56,13 +62,9 @@ export function validateSnapshot(data: unknown, source: string): Snapshot {
  */
 export function validateSnapshotTarget(data: unknown, index: number, source: string, schema: z.ZodMiniType = TargetSchema): SnapshotTarget {
   const result = schema.safeParse(data);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new SnapshotError(source, toJsonPath(['targets', index, ...issue.path]), issue.message);
-  }
+  if (!result.success) throw firstIssueError(source, result.error, ['targets', index]);
   // The schema is TargetSchema, or one that checked the same records (snapshot-stream-reader.ts).
   const target = result.data as SnapshotTarget;
-  const conflict = findConflictingDuplicate(target, `$.targets[${index}]`);
-  if (conflict) throw new SnapshotError(source, conflict.jsonPath, conflict.problem);
+  rejectConflictingDuplicate(target, index, source);
   return target;
 }

@@ -7,7 +7,7 @@
  * wherever they stand in the document. Pure: chunks in, targets out.
  */
 import { JsonScanError, JsonValueScanner, type JsonPathStep, type ScanDecision } from './json-value-scanner';
-import { SnapshotError, toJsonPath, validateSnapshotTarget } from './parse-snapshot';
+import { firstIssueError, SnapshotError, toJsonPath, validateSnapshotTarget } from './parse-snapshot';
 import * as z from 'zod/mini';
 import { SnapshotSchema, TargetSchema, type SnapshotTarget } from './schema';
 
@@ -79,10 +79,7 @@ export class SnapshotStreamReader {
     }
     const document = this.rootValue ? this.rootValue.value : { ...this.header, ...(this.targetsStreamed ? { targets: [] } : {}) };
     const result = SnapshotSchema.safeParse(document);
-    if (!result.success) {
-      const issue = result.error.issues[0]!;
-      throw new SnapshotError(this.source, toJsonPath(issue.path), issue.message);
-    }
+    if (!result.success) throw firstIssueError(this.source, result.error);
     return { format: result.data.format, capturedAt: result.data.capturedAt };
   }
 
@@ -157,8 +154,7 @@ export class SnapshotStreamReader {
     if (!schema) return value;
     const result = schema.safeParse(value);
     if (result.success) return result.data;
-    const issue = result.error.issues[0]!;
-    throw new SnapshotError(this.source, toJsonPath([...path, ...issue.path]), issue.message);
+    throw firstIssueError(this.source, result.error, path);
   }
 
   private onClose(path: readonly JsonPathStep[]): void {
