@@ -4,6 +4,7 @@
  */
 import type { ScanInfo, ScanSummary, ScanTrigger, StoredFinding } from '../model';
 import { finishedScanRecord, runningScanRecord } from '../scan-record';
+import { storedCopy } from '../suppressions/apply-suppressions';
 import { buildReportModel, type ReportModel } from './report-model';
 
 export interface FromScanResultOptions {
@@ -25,10 +26,8 @@ export function reportModelFromScanResult(result: EvaluatedScan, now: Date, opti
   // Object.assign, not `{ ...finding, scanId }`: V8 gives every object built by spreading then adding
   // a key a hidden class of its own (99,988 classes for 100k findings: 4x slower to build, and every
   // renderer's reads then miss), while Object.assign's copies share their source's few classes. Same
-  // keys, same order.
-  const findings: StoredFinding[] = result.findings.map((finding) =>
-    'ruleStatus' in finding ? Object.assign({}, finding, { scanId }) : Object.assign({}, finding, { scanId, ruleStatus: finding.status }),
-  );
+  // keys, same order. A finding not yet waived is stored as applySuppressions stores it.
+  const findings: StoredFinding[] = result.findings.map((finding) => ('ruleStatus' in finding ? Object.assign({}, finding, { scanId }) : storedCopy(finding, scanId)));
   // The same record the scan Lambda stores, started and finished at the evaluation time.
   const evaluatedAt = result.scan.evaluatedAt;
   const scan = finishedScanRecord(runningScanRecord(scanId, options.trigger ?? 'cli', evaluatedAt), result, findings, evaluatedAt);
