@@ -9,11 +9,16 @@
 # agent/plugins/inventory/gatherers/custom/customGatherer.go). Read-only on Redis: PING, INFO,
 # CLUSTER INFO / MYID / NODES, CONFIG GET protected-mode. Records no password, key or value.
 #
-# Runs with what Amazon Linux 2023, Ubuntu 22.04/24.04 and RHEL 9 ship (sh, awk, sed, tr,
-# timeout, mktemp, readlink; curl only when the instance id must come from IMDS; the AWS CLI only
-# for the optional password parameter) plus redis-cli. Run by hand:
-#   sudo CUSTOM_INVENTORY_DIR=/tmp/redis-probe sh redis-probe.sh
-# Environment overrides:
+# Runs as root next to processes that may be hostile (docs/redis-probe.md, *Threat model*): it never
+# executes a file a process points at, runs tools only from root-owned system folders, sends a
+# password only to the process it belongs to, and writes only into a folder only root can change.
+#
+# Runs with what Amazon Linux 2023, Ubuntu 22.04/24.04 and RHEL 9 ship (sh, awk, sed, tr, grep,
+# stat, timeout, mktemp, readlink from /usr/bin and /bin; curl only when the instance id must come
+# from IMDS; the AWS CLI only for the optional password parameter; dpkg-query or rpm for the
+# version of a binary that does not answer) plus redis-cli. Run by hand:
+#   sudo CUSTOM_INVENTORY_DIR=/var/tmp/redis-probe sh redis-probe.sh
+# Environment overrides (set by root, who runs the probe):
 #   AWS_SSM_INSTANCE_ID   instance id (the agent sets it); else IMDSv2. Checked as i-/mi- + hex.
 #   CUSTOM_INVENTORY_DIR  where the files go (default /var/lib/amazon/ssm/<instance-id>/inventory/custom)
 #   REDIS_PORTS           extra ports expected to serve Redis (comma or space separated)
@@ -21,10 +26,19 @@
 #   REDIS_PASSWORD_PARAMETER  SecureString SSM parameter with the password, when the config has none
 #   REDIS_PIDS            probe only these process ids (space separated; set and empty: none)
 #   IMDS_ENDPOINT, SSM_AGENT_DATA_DIR, REDIS_CLI_TIMEOUT  for tests
+#   REDIS_PROBE_TOOL_DIRS, REDIS_PROBE_UNIT_DIRS  for tests: the folders searched for redis-cli, aws,
+#     curl, dpkg-query, rpm, redis-server, and for systemd unit files, instead of the system ones.
+#     Each folder named is checked like the system ones (owned by root, writable by no one else), so
+#     they cannot make the probe run or read anything a non-root user controls.
 set -u
-umask 022
+umask 077
 LC_ALL=C
 export LC_ALL
+# The caller's PATH is not used: basic tools come from the system folders, everything else through
+# trusted_tool below.
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
+TOOL_DIRS=${REDIS_PROBE_TOOL_DIRS:-/usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin /opt/redis/bin /usr/local/redis/bin}
 
 # Document parameters: SSM Run Command replaces the placeholders below; run by hand they stay as
 # written and are ignored. Their values are checked by the document's allowedPattern.
@@ -47,6 +61,80 @@ say() { printf '%s\n' "$*"; }
 fail() { printf 'redis-probe: %s\n' "$*" >&2; exit 2; }
 
 # ---------------------------------------------------------------------------------------------
+# What the probe trusts: files and folders only root can change. A folder is trusted when it and
+# every folder above it is owned by root and not writable by group or others (a folder above it
+# may be world-writable with the sticky bit, like /tmp: others cannot rename or remove root's
+# entries there), and every symlink on the way is root's; checked on the path as written and on
+# the path it resolves to.
+
+# True when an octal mode (stat %a) lets group or others write.
+others_can_write() {
+  ocw_o=${1#"${1%?}"}
+  ocw_rest=${1%?}
+  ocw_g=${ocw_rest#"${ocw_rest%?}"}
+  case $ocw_g$ocw_o in *[2367]*) return 0 ;; esac
+  return 1
+}
+sticky() { [ ${#1} -eq 4 ] && case ${1%???} in [1357]) true ;; *) false ;; esac; }
+
+# One folder of a chain: root's, and not writable by others (or, above the last one, sticky).
+folder_step_trusted() {
+  [ -d "$1" ] || return 1
+  fst=$(stat -L -c '%u %a' -- "$1" 2>/dev/null) || return 1
+  [ "${fst%% *}" = 0 ] || return 1
+  others_can_write "${fst#* }" || return 0
+  [ "$2" = above ] && sticky "${fst#* }"
+}
+
+folder_chain_trusted() {
+  case $1 in /*) ;; *) return 1 ;; esac
+  fct_prefix=''
+  fct_rest=${1#/}
+  folder_step_trusted / above || return 1
+  while [ -n "$fct_rest" ]; do
+    fct_part=${fct_rest%%/*}
+    case $fct_rest in */*) fct_rest=${fct_rest#*/} ;; *) fct_rest='' ;; esac
+    [ -n "$fct_part" ] || continue
+    case $fct_part in . | ..) return 1 ;; esac
+    fct_prefix=$fct_prefix/$fct_part
+    if [ -L "$fct_prefix" ] && [ "$(stat -c %u -- "$fct_prefix" 2>/dev/null)" != 0 ]; then return 1; fi
+    if [ -n "$fct_rest" ]; then folder_step_trusted "$fct_prefix" above || return 1; fi
+  done
+  folder_step_trusted "${fct_prefix:-/}" last
+}
+
+trusted_folder() {
+  folder_chain_trusted "$1" || return 1
+  tf_real=$(readlink -f -- "$1" 2>/dev/null) || return 1
+  folder_chain_trusted "$tf_real"
+}
+
+# A regular file owned by root, writable by no one else, in a trusted folder (and, when the path
+# is a symlink, a root-owned link in a trusted folder).
+trusted_file() {
+  [ -f "$1" ] || return 1
+  tfi_real=$(readlink -f -- "$1" 2>/dev/null) || return 1
+  tfi=$(stat -c '%u %a' -- "$tfi_real" 2>/dev/null) || return 1
+  [ "${tfi%% *}" = 0 ] || return 1
+  others_can_write "${tfi#* }" && return 1
+  trusted_folder "$(dirname -- "$tfi_real")" || return 1
+  [ "$tfi_real" = "$1" ] && return 0
+  if [ -L "$1" ] && [ "$(stat -c %u -- "$1" 2>/dev/null)" != 0 ]; then return 1; fi
+  trusted_folder "$(dirname -- "$1")"
+}
+
+# The path of a tool from the trusted tool folders (never from PATH or a process's folder).
+trusted_tool() {
+  for tt_dir in $TOOL_DIRS; do
+    if [ -x "$tt_dir/$1" ] && trusted_file "$tt_dir/$1"; then
+      printf '%s\n' "$tt_dir/$1"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# ---------------------------------------------------------------------------------------------
 # Where the files go. The agent passes AWS_SSM_INSTANCE_ID to every command it runs
 # (amazon-ssm-agent agent/executers/executers.go, prepareEnvironment) and reads custom inventory
 # from <data dir>/<instance id>/inventory/custom. The id names a folder: anything but i-/mi- and
@@ -62,10 +150,10 @@ valid_instance_id() {
 }
 
 imds_instance_id() {
-  command -v curl >/dev/null 2>&1 || return 1
+  curl=$(trusted_tool curl) || return 1
   imds=${IMDS_ENDPOINT:-http://169.254.169.254}
-  token=$(curl -fsS -m 5 -X PUT "$imds/latest/api/token" -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' 2>/dev/null) || return 1
-  curl -fsS -m 5 -H "X-aws-ec2-metadata-token: $token" "$imds/latest/meta-data/instance-id" 2>/dev/null
+  token=$("$curl" -fsS -m 5 -X PUT "$imds/latest/api/token" -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' 2>/dev/null) || return 1
+  "$curl" -fsS -m 5 -H "X-aws-ec2-metadata-token: $token" "$imds/latest/meta-data/instance-id" 2>/dev/null
 }
 
 if [ -n "${CUSTOM_INVENTORY_DIR:-}" ]; then
@@ -134,19 +222,46 @@ conf_default_user_password() {
   awk 'tolower($1) == "user" && $2 == "default" { for (i = 3; i <= NF; i++) if (substr($i, 1, 1) == ">") p = substr($i, 2) } END { if (p != "") print p }' "$1" 2>/dev/null
 }
 
-binary_version() { timeout 10 "$1" --version 2>/dev/null | sed -n 's/.*v=\([^ ]*\).*/\1/p' | head -n 1; }
+# The version of a Redis binary, never by running it: the version of the package that installed
+# it (dpkg or rpm database) when the file is root's and still the one that runs; else the highest
+# x.y.z string standing alone in the file, read as data (Redis keeps its version as such a string;
+# the other ones are the older versions its command table cites); else nothing.
+# $1 = the path (readlink of /proc/<pid>/exe, or an installed file), $2 = the file to read as data.
+upstream_version() { sed -n 's/^[0-9]*://; s/^\([0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' | head -n 1; }
 
-first_line() { printf '%s\n' "$1" | tr -d '\r' | awk 'NF { print; exit }' | cut -c1-300; }
-
-find_tool() {
-  for candidate in "$(command -v "$1" 2>/dev/null)" "$2/$1" /usr/local/bin/"$1" /usr/bin/"$1" /opt/redis/bin/"$1" /usr/local/redis/bin/"$1"; do
-    if [ -n "$candidate" ] && [ -x "$candidate" ]; then
-      printf '%s\n' "$candidate"
-      return 0
+package_version() {
+  if dpkg_query=$(trusted_tool dpkg-query); then
+    pv_package=$("$dpkg_query" -S -- "$1" 2>/dev/null | awk -F': ' '!/^diversion/ && NF >= 2 { split($1, p, ", "); sub(/:.*/, "", p[1]); print p[1]; exit }')
+    if [ -n "$pv_package" ]; then
+      pv_version=$("$dpkg_query" -W -f "\${Version}" -- "$pv_package" 2>/dev/null | upstream_version)
+      [ -n "$pv_version" ] && printf '%s\n' "$pv_version" && return 0
     fi
-  done
+  fi
+  if rpm=$(trusted_tool rpm); then
+    pv_version=$("$rpm" -qf --qf '%{VERSION}\n' -- "$1" 2>/dev/null) && pv_version=$(printf '%s\n' "$pv_version" | upstream_version)
+    [ -n "$pv_version" ] && printf '%s\n' "$pv_version" && return 0
+  fi
   return 1
 }
+
+file_version() {
+  head -c 268435456 -- "$1" 2>/dev/null | tr -c '[:print:]' '\n' | grep -E '^[0-9]{1,2}\.[0-9]{1,3}\.[0-9]{1,3}$' | sort -u -t . -k1,1n -k2,2n -k3,3n | tail -n 1
+}
+
+# Sets BINARY and BINARY_SOURCE (package, file, or empty) for the binary at $1 (read through $2).
+binary_version() {
+  BINARY='' BINARY_SOURCE=''
+  case $1 in '' | *' (deleted)') ;; *)
+    if [ "$(stat -L -c '%d %i' -- "$2" 2>/dev/null)" = "$(stat -L -c '%d %i' -- "$1" 2>/dev/null)" ] && trusted_file "$1"; then
+      BINARY=$(package_version "$1") && BINARY_SOURCE='package' && return 0
+    fi
+  esac
+  BINARY=$(file_version "$2")
+  [ -n "$BINARY" ] && BINARY_SOURCE='file'
+  return 0
+}
+
+first_line() { printf '%s\n' "$1" | tr -d '\r' | awk 'NF { print; exit }' | cut -c1-300; }
 
 # Every redis-server / redis-sentinel process (its executable name, which the process title
 # setting does not change), or only those of REDIS_PIDS.
@@ -273,10 +388,10 @@ PARAMETER_PASSWORD=''
 parameter_password() {
   if [ -z "$PARAMETER_PASSWORD_READ" ]; then
     PARAMETER_PASSWORD_READ=1
-    if [ -n "$PASSWORD_PARAMETER" ] && command -v aws >/dev/null 2>&1; then
+    if [ -n "$PASSWORD_PARAMETER" ] && aws=$(trusted_tool aws); then
       set --
       if [ -n "${AWS_SSM_REGION_NAME:-}" ]; then set -- --region "$AWS_SSM_REGION_NAME"; fi
-      PARAMETER_PASSWORD=$(aws ssm get-parameter "$@" --name "$PASSWORD_PARAMETER" --with-decryption --query Parameter.Value --output text 2>/dev/null) || PARAMETER_PASSWORD=''
+      PARAMETER_PASSWORD=$("$aws" ssm get-parameter "$@" --name "$PASSWORD_PARAMETER" --with-decryption --query Parameter.Value --output text 2>/dev/null) || PARAMETER_PASSWORD=''
     fi
   fi
   printf '%s' "$PARAMETER_PASSWORD"
@@ -308,7 +423,7 @@ cluster_node_rows() {
 probe_process() {
   pid=$1
   comm=$(cat "/proc/$pid/comm" 2>/dev/null)
-  exe_dir=$(dirname "$(readlink "/proc/$pid/exe" 2>/dev/null || echo /nonexistent/x)")
+  EXE=$(readlink "/proc/$pid/exe" 2>/dev/null) || EXE=''
   SOCKETS=$(listen_sockets "$pid")
   LISTEN=$(printf '%s\n' "$SOCKETS" | awk 'NF == 2 { printf "%s%s:%s", (n++ ? " " : ""), ($1 ~ /:/ ? "[" $1 "]" : $1), $2 }')
   CONFIG=$(find_config "$pid" "$SOCKETS")
@@ -338,15 +453,14 @@ probe_process() {
     $2 == p { if ($1 == "0.0.0.0" || $1 == "127.0.0.1") v4 = 1; else if ($1 == "::" || $1 == "::1") v6 = 1; else if (other == "") other = $1 }
     END { if (v4) print "127.0.0.1"; else if (v6) print "::1"; else print other }')
 
-  REDIS_CLI=$(find_tool redis-cli "$exe_dir") || REDIS_CLI=''
-  BINARY=$(binary_version "/proc/$pid/exe")
+  REDIS_CLI=$(trusted_tool redis-cli) || REDIS_CLI=''
   INFO=''
   if [ -z "$PORT" ] && ! ls "/proc/$pid/fd" >/dev/null 2>&1; then
     ERROR="cannot read /proc/$pid/fd to find its sockets (run the probe as root)"
   elif [ -z "$PORT" ]; then
     ERROR='the process listens on no TCP port'
   elif [ -z "$REDIS_CLI" ]; then
-    ERROR='redis-cli not found'
+    ERROR="redis-cli not found in the trusted tool folders ($TOOL_DIRS)"
   else
     answer=$(rcli PING)
     case $answer in
@@ -387,7 +501,14 @@ probe_process() {
   kv listen "$LISTEN"
   kv tls "$TLS"
   kv auth_required "$AUTH_REQUIRED"
+  if [ -n "$INFO" ]; then
+    BINARY=$(info_field "$INFO" redis_version) BINARY_SOURCE='info'
+  else
+    binary_version "$EXE" "/proc/$pid/exe"
+  fi
   kv binary_version "$BINARY"
+  kv binary_version_source "$BINARY_SOURCE"
+  kv executable "$EXE"
   if [ -n "$INFO" ]; then
     info_config=$(info_field "$INFO" config_file)
     kv config_file "${info_config:-$CONFIG}"
@@ -430,7 +551,11 @@ for pid in $(redis_pids); do
   for socket_port in $(printf '%s\n' "$SOCKETS" | awk 'NF == 2 { print $2 }'); do SEEN_PORTS="$SEEN_PORTS$socket_port "; done
 done
 
-INSTALLED=$(find_tool redis-server /nonexistent) && INSTALLED=$(binary_version "$INSTALLED")
+INSTALLED='' INSTALLED_SOURCE=''
+if installed_path=$(trusted_tool redis-server); then
+  binary_version "$installed_path" "$installed_path"
+  INSTALLED=$BINARY INSTALLED_SOURCE=$BINARY_SOURCE
+fi
 for port in $PORTS; do
   case $port in '' | *[!0-9]*) continue ;; esac
   case $SEEN_PORTS in *" $port "*) continue ;; esac
@@ -438,15 +563,17 @@ for port in $PORTS; do
   kv probe_version 2
   kv status not_running
   kv port "$port"
-  kv binary_version "${INSTALLED:-}"
+  kv binary_version "$INSTALLED"
+  kv binary_version_source "$INSTALLED_SOURCE"
   kv error "no Redis process listens on port $port"
   end_row
 done
 if [ "$FOUND" -eq 0 ]; then
   kv probe_version 2
   kv status not_running
-  kv binary_version "${INSTALLED:-}"
-  kv error "$([ -n "${INSTALLED:-}" ] && echo "redis-server ${INSTALLED} is installed but no redis-server or redis-sentinel process is running" || echo 'no redis-server or redis-sentinel process is running and no redis-server binary was found')"
+  kv binary_version "$INSTALLED"
+  kv binary_version_source "$INSTALLED_SOURCE"
+  kv error "$([ -n "$INSTALLED" ] && echo "redis-server ${INSTALLED} is installed but no redis-server or redis-sentinel process is running" || echo 'no redis-server or redis-sentinel process is running and no redis-server binary was found')"
   end_row
 fi
 

@@ -21,7 +21,7 @@ export function processOfFact(instanceId: string, fact: RedisProcessFact): Probe
     maxmemory: fact.maxmemory,
     usedMemory: fact.usedMemory,
     totalSystemMemory: fact.totalSystemMemory,
-    error: fact.status === 'error' ? (fact.error ?? 'the process did not answer') : undefined,
+    error: fact.status === 'error' || fact.status === 'untrusted listener' ? (fact.error ?? 'the process did not answer') : undefined,
   };
 }
 

@@ -12,7 +12,12 @@ export const REDIS_CLUSTER_NODE_TYPE = 'Custom:RedisClusterNode';
 /** The number of hash slots of a Redis Cluster. */
 export const CLUSTER_SLOTS = 16384;
 
-export type ProbeStatus = 'ok' | 'error' | 'not_running';
+/**
+ * `untrusted listener`: a process the probe sent nothing to, because it is not one it may trust
+ * with a password (not a root-owned executable run by root, the Redis service user or its config
+ * file's owner), or a process holding an address of another Redis process's config file.
+ */
+export type ProbeStatus = 'ok' | 'error' | 'not_running' | 'untrusted listener';
 export type ProbeRedisMode = 'standalone' | 'cluster' | 'sentinel';
 
 /** One Redis process (or one configured port with nothing on it) as the probe saw it. */
@@ -30,6 +35,12 @@ export interface RedisProcessFact {
   configFile?: string;
   redisVersion?: string;
   binaryVersion?: string;
+  /** Where binaryVersion came from: `info`, `package` (dpkg / rpm database) or `file` (the executable read as data). */
+  binaryVersionSource?: string;
+  /** The running executable's path (`/proc/<pid>/exe`). */
+  executable?: string;
+  /** The process's user id. */
+  uid?: number;
   redisMode?: ProbeRedisMode;
   role?: 'master' | 'slave';
   masterHost?: string;
@@ -85,7 +96,7 @@ export function isProbeRow(row: InventoryRow): boolean {
 }
 
 const NODE_ID = /^[0-9a-f]{40}$/;
-const STATUSES: readonly string[] = ['ok', 'error', 'not_running'];
+const STATUSES: readonly string[] = ['ok', 'error', 'not_running', 'untrusted listener'];
 const MODES: readonly string[] = ['standalone', 'cluster', 'sentinel'];
 
 class RowReader {
@@ -162,6 +173,9 @@ export function parseRedisServerRows(rows: readonly InventoryRow[]): Parsed<Redi
       configFile: r.text('config_file'),
       redisVersion: r.text('redis_version'),
       binaryVersion: r.text('binary_version'),
+      binaryVersionSource: r.text('binary_version_source'),
+      executable: r.text('executable'),
+      uid: r.integer('uid'),
       redisMode: r.oneOf<ProbeRedisMode>('redis_mode', MODES),
       role,
       masterHost: r.text('master_host'),
