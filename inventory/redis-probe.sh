@@ -31,6 +31,8 @@
 #     Each folder named is checked like the system ones (owned by root, writable by no one else), so
 #     they cannot make the probe run or read anything a non-root user controls.
 set -u
+# No pathname expansion of values (a `bind *` stays `*`); the few globs meant as such enable it.
+set -f
 umask 077
 LC_ALL=C
 export LC_ALL
@@ -273,22 +275,18 @@ redis_pids() {
     done
     return 0
   fi
+  set +f
   for dir in /proc/[0-9]*; do
     comm=$(cat "$dir/comm" 2>/dev/null) || continue
     case $comm in redis-server | redis-sentinel) printf '%s\n' "${dir#/proc/}" ;; esac
   done
+  set -f
 }
 
-# `address port` for every TCP socket the process listens on, from its own network namespace
-# (/proc/<pid>/net/tcp and tcp6: state 0A is LISTEN; addresses are hex in host byte order).
-listen_sockets() {
-  inodes=''
-  for fd in /proc/"$1"/fd/*; do
-    link=$(readlink "$fd" 2>/dev/null) || continue
-    case $link in socket:\[*\]) link=${link#socket:[}; inodes="$inodes ${link%]}" ;; esac
-  done
-  [ -n "$inodes" ] || return 0
-  cat /proc/"$1"/net/tcp /proc/"$1"/net/tcp6 2>/dev/null | awk -v inodes="$inodes" '
+# `address port inode` of every listening TCP socket in the given /proc net tables (state 0A is
+# LISTEN; addresses are hex in host byte order).
+tcp_listeners() {
+  cat "$@" 2>/dev/null | awk '
     function hex(s,   i, n) { n = 0; s = toupper(s); for (i = 1; i <= length(s); i++) n = n * 16 + index("0123456789ABCDEF", substr(s, i, 1)) - 1; return n }
     function v4(h) { return hex(substr(h, 7, 2)) "." hex(substr(h, 5, 2)) "." hex(substr(h, 3, 2)) "." hex(substr(h, 1, 2)) }
     function v6(h,   w, i, g, out) {
@@ -303,12 +301,98 @@ listen_sockets() {
       }
       return out
     }
-    BEGIN { n = split(inodes, list, " "); for (i = 1; i <= n; i++) wanted[list[i]] = 1 }
-    $4 == "0A" && ($10 in wanted) {
+    $4 == "0A" && $10 ~ /^[0-9]+$/ {
       split($2, local, ":")
-      addr = length(local[1]) == 8 ? v4(local[1]) : v6(local[1])
-      print addr, hex(local[2])
-    }' | sort -u
+      print (length(local[1]) == 8 ? v4(local[1]) : v6(local[1])), hex(local[2]), $10
+    }'
+}
+
+# The socket inodes of a process's open files, space-separated with a space at each end.
+process_inodes() {
+  pi=' '
+  set +f
+  for fd in /proc/"$1"/fd/*; do
+    link=$(readlink "$fd" 2>/dev/null) || continue
+    case $link in socket:\[*\]) link=${link#socket:[}; pi="$pi${link%]} " ;; esac
+  done
+  set -f
+  printf '%s\n' "$pi"
+}
+
+# `address port` for every TCP socket the process ($1, inodes $2) listens on, from its own network
+# namespace.
+listen_sockets() {
+  [ "$2" != ' ' ] || return 0
+  tcp_listeners /proc/"$1"/net/tcp /proc/"$1"/net/tcp6 | awk -v inodes="$2" 'index(inodes, " " $3 " ") { print $1, $2 }' | sort -u
+}
+
+# The socket inodes that would take a connection to address $1, port $2 in the probe's own network
+# namespace: a listener on that very address, else the wildcard of its family, else (IPv4) `::`.
+address_holders() {
+  tcp_listeners /proc/net/tcp /proc/net/tcp6 | awk -v a="$1" -v p="$2" '
+    $2 != p { next }
+    $1 == a { exact = exact " " $3; next }
+    $1 == (a ~ /:/ ? "::" : "0.0.0.0") { family = family " " $3; next }
+    $1 == "::" && a !~ /:/ { dual = dual " " $3 }
+    END { print (exact != "" ? exact : family != "" ? family : dual) }'
+}
+
+# True when every socket in $1 (inodes) is one of the process's ($2), and there is one.
+all_ours() {
+  [ -n "$1" ] || return 1
+  for ao in $1; do
+    case $2 in *" $ao "*) ;; *) return 1 ;; esac
+  done
+  return 0
+}
+
+# The pids holding socket inode $1 (every process's open files).
+socket_owners() {
+  set +f
+  find /proc/[0-9]*/fd -maxdepth 1 -lname "socket:\\[$1\\]" 2>/dev/null | awk -F/ '{ print $3 }' | sort -un
+  set -f
+}
+
+# The uid a process runs as (empty unless its real and effective uids agree).
+process_uid() { awk '$1 == "Uid:" { if ($2 == $3) print $3; exit }' "/proc/$1/status" 2>/dev/null; }
+
+# The Redis service users' uids (Debian, Ubuntu, Amazon Linux and RHEL packages run Redis as
+# `redis`), space-separated with a space at each end.
+SERVICE_UIDS=" $(awk -F: '$1 == "redis" || $1 == "valkey" { printf "%s ", $3 }' /etc/passwd 2>/dev/null)"
+
+# Nothing when process $1 (uid $2) may be trusted with a password read from a file owned by
+# uid $3 (empty: the SecureString parameter): it runs a root-owned executable writable only by
+# root, as root, a Redis service user or that file's owner. Else why not.
+distrust() {
+  dt=$(stat -L -c '%u %a' -- "/proc/$1/exe" 2>/dev/null) || { printf 'its executable cannot be read'; return 0; }
+  if [ "${dt%% *}" != 0 ] || others_can_write "${dt#* }"; then
+    printf 'its executable is not a root-owned file writable only by root'
+    return 0
+  fi
+  [ -n "$2" ] || { printf 'its real and effective user ids differ'; return 0; }
+  case " 0$SERVICE_UIDS${3:+$3 }" in *" $2 "*) return 0 ;; esac
+  printf 'it runs as uid %s, not as root, the Redis service user or the owner of its config file' "$2"
+}
+
+# `pid uid executable` of a process, for a report.
+describe_process() { printf 'pid %s (uid %s, %s)' "$1" "$(process_uid "$1")" "$(readlink "/proc/$1/exe" 2>/dev/null)"; }
+
+# The config's unixsocket when the process ($1, inodes $2, uid $3) listens on it and only it or
+# root can replace it: every listening socket bound to that path is the process's, and the socket
+# file and its folder belong to root or the process's user (the folder writable by no one else,
+# or sticky).
+unix_target() {
+  ut_path=$(conf_get "$CONFIG" unixsocket)
+  case $ut_path in /*) ;; *) return 1 ;; esac
+  [ -S "$ut_path" ] || return 1
+  ut_inodes=$(awk -v path="$ut_path" 'NR > 1 && $4 == "00010000" && $8 == path { printf " %s", $7 }' /proc/net/unix 2>/dev/null)
+  all_ours "$ut_inodes" "$2" || return 1
+  ut_file=$(stat -c '%u' -- "$ut_path" 2>/dev/null) || return 1
+  case "$ut_file" in 0 | "$3") ;; *) return 1 ;; esac
+  ut_dir=$(stat -L -c '%u %a' -- "$(dirname -- "$ut_path")" 2>/dev/null) || return 1
+  case "${ut_dir%% *}" in 0 | "$3") ;; *) return 1 ;; esac
+  if others_can_write "${ut_dir#* }" && ! sticky "${ut_dir#* }"; then return 1; fi
+  printf '%s\n' "$ut_path"
 }
 
 # Config files that may belong to the process: one named on its command line (kept when the
@@ -321,29 +405,45 @@ config_candidates() {
       *.conf) cwd=$(readlink "/proc/$1/cwd" 2>/dev/null) && printf '%s/%s\n' "$cwd" "$arg" ;;
     esac
   done
-  for dir in $CONFIG_DIRS /etc/redis /etc/redis/* /etc/redis-stack /usr/local/etc/redis /usr/local/etc /opt/redis /opt/redis/etc /opt/redis/conf /etc; do
-    [ -d "$dir" ] || continue
-    for file in "$dir"/*.conf; do
-      case $file in /etc/*.conf) case ${file#/etc/} in */*) ;; redis*) ;; *) continue ;; esac ;; esac
-      [ -f "$file" ] && printf '%s\n' "$file"
-    done
+  for dir in $CONFIG_DIRS; do config_files_in "$dir"; done
+  set +f
+  for dir in /etc/redis /etc/redis/* /etc/redis-stack /usr/local/etc/redis /usr/local/etc /opt/redis /opt/redis/etc /opt/redis/conf /etc; do
+    config_files_in "$dir"
+  done
+  set -f
+}
+
+# The *.conf files of a folder (of /etc itself, only redis*.conf).
+config_files_in() {
+  [ -d "$1" ] || return 0
+  set +f
+  for file in "$1"/*.conf; do
+    case $file in /etc/*.conf) case ${file#/etc/} in */*) ;; redis*) ;; *) continue ;; esac ;; esac
+    [ -f "$file" ] && printf '%s\n' "$file"
+  done
+  set -f
+}
+
+# The client ports a config file sets (port, else Redis's default, and tls-port), without 0.
+conf_ports() {
+  cp_port=$(conf_get "$1" port)
+  if [ -z "$cp_port" ]; then
+    if grep -qi '^[[:space:]]*sentinel[[:space:]]\{1,\}monitor' "$1" 2>/dev/null; then cp_port=26379; else cp_port=6379; fi
+  fi
+  for cp in $cp_port $(conf_get "$1" tls-port); do
+    case $cp in '' | 0 | *[!0-9]*) ;; *) printf '%s\n' "$cp" ;; esac
   done
 }
 
-# The first candidate whose port or tls-port is one the process listens on (and whose bind, when
-# set, names an address it listens on).
+# The first candidate owned by root or by the process's user ($3) whose port or tls-port is one the
+# process listens on (and whose bind, when set, names an address it listens on).
 find_config() {
   pid=$1 sockets=$2
   config_candidates "$pid" | while IFS= read -r file; do
-    [ -r "$file" ] || continue
-    port=$(conf_get "$file" port)
-    if [ -z "$port" ]; then
-      if grep -qi '^[[:space:]]*sentinel[[:space:]]\{1,\}monitor' "$file" 2>/dev/null; then port=26379; else port=6379; fi
-    fi
-    tls_port=$(conf_get "$file" tls-port)
+    if ! [ -f "$file" ] || ! [ -r "$file" ]; then continue; fi
+    case "$(stat -c %u -- "$file" 2>/dev/null)" in 0 | "$3") ;; *) continue ;; esac
     matched=''
-    for p in $port $tls_port; do
-      [ "$p" = 0 ] && continue
+    for p in $(conf_ports "$file"); do
       if printf '%s\n' "$sockets" | awk -v p="$p" '$2 == p { found = 1 } END { exit !found }'; then matched=$p; fi
     done
     [ -n "$matched" ] || continue
@@ -362,21 +462,61 @@ find_config() {
   done
 }
 
-# redis-cli against the current process (ADDR, PORT, TLS*, AUTH_USER, PASSWORD); the password
-# goes in REDISCLI_AUTH, never on the command line.
+# `pid address port` for each process other than $1 (socket inodes $2) listening on an address and
+# port of its config file $3 (a squatter: the server could not bind there, and a client of that
+# address reaches the squatter instead).
+config_squatters() {
+  cs_bind=$(conf_get "$3" bind)
+  [ -n "$cs_bind" ] || cs_bind='* -::*'
+  cs_table=$(tcp_listeners /proc/net/tcp /proc/net/tcp6)
+  for cs_p in $(conf_ports "$3"); do
+    for cs_b in $cs_bind; do
+      cs_b=${cs_b#-}
+      case $cs_b in '*') cs_b=0.0.0.0 ;; '::*') cs_b=:: ;; esac
+      for cs_inode in $(printf '%s\n' "$cs_table" | awk -v a="$cs_b" -v p="$cs_p" '$1 == a && $2 == p { print $3 }'); do
+        case $2 in *" $cs_inode "*) continue ;; esac
+        for cs_owner in $(socket_owners "$cs_inode"); do
+          [ "$cs_owner" = "$1" ] || printf '%s %s %s\n' "$cs_owner" "$cs_b" "$cs_p"
+        done
+      done
+    done
+  done
+}
+
+# True when the target of the current process is still its own: the unix socket passes
+# unix_target again, or every socket that would take a connection to ADDR:PORT is the process's.
+target_is_ours() {
+  if [ -n "$UNIX" ]; then
+    [ "$(unix_target "$pid" "$INODES" "$PROCESS_UID")" = "$UNIX" ]
+  else
+    all_ours "$(address_holders "$ADDR" "$PORT")" "$INODES"
+  fi
+}
+
+# redis-cli against the current process (UNIX, else ADDR and PORT; TLS*, AUTH_USER, PASSWORD); the
+# password goes in REDISCLI_AUTH, never on the command line, and only after target_is_ours.
 rcli() {
-  if [ "$TLS" = 1 ]; then
-    if [ -n "$TLS_KEY" ]; then set -- --key "$TLS_KEY" "$@"; fi
-    if [ -n "$TLS_CERT" ]; then set -- --cert "$TLS_CERT" "$@"; fi
-    if [ -n "$TLS_CA_DIR" ]; then set -- --cacertdir "$TLS_CA_DIR" "$@"; fi
-    if [ -n "$TLS_CA" ]; then set -- --cacert "$TLS_CA" "$@"; fi
-    set -- --tls "$@"
+  if [ -n "$UNIX" ]; then
+    set -- -s "$UNIX" "$@"
+  else
+    if [ "$TLS" = 1 ]; then
+      if [ -n "$TLS_KEY" ]; then set -- --key "$TLS_KEY" "$@"; fi
+      if [ -n "$TLS_CERT" ]; then set -- --cert "$TLS_CERT" "$@"; fi
+      if [ -n "$TLS_CA_DIR" ]; then set -- --cacertdir "$TLS_CA_DIR" "$@"; fi
+      if [ -n "$TLS_CA" ]; then set -- --cacert "$TLS_CA" "$@"; fi
+      set -- --tls "$@"
+    fi
+    set -- -h "$ADDR" -p "$PORT" "$@"
   fi
   if [ -n "$PASSWORD" ]; then
+    if ! target_is_ours; then
+      printf 'the listener is no longer this process; no password sent\n'
+      return 0
+    fi
     if [ -n "$AUTH_USER" ]; then set -- --user "$AUTH_USER" "$@"; fi
-    REDISCLI_AUTH=$PASSWORD timeout "$CLI_TIMEOUT" "$REDIS_CLI" --no-auth-warning -h "$ADDR" -p "$PORT" "$@" 2>&1
+    REDISCLI_AUTH=$PASSWORD timeout "$CLI_TIMEOUT" "$REDIS_CLI" --no-auth-warning "$@" 2>&1
   else
-    timeout "$CLI_TIMEOUT" "$REDIS_CLI" -h "$ADDR" -p "$PORT" "$@" 2>&1
+    timeout "$CLI_TIMEOUT" "$REDIS_CLI" "$@" 2>&1
   fi
   status=$?
   [ "$status" -eq 124 ] && printf 'no answer within %s s\n' "$CLI_TIMEOUT"
@@ -424,10 +564,14 @@ probe_process() {
   pid=$1
   comm=$(cat "/proc/$pid/comm" 2>/dev/null)
   EXE=$(readlink "/proc/$pid/exe" 2>/dev/null) || EXE=''
-  SOCKETS=$(listen_sockets "$pid")
+  PROCESS_UID=$(process_uid "$pid")
+  INODES=$(process_inodes "$pid")
+  SOCKETS=$(listen_sockets "$pid" "$INODES")
   LISTEN=$(printf '%s\n' "$SOCKETS" | awk 'NF == 2 { printf "%s%s:%s", (n++ ? " " : ""), ($1 ~ /:/ ? "[" $1 "]" : $1), $2 }')
-  CONFIG=$(find_config "$pid" "$SOCKETS")
-  TLS=0 TLS_CA='' TLS_CA_DIR='' TLS_CERT='' TLS_KEY='' AUTH_USER='' PASSWORD='' ERROR='' AUTH_REQUIRED=''
+  CONFIG=$(find_config "$pid" "$SOCKETS" "$PROCESS_UID")
+  CONFIG_OWNER=''
+  [ -z "$CONFIG" ] || CONFIG_OWNER=$(stat -c %u -- "$CONFIG" 2>/dev/null)
+  TLS=0 TLS_CA='' TLS_CA_DIR='' TLS_CERT='' TLS_KEY='' AUTH_USER='' PASSWORD='' ERROR='' AUTH_REQUIRED='' UNIX=''
   PORT=''
   if [ -n "$CONFIG" ]; then
     conf_port=$(conf_get "$CONFIG" port)
@@ -449,58 +593,94 @@ probe_process() {
     # No config file: the lowest port that is not another listening port + 10000 (a cluster bus).
     PORT=$(printf '%s\n' "$SOCKETS" | awk 'NF == 2 { p[$2] = 1 } END { for (x in p) if (!((x - 10000) in p)) print x }' | sort -n | head -n 1)
   fi
-  ADDR=$(printf '%s\n' "$SOCKETS" | awk -v p="$PORT" '
-    $2 == p { if ($1 == "0.0.0.0" || $1 == "127.0.0.1") v4 = 1; else if ($1 == "::" || $1 == "::1") v6 = 1; else if (other == "") other = $1 }
-    END { if (v4) print "127.0.0.1"; else if (v6) print "::1"; else print other }')
+  # The addresses to reach PORT at, best first (loopback for a wildcard); the first one whose
+  # listener in the probe's own network namespace is this process.
+  CANDIDATES=$(printf '%s\n' "$SOCKETS" | awk -v p="$PORT" '
+    $2 == p { a = $1; if (a == "0.0.0.0") a = "127.0.0.1"; else if (a == "::") a = "::1"; print (a == "127.0.0.1" ? 0 : a == "::1" ? 1 : 2), a }' | sort -n | awk '!seen[$2]++ { print $2 }')
+  ADDR=''
+  for candidate in $CANDIDATES; do
+    if all_ours "$(address_holders "$candidate" "$PORT")" "$INODES"; then ADDR=$candidate; break; fi
+  done
 
+  DISTRUST=$(distrust "$pid" "$PROCESS_UID" "$CONFIG_OWNER")
   REDIS_CLI=$(trusted_tool redis-cli) || REDIS_CLI=''
-  INFO=''
-  if [ -z "$PORT" ] && ! ls "/proc/$pid/fd" >/dev/null 2>&1; then
+  INFO='' STATUS='error'
+  if [ -n "$DISTRUST" ]; then
+    [ -z "$PORT" ] || STATUS='untrusted listener'
+    ERROR="not trusted with a connection: $DISTRUST; the probe sent it nothing"
+    squats=$(awk -v s="$pid" '$1 == s { printf "%s%s:%s", (n++ ? ", " : ""), ($2 ~ /:/ ? "[" $2 "]" : $2), $3; config = $0; sub(/^[^ ]+ [^ ]+ [^ ]+ [^ ]+ /, "", config); owner = $4 } END { if (n) printf " (an address of %s, the config file of pid %s)", config, owner }' "$SQUATTERS")
+    if [ -z "$squats" ] && [ -n "$CONFIG" ]; then
+      squats="$(printf '%s\n' "$SOCKETS" | awk -v p="$PORT" '$2 == p { printf "%s%s:%s", (n++ ? ", " : ""), ($1 ~ /:/ ? "[" $1 "]" : $1), $2 }') (an address of $CONFIG)"
+    fi
+    [ -z "$squats" ] || ERROR="it holds $squats; $ERROR"
+    [ -n "$ADDR" ] || ADDR=$(printf '%s\n' "$CANDIDATES" | head -n 1)
+  elif [ -z "$PORT" ] && ! ls "/proc/$pid/fd" >/dev/null 2>&1; then
     ERROR="cannot read /proc/$pid/fd to find its sockets (run the probe as root)"
   elif [ -z "$PORT" ]; then
     ERROR='the process listens on no TCP port'
   elif [ -z "$REDIS_CLI" ]; then
     ERROR="redis-cli not found in the trusted tool folders ($TOOL_DIRS)"
   else
-    answer=$(rcli PING)
-    case $answer in
-      *PONG*) AUTH_REQUIRED=0 ;;
-      *NOAUTH*)
-        AUTH_REQUIRED=1
-        if [ -n "$CONFIG" ]; then
-          PASSWORD=$(conf_get "$CONFIG" requirepass)
-          [ -n "$PASSWORD" ] || PASSWORD=$(conf_default_user_password "$CONFIG")
-          if [ -z "$PASSWORD" ]; then
-            PASSWORD=$(conf_get "$CONFIG" masterauth)
-            [ -n "$PASSWORD" ] && AUTH_USER=$(conf_get "$CONFIG" masteruser)
+    [ -z "$CONFIG" ] || UNIX=$(unix_target "$pid" "$INODES" "$PROCESS_UID") || UNIX=''
+    if [ -z "$UNIX" ] && [ -z "$ADDR" ]; then
+      holders=''
+      for candidate in $CANDIDATES; do
+        for inode in $(address_holders "$candidate" "$PORT"); do
+          for owner in $(socket_owners "$inode"); do holders="$holders; $candidate:$PORT is held by $(describe_process "$owner")"; done
+        done
+      done
+      ERROR="no address of port $PORT reaches this process from the probe's network namespace$holders; not connected"
+      ADDR=$(printf '%s\n' "$CANDIDATES" | head -n 1)
+    else
+      answer=$(rcli PING)
+      case $answer in
+        *PONG*) AUTH_REQUIRED=0 ;;
+        *NOAUTH*)
+          AUTH_REQUIRED=1
+          if [ -n "$CONFIG" ]; then
+            PASSWORD=$(conf_get "$CONFIG" requirepass)
+            [ -n "$PASSWORD" ] || PASSWORD=$(conf_default_user_password "$CONFIG")
+            if [ -z "$PASSWORD" ]; then
+              PASSWORD=$(conf_get "$CONFIG" masterauth)
+              [ -n "$PASSWORD" ] && AUTH_USER=$(conf_get "$CONFIG" masteruser)
+            fi
           fi
+          if [ -z "$PASSWORD" ] && [ -n "$PASSWORD_PARAMETER" ]; then
+            # The parameter belongs to no file: only processes run by root or the Redis service user get it.
+            case " 0$SERVICE_UIDS" in
+              *" $PROCESS_UID "*) PASSWORD=$(parameter_password) ;;
+              *) ERROR="authentication required; no password in ${CONFIG:-a config file matched by port}, and the parameter $PASSWORD_PARAMETER goes only to processes run by root or the Redis service user (this one runs as uid $PROCESS_UID)" ;;
+            esac
+          fi
+          if [ -z "$PASSWORD" ] && [ -z "$ERROR" ]; then
+            ERROR="authentication required; no password in ${CONFIG:-a config file matched by port}${PASSWORD_PARAMETER:+ or the parameter $PASSWORD_PARAMETER}"
+          fi
+          ;;
+        *) ERROR=$(first_line "$answer"); [ -n "$ERROR" ] || ERROR='no answer' ;;
+      esac
+      if [ -z "$ERROR" ]; then
+        INFO=$(rcli INFO)
+        if ! printf '%s\n' "$INFO" | grep -q '^redis_version:'; then
+          ERROR=$(printf '%s\n' "$INFO" | grep -v '^$' | grep -iv '^warning' | head -n 1 | cut -c1-300)
+          [ -n "$ERROR" ] || ERROR='INFO gave no redis_version'
+          INFO=''
         fi
-        [ -n "$PASSWORD" ] || PASSWORD=$(parameter_password)
-        if [ -z "$PASSWORD" ]; then
-          ERROR="authentication required; no password in ${CONFIG:-a config file matched by port}${PASSWORD_PARAMETER:+ or the parameter $PASSWORD_PARAMETER}"
-        fi
-        ;;
-      *) ERROR=$(first_line "$answer"); [ -n "$ERROR" ] || ERROR='no answer' ;;
-    esac
-    if [ -z "$ERROR" ]; then
-      INFO=$(rcli INFO)
-      if ! printf '%s\n' "$INFO" | grep -q '^redis_version:'; then
-        ERROR=$(printf '%s\n' "$INFO" | grep -v '^$' | grep -iv '^warning' | head -n 1 | cut -c1-300)
-        [ -n "$ERROR" ] || ERROR='INFO gave no redis_version'
-        INFO=''
       fi
     fi
   fi
+  [ -z "$INFO" ] || STATUS='ok'
 
   kv probe_version 2
-  kv status "$([ -n "$INFO" ] && echo ok || echo error)"
+  kv status "$STATUS"
   kv pid "$pid"
+  kv uid "$PROCESS_UID"
   kv process "$comm"
   kv address "$ADDR"
   kv port "$PORT"
   kv listen "$LISTEN"
   kv tls "$TLS"
   kv auth_required "$AUTH_REQUIRED"
+  [ -z "$UNIX" ] || kv unix_socket "$UNIX"
   if [ -n "$INFO" ]; then
     BINARY=$(info_field "$INFO" redis_version) BINARY_SOURCE='info'
   else
@@ -543,13 +723,53 @@ probe_process() {
 
 # ---------------------------------------------------------------------------------------------
 # Every process, then every expected port nothing listens on.
+PIDS=$(redis_pids)
+
+# First, the squatters: for each process that may be trusted, every other process holding an address
+# and port of its config file (`squatter address port pid config` lines).
+SQUATTERS=$WORK/squatters
+: >"$SQUATTERS"
+for pid in $PIDS; do
+  sq_uid=$(process_uid "$pid")
+  sq_inodes=$(process_inodes "$pid")
+  sq_config=$(find_config "$pid" "$(listen_sockets "$pid" "$sq_inodes")" "$sq_uid")
+  [ -n "$sq_config" ] || continue
+  [ -z "$(distrust "$pid" "$sq_uid" "$(stat -c %u -- "$sq_config" 2>/dev/null)")" ] || continue
+  config_squatters "$pid" "$sq_inodes" "$sq_config" | while read -r sq_pid sq_address sq_port; do
+    printf '%s %s %s %s %s\n' "$sq_pid" "$sq_address" "$sq_port" "$pid" "$sq_config"
+  done >>"$SQUATTERS"
+done
+
 SEEN_PORTS=' '
 FOUND=0
-for pid in $(redis_pids); do
+for pid in $PIDS; do
   probe_process "$pid"
   FOUND=$((FOUND + 1))
   for socket_port in $(printf '%s\n' "$SOCKETS" | awk 'NF == 2 { print $2 }'); do SEEN_PORTS="$SEEN_PORTS$socket_port "; done
 done
+
+# A squatter that is not one of the processes above gets a row of its own.
+REPORTED=" $(printf '%s\n' "$PIDS" | tr '\n' ' ')"
+while read -r sq_pid sq_address sq_port sq_owner sq_config; do
+  case $REPORTED in *" $sq_pid "*) continue ;; esac
+  REPORTED="$REPORTED$sq_pid "
+  sq_inodes=$(process_inodes "$sq_pid")
+  sq_exe=$(readlink "/proc/$sq_pid/exe" 2>/dev/null) || sq_exe=''
+  binary_version "$sq_exe" "/proc/$sq_pid/exe"
+  kv probe_version 2
+  kv status 'untrusted listener'
+  kv pid "$sq_pid"
+  kv uid "$(process_uid "$sq_pid")"
+  kv process "$(cat "/proc/$sq_pid/comm" 2>/dev/null)"
+  kv address "$sq_address"
+  kv port "$sq_port"
+  kv listen "$(listen_sockets "$sq_pid" "$sq_inodes" | awk 'NF == 2 { printf "%s%s:%s", (n++ ? " " : ""), ($1 ~ /:/ ? "[" $1 "]" : $1), $2 }')"
+  kv binary_version "$BINARY"
+  kv binary_version_source "$BINARY_SOURCE"
+  kv executable "$sq_exe"
+  kv error "it holds $(case $sq_address in *:*) printf '[%s]' "$sq_address" ;; *) printf '%s' "$sq_address" ;; esac):$sq_port, an address of $sq_config, the config file of pid $sq_owner, which could not listen there; the probe sent it nothing"
+  end_row
+done <"$SQUATTERS"
 
 INSTALLED='' INSTALLED_SOURCE=''
 if installed_path=$(trusted_tool redis-server); then
