@@ -17,7 +17,7 @@
 # stat, timeout, mktemp, readlink from /usr/bin and /bin; curl only when the instance id must come
 # from IMDS; the AWS CLI only for the optional password parameter; dpkg-query or rpm for the
 # version of a binary that does not answer) plus redis-cli. Run by hand:
-#   sudo CUSTOM_INVENTORY_DIR=/var/tmp/redis-probe sh redis-probe.sh
+#   sudo CUSTOM_INVENTORY_DIR=/root/redis-probe sh redis-probe.sh
 # Environment overrides (set by root, who runs the probe):
 #   AWS_SSM_INSTANCE_ID   instance id (the agent sets it); else IMDSv2. Checked as i-/mi- + hex.
 #   CUSTOM_INVENTORY_DIR  where the files go (default /var/lib/amazon/ssm/<instance-id>/inventory/custom)
@@ -169,8 +169,20 @@ else
   OUT_DIR=${SSM_AGENT_DATA_DIR:-/var/lib/amazon/ssm}/$INSTANCE_ID/inventory/custom
 fi
 
+# The output folder must be one only root can change (see trusted_folder): a folder another user
+# made, or reaches through a symlink of theirs, could point the files anywhere. A missing folder is
+# created root-only (umask 077), under an existing trusted one.
+case $OUT_DIR in /*) ;; *) fail "the output folder $OUT_DIR is not an absolute path; nothing written" ;; esac
+if ! [ -e "$OUT_DIR" ] && ! [ -L "$OUT_DIR" ]; then
+  existing=$OUT_DIR
+  while ! [ -e "$existing" ] && ! [ -L "$existing" ]; do existing=$(dirname -- "$existing"); done
+  trusted_folder "$existing" || fail "the output folder $OUT_DIR would be made in $existing, which someone other than root can change; nothing written"
+  mkdir -p -- "$OUT_DIR" || fail "cannot create $OUT_DIR; nothing written"
+fi
+trusted_folder "$OUT_DIR" || fail "the output folder $OUT_DIR (or a folder above it, or a symlink on the way) is not owned by root or is writable by group or others; refusing to write there; nothing written"
+
 WORK=$(mktemp -d 2>/dev/null) || fail 'cannot create a temporary folder'
-trap 'rm -rf "$WORK"; [ -n "${TMP_SERVER:-}" ] && rm -f "$TMP_SERVER" "$TMP_NODES"' EXIT
+trap 'rm -rf "$WORK"; rm -f -- ${TMP_SERVER:+"$TMP_SERVER"} ${TMP_NODES:+"$TMP_NODES"}' EXIT
 trap 'exit 3' HUP INT TERM
 SERVER_ROWS=$WORK/server.rows
 NODE_ROWS=$WORK/node.rows
@@ -798,27 +810,64 @@ if [ "$FOUND" -eq 0 ]; then
 fi
 
 # ---------------------------------------------------------------------------------------------
-# The files: JSON built by awk (strings only, escaped, values cut to the 4,096-character limit),
-# written to a temporary name the agent ignores (it reads *.json only) and renamed into place.
+# The files: JSON built by awk, strings only. Every value is escaped (backslash, quote, every
+# control character, C1 controls included, as \uXXXX), invalid UTF-8 bytes become U+FFFD, and
+# each value is cut, at a character boundary, to VALUE_LIMIT bytes of UTF-8 (names to 64): under
+# the agent's 4,096 limit whatever a process says. Written to mktemp files in the output folder
+# (names the agent ignores: it reads *.json only), then renamed into place.
+VALUE_LIMIT=4000
 to_json() {
-  awk -v type="$1" -v time="$(date -u +%Y-%m-%dT%H:%M:%SZ)" '
-    function esc(s) { s = substr(s, 1, 4000); gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); gsub(/[[:cntrl:]]/, "", s); return s }
-    BEGIN { printf "{\"SchemaVersion\":\"2.0\",\"TypeName\":\"%s\",\"CaptureTime\":\"%s\",\"Content\":[", type, time }
+  awk -v type="$1" -v time="$(date -u +%Y-%m-%dT%H:%M:%SZ)" -v limit="$VALUE_LIMIT" '
+    function esc(s, cap,   out, n, i, c, b, piece, width, need, ok, j, b2, second, size) {
+      out = ""; size = 0; n = length(s)
+      for (i = 1; i <= n; i++) {
+        c = substr(s, i, 1); b = ord[c]
+        if (b < 128) {
+          width = 1
+          if (c == "\\") piece = "\\\\"
+          else if (c == "\"") piece = "\\\""
+          else if (b < 32 || b == 127) piece = sprintf("\\u%04x", b)
+          else piece = c
+        } else {
+          need = (b >= 194 && b <= 223) ? 1 : (b >= 224 && b <= 239) ? 2 : (b >= 240 && b <= 244) ? 3 : 0
+          ok = need > 0 && i + need <= n
+          for (j = 1; ok && j <= need; j++) {
+            b2 = ord[substr(s, i + j, 1)]
+            if (b2 < 128 || b2 > 191) ok = 0
+            if (j == 1) second = b2
+          }
+          # No overlong forms, no UTF-16 surrogates, nothing above U+10FFFF.
+          if (ok && ((b == 224 && second < 160) || (b == 237 && second > 159) || (b == 240 && second < 144) || (b == 244 && second > 143))) ok = 0
+          if (!ok) { piece = "\\ufffd"; width = 3 }
+          else if (b == 194 && second < 160) { piece = sprintf("\\u%04x", second); width = 2; i += need }
+          else { piece = substr(s, i, need + 1); width = need + 1; i += need }
+        }
+        if (size + width > cap) break
+        out = out piece; size += width
+      }
+      return out
+    }
+    BEGIN {
+      for (i = 1; i < 256; i++) ord[sprintf("%c", i)] = i
+      printf "{\"SchemaVersion\":\"2.0\",\"TypeName\":\"%s\",\"CaptureTime\":\"%s\",\"Content\":[", type, time
+    }
     $0 == "--" { if (open) printf "}"; open = 0; next }
     {
       eq = index($0, "="); if (eq == 0) next
       if (!open) { printf "%s{", (rows++ ? "," : ""); open = 1; first = 1 }
-      printf "%s\"%s\":\"%s\"", (first ? "" : ","), esc(substr($0, 1, eq - 1)), esc(substr($0, eq + 1)); first = 0
+      printf "%s\"%s\":\"%s\"", (first ? "" : ","), esc(substr($0, 1, eq - 1), 64), esc(substr($0, eq + 1), limit); first = 0
     }
     END { if (open) printf "}"; printf "]}\n" }' "$2"
 }
 
-mkdir -p "$OUT_DIR" || fail "cannot create $OUT_DIR"
-TMP_SERVER=$OUT_DIR/.RedisServer.json.tmp.$$
-TMP_NODES=$OUT_DIR/.RedisClusterNode.json.tmp.$$
+for name in RedisServer.json RedisClusterNode.json; do
+  if [ -d "$OUT_DIR/$name" ] && ! [ -L "$OUT_DIR/$name" ]; then fail "$OUT_DIR/$name is a folder; nothing written"; fi
+done
+TMP_SERVER=$(mktemp -- "$OUT_DIR/.RedisServer.json.XXXXXX") || fail "cannot create a temporary file in $OUT_DIR; nothing written"
+TMP_NODES=$(mktemp -- "$OUT_DIR/.RedisClusterNode.json.XXXXXX") || fail "cannot create a temporary file in $OUT_DIR; nothing written"
 to_json Custom:RedisServer "$SERVER_ROWS" >"$TMP_SERVER" || fail "cannot write $TMP_SERVER"
 to_json Custom:RedisClusterNode "$NODE_ROWS" >"$TMP_NODES" || fail "cannot write $TMP_NODES"
-mv -f "$TMP_SERVER" "$OUT_DIR/RedisServer.json" || fail "cannot write $OUT_DIR/RedisServer.json"
-mv -f "$TMP_NODES" "$OUT_DIR/RedisClusterNode.json" || fail "cannot write $OUT_DIR/RedisClusterNode.json"
+mv -f -- "$TMP_SERVER" "$OUT_DIR/RedisServer.json" || fail "cannot write $OUT_DIR/RedisServer.json"
+mv -f -- "$TMP_NODES" "$OUT_DIR/RedisClusterNode.json" || fail "cannot write $OUT_DIR/RedisClusterNode.json"
 say "redis-probe: $FOUND Redis process(es); wrote $OUT_DIR/RedisServer.json and $OUT_DIR/RedisClusterNode.json"
 cat "$OUT_DIR/RedisServer.json"

@@ -4,10 +4,13 @@
  * address of a real server's config file, or plant a redis-cli next to themselves. Each impostor
  * records what reaches it; the probe runs as root, for real, next to real redis-server processes.
  */
+import { spawn, spawnSync } from 'node:child_process';
+import { lchownSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { REDIS_PROBE_SCRIPT_PATH } from '../../lib/constructs/redis-probe-script';
 import { parseRedisServerRows } from '../../lambdas/core/inventory/redis-probe-rows';
 import { expectValidOutput, runProbe } from './support/probe-runner';
-import { NOBODY_UID, attackerFolder, cleanup, markerBinary, markerText, plant, requireRoot, startImpostor, toolFolder, toolFolderWithout, type Impostor } from './support/impostors';
+import { NOBODY_UID, NOGROUP_GID, attackerFolder, cleanup, markerBinary, markerText, plant, requireRoot, startImpostor, toolFolder, toolFolderWithout, rootFolder, type Impostor } from './support/impostors';
 import { RedisFleet, freePorts, isAlive, requireCommands } from './support/redis-fleet';
 
 jest.setTimeout(60000);
@@ -107,5 +110,138 @@ describe('impostors answering -NOAUTH: one on [::1] of a configured port (bind 1
     expect(facts[1]!.error).toContain(`it holds [::1]:${squattedPort} (an address of ${join(fleet.dir, 'squatted.conf')})`);
     expect(facts[2]!.error).toContain('the probe sent it nothing');
     expect(`${run.stdout}${run.stderr}${JSON.stringify(run.server)}`).not.toMatch(new RegExp(`${CONFIG_SECRET}|${PARAMETER_SECRET}`));
+  });
+});
+
+describe('a symlink farm planted in the output folder', () => {
+  /** Runs the probe into `dir`, as root; returns its exit status and stderr. */
+  function probeInto(dir: string): { status: number | null; stderr: string } {
+    const result = spawnSync('sh', [REDIS_PROBE_SCRIPT_PATH], { encoding: 'utf8', timeout: 60000, env: { PATH: process.env['PATH']!, AWS_SSM_INSTANCE_ID: 'i-0123456789abcdef0', CUSTOM_INVENTORY_DIR: dir, REDIS_PIDS: '' } });
+    return { status: result.status, stderr: result.stderr };
+  }
+
+  /**
+   * An attacker's folder (like /tmp/redis-probe made by nobody before root's first run by hand) where
+   * every name the probe could write, including the temporary names of the next 3,000 process ids,
+   * is a symlink to a root-owned file.
+   */
+  function farm(): { folder: string; victims: string[] } {
+    const victimsFolder = rootFolder('redis-victims-');
+    const victims = ['server', 'nodes', 'temporary'].map((name) => join(victimsFolder, name));
+    for (const victim of victims) writeFileSync(victim, 'precious\n');
+    const folder = attackerFolder();
+    const link = (name: string, target: string) => {
+      symlinkSync(target, join(folder, name));
+      lchownSync(join(folder, name), NOBODY_UID, NOGROUP_GID);
+    };
+    link('RedisServer.json', victims[0]!);
+    link('RedisClusterNode.json', victims[1]!);
+    const last = Number(readFileSync('/proc/sys/kernel/ns_last_pid', 'utf8'));
+    const max = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
+    for (let i = 1; i <= 3000; i++) {
+      const pid = ((last + i - 1) % max) + 1;
+      link(`.RedisServer.json.tmp.${pid}`, victims[2]!);
+      link(`.RedisClusterNode.json.tmp.${pid}`, victims[2]!);
+    }
+    return { folder, victims };
+  }
+
+  test('the probe refuses the folder (non-zero exit), writes nothing and nothing through a symlink', () => {
+    const { folder, victims } = farm();
+    const before = readdirSync(folder).sort();
+    const { status, stderr } = probeInto(folder);
+    expect(victims.map((v) => readFileSync(v, 'utf8'))).toEqual(['precious\n', 'precious\n', 'precious\n']);
+    expect(readdirSync(folder).sort()).toEqual(before);
+    expect(status).not.toBe(0);
+    expect(stderr).toContain('refusing to write there; nothing written');
+  });
+
+  test('a root-owned folder reached through the attacker\'s symlink is refused too', () => {
+    const target = rootFolder('redis-out-');
+    const folder = attackerFolder();
+    symlinkSync(target, join(folder, 'out'));
+    lchownSync(join(folder, 'out'), NOBODY_UID, NOGROUP_GID);
+    const { status, stderr } = probeInto(join(folder, 'out'));
+    expect(status).not.toBe(0);
+    expect(stderr).toContain('nothing written');
+    expect(readdirSync(target)).toEqual([]);
+  });
+});
+
+describe('hostile values in what a real server says', () => {
+  let dir = '';
+  let pid = 0;
+  let port = 0;
+  /**
+   * A config file name with quotes, $(...), backticks, a terminal escape sequence (OSC, ending in
+   * BEL), two bytes that are not UTF-8 (0xFF 0xFE), ending in a backslash: INFO reports it as
+   * config_file. (No glob characters: redis-server 7 reads a config name holding *, ? or [ as a pattern.)
+   */
+  const NAME = Buffer.concat([Buffer.from('hostile "q" $(id) `id` \x1b]0;pwned\x07 '), Buffer.from([0xff, 0xfe]), Buffer.from(' \\')]);
+
+  beforeAll(async () => {
+    dir = rootFolder('redis-hostile-');
+    [port] = await freePorts(['127.0.0.1'], 1);
+    writeFileSync(Buffer.concat([Buffer.from(`${dir}/`), NAME]), [`bind 127.0.0.1`, `port ${port}`, `dir ${dir}`, 'save ""', 'appendonly no', 'daemonize no', ''].join('\n'));
+    // The name goes to redis-server as raw bytes: the shell expands the one file of the folder (INFO then says <dir>/./<name>).
+    const child = spawn('sh', ['-c', 'exec redis-server ./*'], { cwd: dir, stdio: 'ignore' });
+    pid = child.pid!;
+    await new Promise<void>((resolve, reject) => {
+      const deadline = Date.now() + 10000;
+      const poll = () => {
+        const r = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'PING'], { encoding: 'utf8' });
+        if (r.stdout.includes('PONG')) resolve();
+        else if (Date.now() > deadline) reject(new Error(`redis-server with the hostile config name did not start: ${r.stdout}${r.stderr}`));
+        else setTimeout(poll, 50);
+      };
+      poll();
+    });
+  });
+
+  afterAll(async () => {
+    process.kill(pid, 'SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(isAlive(pid)).toBe(false);
+  });
+
+  test('an INFO value ending in a backslash, with 0xFF bytes and an escape sequence: the file stays valid JSON and the server\'s row readable', () => {
+    const run = runProbe({ REDIS_PIDS: String(pid) });
+    expectValidOutput(run);
+    const raw = readFileSync(join(run.dir, 'RedisServer.json'));
+    expect(raw.includes(0x1b)).toBe(false);
+    expect(raw.includes(0xff)).toBe(false);
+    const { facts, problems } = parseRedisServerRows(run.server.Content);
+    expect(problems).toEqual([]);
+    expect(facts[0]).toMatchObject({ status: 'ok', port, redisVersion: '7.0.15', redisMode: 'standalone' });
+    expect(raw.includes(0x07)).toBe(false);
+    expect(run.server.Content[0]!['config_file']).toBe(`${dir}/./hostile "q" $(id) \`id\` \x1b]0;pwned\x07 \ufffd\ufffd \\`);
+  });
+});
+
+describe('bind * in a busy working folder', () => {
+  const fleet = new RedisFleet();
+  let pid = 0;
+  let port = 0;
+
+  beforeAll(async () => {
+    [port] = await freePorts(['0.0.0.0'], 1);
+    pid = (await fleet.start('wildcard', { host: '127.0.0.1', port: port!, config: ['bind *', `port ${port}`, 'requirepass "wildcard pw"'] })).pid;
+  });
+
+  afterAll(async () => {
+    await fleet.stop();
+    expect(isAlive(pid)).toBe(false);
+  });
+
+  test('the config file is matched (its password read), whatever files the probe\'s working folder holds', () => {
+    const busy = rootFolder('redis-busy-');
+    for (const name of ['dump.rdb', 'appendonly.aof', 'nodes-7000.conf', 'redis.log']) writeFileSync(join(busy, name), '');
+    mkdirSync(join(busy, 'backup'));
+    const run = runProbe({ REDIS_PIDS: String(pid), REDIS_CONFIG_DIRS: fleet.dir }, { cwd: busy });
+    expectValidOutput(run);
+    const { facts, problems } = parseRedisServerRows(run.server.Content);
+    expect(problems).toEqual([]);
+    expect(facts[0]).toMatchObject({ status: 'ok', address: '127.0.0.1', port, authRequired: true, configFile: join(fleet.dir, 'wildcard.conf') });
+    expect(facts[0]!.error).toBeUndefined();
   });
 });

@@ -19,7 +19,7 @@ function numericId(args: string[]): number {
 }
 
 export const NOBODY_UID = numericId(['-u', NOBODY.user]);
-const NOGROUP_GID = Number(spawnSync('getent', ['group', NOBODY.group], { encoding: 'utf8' }).stdout.split(':')[2]);
+export const NOGROUP_GID = Number(spawnSync('getent', ['group', NOBODY.group], { encoding: 'utf8' }).stdout.split(':')[2]);
 
 /** The tests start processes as another user and need root (as CI and the probe itself run). */
 export function requireRoot(): void {

@@ -34,11 +34,12 @@ export interface ProbeRun {
 }
 
 /** Runs the probe; `env` adds to a minimal environment (PATH only, as the agent's shell has). */
-export function runProbe(env: Record<string, string>, options: { script?: string } = {}): ProbeRun {
+export function runProbe(env: Record<string, string>, options: { script?: string; cwd?: string } = {}): ProbeRun {
   const dir = env['CUSTOM_INVENTORY_DIR'] ?? mkdtempSync(join(tmpdir(), 'redis-probe-out-'));
   const result = spawnSync('sh', [options.script ?? REDIS_PROBE_SCRIPT_PATH], {
     encoding: 'utf8',
     timeout: 60000,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', AWS_SSM_INSTANCE_ID: INSTANCE_ID, CUSTOM_INVENTORY_DIR: dir, ...env },
   });
   if (result.status !== 0) throw new Error(`probe exited ${result.status}: ${result.stderr}${result.stdout}`);
