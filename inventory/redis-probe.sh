@@ -41,6 +41,7 @@ export LC_ALL
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
 TOOL_DIRS=${REDIS_PROBE_TOOL_DIRS:-/usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin /opt/redis/bin /usr/local/redis/bin}
+UNIT_DIRS=${REDIS_PROBE_UNIT_DIRS:-/etc/systemd/system /run/systemd/system /lib/systemd/system /usr/lib/systemd/system}
 
 # Document parameters: SSM Run Command replaces the placeholders below; run by hand they stay as
 # written and are ignored. Their values are checked by the document's allowedPattern.
@@ -408,8 +409,10 @@ unix_target() {
 }
 
 # Config files that may belong to the process: one named on its command line (kept when the
-# process title is not rewritten), then the folders of REDIS_CONFIG_DIRS / ConfigDirs, then the
-# usual places of the distributions' and redis.io's packages.
+# process title is not rewritten), one named by its systemd unit's ExecStart, the *.conf files of
+# its working folder (redis.io's cluster tutorial: `cd 7000 && redis-server ./redis.conf`), then
+# the folders of REDIS_CONFIG_DIRS / ConfigDirs, then the usual places of the distributions' and
+# redis.io's packages. find_config keeps only files owned by root or the process's user.
 config_candidates() {
   tr '\000' '\n' <"/proc/$1/cmdline" 2>/dev/null | while IFS= read -r arg; do
     case $arg in
@@ -417,12 +420,48 @@ config_candidates() {
       *.conf) cwd=$(readlink "/proc/$1/cwd" 2>/dev/null) && printf '%s/%s\n' "$cwd" "$arg" ;;
     esac
   done
+  unit_configs "$1"
+  cwd=$(readlink "/proc/$1/cwd" 2>/dev/null) && config_files_in "$cwd"
   for dir in $CONFIG_DIRS; do config_files_in "$dir"; done
   set +f
   for dir in /etc/redis /etc/redis/* /etc/redis-stack /usr/local/etc/redis /usr/local/etc /opt/redis /opt/redis/etc /opt/redis/conf /etc; do
     config_files_in "$dir"
   done
   set -f
+}
+
+# The *.conf paths named by the ExecStart= lines of the process's systemd unit: the unit is the
+# last `*.service` of its cgroup path (/proc/<pid>/cgroup), its file and drop-ins (`<unit>.d/*.conf`,
+# for a template instance `name@instance.service` also those of `name@.service`, with %i / %I
+# replaced by the instance) are read from UNIT_DIRS, and only when they are trusted files.
+unit_configs() {
+  uc_unit=$(awk -F: '{ n = split($NF, part, "/"); for (i = n; i >= 1; i--) if (part[i] ~ /\.service$/) { print part[i]; exit } }' "/proc/$1/cgroup" 2>/dev/null | head -n 1)
+  case $uc_unit in '' | *[!A-Za-z0-9:_.@-]*) return 0 ;; esac
+  uc_instance=''
+  uc_template=''
+  case $uc_unit in *@?*.service)
+    uc_instance=${uc_unit#*@}
+    uc_instance=${uc_instance%.service}
+    uc_template=${uc_unit%%@*}@.service
+  esac
+  for uc_dir in $UNIT_DIRS; do
+    set +f
+    for uc_file in "$uc_dir/$uc_unit" "$uc_dir/$uc_unit.d"/*.conf ${uc_template:+"$uc_dir/$uc_template" "$uc_dir/$uc_template.d"/*.conf}; do
+      set -f
+      trusted_file "$uc_file" || continue
+      awk -v instance="$uc_instance" '
+        /^[ \t]*ExecStart[ \t]*=/ {
+          line = $0; sub(/^[^=]*=[ \t]*/, "", line); sub(/^[-@:+!]+/, "", line)
+          n = split(line, word, /[ \t]+/)
+          for (i = 1; i <= n; i++) {
+            w = word[i]; gsub(/^["\047]|["\047]$/, "", w)
+            gsub(/%[iI]/, instance, w); gsub(/%%/, "%", w)
+            if (w ~ /^\/.*\.conf$/) print w
+          }
+        }' "$uc_file" 2>/dev/null
+    done
+    set -f
+  done
 }
 
 # The *.conf files of a folder (of /etc itself, only redis*.conf).

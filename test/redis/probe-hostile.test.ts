@@ -9,9 +9,10 @@ import { lchownSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFil
 import { join } from 'node:path';
 import { REDIS_PROBE_SCRIPT_PATH } from '../../lib/constructs/redis-probe-script';
 import { parseRedisServerRows } from '../../lambdas/core/inventory/redis-probe-rows';
-import { expectValidOutput, runProbe } from './support/probe-runner';
+import { expectValidOutput, runProbe, verdicts } from './support/probe-runner';
 import { NOBODY_UID, NOGROUP_GID, attackerFolder, cleanup, markerBinary, markerText, plant, requireRoot, startImpostor, toolFolder, toolFolderWithout, rootFolder, type Impostor } from './support/impostors';
-import { RedisFleet, freePorts, isAlive, requireCommands } from './support/redis-fleet';
+import { RedisFleet, freePorts, isAlive, redisCli, requireCommands, waitForClusterOk } from './support/redis-fleet';
+import { placeInServiceCgroup } from './support/service-cgroup';
 
 jest.setTimeout(60000);
 requireCommands('redis-server', 'redis-cli', 'setpriv', 'gcc');
@@ -243,5 +244,67 @@ describe('bind * in a busy working folder', () => {
     expect(problems).toEqual([]);
     expect(facts[0]).toMatchObject({ status: 'ok', address: '127.0.0.1', port, authRequired: true, configFile: join(fleet.dir, 'wildcard.conf') });
     expect(facts[0]!.error).toBeUndefined();
+  });
+});
+
+describe('a password-protected cluster whose config files are in the working folders and in a systemd unit\'s ExecStart', () => {
+  const PASSWORD = 'cluster "pw" 9';
+  const QUOTED = '"cluster \\"pw\\" 9"';
+  const fleet = new RedisFleet();
+  const unit = `redis-probe-test-${process.pid}@`;
+  let ports: number[] = [];
+  let unitDir = '';
+  let unitConfig = '';
+  const working: string[] = [];
+  const removeCgroups: Array<() => void> = [];
+  const pids: number[] = [];
+
+  const config = (port: number, extra: string[]) => ['bind 127.0.0.1', `port ${port}`, 'cluster-enabled yes', `cluster-config-file nodes-${port}.conf`, 'cluster-node-timeout 3000', `requirepass ${QUOTED}`, `masterauth ${QUOTED}`, 'save ""', 'appendonly no', ...extra, ''].join('\n');
+
+  beforeAll(async () => {
+    ports = await freePorts(['127.0.0.1'], 3);
+    // Two nodes as in redis.io's cluster tutorial: `cd <port> && redis-server ./redis.conf`; Redis
+    // rewrites its process title, so the command line no longer names the file.
+    for (const port of ports.slice(0, 2)) {
+      const folder = rootFolder(`redis-node-${port}-`);
+      writeFileSync(join(folder, 'redis.conf'), config(port, []));
+      working.push(folder);
+      pids.push((await fleet.startWith(`work-${port}`, { host: '127.0.0.1', port, args: ['./redis.conf'], cwd: folder })).pid);
+    }
+    // The third as a systemd template instance: the unit's ExecStart names the file, which is in no
+    // folder the probe searches; the data folder (its working folder) holds no config.
+    const port = ports[2]!;
+    const confFolder = rootFolder('redis-unit-conf-');
+    const dataFolder = rootFolder('redis-unit-data-');
+    unitConfig = join(confFolder, `${port}.conf`);
+    writeFileSync(unitConfig, config(port, [`dir ${dataFolder}`]));
+    unitDir = rootFolder('redis-units-');
+    writeFileSync(join(unitDir, `${unit}.service`), `[Unit]\nDescription=Redis %i\n\n[Service]\nExecStart=/usr/bin/redis-server ${confFolder}/%i.conf --supervised systemd --daemonize no\n`, { mode: 0o644 });
+    const proc = await fleet.startWith(`unit-${port}`, { host: '127.0.0.1', port, args: [unitConfig], cwd: '/' });
+    pids.push(proc.pid);
+    removeCgroups.push(placeInServiceCgroup(proc.pid, `${unit}${port}.service`));
+    redisCli(['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { password: PASSWORD, timeoutMs: 30000 });
+    await waitForClusterOk(ports.map((p) => ({ host: '127.0.0.1', port: p })), { password: PASSWORD }, 0);
+  });
+
+  afterAll(async () => {
+    await fleet.stop();
+    for (const pid of pids) expect(isAlive(pid)).toBe(false);
+    for (const remove of removeCgroups) remove();
+  });
+
+  test('every node\'s config is found and its password read: the rows and verdicts are those of configs in /etc/redis', () => {
+    const run = runProbe({ REDIS_PIDS: pids.join(' '), REDIS_PROBE_UNIT_DIRS: unitDir });
+    expectValidOutput(run);
+    const { facts, problems } = parseRedisServerRows(run.server.Content);
+    expect(problems).toEqual([]);
+    expect(facts.map((f) => [f.status, f.port, f.authRequired, f.redisMode, f.clusterState, f.clusterSlotsAssigned, f.error])).toEqual(ports.map((port) => ['ok', port, true, 'cluster', 'ok', 16384, undefined]));
+    // INFO's config_file: the path as Redis resolved it (<working folder>/./redis.conf).
+    expect(facts.map((f) => f.configFile)).toEqual([`${working[0]}/./redis.conf`, `${working[1]}/./redis.conf`, unitConfig]);
+    expect(run.nodes.Content).toHaveLength(9);
+    const { version, mode } = verdicts([run]);
+    expect(version.map((f) => f.status)).toEqual(['PASS', 'PASS', 'PASS']);
+    expect(mode.status).toBe('PASS');
+    expect(`${run.stdout}${run.stderr}${JSON.stringify(run.server)}${JSON.stringify(run.nodes)}`).not.toContain('cluster "pw"');
   });
 });

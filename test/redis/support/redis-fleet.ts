@@ -102,6 +102,22 @@ export class RedisFleet {
     return proc;
   }
 
+  /**
+   * Starts `redis-server args...` in `cwd` (the caller wrote the config files); resolves once
+   * host:port accepts connections. For layouts other than one config per fleet folder.
+   */
+  async startWith(name: string, options: { host: string; port: number; args: string[]; cwd: string }): Promise<RedisProcess> {
+    const log = join(this.dir, `${name}.log`);
+    const out = openSync(log, 'a');
+    const child = spawn('redis-server', options.args, { cwd: options.cwd, stdio: ['ignore', out, out] });
+    closeSync(out);
+    if (child.pid === undefined) throw new Error('redis-server did not start');
+    const proc = { name, pid: child.pid, host: options.host, port: options.port, configFile: options.args[0] ?? '', child };
+    this.processes.push(proc);
+    await waitForPort(options.host, options.port, 10000, child, log);
+    return proc;
+  }
+
   /** SIGTERM to every process, SIGKILL to any still running after 5 s; then the folder goes. */
   async stop(): Promise<void> {
     await Promise.all(this.processes.map((p) => stopProcess(p.child)));
