@@ -1,3 +1,4 @@
+import { processOfFact } from '../../../lambdas/core/cluster/probe-topology';
 import { parseClusterNodeRows, parseRedisServerRows, parseSlotRanges } from '../../../lambdas/core/inventory/redis-probe-rows';
 
 const ID_A = 'a'.repeat(40);
@@ -23,6 +24,16 @@ describe('parseRedisServerRows', () => {
     ]);
   });
 
+  it('reads an untrusted listener (a process the probe sent nothing to) with its uid and executable, as a process that did not answer', () => {
+    const error = 'not trusted with a connection: it runs as uid 65534, not as root, the Redis service user or the owner of its config file; the probe sent it nothing';
+    const { facts, problems } = parseRedisServerRows([
+      { probe_version: '2', status: 'untrusted listener', pid: '777', uid: '65534', process: 'redis-server', address: '::1', port: '6379', listen: '[::1]:6379', executable: '/tmp/x/redis-server', binary_version: '', binary_version_source: '', error },
+    ]);
+    expect(problems).toEqual([]);
+    expect(facts).toEqual([{ status: 'untrusted listener', pid: 777, uid: 65534, process: 'redis-server', address: '::1', port: 6379, listen: ['[::1]:6379'], executable: '/tmp/x/redis-server', error }]);
+    expect(processOfFact('i-0123456789abcdef0', facts[0]!).error).toBe(error);
+  });
+
   it('reports bad values by row and attribute and drops rows without a status', () => {
     const { facts, problems } = parseRedisServerRows([
       { probe_version: '2', status: 'ok', redis_version: '7.0.15', port: '70000', cluster_slots_assigned: '16385', tls: 'yes', redis_mode: 'weird', cluster_node_id: 'xyz' },
@@ -38,7 +49,7 @@ describe('parseRedisServerRows', () => {
       'Custom:RedisServer row 1: tls "yes" is not 0 or 1',
       'Custom:RedisServer row 1: redis_mode "weird" is not one of standalone, cluster, sentinel',
       'Custom:RedisServer row 1: cluster_slots_assigned "16385" is not a whole number up to 16384',
-      'Custom:RedisServer row 2: status "maybe" is not one of ok, error, not_running',
+      'Custom:RedisServer row 2: status "maybe" is not one of ok, error, not_running, untrusted listener',
       'Custom:RedisServer row 3: no status',
       'Custom:RedisServer row 4: status ok without redis_version',
     ]);
