@@ -9,7 +9,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const APT_STEP = 'bash scripts/install-test-prerequisites.sh (run by npm test; installs redis-server redis-tools redis-sentinel shellcheck openssl curl from Debian as root or with sudo)';
+export const APT_STEP = 'bash scripts/install-test-prerequisites.sh (run by npm test; installs redis-server redis-tools redis-sentinel shellcheck openssl curl gcc libc6-dev from Debian as root or with sudo)';
 
 /** Throws, naming the missing commands and how to install them, unless every one is on PATH. */
 export function requireCommands(...commands: string[]): void {
