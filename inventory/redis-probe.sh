@@ -818,7 +818,7 @@ while read -r sq_pid sq_address sq_port sq_owner sq_config; do
   kv binary_version "$BINARY"
   kv binary_version_source "$BINARY_SOURCE"
   kv executable "$sq_exe"
-  kv error "it holds $(case $sq_address in *:*) printf '[%s]' "$sq_address" ;; *) printf '%s' "$sq_address" ;; esac):$sq_port, an address of $sq_config, the config file of pid $sq_owner, which could not listen there; the probe sent it nothing"
+  kv error "it holds $(case $sq_address in *:*) printf '[%s]' "$sq_address" ;; *) printf '%s' "$sq_address" ;; esac):$sq_port, an address of $sq_config, the config file of pid $sq_owner, which does not listen there (a client of that address reaches this process instead); the probe sent it nothing"
   end_row
 done <"$SQUATTERS"
 

@@ -308,3 +308,60 @@ describe('a password-protected cluster whose config files are in the working fol
     expect(`${run.stdout}${run.stderr}${JSON.stringify(run.server)}${JSON.stringify(run.nodes)}`).not.toContain('cluster "pw"');
   });
 });
+
+describe('a server with a unix socket', () => {
+  const fleet = new RedisFleet();
+  let pid = 0;
+  let port = 0;
+  let socket = '';
+
+  beforeAll(async () => {
+    [port] = await freePorts(['127.0.0.1'], 1);
+    socket = join(rootFolder('redis-socket-'), 'redis.sock');
+    pid = (await fleet.start('unix', { host: '127.0.0.1', port: port!, config: ['bind 127.0.0.1', `port ${port}`, `unixsocket ${socket}`, 'unixsocketperm 700', 'requirepass unix-pw'] })).pid;
+  });
+
+  afterAll(async () => {
+    await fleet.stop();
+    expect(isAlive(pid)).toBe(false);
+  });
+
+  test('is read through the socket its config names (only it and root could replace that file)', () => {
+    const run = runProbe({ REDIS_PIDS: String(pid), REDIS_CONFIG_DIRS: fleet.dir });
+    expectValidOutput(run);
+    expect(run.server.Content[0]).toMatchObject({ status: 'ok', unix_socket: socket, port: String(port), auth_required: '1', redis_version: '7.0.15' });
+  });
+});
+
+describe('a squatter on an address a running server\'s config names (the server let it go: CONFIG SET bind)', () => {
+  const fleet = new RedisFleet();
+  let pid = 0;
+  let port = 0;
+  let squatter: Impostor;
+
+  beforeAll(async () => {
+    [port] = await freePorts(['127.0.0.1', '127.0.0.5'], 1);
+    pid = (await fleet.start('rebound', { host: '127.0.0.1', port: port!, config: ['bind 127.0.0.1 127.0.0.5', `port ${port}`, 'requirepass rebound-pw'] })).pid;
+    redisCli(['-h', '127.0.0.1', '-p', String(port), 'CONFIG', 'SET', 'bind', '127.0.0.1'], { password: 'rebound-pw' });
+    squatter = await startImpostor({ listen: [{ host: '127.0.0.5', port: port! }] });
+  });
+
+  afterAll(async () => {
+    await fleet.stop();
+    expect(isAlive(pid)).toBe(false);
+  });
+
+  test('the squatter gets a row of its own (untrusted listener, pid, uid, executable, the config it squats) and nothing else', () => {
+    const run = runProbe({ REDIS_PIDS: String(pid), REDIS_CONFIG_DIRS: fleet.dir });
+    expect(squatter.received()).toBe('');
+    expectValidOutput(run);
+    const { facts, problems } = parseRedisServerRows(run.server.Content);
+    expect(problems).toEqual([]);
+    expect(facts.map((f) => [f.pid, f.status, f.address, f.port, f.uid])).toEqual([
+      [pid, 'ok', '127.0.0.1', port, 0],
+      [squatter.pid, 'untrusted listener', '127.0.0.5', port, NOBODY_UID],
+    ]);
+    expect(facts[1]).toMatchObject({ executable: process.execPath, process: 'redis-server' });
+    expect(facts[1]!.error).toBe(`it holds 127.0.0.5:${port}, an address of ${join(fleet.dir, 'rebound.conf')}, the config file of pid ${pid}, which does not listen there (a client of that address reaches this process instead); the probe sent it nothing`);
+  });
+});
