@@ -2,7 +2,8 @@
  * The API Lambda (API Gateway REST proxy events):
  *   POST /scans                      202 + scanId; the scan runs asynchronously (the Step Functions
  *                                    fan-out when STATE_MACHINE_ARN is set, else the scan Lambda);
- *                                    409 + the running scan's id while a scan runs
+ *                                    409 + the running scan's id while another scan holds the
+ *                                    scan lease (lambdas/core/scan-lease.ts), whatever started it
  *   GET  /scans                      newest first, ?limit=&nextToken=
  *   GET  /scans/{id}
  *   GET  /scans/{id}/findings        ?status=&severity=&rule=&limit=&nextToken=
@@ -20,7 +21,7 @@ import type { Clock } from '../adapters/store/clock';
 import { systemClock } from '../adapters/store/clock';
 import { InvalidNextTokenError, type FindingsStore } from '../adapters/store/findings-store';
 import type { Suppression } from '../core/model';
-import { runningScanRecord } from '../core/scan-record';
+import { failedScanRecord, runningScanRecord } from '../core/scan-record';
 import { configSuppressions, validateNewSuppression } from '../core/suppressions/suppression-schema';
 import {
   API_DEFAULT_LIMIT,
@@ -41,7 +42,7 @@ import { optionalEnv, requiredEnv, scanConfigFromEnv } from './wiring/environmen
 import { lazy } from './wiring/lazy';
 import { logger } from './wiring/logger';
 import { newScanId } from './wiring/scan-id';
-import { runningScan } from './wiring/running-scan';
+import { scanLeaseMsFromEnv } from './wiring/scan-lease-duration';
 import type { ScanInvoker } from './wiring/scan-invoker';
 import { deferredLambdaScanInvoker, deferredStateMachineScanInvoker } from './wiring/deferred-scan-invokers';
 import { storeFromEnv } from './wiring/store';
@@ -56,6 +57,8 @@ export interface ApiDependencies {
   configSuppressions: Suppression[];
   newScanId?: (now: Date) => string;
   newSuppressionId?: () => string;
+  /** How long POST /scans takes the scan lease for (SCAN_LEASE_SECONDS). */
+  scanLeaseMs?: number;
   reportUrl?: string;
   /** Where reports too large for an API response go (REPORT_BUCKET_NAME); without it they are refused with 413. */
   reportStorage?: ReportStorage;
@@ -70,6 +73,7 @@ export const apiDependencies = lazy<ApiDependencies>(() => {
     // The configured invoker's SDK client is loaded by the first POST /scans (./wiring/deferred-scan-invokers).
     scans: stateMachineArn ? deferredStateMachineScanInvoker(stateMachineArn) : deferredLambdaScanInvoker(requiredEnv('SCAN_FUNCTION_NAME')),
     clock: systemClock,
+    scanLeaseMs: scanLeaseMsFromEnv(),
     configSuppressions: configSuppressions(scanConfigFromEnv().suppressions ?? [], systemClock.now()),
     ...(reportUrl ? { reportUrl } : {}),
     ...(reportBucket ? { reportStorage: new ReportObjectStore(reportBucket) } : {}),
@@ -92,18 +96,28 @@ const router = createRouter([
           if (field) throw badRequest(field, 'This deployment scans through the fan-out, which always covers every configured account and region; send POST /scans without a body.', 'invalid_body');
         }
         const now = deps().clock.now();
-        const running = await runningScan(deps().store, now);
-        if (running) {
+        const scanId = (deps().newScanId ?? newScanId)(now);
+        // The same lease the scan Lambda and the fan-out's first step take: whatever started the running scan, this start is refused.
+        const lease = await deps().store.acquireScanLease(scanId, now, deps().scanLeaseMs ?? scanLeaseMsFromEnv({}));
+        if (!lease.acquired) {
+          const running = lease.holder;
           logger.info('scan refused: one is running', { scanId: running.scanId });
           return json(409, {
-            error: { code: 'conflict', message: `Scan ${running.scanId} is running (started ${running.startedAt}); one scan runs at a time.` },
+            error: { code: 'conflict', message: `Scan ${running.scanId} is running (since ${running.acquiredAt}); one scan runs at a time.` },
             scanId: running.scanId,
             links: { scan: `/scans/${running.scanId}` },
           }, { Location: `/scans/${running.scanId}` });
         }
-        const scanId = (deps().newScanId ?? newScanId)(now);
-        await deps().store.putScan(runningScanRecord(scanId, 'api', now.toISOString()));
-        await deps().scans.start({ scanId, trigger: 'api', ...request });
+        const record = runningScanRecord(scanId, 'api', now.toISOString());
+        await deps().store.putScan(record);
+        try {
+          await deps().scans.start({ scanId, trigger: 'api', ...request });
+        } catch (error) {
+          // Nothing runs: the scan is recorded FAILED and the lease given back, so the next POST may start one.
+          await deps().store.putScan(failedScanRecord(record, { operation: 'startScan', code: (error as Error).name || 'Error', message: (error as Error).message }, deps().clock.now().toISOString()));
+          await deps().store.releaseScanLease(scanId);
+          throw error;
+        }
         logger.info('scan requested', { scanId });
         return json(202, { scanId, status: 'RUNNING', links: { scan: `/scans/${scanId}`, findings: `/scans/${scanId}/findings` } }, { Location: `/scans/${scanId}` });
       },

@@ -1,8 +1,14 @@
 /**
- * Fan-out step 1 (and each Organizations page): the scan id, the expiry of the per-target items,
- * and the account x region targets. Input from the state machine:
- * `{ scanId: <execution name>, startedAt, input: <execution input> }` for the start, or
- * `{ scanId, startedAt, accounts: <ListAccounts page> }` for a page of organization accounts.
+ * Fan-out step 1 (and each Organizations page): the scan id, the scan lease, the expiry of the
+ * per-target items, and the account x region targets. Input from the state machine:
+ * `{ scanId: <execution name>, startedAt, input: <execution input>, accounts?: <configured account ids> }`
+ * for the start, or `{ scanId, startedAt, accounts: <ListAccounts page> }` for a page of
+ * organization accounts.
+ *
+ * The start takes the scan lease (lambdas/core/scan-lease.ts) before anything else: while another
+ * scan holds it, it throws ScanAlreadyRunning and the state machine ends the execution there.
+ * The configured account ids come in the input (the state machine definition holds them), not in
+ * the environment, which Lambda limits to 4 KB.
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -11,16 +17,24 @@ import * as z from 'zod/mini';
 import '../core/zod-messages';
 import { FANOUT_ITEM_TTL_SECONDS } from '../adapters/fanout/fanout-keys';
 import { activeAccountIds, configuredTargets, crossTargets, OrganizationAccountSchema, TARGET_SOURCES, type FanOutTarget } from '../adapters/fanout/plan-targets';
+import type { FindingsStore } from '../adapters/store/findings-store';
+import { ScanAlreadyRunningError } from '../core/scan-lease';
 import { EnvironmentError, listEnv, optionalEnv } from './wiring/environment';
+import { lazy } from './wiring/lazy';
 import { logger } from './wiring/logger';
 import { parseEvent } from './wiring/parse-event';
-import { ScanIdSchema, scheduledScanId } from './wiring/scan-id';
+import { fanOutScanId, ScanIdSchema } from './wiring/scan-id';
+import { scanLeaseMsFromEnv } from './wiring/scan-lease-duration';
+import { storeFromEnv } from './wiring/store';
 
 const StartSchema = z.strictObject({
   scanId: z.string().check(z.minLength(1)),
   startedAt: z.iso.datetime({ offset: true }),
   // `scanId`: set by POST /scans (StateMachineScanInvoker), which has already answered with it.
-  input: z.optional(z.looseObject({ trigger: z.optional(z.enum(['scheduled', 'api', 'cli'])), scanId: z.optional(ScanIdSchema) })),
+  // `scheduledTime`: set by the Scheduler (<aws.scheduler.scheduled-time>), the same for every attempt of one run.
+  input: z.optional(z.looseObject({ trigger: z.optional(z.enum(['scheduled', 'api', 'cli'])), scanId: z.optional(ScanIdSchema), scheduledTime: z.optional(z.iso.datetime({ offset: true })) })),
+  /** The configured account ids (accounts mode), from the state machine definition. */
+  accounts: z.optional(z.array(z.string().check(z.regex(/^\d{12}$/, 'a 12-digit AWS account id')))),
 });
 const PageSchema = z.strictObject({
   scanId: z.string().check(z.minLength(1)),
@@ -45,8 +59,10 @@ function settings(env: NodeJS.ProcessEnv = process.env) {
   return { source: source as (typeof TARGET_SOURCES)[number], regions, accounts: listEnv('TARGET_ACCOUNTS', env) };
 }
 
-export async function listTargets(event: unknown, context: Pick<Context, 'invokedFunctionArn'>): Promise<FanOutStart | { targets: FanOutTarget[] }> {
-  const { source, regions, accounts } = settings();
+export const listTargetsStore = lazy<FindingsStore>(() => storeFromEnv());
+
+export async function listTargets(event: unknown, context: Pick<Context, 'invokedFunctionArn'>, store?: FindingsStore, now: () => Date = () => new Date()): Promise<FanOutStart | { targets: FanOutTarget[] }> {
+  const { source, regions, accounts: envAccounts } = settings();
   const page = PageSchema.safeParse(event);
   if (page.success) {
     const targets = crossTargets(activeAccountIds(page.data.accounts), regions);
@@ -55,11 +71,17 @@ export async function listTargets(event: unknown, context: Pick<Context, 'invoke
   }
   const start = parseEvent(StartSchema, event);
   const ownAccountId = context.invokedFunctionArn.split(':')[4] ?? '';
-  const scanId = start.input?.scanId ?? scheduledScanId({ id: start.scanId, time: start.startedAt });
+  const scanId = fanOutScanId(start.scanId, start.startedAt, start.input);
+  const lease = await (store ?? listTargetsStore.get()).acquireScanLease(scanId, now(), scanLeaseMsFromEnv());
+  if (!lease.acquired) {
+    logger.warn('scan refused: one is running', { scanId, runningScanId: lease.holder.scanId, leaseExpiresAt: lease.holder.expiresAt });
+    throw new ScanAlreadyRunningError(scanId, lease.holder);
+  }
   const expiresAt = String(Math.floor(Date.parse(start.startedAt) / 1000) + FANOUT_ITEM_TTL_SECONDS);
-  const targets = configuredTargets(source, accounts, ownAccountId, regions);
+  const targets = configuredTargets(source, start.accounts ?? envAccounts, ownAccountId, regions);
   logger.info('fan-out planned', { scanId, source, targets: targets.length });
-  return { scanId, startedAt: start.startedAt, trigger: start.input?.trigger ?? 'cli', expiresAt, targets };
+  const trigger = start.input?.trigger ?? (start.input?.scheduledTime ? 'scheduled' : 'cli');
+  return { scanId, startedAt: start.startedAt, trigger, expiresAt, targets };
 }
 
-export const handler = middy(listTargets).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy((event: unknown, context: Context) => listTargets(event, context)).use(injectLambdaContext(logger, { resetKeys: true }));

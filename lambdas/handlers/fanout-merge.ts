@@ -76,8 +76,20 @@ export function evaluateStoredTargets(store: TargetResultStore, scanId: string, 
   });
 }
 
+/**
+ * Merges the scan, once: a retry of a merge that already stored the scan (Step Functions retries a
+ * task whose Lambda timed out or failed after the scan was written, when the targets may be gone)
+ * changes nothing and answers with the stored outcome.
+ */
 export async function mergeScan(event: unknown, store: TargetResultStore = mergeStore.get(), deps: ScanDependencies = mergeDependencies.get()): Promise<ScanOutcome> {
   const request = parseEvent(MergeEventSchema, event);
+  const stored = await deps.store.getScan(request.scanId);
+  if (stored && stored.status !== 'RUNNING') {
+    logger.info('fan-out merge: the scan is already stored; nothing changed', { scanId: request.scanId, status: stored.status });
+    await store.deleteTargets(request.scanId);
+    await deps.store.releaseScanLease(request.scanId);
+    return { scanId: stored.scanId, status: stored.status, counts: stored.counts, newFailures: 0, resolvedFailures: 0, alreadyStored: true };
+  }
   const refs = await store.listTargets(request.scanId);
   logger.info('fan-out merge', { scanId: request.scanId, targets: refs.length });
   const outcome = await runScan({ scanId: request.scanId, trigger: request.trigger, evaluate: (options) => evaluateStoredTargets(store, request.scanId, request.startedAt, refs, options) }, deps);

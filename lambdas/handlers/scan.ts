@@ -1,6 +1,6 @@
 /**
  * The scan Lambda: a scheduled EventBridge event or a direct invocation
- * `{ scanId?, trigger?, regions?, accounts?, snapshot? }` -> snapshot -> evaluation -> waivers ->
+ * `{ scanId?, trigger?, scheduledTime?, regions?, accounts?, snapshot? }` -> snapshot -> evaluation -> waivers ->
  * store (scan record RUNNING, findings, finding states, final record) -> "Scan Completed" event.
  */
 import middy from '@middy/core';
@@ -14,13 +14,15 @@ import { lazy } from './wiring/lazy';
 import { liveSnapshotSource, liveTargetsFromEnv } from './wiring/live-snapshot-source';
 import { logger } from './wiring/logger';
 import { runScan, scanDependenciesFromEnv, type ScanDependencies, type ScanOutcome, type ScanRequest } from './wiring/run-scan';
-import { ScanIdSchema, scheduledScanId } from './wiring/scan-id';
+import { ScanIdSchema, scheduledScanId, scheduledTimeScanId } from './wiring/scan-id';
 
 export { runScan, scanDependenciesFromEnv, type ScanDependencies, type ScanOutcome, type ScanRequest };
 
 const ScanInvocationSchema = z.strictObject({
   scanId: z.optional(ScanIdSchema),
   trigger: z.optional(z.enum(['scheduled', 'api', 'cli'])),
+  /** Set by the Scheduler (`<aws.scheduler.scheduled-time>`): every attempt of one scheduled run is the same scan. */
+  scheduledTime: z.optional(z.iso.datetime({ offset: true })),
   regions: z.optional(z.array(z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region name such as eu-west-1'))).check(z.minLength(1), z.maxLength(50))),
   accounts: z.optional(z.array(z.string().check(z.regex(/^\d{12}$/, 'a 12-digit AWS account id'))).check(z.minLength(1), z.maxLength(1000))),
   /** A snapshot@1 document to evaluate instead of capturing one. */
@@ -47,10 +49,11 @@ export function parseScanEvent(event: unknown): ScanRequest {
     const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.map(String).join('.') || '(event)';
     throw new ScanRequestError(`invalid scan request at ${field}: ${issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message}`);
   }
-  const { snapshot, ...rest } = result.data;
+  const { snapshot, scheduledTime, ...rest } = result.data;
   return {
     ...rest,
-    trigger: rest.trigger ?? 'cli',
+    ...(rest.scanId === undefined && scheduledTime !== undefined ? { scanId: scheduledTimeScanId(scheduledTime) } : {}),
+    trigger: rest.trigger ?? (scheduledTime !== undefined ? 'scheduled' : 'cli'),
     ...(snapshot !== undefined ? { snapshot: validateSnapshot(snapshot, 'the snapshot in the scan request') } : {}),
   };
 }

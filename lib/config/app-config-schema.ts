@@ -143,9 +143,12 @@ export const AppConfigSchema = z.strictObject({
   /** Publish `Redis Compliance Finding Changed` events on the scanner's bus (opt-in). */
   findingEvents: FindingEventsSchema.default(FindingEventsSchema.parse({})),
   /**
-   * Reserved concurrency of the scan and merge Lambdas (0: none). 1 keeps two scans from running at
-   * once whatever started them. Lambda refuses a reservation that leaves the account fewer than 10
-   * unreserved executions (new accounts may have only 10 in total): set 0 there (docs/deploy.md).
+   * Reserved concurrency of the scan and merge Lambdas (0: none): a cap on what they may cost, not
+   * the one-scan-at-a-time guard (that is the scan lease every start path takes,
+   * lambdas/core/scan-lease.ts). A throttled invocation is retried: by Lambda for the asynchronous
+   * scan, by the fan-out task's Retry on Lambda.TooManyRequestsException for the merge. Lambda
+   * refuses a reservation that leaves the account fewer than 10 unreserved executions (new accounts
+   * may have only 10 in total): set 0 there (docs/deploy.md).
    */
   scanReservedConcurrency: z.number().int().min(0).max(10).default(1),
   /** Days a scan and its findings stay in the table (DynamoDB TTL). */

@@ -46,12 +46,19 @@ export interface ScanFanOutProps {
   readonly listTargets: lambda.IFunction;
   readonly scanTarget: lambda.IFunction;
   readonly merge: lambda.IFunction;
+  /** The failure path (lambdas/handlers/scan-failed.ts): records the scan FAILED, releases its lease. */
+  readonly scanFailed: lambda.IFunction;
   readonly table: dynamodb.ITable;
   /** The table's customer-managed key (RecordTargetFailure writes through DynamoDB with it). */
   readonly tableKey: kms.IKey;
   readonly source: TargetSource;
   /** Account x region targets when they are known at synth (self / accounts); undefined for an organization. */
   readonly knownTargetCount?: number;
+  /**
+   * Accounts mode: the configured account ids, handed to the first step in its input from the
+   * definition (a Lambda environment holds at most 4 KB, about 270 ids).
+   */
+  readonly configuredAccounts?: readonly string[];
   readonly maxConcurrency: number;
   readonly logRetention: logs.RetentionDays;
   readonly timeout?: Duration;
@@ -68,16 +75,51 @@ export class ScanFanOut extends Construct {
   constructor(scope: Construct, id: string, props: ScanFanOutProps) {
     super(scope, id);
     this.distributed = ScanFanOut.isDistributed(props);
+    // --- Failure path: every task's Catch ends here (the scan recorded FAILED, its lease released). ---
+    const failed = new sfn.Fail(this, 'ScanFailed', {
+      comment: 'the scan is recorded FAILED with the error below',
+      errorPath: '$.failure.Error',
+      causePath: '$.failure.Cause',
+    });
+    const recordFailure = new tasks.LambdaInvoke(this, 'RecordScanFailure', {
+      comment: 'record the scan FAILED with the reason, announce it, release the scan lease',
+      lambdaFunction: props.scanFailed,
+      payload: sfn.TaskInput.fromObject({
+        executionName: sfn.JsonPath.executionName,
+        startedAt: sfn.JsonPath.executionStartTime,
+        input: sfn.JsonPath.executionInput,
+        error: sfn.JsonPath.stringAt('$.failure.Error'),
+        cause: sfn.JsonPath.stringAt('$.failure.Cause'),
+      }),
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    retryLambdaThrottling(recordFailure);
+    recordFailure.addRetry({ errors: [sfn.Errors.TASKS_FAILED], interval: Duration.seconds(5), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+    // Even if recording fails, the execution fails: the EventBridge rule on FAILED runs the same handler again.
+    recordFailure.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.recordFailure' });
+    recordFailure.next(failed);
+    const catchToFailurePath = (state: tasks.LambdaInvoke | tasks.CallAwsService | sfn.Map | sfn.DistributedMap) =>
+      state.addCatch(recordFailure, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
+
     const start = new tasks.LambdaInvoke(this, 'ListTargets', {
-      comment: 'scan id, expiry and (unless Organizations lists the accounts) every account x region target',
+      comment: 'take the scan lease; scan id, expiry and (unless Organizations lists the accounts) every account x region target',
       lambdaFunction: props.listTargets,
       payload: sfn.TaskInput.fromObject({
         scanId: sfn.JsonPath.executionName,
         startedAt: sfn.JsonPath.executionStartTime,
         input: sfn.JsonPath.entirePayload,
+        ...(props.configuredAccounts ? { accounts: [...props.configuredAccounts] } : {}),
       }),
       outputPath: '$.Payload',
     });
+    retryLambdaThrottling(start);
+    // Another scan holds the lease: the execution ends here, refused, and nothing is recorded.
+    start.addCatch(new sfn.Fail(this, 'ScanRefused', {
+      comment: 'another scan is running (its id is in the cause); one scan runs at a time',
+      error: 'ScanAlreadyRunning',
+      causePath: '$.failure.Cause',
+    }), { errors: ['ScanAlreadyRunning'], resultPath: '$.failure' });
+    catchToFailurePath(start);
     const scanTargets = this.scanTargetsMap(props, props.source === 'organization' ? '$.expanded.targets' : '$.targets');
     const merge = new tasks.LambdaInvoke(this, 'MergeAndEvaluate', {
       comment: 'assemble one snapshot from the stored targets, evaluate, store, announce the completed scan',
@@ -89,6 +131,9 @@ export class ScanFanOut extends Construct {
       }),
       outputPath: '$.Payload',
     });
+    retryLambdaThrottling(merge);
+    catchToFailurePath(merge);
+    catchToFailurePath(scanTargets);
 
     let definition: sfn.IChainable;
     if (props.source === 'organization') {
@@ -105,6 +150,10 @@ export class ScanFanOut extends Construct {
         resultSelector: { 'targets.$': '$.Payload.targets' },
         resultPath: '$.expanded',
       });
+      retryLambdaThrottling(expand);
+      catchToFailurePath(expand);
+      catchToFailurePath(firstPage);
+      catchToFailurePath(nextPage);
       const morePages = new sfn.Choice(this, 'MoreAccounts')
         .when(sfn.Condition.isPresent('$.page.NextToken'), nextPage.next(expand))
         .otherwise(merge);
@@ -161,6 +210,7 @@ export class ScanFanOut extends Construct {
       resultSelector: { 'continued.$': '$.Payload.continued' },
       resultPath: '$.progress',
     });
+    retryLambdaThrottling(worker);
     worker.addRetry({ errors: [sfn.Errors.TASKS_FAILED, sfn.Errors.TIMEOUT], interval: Duration.seconds(10), maxAttempts: 2, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
     const recordFailure = new tasks.DynamoPutItem(this, 'RecordTargetFailure', {
       comment: 'a target that failed after its retries: the merge reports it as a collection error',
@@ -223,4 +273,17 @@ export class ScanFanOut extends Construct {
     map.itemProcessor(perTarget);
     return map;
   }
+}
+
+/**
+ * Lambda's throttling error, which CDK's default LambdaInvoke retry (Lambda.ServiceException,
+ * AWSLambdaException, SdkClientException, ClientExecutionTimeoutException) leaves out: a function
+ * at its reserved or account concurrency answers TooManyRequestsException
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html), and a task
+ * without this retry fails the whole scan after every target was scanned.
+ */
+export const LAMBDA_THROTTLING_ERRORS = ['Lambda.TooManyRequestsException'];
+
+function retryLambdaThrottling(task: tasks.LambdaInvoke): void {
+  task.addRetry({ errors: LAMBDA_THROTTLING_ERRORS, interval: Duration.seconds(5), maxAttempts: 8, backoffRate: 2, maxDelay: Duration.minutes(2), jitterStrategy: sfn.JitterType.FULL });
 }

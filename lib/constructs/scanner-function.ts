@@ -17,7 +17,7 @@ import { HANDLER_BUNDLING } from './handler-bundling';
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 export const HANDLERS_DIR = path.join(PROJECT_ROOT, 'lambdas', 'handlers');
 
-export const HANDLER_NAMES = ['scan', 'report', 'api', 'fanout-list-targets', 'fanout-scan-target', 'fanout-merge'] as const;
+export const HANDLER_NAMES = ['scan', 'report', 'api', 'fanout-list-targets', 'fanout-scan-target', 'fanout-merge', 'scan-failed'] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 
 /** Node.js 22 is the newest runtime the code is tested against (see the L1 acknowledgement). */

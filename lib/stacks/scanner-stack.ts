@@ -26,7 +26,8 @@ import { ScanFanOut } from '../constructs/scan-fan-out';
 import { ScannerAlarms } from '../constructs/scanner-alarms';
 import { ScannerApi } from '../constructs/scanner-api';
 import { ScannerLambda } from '../constructs/scanner-lambda';
-import { grantTableAccess } from '../constructs/table-access';
+import { grantTableAccess, grantTableKey } from '../constructs/table-access';
+import { keys as tableKeys } from '../../lambdas/adapters/store/table-design';
 import { ReportBucket } from '../constructs/report-bucket';
 import { wireFindingExports } from '../constructs/finding-exports';
 import type { HandlerName } from '../constructs/scanner-function';
@@ -43,6 +44,7 @@ export interface ScannerStackProps extends StackProps {
 }
 
 const SERVICE_NAME = 'redis-compliance';
+const SCAN_LEASE_PARTITION = tableKeys.scanLease.PK;
 
 export class ScannerStack extends Stack {
   readonly functions: Record<HandlerName, ScannerLambda>;
@@ -81,6 +83,10 @@ export class ScannerStack extends Stack {
       TARGET_REGIONS: config.targets.regions.join(','),
       ...(config.targets.source === 'accounts' ? { TARGET_ACCOUNTS: config.targets.accountIds.join(',') } : {}),
     };
+    // The scan lease (lambdas/core/scan-lease.ts) lasts as long as the longest scan of this deployment:
+    // the fan-out's execution timeout, or the scan Lambda's 15 minutes after up to an hour of asynchronous retries.
+    const fanOutTimeout = Duration.hours(3);
+    const leaseEnv = { SCAN_LEASE_SECONDS: String(config.fanOut.enabled ? fanOutTimeout.toSeconds() + 15 * 60 : 75 * 60) };
     const readerEnv: Record<string, string> = assumesRoles ? { READER_ROLE_NAME: config.readerRole.name, READER_EXTERNAL_ID: config.readerRole.externalId } : {};
     const senderIdentity = reportSenderIdentity(config);
 
@@ -99,7 +105,7 @@ export class ScannerStack extends Stack {
       });
 
     const scan = make('scan', 'Scan', 'redis-compliance: capture, evaluate, store, announce (single-Lambda path)', Duration.minutes(15), 1024,
-      { ...common, ...targetEnv, ...readerEnv, EVENT_BUS_NAME: this.eventBus.eventBusName }, true);
+      { ...common, ...targetEnv, ...readerEnv, ...leaseEnv, EVENT_BUS_NAME: this.eventBus.eventBusName }, true);
     const report = make('report', 'Report', 'redis-compliance: Slack and e-mail report of a finished scan', Duration.minutes(2), 512,
       {
         ...common,
@@ -107,17 +113,20 @@ export class ScannerStack extends Stack {
         ...(senderIdentity ? { EMAIL_FROM: config.report.sender!, EMAIL_TO: config.report.recipients.join(',') } : {}),
       }, true);
     const api = make('api', 'Api', 'redis-compliance: REST API (scans, findings, reports, suppressions)', Duration.seconds(29), 512,
-      { ...common, ...(config.fanOut.enabled ? {} : { SCAN_FUNCTION_NAME: scan.function.functionName }) }, false);
-    const listTargets = make('fanout-list-targets', 'FanOutListTargets', 'redis-compliance fan-out: scan id and account x region targets', Duration.seconds(30), 256,
-      { ...targetEnv }, false);
+      { ...common, ...leaseEnv, ...(config.fanOut.enabled ? {} : { SCAN_FUNCTION_NAME: scan.function.functionName }) }, false);
+    // The configured accounts reach the fan-out in its definition (ScanFanOut configuredAccounts), not this environment.
+    const listTargets = make('fanout-list-targets', 'FanOutListTargets', 'redis-compliance fan-out: scan lease, scan id and account x region targets', Duration.seconds(30), 256,
+      { TARGET_SOURCE: config.targets.source, TARGET_REGIONS: config.targets.regions.join(','), TABLE_NAME: table.tableName, ...leaseEnv }, false);
     const scanTarget = make('fanout-scan-target', 'FanOutScanTarget', 'redis-compliance fan-out: capture one account x region', Duration.minutes(10), 1024,
       { TABLE_NAME: table.tableName, SCAN_CONFIG: common.SCAN_CONFIG, READER_ROLE_NAME: config.readerRole.name, READER_EXTERNAL_ID: config.readerRole.externalId }, false);
     const merge = make('fanout-merge', 'FanOutMerge', 'redis-compliance fan-out: merge targets, evaluate, store, announce', Duration.minutes(15), 2048,
-      { ...common, EVENT_BUS_NAME: this.eventBus.eventBusName }, false);
-    this.functions = { scan, report, api, 'fanout-list-targets': listTargets, 'fanout-scan-target': scanTarget, 'fanout-merge': merge };
+      { ...common, ...leaseEnv, EVENT_BUS_NAME: this.eventBus.eventBusName }, false);
+    const scanFailed = make('scan-failed', 'ScanFailed', 'redis-compliance fan-out: record a failed, timed-out or aborted scan FAILED and release its lease', Duration.minutes(1), 256,
+      { ...common, ...leaseEnv, EVENT_BUS_NAME: this.eventBus.eventBusName }, true);
+    this.functions = { scan, report, api, 'fanout-list-targets': listTargets, 'fanout-scan-target': scanTarget, 'fanout-merge': merge, 'scan-failed': scanFailed };
     if (config.scanReservedConcurrency > 0) {
-      // One scan at a time whatever starts it (schedule, API, by hand): a further asynchronous
-      // invocation is throttled and Lambda retries it later instead of running two 15-minute scans.
+      // A cost cap only: one scan at a time is the scan lease's job (lambdas/core/scan-lease.ts). A throttled
+      // asynchronous scan is retried by Lambda; a throttled merge by its task's Retry (lib/constructs/scan-fan-out.ts).
       for (const fn of [scan, merge]) (fn.function.node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions = config.scanReservedConcurrency;
     }
 
@@ -140,15 +149,25 @@ export class ScannerStack extends Stack {
     grantTableAccess(scan.role, tableArn, props.dataKey, 'readWrite');
     grantTableAccess(merge.role, tableArn, props.dataKey, 'readWrite');
     grantTableAccess(api.role, tableArn, props.dataKey, 'readWrite');
+    grantTableAccess(scanFailed.role, tableArn, props.dataKey, 'readWrite');
+    // The fan-out's first step takes the scan lease: that one item only.
+    listTargets.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ScanLease',
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      resources: [tableArn],
+      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [SCAN_LEASE_PARTITION] } },
+    }));
+    grantTableKey(listTargets.role, props.dataKey, 'write');
     // The report records each delivered channel (a retry sends only what was not sent).
     grantTableAccess(report.role, tableArn, props.dataKey, 'readAndRecord');
     grantTableAccess(scanTarget.role, tableArn, props.dataKey, 'writeOnly');
     // A worker continued after its deadline reads back its own continuation (TargetResultStore.readContinuation).
     scanTarget.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'FanOutContinuation', actions: ['dynamodb:Query'], resources: [tableArn] }));
-    for (const fn of [scan, merge, api, report]) acknowledgeTableIndexes(fn.role, `${tableArn}/index/*`, this);
-    for (const fn of [scan, merge, api, scanTarget, report]) acknowledgeKeyWrites(fn.role);
+    for (const fn of [scan, merge, api, report, scanFailed]) acknowledgeTableIndexes(fn.role, `${tableArn}/index/*`, this);
+    for (const fn of [scan, merge, api, scanTarget, report, scanFailed, listTargets]) acknowledgeKeyWrites(fn.role);
     this.eventBus.grantPutEventsTo(scan.role);
     this.eventBus.grantPutEventsTo(merge.role);
+    this.eventBus.grantPutEventsTo(scanFailed.role);
     // Opt-in Security Hub import and finding-change events, on the functions that run a scan.
     wireFindingExports(this, { config, functions: [scan, merge] });
     if (config.report.slack) {
@@ -201,14 +220,29 @@ export class ScannerStack extends Stack {
       listTargets: listTargets.function,
       scanTarget: scanTarget.function,
       merge: merge.function,
+      scanFailed: scanFailed.function,
       table,
       tableKey: props.dataKey,
       source: config.targets.source,
       ...(config.targets.source === 'organization' ? {} : { knownTargetCount: config.targets.regions.length * Math.max(1, config.targets.accountIds.length) }),
+      ...(config.targets.source === 'accounts' ? { configuredAccounts: config.targets.accountIds } : {}),
       maxConcurrency: config.fanOut.maxConcurrency,
       logRetention,
+      timeout: fanOutTimeout,
     });
-    acknowledgeStateMachineRole(this.fanOut, config.targets.source === 'organization', [listTargets, scanTarget, merge]);
+    acknowledgeStateMachineRole(this.fanOut, config.targets.source === 'organization', [listTargets, scanTarget, merge, scanFailed]);
+    // An execution that failed, timed out or was aborted: its scan recorded FAILED, its lease released.
+    // Step Functions sends these status changes to the default bus (best effort), so the Catch on
+    // every step runs the same handler first.
+    new events.Rule(this, 'FanOutEndedRule', {
+      description: 'redis-compliance: record a fan-out execution that failed, timed out or was aborted, and release its scan lease',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { stateMachineArn: [this.fanOut.stateMachine.stateMachineArn], status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
+      },
+      targets: [new eventTargets.LambdaFunction(scanFailed.function, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+    });
     acknowledgeKeyWrites(this.fanOut.stateMachine.role);
     if (this.fanOut.distributed) acknowledgeDistributedMap(this.fanOut, this);
     if (config.fanOut.enabled) {
@@ -257,13 +291,13 @@ export class ScannerStack extends Stack {
     // --- Alarms ---
     this.alarmTopic = new AlarmTopic(this, 'Alarms', { ...(config.alarms.email ? { email: config.alarms.email } : {}) });
     const alarms = new ScannerAlarms(this, 'Alarm', this.alarmTopic.topic, config.alarms.durationThresholdRatio);
-    for (const [name, fn] of Object.entries({ Scan: scan, Report: report, Api: api, FanOutListTargets: listTargets, FanOutScanTarget: scanTarget, FanOutMerge: merge })) {
+    for (const [name, fn] of Object.entries({ Scan: scan, Report: report, Api: api, FanOutListTargets: listTargets, FanOutScanTarget: scanTarget, FanOutMerge: merge, ScanFailed: scanFailed })) {
       alarms.watchFunction(name, fn);
     }
     alarms.watchDeadLetterQueue('DeadLetterQueue', this.deadLetterQueue);
     alarms.watchStateMachine(this.fanOut.stateMachine);
     alarms.watchApi(this.api.api);
-    alarms.watchScanOutcomes([{ name: 'Scan', fn: scan }, { name: 'FanOutMerge', fn: merge }]);
+    alarms.watchScanOutcomes([{ name: 'Scan', fn: scan }, { name: 'FanOutMerge', fn: merge }, { name: 'ScanFailed', fn: scanFailed }]);
     if (config.securityHub.enabled || config.findingEvents.enabled) alarms.watchFindingExports([{ name: 'Scan', fn: scan }, { name: 'FanOutMerge', fn: merge }]);
   }
 

@@ -1,7 +1,7 @@
 /**
- * Issue 11, defects 6 and 8: POST /scans starts the Step Functions fan-out when the deployment has
+ * POST /scans starts the Step Functions fan-out when the deployment has
  * one (STATE_MACHINE_ARN), under the scan id it answers with; and while a scan runs it answers
- * 409 with that scan's id instead of starting another. The store is the DynamoDB store on dynalite;
+ * 409 with that scan's id instead of starting another (the scan lease: test/handlers/scan-lease.test.ts). The store is the DynamoDB store on dynalite;
  * Step Functions (no offline server) is aws-sdk-client-mock with the API's response shapes.
  */
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -11,7 +11,6 @@ import { DynamoDbFindingsStore } from '../../lambdas/adapters/store/dynamodb-fin
 import { runningScanRecord } from '../../lambdas/core/scan-record';
 import { apiDependencies, handler } from '../../lambdas/handlers/api';
 import { listTargets } from '../../lambdas/handlers/fanout-list-targets';
-import { RUNNING_SCAN_MAX_AGE_MS } from '../../lambdas/handlers/wiring/running-scan';
 import type { ScanInvoker, ScanStartRequest } from '../../lambdas/handlers/wiring/scan-invoker';
 import { StateMachineScanInvoker } from '../../lambdas/handlers/wiring/state-machine-scan-invoker';
 import { createTestTable, type TestTable } from '../support/dynamodb-test-table';
@@ -71,7 +70,7 @@ describe('fan-out configured: POST /scans starts the state machine', () => {
     process.env['TARGET_REGIONS'] = 'eu-west-1';
     try {
       const input = JSON.parse(String((await post(), sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input.input))) as Record<string, unknown>;
-      const start = await listTargets({ scanId: 'scan-20300102T030000Z-aaaa0001', startedAt: NOW, input }, { invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:list' });
+      const start = await listTargets({ scanId: 'scan-20300102T030000Z-aaaa0001', startedAt: NOW, input }, { invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:list' }, store, () => new Date(NOW));
       expect(start).toMatchObject({ scanId: 'scan-20300102T030000Z-aaaa0001', trigger: 'api' });
     } finally {
       delete process.env['TARGET_SOURCE'];
@@ -97,9 +96,9 @@ describe('fan-out configured: POST /scans starts the state machine', () => {
     expect((await store.listScans()).items.map((s) => s.scanId)).toEqual(['scan-20300102T030000Z-aaaa0001']);
   });
 
-  test('a RUNNING record older than any scan can run (abandoned) does not block', async () => {
-    const abandoned = new Date(Date.parse(NOW) - RUNNING_SCAN_MAX_AGE_MS - 1000).toISOString();
-    await store.putScan(runningScanRecord('scan-old', 'scheduled', abandoned));
+  test('a RUNNING record whose scan no longer holds the lease (it died; its lease lapsed) does not block', async () => {
+    await store.putScan(runningScanRecord('scan-old', 'scheduled', '2030-01-01T23:00:00.000Z'));
+    await store.acquireScanLease('scan-old', new Date('2030-01-01T23:00:00.000Z'), 3600_000);
     expect((await post()).statusCode).toBe(202);
   });
 
@@ -112,6 +111,7 @@ describe('fan-out configured: POST /scans starts the state machine', () => {
     sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
     const response = await post();
     expect(response.statusCode).toBe(500);
+    expect((await store.getScan('scan-20300102T030000Z-aaaa0001'))?.status).toBe('FAILED');
   });
 });
 

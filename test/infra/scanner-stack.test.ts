@@ -102,8 +102,16 @@ describe('IAM: every statement of every role, exact actions and resources', () =
     expect(grants(t, 'ApiRole')).toEqual(sorted([...rw, ...keyWrite, ...reportObjects, 'Allow lambda:InvokeFunction on ScanFunction21898010.Arn', ...logs(logGroupArn(t, 'ApiLogs'))]));
   });
 
-  test('fan-out functions: list-targets only logs; the worker reads the estate and writes its chunks; merge owns the store', () => {
-    expect(grants(t, 'FanOutListTargetsRole')).toEqual(sorted(logs(logGroupArn(t, 'FanOutListTargetsLogs'))));
+  test('fan-out functions: list-targets takes the scan lease (that item only); the worker reads the estate and writes its chunks; merge owns the store', () => {
+    expect(grants(t, 'FanOutListTargetsRole')).toEqual(sorted([
+      `Allow dynamodb:GetItem on ${TABLE}`,
+      `Allow dynamodb:PutItem on ${TABLE}`,
+      ...keyWrite,
+      ...logs(logGroupArn(t, 'FanOutListTargetsLogs')),
+    ]));
+    const lease = roleStatements(t, roleId(t, 'FanOutListTargetsRole')).find((st) => st.sid === 'ScanLease');
+    expect(lease?.condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['LEASE#SCAN'] } });
+    expect(grants(t, 'ScanFailedRole')).toEqual(sorted([...rw, ...keyWrite, 'Allow events:PutEvents on EventBus7B8748AA.Arn', 'Allow sqs:SendMessage on DeadLetterQueue9F481546.Arn', ...logs(logGroupArn(t, 'ScanFailedLogs'))]));
     expect(grants(t, 'FanOutScanTargetRole')).toEqual(sorted([
       ...READER,
       'Allow sts:AssumeRole on arn:${AWS::Partition}:iam::444455556666:role/RedisComplianceReader',
@@ -116,10 +124,10 @@ describe('IAM: every statement of every role, exact actions and resources', () =
     expect(grants(t, 'FanOutMergeRole')).toEqual(sorted([...rw, ...keyWrite, 'Allow events:PutEvents on EventBus7B8748AA.Arn', ...logs(logGroupArn(t, 'FanOutMergeLogs'))]));
   });
 
-  test('state machine: invokes its three functions, records failures with PutItem on the table, logs and traces', () => {
+  test('state machine: invokes its four functions, records failures with PutItem on the table, logs and traces', () => {
     const fn = (p: string) => Object.keys(t.findResources('AWS::Lambda::Function')).find((id) => id.startsWith(p))!;
     expect(grants(t, 'FanOutStateMachineRole')).toEqual(sorted([
-      ...['FanOutListTargetsFunction', 'FanOutScanTargetFunction', 'FanOutMergeFunction'].map((p) => `Allow lambda:InvokeFunction on ${fn(p)}.Arn | ${fn(p)}.Arn:*`),
+      ...['FanOutListTargetsFunction', 'FanOutScanTargetFunction', 'FanOutMergeFunction', 'ScanFailedFunction'].map((p) => `Allow lambda:InvokeFunction on ${fn(p)}.Arn | ${fn(p)}.Arn:*`),
       `Allow dynamodb:PutItem on ${TABLE}`,
       ...keyWrite,
       ...['CreateLogDelivery', 'DeleteLogDelivery', 'DescribeLogGroups', 'DescribeResourcePolicies', 'GetLogDelivery', 'ListLogDeliveries', 'PutResourcePolicy', 'UpdateLogDelivery'].map((a) => `Allow logs:${a} on *`),
@@ -235,9 +243,9 @@ describe('alarms', () => {
 
   test('errors, throttles and duration near timeout for each function; DLQ; state machine; API 5XX; scan outcome', () => {
     const byMetric = (name: string) => alarms.filter((a) => a['Properties']['MetricName'] === name);
-    expect(byMetric('Errors')).toHaveLength(6);
-    expect(byMetric('Throttles')).toHaveLength(6);
-    expect(byMetric('Duration')).toHaveLength(6);
+    expect(byMetric('Errors')).toHaveLength(7);
+    expect(byMetric('Throttles')).toHaveLength(7);
+    expect(byMetric('Duration')).toHaveLength(7);
     expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(1);
     expect(byMetric('ExecutionsFailed')).toHaveLength(1);
     expect(byMetric('5XXError')).toHaveLength(1);
@@ -247,9 +255,9 @@ describe('alarms', () => {
     for (const a of alarms) expect(a['Properties']['AlarmActions']).toEqual([{ Ref: expect.stringMatching(/^AlarmsTopic/) }]);
   });
 
-  test('PARTIAL / FAILED scans: a metric filter on the scan and merge log groups', () => {
+  test('PARTIAL / FAILED scans: a metric filter on the scan, merge and failure-path log groups', () => {
     const filters = Object.values(t.findResources('AWS::Logs::MetricFilter'));
-    expect(filters).toHaveLength(2);
+    expect(filters).toHaveLength(3);
     for (const f of filters) {
       expect(f['Properties']['FilterPattern']).toBe('{ (($.message = "scan finished") && (($.status = "PARTIAL") || ($.status = "FAILED"))) || ($.message = "scan failed: no snapshot") }');
       expect(f['Properties']['MetricTransformations']).toEqual([{ MetricNamespace: 'RedisCompliance', MetricName: 'ScanNotComplete', MetricValue: '1', DefaultValue: 0 }]);

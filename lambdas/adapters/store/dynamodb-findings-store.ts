@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { FindingState } from '../../core/finding-states';
 import type { RuleId, ScanRecord, StoredFinding, Suppression } from '../../core/model';
+import { newLease, type ScanLease, type ScanLeaseResult } from '../../core/scan-lease';
 import { batchWrite, DEFAULT_RETRY_POLICY, type RetryPolicy, type WriteRequest } from './batch-write';
 import type { Clock } from './clock';
 import {
@@ -168,6 +169,50 @@ export class DynamoDbFindingsStore implements FindingsStore {
     await batchWrite(this.client, this.tableName, puts, requestKey, this.retry);
   }
 
+  async acquireScanLease(scanId: string, now: Date, durationMs: number): Promise<ScanLeaseResult> {
+    const lease = newLease(scanId, now, durationMs);
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.scanLease,
+            entity: 'LEASE',
+            holder: scanId,
+            leaseExpiresAtMs: Date.parse(lease.expiresAt),
+            // DynamoDB TTL removes a lapsed lease a day later (the condition below never waits for it).
+            [TTL_ATTRIBUTE]: Math.floor(Date.parse(lease.expiresAt) / 1000) + 86400,
+            writtenAt: this.clock.now().toISOString(),
+            data: plain(lease),
+          },
+          ConditionExpression: 'attribute_not_exists(PK) OR holder = :scanId OR leaseExpiresAtMs <= :now',
+          ExpressionAttributeValues: { ':scanId': scanId, ':now': now.getTime() },
+        }),
+      );
+      return { acquired: true, lease };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const holder = await this.getScanLease();
+    // Released between the refused write and this read: report the refusal with what the write saw.
+    return { acquired: false, holder: holder ?? { scanId: '(released)', acquiredAt: now.toISOString(), expiresAt: now.toISOString() } };
+  }
+
+  async releaseScanLease(scanId: string): Promise<boolean> {
+    try {
+      await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keys.scanLease, ConditionExpression: 'holder = :scanId', ExpressionAttributeValues: { ':scanId': scanId } }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async getScanLease(): Promise<ScanLease | undefined> {
+    const output = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.scanLease, ConsistentRead: true }));
+    return (output.Item as Item | undefined)?.data as ScanLease | undefined;
+  }
+
   async putSuppression(suppression: Suppression): Promise<void> {
     await this.client.send(
       new PutCommand({
@@ -269,6 +314,10 @@ export class DynamoDbFindingsStore implements FindingsStore {
     const nextToken = encodePageToken(output.LastEvaluatedKey);
     return nextToken ? { items, nextToken } : { items };
   }
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
 }
 
 function requestKey(request: WriteRequest): string {

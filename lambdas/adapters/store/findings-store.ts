@@ -1,6 +1,7 @@
 /** The port through which handlers keep scans, findings, finding states and waivers. */
 import type { FindingState } from '../../core/finding-states';
 import type { FindingStatus, RuleId, ScanRecord, Severity, StoredFinding, Suppression } from '../../core/model';
+import type { ScanLease, ScanLeaseResult } from '../../core/scan-lease';
 
 export interface Page<T> {
   items: T[];
@@ -66,6 +67,17 @@ export interface FindingsStore {
   listFindingStates(): Promise<FindingState[]>;
   getFindingState(ref: ResourceRef & { ruleId: RuleId }): Promise<FindingState | undefined>;
   putFindingStates(states: readonly FindingState[]): Promise<void>;
+
+  /**
+   * Takes the one-scan-at-a-time lease for `scanId` until `now + durationMs` (lambdas/core/scan-lease.ts):
+   * in one conditional write, granted when no lease is held, the held one has lapsed, or `scanId`
+   * holds it already (renewed); otherwise refused with the holder.
+   */
+  acquireScanLease(scanId: string, now: Date, durationMs: number): Promise<ScanLeaseResult>;
+  /** Gives the lease up if `scanId` holds it (a conditional delete); true when it did. */
+  releaseScanLease(scanId: string): Promise<boolean>;
+  /** The lease as stored (possibly lapsed), or undefined. */
+  getScanLease(): Promise<ScanLease | undefined>;
 
   putSuppression(suppression: Suppression): Promise<void>;
   getSuppression(id: string): Promise<Suppression | undefined>;

@@ -3,6 +3,7 @@
  * database. Same contract as the DynamoDB store (ordering, paging, token validation), simpler means.
  */
 import type { FindingState } from '../../core/finding-states';
+import { leaseAvailable, newLease, type ScanLease, type ScanLeaseResult } from '../../core/scan-lease';
 import { findingKey, type RuleId, type ScanRecord, type StoredFinding, type Suppression } from '../../core/model';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type FindingFilter, type FindingsStore, type Page, type PageRequest, type ResourceRef } from './findings-store';
 import { decodePageToken, encodePageToken } from './page-token';
@@ -19,6 +20,7 @@ export class InMemoryFindingsStore implements FindingsStore {
   private readonly scanStart = new Map<string, string>();
   private readonly states = new Map<string, FindingState>();
   private readonly suppressions = new Map<string, Suppression>();
+  private lease: ScanLease | undefined;
 
   async putScan(scan: ScanRecord): Promise<void> {
     this.scans.set(scan.scanId, clone(scan));
@@ -85,6 +87,23 @@ export class InMemoryFindingsStore implements FindingsStore {
 
   async putFindingStates(states: readonly FindingState[]): Promise<void> {
     for (const state of states) this.states.set(state.key, clone(state));
+  }
+
+  async acquireScanLease(scanId: string, now: Date, durationMs: number): Promise<ScanLeaseResult> {
+    const lease = newLease(scanId, now, durationMs);
+    if (!leaseAvailable(this.lease, scanId, now)) return { acquired: false, holder: clone(this.lease!) };
+    this.lease = lease;
+    return { acquired: true, lease: clone(lease) };
+  }
+
+  async releaseScanLease(scanId: string): Promise<boolean> {
+    if (this.lease?.scanId !== scanId) return false;
+    this.lease = undefined;
+    return true;
+  }
+
+  async getScanLease(): Promise<ScanLease | undefined> {
+    return maybeClone(this.lease);
   }
 
   async putSuppression(suppression: Suppression): Promise<void> {

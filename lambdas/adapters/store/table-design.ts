@@ -83,6 +83,8 @@ export const keys = {
   statesPartition: 'STATES',
   suppression: (id: string) => ({ PK: `SUPPRESSION#${id}`, SK: 'SUPPRESSION' }),
   suppressionsPartition: 'SUPPRESSIONS',
+  /** The one scan lease (lambdas/core/scan-lease.ts): a partition of its own, in no index. */
+  scanLease: { PK: 'LEASE#SCAN', SK: 'LEASE' },
 };
 
 /**

@@ -13,6 +13,7 @@ import type { ScanConfig } from '../../core/config';
 import { evaluateSnapshot, evaluateTargetFeed, type EvaluateOptions } from '../../core/evaluate';
 import { nextFindingStates } from '../../core/finding-states';
 import type { FindingStatus, ScanRecord, ScanResult, ScanTrigger } from '../../core/model';
+import { ScanAlreadyRunningError } from '../../core/scan-lease';
 import { failedScanRecord, finishedScanRecord, runningScanRecord } from '../../core/scan-record';
 import type { Snapshot } from '../../core/snapshot/schema';
 import { applySuppressions } from '../../core/suppressions/apply-suppressions';
@@ -23,6 +24,7 @@ import { EventBridgePublisher, type EventPublisher } from './event-publisher';
 import { findingExportersFromEnv, runFindingExports, type FindingExporter, type FindingExportReport } from './finding-exports';
 import { logger } from './logger';
 import { newScanId } from './scan-id';
+import { scanLeaseMsFromEnv } from './scan-lease-duration';
 import type { SnapshotRequest, SnapshotSource } from './snapshot-source';
 import { storeFromEnv } from './store';
 
@@ -33,6 +35,8 @@ export interface ScanDependencies {
   clock: Clock;
   config: ScanConfig;
   newScanId?: (now: Date) => string;
+  /** How long the scan lease is taken for (default DEFAULT_SCAN_LEASE_SECONDS; ./scan-lease-duration). */
+  leaseMs?: number;
   /** Security Hub import, finding-change events (opt-in; none by default). */
   exporters?: FindingExporter[];
 }
@@ -62,12 +66,26 @@ export interface ScanOutcome {
   resolvedFailures: number;
   /** What each configured exporter did (absent when none is configured). */
   exports?: FindingExportReport[];
+  /** true: the scan was already stored by an earlier attempt, and this one changed nothing. */
+  alreadyStored?: true;
 }
 
-/** Runs one scan end to end. Throws only when the outcome cannot be recorded (store errors). */
+/**
+ * Runs one scan end to end. Throws ScanAlreadyRunningError, before writing anything, when another
+ * scan holds the scan lease (lambdas/core/scan-lease.ts); otherwise throws only when the outcome
+ * cannot be recorded (store errors). The lease is taken (or renewed, by the same scan id) first and
+ * released once the scan is recorded finished or failed; a scan that throws keeps it until it lapses
+ * or the fan-out's failure path releases it, so its retry finds it free.
+ */
 export async function runScan(request: ScanRequest, deps: ScanDependencies): Promise<ScanOutcome> {
   const startedAt = deps.clock.now();
   const scanId = request.scanId ?? (deps.newScanId ?? newScanId)(startedAt);
+  const lease = await deps.store.acquireScanLease(scanId, startedAt, deps.leaseMs ?? scanLeaseMsFromEnv({}));
+  if (!lease.acquired) {
+    const refused = new ScanAlreadyRunningError(scanId, lease.holder);
+    logger.warn('scan refused: one is running', { scanId, runningScanId: lease.holder.scanId, leaseExpiresAt: lease.holder.expiresAt });
+    throw refused;
+  }
   // A re-run of the same scan id keeps its start time: the same keys, the same items.
   const existing = await deps.store.getScan(scanId);
   const running = runningScanRecord(scanId, existing?.trigger ?? request.trigger, existing?.startedAt ?? startedAt.toISOString(), existing?.targets ?? []);
@@ -80,6 +98,7 @@ export async function runScan(request: ScanRequest, deps: ScanDependencies): Pro
     await deps.store.putScan(failed);
     logger.error(SCAN_OUTCOME_LOG.failedMessage, { scanId, error: error as Error });
     await deps.publisher.scanCompleted({ scanId, status: 'FAILED' });
+    await deps.store.releaseScanLease(scanId);
     return { scanId, status: 'FAILED', counts: failed.counts, newFailures: 0, resolvedFailures: 0 };
   };
 
@@ -137,6 +156,7 @@ export async function runScan(request: ScanRequest, deps: ScanDependencies): Pro
       else logger.error(SCAN_OUTCOME_LOG.exportFailedMessage, { scanId, ...report });
     }
   }
+  await deps.store.releaseScanLease(scanId);
   return outcome;
 }
 
@@ -157,6 +177,7 @@ export function scanDependenciesFromEnv(snapshots: SnapshotSource): ScanDependen
     publisher: new EventBridgePublisher(new EventBridgeClient({}), optionalEnv('EVENT_BUS_NAME') ?? 'default'),
     clock: systemClock,
     config: scanConfigFromEnv(),
+    leaseMs: scanLeaseMsFromEnv(),
     exporters: findingExportersFromEnv(),
   };
 }

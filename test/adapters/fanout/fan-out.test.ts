@@ -39,7 +39,7 @@ describe('planning', () => {
     process.env['TARGET_SOURCE'] = 'accounts';
     process.env['TARGET_REGIONS'] = 'eu-west-1';
     process.env['TARGET_ACCOUNTS'] = '444455556666';
-    const start = await listTargets({ scanId: 'exec-0123456789abcdef', startedAt: '2030-01-01T02:00:00.000Z', input: { trigger: 'scheduled' } }, { invokedFunctionArn: FN_ARN });
+    const start = await listTargets({ scanId: 'exec-0123456789abcdef', startedAt: '2030-01-01T02:00:00.000Z', input: { trigger: 'scheduled' } }, { invokedFunctionArn: FN_ARN }, new InMemoryFindingsStore());
     expect(start).toEqual({
       scanId: 'scan-20300101T020000Z-exec01234567',
       startedAt: '2030-01-01T02:00:00.000Z',
@@ -47,9 +47,9 @@ describe('planning', () => {
       expiresAt: String(Date.parse('2030-01-01T02:00:00.000Z') / 1000 + 2 * 86400),
       targets: [{ accountId: '444455556666', region: 'eu-west-1' }],
     });
-    const page = await listTargets({ scanId: 'scan-x', startedAt: '2030-01-01T02:00:00.000Z', accounts: [{ Id: '777788889999', Status: 'ACTIVE', Name: 'a', Email: 'a@example.com' }] }, { invokedFunctionArn: FN_ARN });
+    const page = await listTargets({ scanId: 'scan-x', startedAt: '2030-01-01T02:00:00.000Z', accounts: [{ Id: '777788889999', Status: 'ACTIVE', Name: 'a', Email: 'a@example.com' }] }, { invokedFunctionArn: FN_ARN }, new InMemoryFindingsStore());
     expect(page).toEqual({ targets: [{ accountId: '777788889999', region: 'eu-west-1' }] });
-    await expect(listTargets({ scanId: 'x' }, { invokedFunctionArn: FN_ARN })).rejects.toThrow();
+    await expect(listTargets({ scanId: 'x' }, { invokedFunctionArn: FN_ARN }, new InMemoryFindingsStore())).rejects.toThrow();
   });
 });
 
@@ -99,6 +99,28 @@ describe('stored targets', () => {
     const scan = await findings.getScan('scan-20300101T020000Z-merge');
     expect(JSON.stringify(scan)).toContain('ScanTarget');
     expect(await store.readTargets('scan-20300101T020000Z-merge')).toEqual([]);
+  });
+
+  test('a retried merge after the scan was stored (its targets deleted) changes nothing: same record, same findings, no second announcement', async () => {
+    const scanId = 'scan-20300101T020000Z-retried';
+    const store = new TargetResultStore(table.documentClient, table.tableName);
+    await store.putTarget(scanId, compliantEstate().snapshot().targets[0]!, 2000000000);
+    const findings = new InMemoryFindingsStore();
+    const publisher = new CollectingPublisher();
+    const deps = { store: findings, publisher, clock: fixedClock('2030-01-01T02:05:00.000Z'), config: DEFAULT_CONFIG, snapshots: { capture: async () => { throw new Error('the merge never captures'); } } };
+    const event = { scanId, startedAt: '2030-01-01T02:00:00.000Z', trigger: 'scheduled' };
+    const first = await mergeScan(event, store, deps);
+    expect(first.status).toBe('COMPLETE');
+    const record = await findings.getScan(scanId);
+    const stored = await findings.allFindings(scanId);
+    expect(record!.targets).toHaveLength(1);
+    expect(stored.length).toBeGreaterThan(0);
+    // Step Functions retries the task (the Lambda timed out after storing the scan).
+    const retried = await mergeScan(event, store, { ...deps, clock: fixedClock('2030-01-01T02:20:00.000Z') });
+    expect(retried).toMatchObject({ scanId, status: 'COMPLETE', counts: first.counts, alreadyStored: true });
+    expect(await findings.getScan(scanId)).toEqual(record);
+    expect(await findings.allFindings(scanId)).toEqual(stored);
+    expect(publisher.events).toEqual([{ scanId, status: 'COMPLETE' }]);
   });
 
   test('a stored target that is not a valid snapshot target ends the merged scan FAILED, recorded with its path', async () => {

@@ -35,6 +35,20 @@ describe.each(implementations)('FindingsStore contract: %s', (_name, makeStore) 
     return statuses.map((status, i) => aStoredFinding(scanId, { resourceId: `i-${prefix}-${i}`, status, ruleStatus: status === 'SUPPRESSED' ? 'FAIL' : status, severity: i % 2 ? 'high' : 'low' }));
   }
 
+  it('keeps one scan lease: renewed by its holder, refused to others until it lapses, released only by its holder', async () => {
+    const t0 = new Date('2030-01-01T00:00:00.000Z');
+    const [a, b] = [`${prefix}-a`, `${prefix}-b`];
+    expect(await store.acquireScanLease(a, t0, 60_000)).toEqual({ acquired: true, lease: { scanId: a, acquiredAt: t0.toISOString(), expiresAt: '2030-01-01T00:01:00.000Z' } });
+    expect(await store.acquireScanLease(b, new Date(t0.getTime() + 59_999), 60_000)).toEqual({ acquired: false, holder: { scanId: a, acquiredAt: t0.toISOString(), expiresAt: '2030-01-01T00:01:00.000Z' } });
+    expect((await store.acquireScanLease(a, new Date(t0.getTime() + 30_000), 60_000)).acquired).toBe(true);
+    expect(await store.acquireScanLease(b, new Date(t0.getTime() + 60_000), 60_000)).toMatchObject({ acquired: false, holder: { scanId: a } });
+    expect(await store.acquireScanLease(b, new Date(t0.getTime() + 90_000), 60_000)).toMatchObject({ acquired: true, lease: { scanId: b } });
+    expect(await store.releaseScanLease(a)).toBe(false);
+    expect((await store.getScanLease())?.scanId).toBe(b);
+    expect(await store.releaseScanLease(b)).toBe(true);
+    expect(await store.getScanLease()).toBeUndefined();
+  });
+
   it('pages findings worst first and filters exactly', async () => {
     const scan = aScanRecord(`${prefix}-scan`, '2030-01-01T00:00:00.000Z');
     await store.putFindings(scan, findings(scan.scanId));
