@@ -253,7 +253,10 @@ export class ScannerStack extends Stack {
     }
 
     // --- Nightly schedule ---
-    const scheduleInput = scheduler.ScheduleTargetInput.fromObject({ trigger: 'scheduled' });
+    // The scheduled time names the scan (lambdas/handlers/wiring/scan-id.ts scheduledTimeScanId): every
+    // attempt of one scheduled run carries the same <aws.scheduler.scheduled-time>, so a retry is the same scan
+    // (https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-context-attributes.html).
+    const scheduleInput = scheduler.ScheduleTargetInput.fromObject({ trigger: 'scheduled', scheduledTime: scheduler.ContextAttribute.scheduledTime });
     const scheduleRole = new iam.Role(this, 'ScheduleRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
       description: 'redis-compliance: EventBridge Scheduler starts the nightly scan',

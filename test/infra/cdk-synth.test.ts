@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { HANDLER_NAMES } from '../../lib/constructs/scanner-function';
 
 jest.setTimeout(300_000);
 
@@ -23,7 +24,7 @@ test('cdk synth bundles every handler with esbuild and passes cdk-nag', () => {
 
   const scanner = JSON.parse(readFileSync(join(out, 'RedisCompliance-Scanner.template.json'), 'utf8')) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, string> }> };
   const functions = Object.values(scanner.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-  expect(functions).toHaveLength(6);
+  expect(functions).toHaveLength(HANDLER_NAMES.length);
   for (const fn of functions) {
     expect(fn.Properties).toMatchObject({ Handler: 'index.handler', Runtime: 'nodejs22.x', Architectures: ['arm64'] });
     expect((fn.Properties['Environment'] as { Variables: Record<string, string> }).Variables['NODE_OPTIONS']).toBe('--enable-source-maps');

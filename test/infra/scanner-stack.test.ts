@@ -37,7 +37,7 @@ describe('schedule', () => {
       State: 'ENABLED',
       Target: Match.objectLike({
         Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ScanFunction'), 'Arn'] },
-        Input: JSON.stringify({ trigger: 'scheduled' }),
+        Input: JSON.stringify({ trigger: 'scheduled', scheduledTime: '<aws.scheduler.scheduled-time>' }),
         RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 21600 },
         DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeadLetterQueue'), 'Arn'] } },
       }),
@@ -49,7 +49,7 @@ describe('schedule', () => {
     t.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(0 2 * * ? *)',
       ScheduleExpressionTimezone: 'UTC',
-      Target: Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^FanOutStateMachine') } }),
+      Target: Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^FanOutStateMachine') }, Input: JSON.stringify({ trigger: 'scheduled', scheduledTime: '<aws.scheduler.scheduled-time>' }) }),
     });
     expect(grants(t, 'ScheduleRole')).toEqual(sorted([
       `Allow states:StartExecution on \${${Object.keys(t.findResources('AWS::StepFunctions::StateMachine'))[0]}}`,
