@@ -7,6 +7,11 @@ export const SCAN_OUTCOME_LOG = {
   failedMessage: 'scan failed: no snapshot',
   statusField: 'status',
   alarmingStatuses: ['PARTIAL', 'FAILED'],
+  /**
+   * On the finished line: the share (0-100) of Redis servers whose version no inventory reports
+   * (redis.version UNKNOWN): the inventory association failing, or not deployed, where they run.
+   */
+  inventoryGapField: 'redisVersionUnknownPercent',
   /** A Security Hub import or finding-event publication that failed after the scan was stored. */
   exportFailedMessage: 'finding export failed',
 } as const;

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ConfigSchema as ScanConfigSchema } from '../../lambdas/core/config';
 import { FindingEventsSchema, SecurityHubExportSchema } from './finding-exports-config';
+import { ACCOUNT_LIST_CONDITION_LIMIT } from '../constructs/reader-permissions';
 
 const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -22,6 +23,14 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 
 /** The external id cdk.json ships with: never deployed to a member account (see the superRefine below). */
 export const PLACEHOLDER_EXTERNAL_ID = 'redis-compliance-CHANGE-ME';
+
+/** Accounts a configuration may list (the fan-out's definition carries them: 15 bytes each of its 1 MB). */
+export const MAX_ACCOUNT_IDS = 5000;
+/**
+ * Accounts the scan Lambda alone may be configured for: its 15 minutes do not scan more, and its
+ * environment (4 KB for all variables) holds the list. Beyond it the Step Functions fan-out scans them.
+ */
+export const SCAN_LAMBDA_MAX_ACCOUNTS = 100;
 
 const email = z.email({ message: 'an e-mail address such as ops@example.com' });
 
@@ -53,7 +62,14 @@ export const TargetsSchema = z.strictObject({
    * administrator account).
    */
   source: z.enum(['self', 'accounts', 'organization']).default('self'),
-  accountIds: z.array(z.string().regex(ACCOUNT_ID, 'an AWS account id has 12 digits')).default([]),
+  accountIds: z.array(z.string().regex(ACCOUNT_ID, 'an AWS account id has 12 digits')).max(MAX_ACCOUNT_IDS, `at most ${MAX_ACCOUNT_IDS} account ids`).default([]),
+  /**
+   * `accounts` mode: every listed account is in the scanner account's AWS Organizations
+   * organization. The scanner's roles may then assume the reader role in any account of the
+   * organization (aws:ResourceOrgID), instead of naming each account (aws:ResourceAccount), which
+   * IAM's policy size limits allow only up to ACCOUNT_LIST_CONDITION_LIMIT accounts.
+   */
+  accountsInOrganization: z.boolean().default(false),
 });
 
 export const ReaderRoleSchema = z.strictObject({
@@ -90,8 +106,18 @@ export const ReportSchema = z.strictObject({
 });
 
 export const AlarmsSchema = z.strictObject({
-  /** E-mail subscribed to the alarm topic (optional; confirm the subscription after deploy). */
+  /**
+   * E-mail subscribed to the alarm topic (confirm the subscription after deploy). Without it the
+   * topic has no subscriber unless one is added outside this app: synth warns.
+   */
   email: email.optional(),
+  /**
+   * The dead man's switch: alarm when no scan has finished for this many hours (rounded up to the
+   * alarm's 2-hour periods). The default suits a nightly schedule; raise it for a weekly one.
+   */
+  noScanFinishedHours: z.number().int().min(2).max(168).default(26),
+  /** Alarm when a scan finds this share (%) of its Redis servers without a reported version (inventory gap). */
+  inventoryGapPercent: z.number().int().min(1).max(100).default(50),
   /** An alarm fires when a function's maximum duration passes this share of its timeout. */
   durationThresholdRatio: z.number().gt(0).lt(1).default(0.8),
 });
@@ -165,6 +191,13 @@ export const AppConfigSchema = z.strictObject({
   }
   if (config.targets.source !== 'accounts' && config.targets.accountIds.length > 0) {
     ctx.addIssue({ code: 'custom', path: ['targets', 'accountIds'], message: `targets.source is "${config.targets.source}": accountIds are only read when source is "accounts"` });
+  }
+  const accounts = new Set(config.targets.accountIds).size;
+  if (accounts > ACCOUNT_LIST_CONDITION_LIMIT && !config.targets.accountsInOrganization) {
+    ctx.addIssue({ code: 'custom', path: ['targets', 'accountsInOrganization'], message: `${accounts} accounts do not fit an IAM policy's account list (at most ${ACCOUNT_LIST_CONDITION_LIMIT}): if they are all in the scanner account's organization, set targets.accountsInOrganization to true (the reader role is then granted in any account of the organization); else split them over deployments` });
+  }
+  if (accounts > SCAN_LAMBDA_MAX_ACCOUNTS && !config.fanOut.enabled) {
+    ctx.addIssue({ code: 'custom', path: ['fanOut', 'enabled'], message: `${accounts} accounts are more than the scan Lambda alone scans (at most ${SCAN_LAMBDA_MAX_ACCOUNTS}): set fanOut.enabled to true` });
   }
   if (config.targets.source === 'organization' && !config.fanOut.enabled) {
     ctx.addIssue({ code: 'custom', path: ['fanOut', 'enabled'], message: 'targets.source "organization" lists accounts in the Step Functions fan-out: set fanOut.enabled to true' });

@@ -13,7 +13,7 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { AppConfig } from '../config/app-config-schema';
-import { readerRoleArn, readerRoleArnPattern } from './reader-permissions';
+import { assumeRoleByNameStatement, readerRoleScopeOf } from './reader-permissions';
 import type { ScannerLambda } from './scanner-lambda';
 
 export const SECURITY_HUB_IMPORT_ACTION = 'securityhub:BatchImportFindings';
@@ -38,24 +38,17 @@ export function wireFindingExports(stack: Stack, props: FindingExportsProps): vo
         actions: [SECURITY_HUB_IMPORT_ACTION],
         resources: securityHubProductArns(stack, props.config.targets.regions),
       }));
-      const { source, accountIds } = props.config.targets;
-      if (securityHub.memberRoleName && source !== 'self') {
+      const scope = readerRoleScopeOf(props.config.targets);
+      if (securityHub.memberRoleName && scope) {
         // The same scope as the reader role (lib/constructs/reader-permissions.ts): the listed
         // accounts, or any account of the scanner's own organization.
         fn.function.addEnvironment('SECURITY_HUB_MEMBER_ROLE_NAME', securityHub.memberRoleName);
         fn.function.addEnvironment('READER_EXTERNAL_ID', props.config.readerRole.externalId);
-        fn.role.addToPrincipalPolicy(new iam.PolicyStatement({
-          sid: 'AssumeSecurityHubImportRole',
-          actions: ['sts:AssumeRole'],
-          resources: source === 'accounts' ? accountIds.map((id) => readerRoleArn(securityHub.memberRoleName!, id)) : [readerRoleArnPattern(securityHub.memberRoleName)],
-          ...(source === 'organization' ? { conditions: { StringEquals: { 'aws:ResourceOrgID': '${aws:PrincipalOrgID}' } } } : {}),
-        }));
-        if (source === 'organization') {
-          Validations.of(fn.role).acknowledge({
-            id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${securityHub.memberRoleName}]`,
-            reason: 'BatchImportFindings must be called by the finding\'s own account: in organization mode the accounts are listed at run time, so the account is the wildcard, bounded to the scanner\'s own organization by aws:ResourceOrgID = aws:PrincipalOrgID; the role name is fixed.',
-          });
-        }
+        fn.role.addToPrincipalPolicy(assumeRoleByNameStatement('AssumeSecurityHubImportRole', securityHub.memberRoleName, scope));
+        Validations.of(fn.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${securityHub.memberRoleName}]`,
+          reason: 'BatchImportFindings must be called by the finding\'s own account: the role is granted by name in every scanned account, the account bounded by a condition (the listed accounts by aws:ResourceAccount, or the scanner\'s own organization by aws:ResourceOrgID = aws:PrincipalOrgID); the role name is fixed.',
+        });
       }
     }
     if (findingEvents.enabled) fn.function.addEnvironment('FINDING_EVENTS', 'enabled');

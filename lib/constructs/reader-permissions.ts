@@ -24,24 +24,50 @@ export function readerRoleArn(roleName: string, accountId: string): string {
   return `arn:${Aws.PARTITION}:iam::${accountId}:role/${roleName}`;
 }
 
-/** Where the scanner's reader roles are: the listed accounts, or any account of its own organization. */
-export type ReaderRoleScope = { source: 'accounts'; accountIds: readonly string[] } | { source: 'organization' };
+/**
+ * Where the scanner's reader roles are: the listed accounts (all in the scanner's organization, or
+ * not), or any account of its own organization.
+ */
+export type ReaderRoleScope =
+  | { source: 'accounts'; accountIds: readonly string[]; inOrganization: boolean }
+  | { source: 'organization' };
 
 /**
- * sts:AssumeRole on the reader role only where the configuration scans: each listed account, or —
- * in organization mode, where the accounts are only known at run time — any account of the
- * scanner's own organization (`aws:ResourceOrgID` equal to `${aws:PrincipalOrgID}`, the
- * data-perimeter condition of https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid).
- * In `self` mode nothing is assumed and this statement is not granted.
+ * Above this many listed accounts outside an organization condition, the account list no longer
+ * fits the scanner roles' inline policies (IAM: 10,240 characters for all of a role's inline
+ * policies; each id costs 15 with its quotes and comma): the accounts must be in the scanner's
+ * organization (`targets.accountsInOrganization`). test/infra/iam-limits.test.ts measures it.
+ */
+export const ACCOUNT_LIST_CONDITION_LIMIT = 200;
+
+/**
+ * sts:AssumeRole on the reader role, granted by its name (one ARN pattern, whatever the number of
+ * accounts) and bounded by a condition on the account that owns the role: in the scanner's own
+ * organization (`aws:ResourceOrgID` equal to `${aws:PrincipalOrgID}`, the data-perimeter condition)
+ * when the accounts are listed at run time or are all members of it; else one of the listed
+ * accounts (`aws:ResourceAccount`). Both keys:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid
+ * and #condition-keys-resourceaccount. In `self` mode nothing is assumed and this statement is not granted.
  */
 export function assumeReaderRoleStatement(roleName: string, scope: ReaderRoleScope): iam.PolicyStatement {
-  if (scope.source === 'accounts') {
-    return new iam.PolicyStatement({ sid: 'AssumeReaderRole', actions: ['sts:AssumeRole'], resources: scope.accountIds.map((id) => readerRoleArn(roleName, id)) });
-  }
+  return assumeRoleByNameStatement('AssumeReaderRole', roleName, scope);
+}
+
+/** The same grant for any role deployed by name in the scanned accounts (the Security Hub import role too). */
+export function assumeRoleByNameStatement(sid: string, roleName: string, scope: ReaderRoleScope): iam.PolicyStatement {
+  const inOrganization = scope.source === 'organization' || scope.inOrganization;
   return new iam.PolicyStatement({
-    sid: 'AssumeReaderRole',
+    sid,
     actions: ['sts:AssumeRole'],
     resources: [readerRoleArnPattern(roleName)],
-    conditions: { StringEquals: { 'aws:ResourceOrgID': '${aws:PrincipalOrgID}' } },
+    conditions: inOrganization || scope.source !== 'accounts'
+      ? { StringEquals: { 'aws:ResourceOrgID': '${aws:PrincipalOrgID}' } }
+      : { StringEquals: { 'aws:ResourceAccount': [...new Set(scope.accountIds)] } },
   });
+}
+
+/** The scope of the configured targets, or undefined when only the scanner's own account is scanned. */
+export function readerRoleScopeOf(targets: { source: 'self' | 'accounts' | 'organization'; accountIds: readonly string[]; accountsInOrganization: boolean }): ReaderRoleScope | undefined {
+  if (targets.source === 'accounts') return { source: 'accounts', accountIds: targets.accountIds, inOrganization: targets.accountsInOrganization };
+  return targets.source === 'organization' ? { source: 'organization' } : undefined;
 }

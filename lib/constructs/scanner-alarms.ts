@@ -7,7 +7,13 @@
  * - finding exports (when Security Hub or finding events are enabled): an import or publication failed;
  * - scan outcome: a scan ended PARTIAL or FAILED. This is a CloudWatch Logs metric filter on the
  *   functions that finish scans (scan, and the fan-out merge) matching the structured log lines of
- *   SCAN_OUTCOME_LOG, counted in the custom metric RedisCompliance/ScanNotComplete.
+ *   SCAN_OUTCOME_LOG, counted in the custom metric RedisCompliance/ScanNotComplete;
+ * - no scan at all (dead man's switch): no scan finished within the configured hours. Finished
+ *   scans are counted from the same log lines (RedisCompliance/ScanFinished); a period with no data
+ *   is breaching, so a schedule that never fires, or a scanner that never logs, alarms too;
+ * - inventory gap: the share of Redis servers whose version no inventory reports
+ *   (RedisCompliance/RedisVersionUnknownPercent, from the finished line) reached the threshold: the
+ *   inventory associations failing (or missing) where those servers run, in any account.
  */
 import { Duration } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -25,6 +31,15 @@ export { SCAN_OUTCOME_LOG };
 
 export const SCAN_OUTCOME_METRIC = { namespace: 'RedisCompliance', metricName: 'ScanNotComplete' } as const;
 export const FINDING_EXPORT_METRIC = { namespace: 'RedisCompliance', metricName: 'FindingExportFailed' } as const;
+export const SCAN_FINISHED_METRIC = { namespace: 'RedisCompliance', metricName: 'ScanFinished' } as const;
+export const INVENTORY_GAP_METRIC = { namespace: 'RedisCompliance', metricName: 'RedisVersionUnknownPercent' } as const;
+
+/**
+ * The dead man's switch's evaluation: periods of two hours (an alarm whose period is an hour or more
+ * may look back up to seven days; under an hour, one day: PutMetricAlarm's Period,
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+ */
+export const NO_SCAN_PERIOD = Duration.hours(2);
 
 export function scanOutcomeFilterPattern(): logs.IFilterPattern {
   return logs.FilterPattern.any(
@@ -76,8 +91,62 @@ export class ScannerAlarms extends Construct {
     this.alarm('FanOutAborted', machine.metricAborted({ period, statistic: 'Sum' }), 1, 'redis-compliance fan-out: an execution was aborted');
   }
 
+  /** 5XX answers of this API's stage only: its own (unique) name and its stage, both dimensions. */
   watchApi(api: apigateway.RestApi): void {
-    this.alarm('Api5xx', api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }), 1, 'redis-compliance API: a request failed with a 5XX');
+    const metric = new cloudwatch.Metric({
+      namespace: 'AWS/ApiGateway',
+      metricName: '5XXError',
+      dimensionsMap: { ApiName: api.restApiName, Stage: api.deploymentStage.stageName },
+      period: Duration.minutes(5),
+      statistic: 'Sum',
+    });
+    this.alarm('Api5xx', metric, 1, 'redis-compliance API: a request failed with a 5XX');
+  }
+
+  /**
+   * Dead man's switch: alarms when no scan finished (COMPLETE or PARTIAL) for `hours`: every period of
+   * the window without a finished scan, missing data included, is breaching.
+   */
+  watchScanHeartbeat(sources: { name: string; fn: ScannerLambda }[], hours: number): cloudwatch.Alarm {
+    for (const { name, fn } of sources) {
+      new logs.MetricFilter(this, `${name}ScanFinishedFilter`, {
+        logGroup: fn.logGroup,
+        filterPattern: logs.FilterPattern.stringValue('$.message', '=', SCAN_OUTCOME_LOG.finishedMessage),
+        metricNamespace: SCAN_FINISHED_METRIC.namespace,
+        metricName: SCAN_FINISHED_METRIC.metricName,
+        metricValue: '1',
+      });
+    }
+    const periods = Math.ceil(hours / NO_SCAN_PERIOD.toHours());
+    const alarm = new cloudwatch.Alarm(this, 'NoScanFinished', {
+      metric: new cloudwatch.Metric({ ...SCAN_FINISHED_METRIC, statistic: 'Sum', period: NO_SCAN_PERIOD }),
+      threshold: 1,
+      evaluationPeriods: periods,
+      datapointsToAlarm: periods,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      alarmDescription: `redis-compliance: no scan finished in the last ${periods * NO_SCAN_PERIOD.toHours()} hours (the schedule did not fire, or every scan failed or was refused)`,
+    });
+    alarm.addAlarmAction(this.action);
+    return alarm;
+  }
+
+  /** Alarms when a finished scan found at least `percent` % of its Redis servers without a reported version. */
+  watchInventoryGap(sources: { name: string; fn: ScannerLambda }[], percent: number): cloudwatch.Alarm {
+    for (const { name, fn } of sources) {
+      new logs.MetricFilter(this, `${name}InventoryGapFilter`, {
+        logGroup: fn.logGroup,
+        filterPattern: logs.FilterPattern.all(
+          logs.FilterPattern.stringValue('$.message', '=', SCAN_OUTCOME_LOG.finishedMessage),
+          logs.FilterPattern.exists(`$.${SCAN_OUTCOME_LOG.inventoryGapField}`),
+        ),
+        metricNamespace: INVENTORY_GAP_METRIC.namespace,
+        metricName: INVENTORY_GAP_METRIC.metricName,
+        metricValue: `$.${SCAN_OUTCOME_LOG.inventoryGapField}`,
+      });
+    }
+    const metric = new cloudwatch.Metric({ ...INVENTORY_GAP_METRIC, statistic: 'Maximum', period: Duration.minutes(5) });
+    return this.alarm('InventoryGap', metric, percent, `redis-compliance: a scan found ${percent}% or more of its Redis servers without a reported version: the Redis inventory association is failing or missing where they run (docs/redis-probe.md)`);
   }
 
   /** Counts PARTIAL / FAILED scan outcomes logged by these functions and alarms on the first. */

@@ -7,7 +7,7 @@
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { MAX_OWNER_LENGTH, MAX_REASON_LENGTH, MAX_RESOURCE_PATTERN_LENGTH } from '../../lambdas/core/suppressions/suppression-schema';
 
@@ -52,6 +52,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { path: '/suppressions/{id}', method: 'DELETE' },
 ];
 
+export const STAGE_NAME = 'v1';
+
 export interface ScannerApiProps {
   readonly handler: lambda.IFunction;
   readonly throttlingRateLimit: number;
@@ -65,12 +67,15 @@ export interface ScannerApiProps {
 export class ScannerApi extends Construct {
   readonly api: apigateway.RestApi;
   readonly accessLogs: logs.LogGroup;
+  readonly executionLogs: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ScannerApiProps) {
     super(scope, id);
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetention });
     const cors = props.corsAllowOrigins.length > 0;
     this.api = new apigateway.RestApi(this, 'Api', {
+      // A name of this stack's own: the 5XX alarm's ApiName dimension matches this API and no other of the account.
+      restApiName: `${Stack.of(this).stackName}-api`,
       description: 'redis-compliance: scans, findings, reports and suppressions (SigV4 only)',
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
       cloudWatchRole: props.createCloudWatchRole,
@@ -79,7 +84,7 @@ export class ScannerApi extends Construct {
         ? { defaultCorsPreflightOptions: { allowOrigins: [...props.corsAllowOrigins], allowMethods: ['GET', 'POST', 'DELETE'], allowHeaders: ['Authorization', 'Content-Type', 'X-Amz-Date', 'X-Amz-Security-Token', 'X-Amz-Content-Sha256'] } }
         : {}),
       deployOptions: {
-        stageName: 'v1',
+        stageName: STAGE_NAME,
         throttlingRateLimit: props.throttlingRateLimit,
         throttlingBurstLimit: props.throttlingBurstLimit,
         accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogs),
@@ -90,6 +95,14 @@ export class ScannerApi extends Construct {
         tracingEnabled: true,
       },
     });
+    // Execution logs go to a group API Gateway names and creates itself, with no retention: created
+    // here first, with the stack's retention, and the stage waits for it
+    // (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-execution-logging.html: "API-Gateway-Execution-Logs_{rest-api-id}/{stage_name}").
+    this.executionLogs = new logs.LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${STAGE_NAME}`,
+      retention: props.logRetention,
+    });
+    this.api.deploymentStage.node.addDependency(this.executionLogs);
     if (props.createCloudWatchRole) {
       const role = this.api.node.findChild('CloudWatchRole');
       Validations.of(role).acknowledge({

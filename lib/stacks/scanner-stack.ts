@@ -3,7 +3,7 @@
  * rule that runs the report, the REST API, the Step Functions fan-out, dead-letter queues, alarms,
  * and (optionally) the Redis inventory association of the scanner account's own region.
  */
-import { CfnElement, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnElement, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
@@ -21,7 +21,7 @@ import { reportSenderIdentity, type AppConfig } from '../config/app-config-schem
 import { AlarmTopic } from '../constructs/alarm-topic';
 import { createDeadLetterQueue } from '../constructs/dead-letter-queue';
 import type { FunctionFactory } from '../constructs/function-factory';
-import { assumeReaderRoleStatement, readerStatement, type ReaderRoleScope } from '../constructs/reader-permissions';
+import { assumeReaderRoleStatement, readerRoleScopeOf, readerStatement, type ReaderRoleScope } from '../constructs/reader-permissions';
 import { ScanFanOut } from '../constructs/scan-fan-out';
 import { ScannerAlarms } from '../constructs/scanner-alarms';
 import { ScannerApi } from '../constructs/scanner-api';
@@ -66,9 +66,7 @@ export class ScannerStack extends Stack {
     });
     const logRetention = config.logRetentionDays as logs.RetentionDays;
     const assumesRoles = config.targets.source !== 'self';
-    const readerScope: ReaderRoleScope | undefined = config.targets.source === 'accounts'
-      ? { source: 'accounts', accountIds: config.targets.accountIds }
-      : config.targets.source === 'organization' ? { source: 'organization' } : undefined;
+    const readerScope: ReaderRoleScope | undefined = readerRoleScopeOf(config.targets);
 
     this.deadLetterQueue = createDeadLetterQueue(this, 'DeadLetterQueue');
     this.eventBus = new events.EventBus(this, 'EventBus', { description: 'redis-compliance: Scan Completed events' });
@@ -78,10 +76,13 @@ export class ScannerStack extends Stack {
       RETENTION_DAYS: String(config.retentionDays),
       SCAN_CONFIG: JSON.stringify(config.scan),
     };
+    // The scan Lambda's own targets. With the fan-out the account list lives in the state machine's
+    // definition (a Lambda environment holds 4 KB); the scan Lambda then scans the accounts an
+    // invocation names, and refuses one that names none (lambdas/handlers/wiring/live-snapshot-source.ts).
     const targetEnv: Record<string, string> = {
       TARGET_SOURCE: config.targets.source,
       TARGET_REGIONS: config.targets.regions.join(','),
-      ...(config.targets.source === 'accounts' ? { TARGET_ACCOUNTS: config.targets.accountIds.join(',') } : {}),
+      ...(config.targets.source === 'accounts' && !config.fanOut.enabled ? { TARGET_ACCOUNTS: config.targets.accountIds.join(',') } : {}),
     };
     // The scan lease (lambdas/core/scan-lease.ts) lasts as long as the longest scan of this deployment:
     // the fan-out's execution timeout, or the scan Lambda's 15 minutes after up to an hour of asynchronous retries.
@@ -138,10 +139,10 @@ export class ScannerStack extends Stack {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: 'The read-only EC2 Describe* and SSM DescribeInstanceInformation / ListInventoryEntries actions are read-only and asked of instances found by tag at scan time (no ARN list is known in advance); the statement lists exactly the actions the collectors call.',
       });
-      if (readerScope?.source === 'organization') {
+      if (readerScope) {
         Validations.of(reader.role).acknowledge({
           id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${config.readerRole.name}]`,
-          reason: 'In organization mode the accounts are listed at run time: the account is the wildcard, bounded to the scanner\'s own organization by aws:ResourceOrgID = aws:PrincipalOrgID; the role name is fixed (and the role trusts only this account\'s scanner roles, with an external id).',
+          reason: 'The reader role is granted by name: the account is the wildcard, bounded by a condition on the role\'s account (the listed accounts by aws:ResourceAccount, or the scanner\'s own organization by aws:ResourceOrgID = aws:PrincipalOrgID), so the policy stays the same size for 1 or 1,000 accounts; the role name is fixed (and the role trusts only this account\'s scanner roles, with an external id).',
         });
       }
     }
@@ -301,6 +302,12 @@ export class ScannerStack extends Stack {
     alarms.watchStateMachine(this.fanOut.stateMachine);
     alarms.watchApi(this.api.api);
     alarms.watchScanOutcomes([{ name: 'Scan', fn: scan }, { name: 'FanOutMerge', fn: merge }, { name: 'ScanFailed', fn: scanFailed }]);
+    const finishers = [{ name: 'Scan', fn: scan }, { name: 'FanOutMerge', fn: merge }];
+    if (config.schedule.enabled) alarms.watchScanHeartbeat(finishers, config.alarms.noScanFinishedHours);
+    alarms.watchInventoryGap(finishers, config.alarms.inventoryGapPercent);
+    if (!config.alarms.email) {
+      Annotations.of(this).addWarningV2('redis-compliance:alarm-destination', 'The alarm topic has no subscriber, so no alarm reaches anyone: set alarms.email in the configuration, or subscribe to the alarm topic outside this app (docs/deploy.md).');
+    }
     if (config.securityHub.enabled || config.findingEvents.enabled) alarms.watchFindingExports([{ name: 'Scan', fn: scan }, { name: 'FanOutMerge', fn: merge }]);
   }
 

@@ -105,6 +105,17 @@ describe('scan handler (middy chain) on an EventBridge scheduled event', () => {
 });
 
 describe('runScan', () => {
+  it('logs, on its finished line, the share of Redis servers whose version no inventory reports (the inventory-gap alarm\'s metric)', async () => {
+    const noInventory = highlyAvailableEstate().mutate((t) => {
+      t.ssm.Entities = [];
+    }).snapshot();
+    await runScan({ scanId: 'scan-gap', trigger: 'cli', snapshot: noInventory }, deps());
+    const finished = logs.lines().find((l) => l.message === 'scan finished');
+    expect(finished).toMatchObject({ redisServers: 3, redisVersionUnknownPercent: 100 });
+    await runScan({ scanId: 'scan-full', trigger: 'cli', snapshot: highlyAvailableEstate().snapshot() }, deps());
+    expect(logs.lines().filter((l) => l.message === 'scan finished')[1]).toMatchObject({ redisServers: 3, redisVersionUnknownPercent: 0 });
+  });
+
   it('resolves what was fixed since the previous scan', async () => {
     const d = deps();
     await runScan({ scanId: 'scan-1', trigger: 'cli' }, d);

@@ -144,7 +144,7 @@ describe('the fan-out beyond the inline Map limit (defect 10) and its failure re
     const inline = stateMachineStates({ fanOut: { enabled: true }, targets: { regions: ['eu-west-1', 'us-east-1'], source: 'accounts', accountIds: accounts(3) }, readerRole: { externalId: 'ext-id-1' } })['ScanTargets']!;
     expect(inline['ItemProcessor']['ProcessorConfig']?.['Mode'] ?? 'INLINE').toBe('INLINE');
     const count = Math.floor(INLINE_MAP_TARGET_LIMIT / 2) + 1;
-    const many = stateMachineStates({ fanOut: { enabled: true }, targets: { regions: ['eu-west-1', 'us-east-1'], source: 'accounts', accountIds: accounts(count) }, readerRole: { externalId: 'ext-id-1' } })['ScanTargets']!;
+    const many = stateMachineStates({ fanOut: { enabled: true }, targets: { regions: ['eu-west-1', 'us-east-1'], source: 'accounts', accountIds: accounts(count), accountsInOrganization: true }, readerRole: { externalId: 'ext-id-1' } })['ScanTargets']!;
     expect(many['ItemProcessor']['ProcessorConfig']).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
   });
 

@@ -136,7 +136,7 @@ describe('member import role (securityHub.memberRoleName)', () => {
   it('accounts mode: the scanner may assume it in the listed accounts only, with its environment', () => {
     const t = template(withRole({ regions: ['eu-west-1'], source: 'accounts', accountIds: [MEMBER] }).stacks.scanner);
     expect(roleStatements(t, roleId(t, 'ScanRole')).filter((s) => s.sid === 'AssumeSecurityHubImportRole')).toEqual([
-      { sid: 'AssumeSecurityHubImportRole', effect: 'Allow', actions: ['sts:AssumeRole'], resources: [`arn:\${AWS::Partition}:iam::${MEMBER}:role/${ROLE}`] },
+      { sid: 'AssumeSecurityHubImportRole', effect: 'Allow', actions: ['sts:AssumeRole'], resources: [`arn:\${AWS::Partition}:iam::*:role/${ROLE}`], condition: { StringEquals: { 'aws:ResourceAccount': [MEMBER] } } },
     ]);
     expect(functionEnv(t, 'ScanFunction')).toMatchObject({ SECURITY_HUB_MEMBER_ROLE_NAME: ROLE, READER_EXTERNAL_ID: 'test-external-id' });
   });

@@ -71,7 +71,7 @@ describe('IAM: every statement of every role, exact actions and resources', () =
   test('scan: reader actions, AssumeRole on the reader role name, table, events, its logs, the DLQ', () => {
     expect(grants(t, 'ScanRole')).toEqual(sorted([
       ...READER,
-      'Allow sts:AssumeRole on arn:${AWS::Partition}:iam::444455556666:role/RedisComplianceReader',
+      'Allow sts:AssumeRole on arn:${AWS::Partition}:iam::*:role/RedisComplianceReader',
       ...rw, ...keyWrite,
       'Allow events:PutEvents on EventBus7B8748AA.Arn',
       'Allow sqs:SendMessage on DeadLetterQueue9F481546.Arn',
@@ -114,7 +114,7 @@ describe('IAM: every statement of every role, exact actions and resources', () =
     expect(grants(t, 'ScanFailedRole')).toEqual(sorted([...rw, ...keyWrite, 'Allow events:PutEvents on EventBus7B8748AA.Arn', 'Allow sqs:SendMessage on DeadLetterQueue9F481546.Arn', ...logs(logGroupArn(t, 'ScanFailedLogs'))]));
     expect(grants(t, 'FanOutScanTargetRole')).toEqual(sorted([
       ...READER,
-      'Allow sts:AssumeRole on arn:${AWS::Partition}:iam::444455556666:role/RedisComplianceReader',
+      'Allow sts:AssumeRole on arn:${AWS::Partition}:iam::*:role/RedisComplianceReader',
       `Allow dynamodb:BatchWriteItem on ${TABLE}`,
       // Its own continuation, read back after a deadline hand-off.
       `Allow dynamodb:Query on ${TABLE}`,
@@ -256,7 +256,7 @@ describe('alarms', () => {
   });
 
   test('PARTIAL / FAILED scans: a metric filter on the scan, merge and failure-path log groups', () => {
-    const filters = Object.values(t.findResources('AWS::Logs::MetricFilter'));
+    const filters = Object.values(t.findResources('AWS::Logs::MetricFilter')).filter((f) => f['Properties']['MetricTransformations'][0]['MetricName'] === 'ScanNotComplete');
     expect(filters).toHaveLength(3);
     for (const f of filters) {
       expect(f['Properties']['FilterPattern']).toBe('{ (($.message = "scan finished") && (($.status = "PARTIAL") || ($.status = "FAILED"))) || ($.message = "scan failed: no snapshot") }');

@@ -11,6 +11,11 @@ import type { SnapshotRequest, SnapshotSource } from './snapshot-source';
 export interface LiveTargets {
   regions: string[];
   accounts: string[];
+  /**
+   * TARGET_SOURCE is `accounts` but no TARGET_ACCOUNTS: the deployment keeps its account list in the
+   * fan-out, so a scan must name its accounts (never silently scan the scanner's own account only).
+   */
+  accountsRequired?: boolean;
   roleName?: string;
   externalId?: string;
 }
@@ -22,9 +27,11 @@ export function liveTargetsFromEnv(env: NodeJS.ProcessEnv = process.env): LiveTa
   if (regions.length === 0 && !fallbackRegion) throw new EnvironmentError('environment variable TARGET_REGIONS is required');
   const roleName = optionalEnv('READER_ROLE_NAME', env);
   const externalId = optionalEnv('READER_EXTERNAL_ID', env);
+  const accounts = listEnv('TARGET_ACCOUNTS', env);
   return {
     regions: regions.length > 0 ? regions : [fallbackRegion!],
-    accounts: listEnv('TARGET_ACCOUNTS', env),
+    accounts,
+    ...(optionalEnv('TARGET_SOURCE', env) === 'accounts' && accounts.length === 0 ? { accountsRequired: true } : {}),
     ...(roleName ? { roleName } : {}),
     ...(externalId ? { externalId } : {}),
   };
@@ -32,7 +39,9 @@ export function liveTargetsFromEnv(env: NodeJS.ProcessEnv = process.env): LiveTa
 
 /** Captures the estate through the live collectors (whole, or target by target). */
 export function liveSnapshotSource(targets: LiveTargets): SnapshotSource {
-  const optionsFor = (request: SnapshotRequest): CaptureEstateOptions => ({
+  const optionsFor = (request: SnapshotRequest): CaptureEstateOptions => {
+    if (targets.accountsRequired && !request.accounts) throw new EnvironmentError('this deployment scans its configured accounts through the Step Functions fan-out (POST /scans starts it); invoke the scan Lambda with "accounts" to scan some of them');
+    return {
     regions: request.regions ?? targets.regions,
     accounts: request.accounts ?? targets.accounts,
     ...(targets.roleName ? { roleName: targets.roleName } : {}),
@@ -40,9 +49,10 @@ export function liveSnapshotSource(targets: LiveTargets): SnapshotSource {
     config: request.config,
     now: request.now,
     ...(request.deadline ? { deadline: request.deadline } : {}),
-  });
+    };
+  };
   return {
-    capture: (request) => captureEstate(optionsFor(request)),
-    captureTargets: (request, onTarget) => captureEstateTargets(optionsFor(request), onTarget),
+    capture: async (request) => captureEstate(optionsFor(request)),
+    captureTargets: async (request, onTarget) => captureEstateTargets(optionsFor(request), onTarget),
   };
 }

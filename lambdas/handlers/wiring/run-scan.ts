@@ -146,7 +146,9 @@ export async function runScan(request: ScanRequest, deps: ScanDependencies): Pro
 
   const finished = finishedScanRecord(running, result, findings, deps.clock.now().toISOString());
   await deps.store.putScan(finished);
-  logger.info(SCAN_OUTCOME_LOG.finishedMessage, { scanId, [SCAN_OUTCOME_LOG.statusField]: finished.status, counts: finished.counts, new: changes.new.length, resolved: changes.resolved.length });
+  const versionUnknown = result.summary.byRule['redis.version']?.UNKNOWN ?? 0;
+  const inventoryGap = result.summary.redisServers > 0 ? Math.round((100 * versionUnknown) / result.summary.redisServers) : 0;
+  logger.info(SCAN_OUTCOME_LOG.finishedMessage, { scanId, [SCAN_OUTCOME_LOG.statusField]: finished.status, counts: finished.counts, new: changes.new.length, resolved: changes.resolved.length, redisServers: result.summary.redisServers, [SCAN_OUTCOME_LOG.inventoryGapField]: inventoryGap });
   await deps.publisher.scanCompleted({ scanId, status: finished.status });
   const outcome: ScanOutcome = { scanId, status: finished.status, counts: finished.counts, newFailures: changes.new.length, resolvedFailures: changes.resolved.length };
   if (deps.exporters && deps.exporters.length > 0) {
