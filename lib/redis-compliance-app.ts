@@ -85,8 +85,10 @@ export function buildRedisComplianceApp(app: App, config: AppConfig, functionFac
     const member = new Stage(app, MEMBER_STAGE);
     // Aspects (tags among them) stop at a Stage boundary: tag each stage itself.
     for (const [key, value] of Object.entries(config.resourceTags)) Tags.of(member).add(key, value);
-    stacks.readerRole = new ReaderRoleStack(member, `${prefix}-ReaderRole`, {
-      stackName: `${prefix}-ReaderRole`,
+    // Member stack names carry `Member-`: deployed into the scanner account too (when it is scanned
+    // through its reader role), they never take the name of a scanner-account stack.
+    stacks.readerRole = new ReaderRoleStack(member, `${prefix}-Member-ReaderRole`, {
+      stackName: `${prefix}-Member-ReaderRole`,
       synthesizer: new LegacyStackSynthesizer(),
       description: 'redis-compliance: read-only reader role (member account)',
       roleName: config.readerRole.name,
@@ -94,8 +96,8 @@ export function buildRedisComplianceApp(app: App, config: AppConfig, functionFac
       scannerAccountId,
       ...securityHubImport,
     });
-    stacks.memberInventory = config.targets.regions.map((region) => new RedisInventoryStack(member, `${prefix}-RedisInventory-${region}`, {
-      stackName: `${prefix}-RedisInventory-${region}`,
+    stacks.memberInventory = config.targets.regions.map((region) => new RedisInventoryStack(member, `${prefix}-Member-RedisInventory-${region}`, {
+      stackName: `${prefix}-Member-RedisInventory-${region}`,
       env: { region },
       synthesizer: new LegacyStackSynthesizer(),
       description: `redis-compliance: Custom:RedisServer inventory association (${region}, member account)`,

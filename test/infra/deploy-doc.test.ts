@@ -102,7 +102,7 @@ test('`cdk deploy --all` deploys exactly the scanner account\'s stacks, all pinn
 
 test('`Member/*` and `Organization/*` select the member and StackSets stacks only', () => {
   const member = select(commands.find((c) => c.verb === 'deploy' && c.patterns.includes('Member/*'))!);
-  expect(member.map((s) => s.stackName).sort()).toEqual(['RedisCompliance-ReaderRole', 'RedisCompliance-RedisInventory-eu-west-1', 'RedisCompliance-RedisInventory-us-east-1']);
+  expect(member.map((s) => s.stackName).sort()).toEqual(['RedisCompliance-Member-ReaderRole', 'RedisCompliance-Member-RedisInventory-eu-west-1', 'RedisCompliance-Member-RedisInventory-us-east-1']);
   const organization = select(commands.find((c) => c.verb === 'deploy' && c.patterns.includes('Organization/*'))!);
   expect(organization.map((s) => `${s.stackName} ${s.environment.account}`)).toEqual([`RedisCompliance-MemberStackSets ${config.readerRole.stackSetAccountId}`]);
 });
@@ -116,4 +116,27 @@ test('the stack table names every stack of the app, and no other', () => {
 
 test('the doc\'s configuration passes cdk-nag in every stack', () => {
   expect(nagFindings(app)).toEqual([]);
+});
+
+test('no member stack takes the name of a scanner-account stack (step 6 may deploy the reader role into the scanner account)', () => {
+  const memberNames = everyStack.filter((s) => s.hierarchicalId.startsWith('Member/')).map((s) => s.stackName);
+  expect(memberNames.length).toBeGreaterThan(0);
+  for (const name of memberNames) expect(topLevel.map((s) => s.stackName)).not.toContain(name);
+  // What step 6 deploys into the scanner account is the reader role alone: its inventory is step 5's.
+  const scannerAccountStep = commands.find((c) => c.verb === 'deploy' && c.patterns.some((p) => p.startsWith('Member/') && p !== 'Member/*'))!;
+  expect(select(scannerAccountStep).map((s) => s.stackName)).toEqual(['RedisCompliance-Member-ReaderRole']);
+});
+
+test('step 3 reads the account State (Organizations retired the Status field on 9 September 2026)', () => {
+  const step3 = DOC.slice(DOC.indexOf('### 3. '), DOC.indexOf('### 4. '));
+  expect(step3).toContain("--query 'Accounts[0].State'");
+  expect(step3).not.toMatch(/Accounts\[0\]\.Status/);
+});
+
+test('step 7 verifies the sender identity and every recipient of the configuration', () => {
+  const step7 = DOC.slice(DOC.indexOf('### 7. '), DOC.indexOf('### 8. '));
+  const verify = step7.slice(step7.indexOf('Verify'));
+  const report = docConfig()['report'] as { senderIdentity?: string; sender: string; recipients: string[] };
+  for (const identity of [report.senderIdentity ?? report.sender, ...report.recipients]) expect(verify).toContain(identity);
+  expect(verify).toContain('get-email-identity');
 });

@@ -52,9 +52,9 @@ describe('where each stack deploys (defect 4)', () => {
   test('member stacks sit in the Member stage, environment-agnostic in account, under their plain stack names', () => {
     const member = assembly.stacksRecursively.filter((s) => s.hierarchicalId.startsWith(`${MEMBER_STAGE}/`));
     expect(member.map((s) => `${s.hierarchicalId} ${s.stackName} ${s.environment.region}`).sort()).toEqual([
-      'Member/RedisCompliance-ReaderRole RedisCompliance-ReaderRole unknown-region',
-      'Member/RedisCompliance-RedisInventory-eu-west-1 RedisCompliance-RedisInventory-eu-west-1 eu-west-1',
-      'Member/RedisCompliance-RedisInventory-us-east-1 RedisCompliance-RedisInventory-us-east-1 us-east-1',
+      'Member/RedisCompliance-Member-ReaderRole RedisCompliance-Member-ReaderRole unknown-region',
+      'Member/RedisCompliance-Member-RedisInventory-eu-west-1 RedisCompliance-Member-RedisInventory-eu-west-1 eu-west-1',
+      'Member/RedisCompliance-Member-RedisInventory-us-east-1 RedisCompliance-Member-RedisInventory-us-east-1 us-east-1',
     ]);
     for (const s of member) expect(s.environment.account).toBe('unknown-account');
   });
