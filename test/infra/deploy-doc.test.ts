@@ -137,6 +137,8 @@ test('step 7 verifies the sender identity and every recipient of the configurati
   const step7 = DOC.slice(DOC.indexOf('### 7. '), DOC.indexOf('### 8. '));
   const verify = step7.slice(step7.indexOf('Verify'));
   const report = docConfig()['report'] as { senderIdentity?: string; sender: string; recipients: string[] };
-  for (const identity of [report.senderIdentity ?? report.sender, ...report.recipients]) expect(verify).toContain(identity);
+  // Whole words: `example.com` inside `ops@example.com` is not the domain identity checked.
+  const words = new Set(verify.split(/[\s`'"();]+/));
+  for (const identity of [report.senderIdentity ?? report.sender, ...report.recipients]) expect([identity, words.has(identity)]).toEqual([identity, true]);
   expect(verify).toContain('get-email-identity');
 });
