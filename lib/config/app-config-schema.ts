@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ConfigSchema as ScanConfigSchema } from '../../lambdas/core/config';
 import { FindingEventsSchema, SecurityHubExportSchema } from './finding-exports-config';
 import { ACCOUNT_LIST_CONDITION_LIMIT } from '../constructs/reader-permissions';
+import { smallestScheduleGap } from './schedule-gap';
 
 const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -147,6 +148,12 @@ export const InventorySchema = z.strictObject({
   deployInScannerAccount: z.boolean().default(true),
   /** State Manager schedule (UTC; cron or rate). Run it before the scan. */
   schedule: z.string().refine((s) => CRON.test(s) || RATE.test(s), 'a cron(...) or rate(...) expression').default('cron(0 1 * * ? *)'),
+  /**
+   * Minutes the association needs before the scan reads its inventory (it runs 10 % of the
+   * instances at a time, each probe up to 5 minutes). The synth checks that the daily association
+   * starts at least this long before the daily scan on every day of the year, daylight saving included.
+   */
+  minutesBeforeScan: z.number().int().min(0).max(720).default(60),
 });
 
 export const AppConfigSchema = z.strictObject({
@@ -198,6 +205,11 @@ export const AppConfigSchema = z.strictObject({
   }
   if (accounts > SCAN_LAMBDA_MAX_ACCOUNTS && !config.fanOut.enabled) {
     ctx.addIssue({ code: 'custom', path: ['fanOut', 'enabled'], message: `${accounts} accounts are more than the scan Lambda alone scans (at most ${SCAN_LAMBDA_MAX_ACCOUNTS}): set fanOut.enabled to true` });
+  }
+  // (An invalid time zone is reported by its own field.)
+  const gap = isTimeZone(config.schedule.timeZone) ? smallestScheduleGap(config.schedule, config.inventory.schedule, new Date()) : undefined;
+  if (config.schedule.enabled && gap && gap.minutes < config.inventory.minutesBeforeScan) {
+    ctx.addIssue({ code: 'custom', path: ['inventory', 'schedule'], message: `the scan (${config.schedule.cron} in ${config.schedule.timeZone}) runs at ${gap.scanUtc} UTC on ${gap.day}, only ${gap.minutes} minutes after the inventory association starts (${config.inventory.schedule}, UTC): it would read the previous day's inventory. Move the association at least ${config.inventory.minutesBeforeScan} minutes (inventory.minutesBeforeScan) before the scan's earliest UTC time` });
   }
   if (config.targets.source === 'organization' && !config.fanOut.enabled) {
     ctx.addIssue({ code: 'custom', path: ['fanOut', 'enabled'], message: 'targets.source "organization" lists accounts in the Step Functions fan-out: set fanOut.enabled to true' });
