@@ -141,6 +141,16 @@ export const FanOutSchema = z.strictObject({
   enabled: z.boolean().default(false),
   /** Scan workers running at the same time (Map MaxConcurrency). */
   maxConcurrency: z.number().int().min(1).max(40).default(4),
+  /**
+   * Minutes one account x region target may take (its worker invocations, continuations included).
+   * With the target count it sizes the execution timeout (lib/constructs/fan-out-budget.ts).
+   */
+  minutesPerTarget: z.number().int().min(1).max(600).default(10),
+  /**
+   * Organization mode: the most account x region targets expected (the accounts are only known at
+   * run time). Sizes the execution timeout; accounts and self mode count their own.
+   */
+  maxTargets: z.number().int().min(1).max(100000).default(2000),
 });
 
 export const InventorySchema = z.strictObject({

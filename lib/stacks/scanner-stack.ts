@@ -23,6 +23,7 @@ import { createDeadLetterQueue } from '../constructs/dead-letter-queue';
 import type { FunctionFactory } from '../constructs/function-factory';
 import { assumeReaderRoleStatement, readerRoleScopeOf, readerStatement, type ReaderRoleScope } from '../constructs/reader-permissions';
 import { ScanFanOut } from '../constructs/scan-fan-out';
+import { fanOutTimeoutMinutes } from '../constructs/fan-out-budget';
 import { ScannerAlarms } from '../constructs/scanner-alarms';
 import { ScannerApi } from '../constructs/scanner-api';
 import { ScannerLambda } from '../constructs/scanner-lambda';
@@ -86,7 +87,13 @@ export class ScannerStack extends Stack {
     };
     // The scan lease (lambdas/core/scan-lease.ts) lasts as long as the longest scan of this deployment:
     // the fan-out's execution timeout, or the scan Lambda's 15 minutes after up to an hour of asynchronous retries.
-    const fanOutTimeout = Duration.hours(3);
+    const targetCount = config.targets.source === 'organization'
+      ? config.fanOut.maxTargets
+      : config.targets.regions.length * Math.max(1, new Set(config.targets.accountIds).size);
+    const fanOutTimeout = Duration.minutes(fanOutTimeoutMinutes({ targets: targetCount, maxConcurrency: config.fanOut.maxConcurrency, minutesPerTarget: config.fanOut.minutesPerTarget }));
+    if (config.fanOut.enabled && config.schedule.enabled && fanOutTimeout.toHours({ integral: false }) > 24) {
+      Annotations.of(this).addWarningV2('redis-compliance:fan-out-longer-than-a-day', `The fan-out may run ${Math.round(fanOutTimeout.toHours({ integral: false }))} hours for ${targetCount} targets at fanOut.maxConcurrency ${config.fanOut.maxConcurrency}: a nightly scan could still run when the next is due (that start is refused). Raise fanOut.maxConcurrency (docs/deploy.md, "Fan-out capacity").`);
+    }
     const leaseEnv = { SCAN_LEASE_SECONDS: String(config.fanOut.enabled ? fanOutTimeout.toSeconds() + 15 * 60 : 75 * 60) };
     const readerEnv: Record<string, string> = assumesRoles ? { READER_ROLE_NAME: config.readerRole.name, READER_EXTERNAL_ID: config.readerRole.externalId } : {};
     const senderIdentity = reportSenderIdentity(config);

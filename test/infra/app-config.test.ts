@@ -22,7 +22,7 @@ test('a minimal configuration gets the documented defaults', () => {
   expect(config.schedule).toEqual({ cron: 'cron(0 2 * * ? *)', timeZone: 'UTC', enabled: true });
   expect(config.targets.source).toBe('self');
   expect(config.readerRole.name).toBe('RedisComplianceReader');
-  expect(config.fanOut).toEqual({ enabled: false, maxConcurrency: 4 });
+  expect(config.fanOut).toEqual({ enabled: false, maxConcurrency: 4, minutesPerTarget: 10, maxTargets: 2000 });
   expect(config.retentionDays).toBe(90);
   expect(config.scan.redisPorts).toEqual([7000, 7001]);
   expect(config.api.corsAllowOrigins).toEqual([]);
