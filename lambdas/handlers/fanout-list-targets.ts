@@ -6,7 +6,8 @@
  * organization accounts.
  *
  * The start takes the scan lease (lambdas/core/scan-lease.ts) before anything else: while another
- * scan holds it, it throws ScanAlreadyRunning and the state machine ends the execution there.
+ * scan holds it, it throws ScanAlreadyRunning and the state machine ends the execution there. Then
+ * it records the scan RUNNING (unless POST /scans did).
  * The configured account ids come in the input (the state machine definition holds them), not in
  * the environment, which Lambda limits to 4 KB.
  */
@@ -19,6 +20,7 @@ import { FANOUT_ITEM_TTL_SECONDS } from '../adapters/fanout/fanout-keys';
 import { activeAccountIds, configuredTargets, crossTargets, OrganizationAccountSchema, TARGET_SOURCES, type FanOutTarget } from '../adapters/fanout/plan-targets';
 import type { FindingsStore } from '../adapters/store/findings-store';
 import { ScanAlreadyRunningError } from '../core/scan-lease';
+import { runningScanRecord } from '../core/scan-record';
 import { EnvironmentError, listEnv, optionalEnv } from './wiring/environment';
 import { lazy } from './wiring/lazy';
 import { logger } from './wiring/logger';
@@ -77,10 +79,14 @@ export async function listTargets(event: unknown, context: Pick<Context, 'invoke
     logger.warn('scan refused: one is running', { scanId, runningScanId: lease.holder.scanId, leaseExpiresAt: lease.holder.expiresAt });
     throw new ScanAlreadyRunningError(scanId, lease.holder);
   }
+  const trigger = start.input?.trigger ?? (start.input?.scheduledTime ? 'scheduled' : 'cli');
+  // The scan exists from its first step (GET /scans/{id} answers, and a 409 names a scan one can follow);
+  // POST /scans has recorded its own already.
+  const scans = store ?? listTargetsStore.get();
+  if (!(await scans.getScan(scanId))) await scans.putScan(runningScanRecord(scanId, trigger, start.startedAt));
   const expiresAt = String(Math.floor(Date.parse(start.startedAt) / 1000) + FANOUT_ITEM_TTL_SECONDS);
   const targets = configuredTargets(source, start.accounts ?? envAccounts, ownAccountId, regions);
   logger.info('fan-out planned', { scanId, source, targets: targets.length });
-  const trigger = start.input?.trigger ?? (start.input?.scheduledTime ? 'scheduled' : 'cli');
   return { scanId, startedAt: start.startedAt, trigger, expiresAt, targets };
 }
 

@@ -158,12 +158,12 @@ export class ScannerStack extends Stack {
     grantTableAccess(merge.role, tableArn, props.dataKey, 'readWrite');
     grantTableAccess(api.role, tableArn, props.dataKey, 'readWrite');
     grantTableAccess(scanFailed.role, tableArn, props.dataKey, 'readWrite');
-    // The fan-out's first step takes the scan lease: that one item only.
+    // The fan-out's first step takes the scan lease and records the scan RUNNING: those items only.
     listTargets.role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ScanLease',
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
       resources: [tableArn],
-      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [SCAN_LEASE_PARTITION] } },
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [SCAN_LEASE_PARTITION, tableKeys.scanPartition('*')] } },
     }));
     grantTableKey(listTargets.role, props.dataKey, 'write');
     // The report records each delivered channel (a retry sends only what was not sent).

@@ -76,7 +76,8 @@ describe('every start path is refused while another scan runs', () => {
   test('a scheduled fan-out run (no RUNNING record yet) makes POST /scans answer 409 naming it', async () => {
     const start = await scheduledStart('0f1e2d3c-aaaa-bbbb-cccc-000000000001');
     expect(start).toMatchObject({ scanId: 'scan-20300102T020000Z-scheduled', trigger: 'scheduled' });
-    expect(await store.getScan('scan-20300102T020000Z-scheduled')).toBeUndefined();
+    // Recorded RUNNING from its first step: the scan the 409 names can be followed.
+    expect(await store.getScan('scan-20300102T020000Z-scheduled')).toMatchObject({ status: 'RUNNING', trigger: 'scheduled', startedAt: NOW });
     const response = await post();
     expect(response.statusCode).toBe(409);
     expect(response.json()).toMatchObject({ scanId: 'scan-20300102T020000Z-scheduled', error: { code: 'conflict' } });

@@ -181,7 +181,13 @@ const MUST_ALLOW: AccessPath[] = [
   { who: (a) => a.role(a.scanner.functions.api), does: 'kms:Decrypt', on: (a) => a.dataKey, via: 'dynamodb', why: 'DynamoDB decrypts the table key for the API' },
   // --- Fan-out ---
   { who: () => 'states.amazonaws.com', does: 'sts:AssumeRole', on: (a) => a.stateMachineRole, context: (a) => ({ 'aws:SourceArn': a.stateMachine, 'aws:SourceAccount': SCANNER }), why: 'Step Functions runs the fan-out with its role' },
-  ...(['fanout-list-targets', 'fanout-scan-target', 'fanout-merge'] as const).map((name): AccessPath => ({ who: (a) => a.stateMachineRole, does: 'lambda:InvokeFunction', on: (a) => a.fn(name), why: `the fan-out runs ${name}` })),
+  ...(['fanout-list-targets', 'fanout-scan-target', 'fanout-merge', 'scan-failed'] as const).map((name): AccessPath => ({ who: (a) => a.stateMachineRole, does: 'lambda:InvokeFunction', on: (a) => a.fn(name), why: `the fan-out runs ${name}` })),
+  // The scan lease (one scan at a time) and the RUNNING record, taken by the fan-out's first step.
+  ...(['dynamodb:PutItem', 'dynamodb:GetItem'] as const).map((action): AccessPath => ({ who: (a) => a.role(a.scanner.functions['fanout-list-targets']), does: action, on: (a) => a.table, context: () => ({ 'dynamodb:LeadingKeys': ['LEASE#SCAN'] }), why: 'the first step takes the scan lease' })),
+  { who: (a) => a.role(a.scanner.functions['fanout-list-targets']), does: 'dynamodb:PutItem', on: (a) => a.table, context: () => ({ 'dynamodb:LeadingKeys': ['SCAN#scan-20300101T020000Z-scheduled'] }), why: 'the first step records the scan RUNNING' },
+  { who: (a) => a.role(a.scanner.functions['scan-failed']), does: 'dynamodb:DeleteItem', on: (a) => a.table, why: 'the failure path releases the scan lease' },
+  { who: (a) => a.role(a.scanner.functions['scan-failed']), does: 'dynamodb:PutItem', on: (a) => a.table, why: 'the failure path records the scan FAILED' },
+  { who: (a) => a.role(a.scanner.functions['scan-failed']), does: 'events:PutEvents', on: (a) => a.eventBus, why: 'the failure path announces the FAILED scan' },
   { who: (a) => a.stateMachineRole, does: 'dynamodb:PutItem', on: (a) => a.table, why: 'RecordTargetFailure writes a failed target, so the scan is PARTIAL instead of failed' },
   { who: (a) => a.stateMachineRole, does: 'kms:Decrypt', on: (a) => a.dataKey, via: 'dynamodb', why: 'DynamoDB decrypts the table key for RecordTargetFailure (aws-cdk #10010)' },
   { who: (a) => a.stateMachineRole, does: 'kms:GenerateDataKey', on: (a) => a.dataKey, via: 'dynamodb', why: 'DynamoDB encrypts the failure record for RecordTargetFailure' },
@@ -229,6 +235,9 @@ const REPORT_DENIALS: AccessPath[] = [
 ];
 
 const MUST_DENY: AccessPath[] = [
+  // The fan-out's first step writes the lease and scan records only.
+  { who: (a) => a.role(a.scanner.functions['fanout-list-targets']), does: 'dynamodb:PutItem', on: (a) => a.table, context: () => ({ 'dynamodb:LeadingKeys': ['SUPPRESSION#sup-1'] }), why: 'the first step cannot write a waiver' },
+  { who: (a) => a.role(a.scanner.functions['fanout-list-targets']), does: 'dynamodb:DeleteItem', on: (a) => a.table, context: () => ({ 'dynamodb:LeadingKeys': ['LEASE#SCAN'] }), why: 'the first step never releases a lease' },
   // The reader writes nothing.
   ...(['ec2:TerminateInstances', 'ec2:ModifyInstanceAttribute', 'ssm:SendCommand', 'ssm:PutInventory', 'iam:PassRole'] as const).map((action): AccessPath => ({
     who: (a) => a.readerRole, does: action, on: () => '*', shapes: ['accounts', 'organization'], why: 'the reader role is read-only',

@@ -110,7 +110,7 @@ describe('IAM: every statement of every role, exact actions and resources', () =
       ...logs(logGroupArn(t, 'FanOutListTargetsLogs')),
     ]));
     const lease = roleStatements(t, roleId(t, 'FanOutListTargetsRole')).find((st) => st.sid === 'ScanLease');
-    expect(lease?.condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['LEASE#SCAN'] } });
+    expect(lease?.condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LEASE#SCAN', 'SCAN#*'] } });
     expect(grants(t, 'ScanFailedRole')).toEqual(sorted([...rw, ...keyWrite, 'Allow events:PutEvents on EventBus7B8748AA.Arn', 'Allow sqs:SendMessage on DeadLetterQueue9F481546.Arn', ...logs(logGroupArn(t, 'ScanFailedLogs'))]));
     expect(grants(t, 'FanOutScanTargetRole')).toEqual(sorted([
       ...READER,
