@@ -5,6 +5,7 @@ import { liveScanLoader, registerCaptureCommand } from './commands/capture';
 import { registerScanCommand, type CommandIo } from './commands/scan';
 import { registerRunLocalCommand } from './commands/run-local';
 import { registerRemoteCommand, type RemoteEnvironment } from './commands/remote';
+import { explainRuntimeFailure } from './runtime-failure';
 import { EXIT, UsageError } from './usage-error';
 
 /** `awsClientOptions` reach the AWS clients of `capture` and `scan --live` (tests give a fake transport). */
@@ -17,7 +18,13 @@ export function buildProgram(io: CommandIo, awsClientOptions: ClientOptions = {}
   program.addHelpText(
     'after',
     `
-Exit codes: 0 success; 1 a FAIL finding at or above --fail-on exists; 2 bad input or usage.
+Exit codes (scan, run-local --fail-on, remote scan --wait):
+  0 everything in scope checked, nothing failing at or above --fail-on
+  1 a FAIL at or above --fail-on (UNKNOWN too with --fail-on-unknown)
+  2 bad input or usage
+  3 incomplete evidence: the scan is PARTIAL, a target yielded nothing, or no Redis server matched
+    the role tag (--allow-partial / --allow-empty accept it)
+  4 the run failed: credentials, network, I/O (the message says what to do)
 Examples:
   redis-compliance run-local --out out
   redis-compliance scan --snapshot examples/estate.sample.json
@@ -49,7 +56,7 @@ export async function runCli(argv: string[], io: CommandIo, awsClientOptions: Cl
       io.stderr(`redis-compliance: ${error.message}\n`);
       return EXIT.BAD_INPUT;
     }
-    io.stderr(`redis-compliance: unexpected error: ${(error as Error).message}\n`);
-    return EXIT.BAD_INPUT;
+    io.stderr(`redis-compliance: ${explainRuntimeFailure(error).replace(/[\r\n]+/g, ' ')}\n`);
+    return EXIT.RUNTIME_FAILURE;
   }
 }

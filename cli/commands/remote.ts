@@ -1,16 +1,17 @@
 /**
  * `redis-compliance remote scan|findings|report`: the deployed scanner's API from the command line
  * (requests signed with SigV4, credentials from the usual chain), so a pipeline can start a scan,
- * wait for it and gate a release on the result. Exit codes as `scan`: 0 done; 1 a FAIL at or above
- * --fail-on; 2 bad input, a refused or failed request, or a scan that failed.
+ * wait for it and gate a release on the result. `remote scan --wait` exits as `scan` does
+ * (cli/exit-gate.ts); a refused request, an unreachable API or a scan that failed is 4.
  */
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { isAtOrAbove, SEVERITIES, type ScanRecord, type Severity, type StoredFinding } from '../../lambdas/core/model';
+import { isAtOrAbove, SEVERITIES, type FindingStatus, type ScanRecord, type Severity, type StoredFinding } from '../../lambdas/core/model';
+import { addGateOptions, gateExitCode, type GateFlags } from '../exit-gate';
 import { ApiError, SignedApiClient } from '../remote/signed-api-client';
 import { safeTerminalText } from '../terminal-text';
-import { EXIT, UsageError } from '../usage-error';
+import { EXIT, RuntimeFailure, UsageError } from '../usage-error';
 import type { CommandIo } from './scan';
 
 /** What the remote commands touch beyond the terminal; tests shorten the waits. */
@@ -44,11 +45,14 @@ export function registerRemoteCommand(program: Command, io: CommandIo, environme
     .option('--regions <list>', 'comma-separated regions to scan (default: the deployed targets)')
     .option('--accounts <list>', 'comma-separated account ids to scan (default: the deployed targets)')
     .option('--wait', 'wait until the scan has finished, with a progress line, and print its summary')
-    .addOption(new Option('--fail-on <severity>', 'with --wait: exit 1 when a FAIL of this severity or higher exists (waived findings do not count)').choices([...SEVERITIES]))
+    .addOption(new Option('--fail-on <severity>', 'with --wait: exit 1 when a FAIL of this severity or higher exists (waived findings do not count)').choices([...SEVERITIES]));
+  addGateOptions(remote.commands.find((c) => c.name() === 'scan')!, 'with --wait --fail-on')
     .option('--poll-seconds <seconds>', 'with --wait: seconds between status checks', '5')
     .option('--timeout-minutes <minutes>', 'with --wait: give up (exit 2) after this long', '30')
-    .action(async (options: CommonOptions & { regions?: string; accounts?: string; wait?: boolean; failOn?: Severity; pollSeconds: string; timeoutMinutes: string }) => {
-      if (options.failOn && !options.wait) throw new UsageError('--fail-on needs --wait (the result is only known when the scan has finished)');
+    .action(async (options: CommonOptions & GateFlags & { regions?: string; accounts?: string; wait?: boolean; pollSeconds: string; timeoutMinutes: string }) => {
+      for (const [set, flag] of [[options.failOn, '--fail-on'], [options.failOnUnknown, '--fail-on-unknown'], [options.allowPartial, '--allow-partial'], [options.allowEmpty, '--allow-empty']] as const) {
+        if (set && !options.wait) throw new UsageError(`${flag} needs --wait (the result is only known when the scan has finished)`);
+      }
       const regions = list(options.regions, REGION, '--regions', 'an AWS region name such as eu-west-1');
       const accounts = list(options.accounts, ACCOUNT, '--accounts', 'a 12-digit account id');
       const pollMs = positive(options.pollSeconds, '--poll-seconds') * 1000;
@@ -65,7 +69,19 @@ export function registerRemoteCommand(program: Command, io: CommandIo, environme
       }
       const scan = await waitForScan(api, started.scanId, { pollMs, timeoutMs, io, environment });
       io.stdout(summary(scan));
-      io.setExitCode(exitCodeForScan(scan, options.failOn));
+      const unknownBySeverity = options.failOnUnknown && scan.status !== 'FAILED' ? await unknownCounts(api, scan.scanId) : undefined;
+      io.setExitCode(gateExitCode(
+        { count: (status: FindingStatus, severity: Severity) => (status === 'FAIL' ? (scan.failBySeverity[severity] ?? 0) : status === 'UNKNOWN' ? (unknownBySeverity?.[severity] ?? 0) : 0) },
+        {
+          status: scan.status === 'RUNNING' ? 'PARTIAL' : scan.status,
+          partialTargets: [...new Set(scan.errors.map((e) => `${e.accountId}/${e.region}`))],
+          emptyTargets: [],
+          redisServers: scan.redisServers,
+          roleTag: 'of the deployed configuration',
+        },
+        options,
+        io.stderr,
+      ));
     });
 
   common(remote.command('findings').description('List the findings of a scan (default: the latest scan).'))
@@ -122,7 +138,7 @@ async function waitForScan(api: SignedApiClient, scanId: string, options: { poll
     }
     const line = `Scan ${safeTerminalText(scanId)} running… ${elapsed} s`;
     options.io.stderr(options.io.isTTY ? `\r\u001b[K${line}` : `${line}\n`);
-    if (now() - start >= options.timeoutMs) throw new UsageError(`scan ${scanId} still running after ${Math.round(options.timeoutMs / 60000)} min (--timeout-minutes); it continues on the server`);
+    if (now() - start >= options.timeoutMs) throw new RuntimeFailure(`scan ${scanId} still running after ${Math.round(options.timeoutMs / 60000)} min (--timeout-minutes); it continues on the server`);
     await sleep(options.pollMs);
   }
 }
@@ -152,11 +168,16 @@ async function latestScanId(api: SignedApiClient): Promise<string> {
   return latest.scanId;
 }
 
-/** 2 for a scan that failed, 1 for a FAIL at or above the threshold, else 0. */
-export function exitCodeForScan(scan: Pick<ScanRecord, 'status' | 'failBySeverity'>, failOn: Severity | undefined): number {
-  if (scan.status === 'FAILED') return EXIT.BAD_INPUT;
-  if (!failOn) return EXIT.OK;
-  return SEVERITIES.some((s) => isAtOrAbove(s, failOn) && (scan.failBySeverity[s] ?? 0) > 0) ? EXIT.FAILED_CHECKS : EXIT.OK;
+/** The scan's UNKNOWN findings (after waivers) by severity, read from the API. */
+async function unknownCounts(api: SignedApiClient, scanId: string): Promise<Record<Severity, number>> {
+  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  let nextToken: string | undefined;
+  do {
+    const page = await call(() => api.json<{ items: StoredFinding[]; nextToken?: string }>('GET', `/scans/${encodeURIComponent(scanId)}/findings`, { status: 'UNKNOWN', limit: PAGE_LIMIT, nextToken }));
+    for (const f of page.items) if (f.status === 'UNKNOWN') counts[f.severity]++;
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return counts;
 }
 
 function summary(scan: ScanRecord): string {
@@ -176,13 +197,21 @@ function findingLine(f: StoredFinding): string {
   return `${f.status.padEnd(14)} ${f.severity.padEnd(8)} ${f.ruleId.padEnd(34)} ${safeTerminalText(`${f.accountId} ${f.region} ${f.resourceId}${f.resourceName ? ` (${f.resourceName})` : ''}`)}\n`;
 }
 
-/** API and network failures become one clear line and exit code 2. */
+/**
+ * API and network failures become one clear line: a request the API rejects as malformed (400, 404,
+ * 422) is bad input (exit 2); a refused one (401, 403), throttling, a server error or an unreachable
+ * API is a failure of the run (exit 4).
+ */
 async function call<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    if (error instanceof ApiError || error instanceof UsageError) throw new UsageError(error.message);
-    throw new UsageError(`the API could not be reached: ${(error as Error).message}`);
+    if (error instanceof UsageError || error instanceof RuntimeFailure) throw error;
+    if (error instanceof ApiError) {
+      if ([400, 404, 409, 422].includes(error.status)) throw new UsageError(error.message);
+      throw new RuntimeFailure(error.status === 401 || error.status === 403 ? `${error.message}; refresh the credentials (aws sso login) or use a profile allowed to invoke the API` : `${error.message}; run again later`);
+    }
+    throw new RuntimeFailure(`the API could not be reached: ${(error as Error).message}; check the --api URL, the network and any proxy`);
   }
 }
 

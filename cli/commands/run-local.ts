@@ -7,7 +7,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { EvidenceCoverage } from '../../lambdas/core/evidence-coverage';
+import { SEVERITIES } from '../../lambdas/core/model';
+import { addGateOptions, findingCounts, gateExitCode, type GateFlags } from '../exit-gate';
 import { EmailNotifier } from '../../lambdas/adapters/notifiers/email-notifier';
 import { StaticSecretProvider } from '../../lambdas/adapters/notifiers/secret-provider';
 import { SlackNotifier } from '../../lambdas/adapters/notifiers/slack-notifier';
@@ -35,7 +38,7 @@ import type { CommandIo } from './scan';
 
 export const DEFAULT_SAMPLE_SNAPSHOT = 'examples/estate.sample.json';
 
-export interface RunLocalOptions {
+export interface RunLocalOptions extends GateFlags {
   snapshot: string;
   config?: string;
   out: string;
@@ -53,7 +56,7 @@ export interface RunLocalEnvironment {
 }
 
 export function registerRunLocalCommand(program: Command, io: CommandIo, environment: RunLocalEnvironment = {}): Command {
-  return program
+  const command = program
     .command('run-local')
     .description('Run the whole pipeline locally: scan a snapshot, store findings in an embedded DynamoDB, write the reports, optionally post to Slack and send the e-mail.')
     .option('--snapshot <file>', 'snapshot file to scan', DEFAULT_SAMPLE_SNAPSHOT)
@@ -63,9 +66,11 @@ export function registerRunLocalCommand(program: Command, io: CommandIo, environ
     .option('--ses-endpoint <url>', 'send the e-mail through this SES v2 endpoint (e.g. aws-ses-v2-local)')
     .option('--email-from <address>', 'sender of the e-mail (with --ses-endpoint)')
     .option('--email-to <addresses>', 'comma-separated recipients of the e-mail (with --ses-endpoint)')
-    .action(async (options: RunLocalOptions) => {
-      io.setExitCode(await runLocal(options, io, environment));
-    });
+    .addOption(new Option('--fail-on <severity>', 'gate like scan: exit 1 on a FAIL of this severity or higher, 3 on incomplete evidence (without it run-local exits 0 once the reports are written)').choices([...SEVERITIES]));
+  addGateOptions(command);
+  return command.action(async (options: RunLocalOptions) => {
+    io.setExitCode(await runLocal(options, io, environment));
+  });
 }
 
 export async function runLocal(options: RunLocalOptions, io: CommandIo, environment: RunLocalEnvironment = {}): Promise<number> {
@@ -108,7 +113,24 @@ export async function runLocal(options: RunLocalOptions, io: CommandIo, environm
     io.stdout(`Reports: ${written.map(([name]) => resolve(outDir, name)).join(', ')}\n`);
     for (const channel of outcome.delivered) io.stdout(`Sent the report by ${channel === 'email' ? 'e-mail' : channel}.\n`);
     for (const failure of outcome.failed) io.stderr(`redis-compliance: the report was not sent by ${failure.channel}: ${failure.error}\n`);
-    return outcome.failed.length > 0 ? EXIT.BAD_INPUT : EXIT.OK;
+    if (outcome.failed.length > 0) return EXIT.RUNTIME_FAILURE;
+    // Gated only when asked: the bundled sample is PARTIAL on purpose, to show capture errors.
+    if (!options.failOn && !options.failOnUnknown) return EXIT.OK;
+    const coverage = new EvidenceCoverage(config.tags);
+    for (const target of snapshot.targets) coverage.add(target);
+    return gateExitCode(
+      findingCounts(model.findings),
+      {
+        status: model.scan.status === 'RUNNING' ? 'PARTIAL' : model.scan.status,
+        partialTargets: [...new Set(model.scan.errors.map((e) => `${e.accountId}/${e.region}`))],
+        emptyTargets: coverage.emptyTargets().map((t) => `${t.accountId}/${t.region}`),
+        redisServers: model.scan.redisServers,
+        roleTag: `${config.tags.roleKey}=${config.tags.redisRole}`,
+        roleLikeTags: coverage.roleLikeTagsSeen(),
+      },
+      options,
+      io.stderr,
+    );
   } finally {
     await dynamo.stop();
   }

@@ -2,17 +2,20 @@
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { evaluateSnapshot, type EvaluateOptions } from '../../lambdas/core/evaluate';
-import { SEVERITIES, isAtOrAbove, type ScanResult, type Severity } from '../../lambdas/core/model';
+import { EvidenceCoverage } from '../../lambdas/core/evidence-coverage';
+import { SEVERITIES, type ScanResult, type Severity } from '../../lambdas/core/model';
+import type { ScanConfig } from '../../lambdas/core/config';
 import { configSuppressions } from '../../lambdas/core/suppressions/suppression-schema';
 import { waiveScanResult, type WaivedScanResult } from '../../lambdas/core/suppressions/waive-scan-result';
 import type { Snapshot } from '../../lambdas/core/snapshot/schema';
 import { loadConfig, type TagFlags } from '../load-config';
 import { OUTPUT_FORMATS, renderResult, type OutputFormat } from '../output-formats';
 import { evaluateSnapshotFileOrExplain } from '../read-snapshot-file';
-import { EXIT, UsageError } from '../usage-error';
+import { addGateOptions, findingCounts, gateExitCode, type GateEvidence, type GateFlags } from '../exit-gate';
+import { RuntimeFailure, UsageError } from '../usage-error';
 import { addTagOptions } from '../tag-options';
 
-export interface ScanOptions extends TagFlags {
+export interface ScanOptions extends TagFlags, GateFlags {
   snapshot?: string;
   config?: string;
   format: OutputFormat;
@@ -37,7 +40,9 @@ export function registerScanCommand(
     .option('--config <file>', 'configuration file (default: ./redis-compliance.config.json when present)')
     .addOption(new Option('--format <format>', 'output format').choices([...OUTPUT_FORMATS]).default('table'))
     .option('--output <file>', 'write the report to this file instead of standard output')
-    .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a FAIL finding of this severity or higher exists').choices([...SEVERITIES]))
+    .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a FAIL finding of this severity or higher exists').choices([...SEVERITIES]));
+  addGateOptions(command);
+  command
     .option('--all', 'table format: also list PASS and NOT_APPLICABLE findings')
     .option('--no-color', 'table format: no colours');
   addTagOptions(command);
@@ -45,7 +50,8 @@ export function registerScanCommand(
   command.action(async (options: ScanOptions & Record<string, unknown>) => {
     const config = loadConfig(options.config, options);
     const now = new Date();
-    const evaluateOptions = { config, now: () => now };
+    const coverage = new EvidenceCoverage(config.tags);
+    const evaluateOptions = { config, now: () => now, observeTarget: (target: Parameters<EvidenceCoverage['add']>[0]) => coverage.add(target) };
     let evaluated: ScanResult;
     if (liveLoader?.isLive(options)) evaluated = liveLoader.evaluate ? await liveLoader.evaluate(options, evaluateOptions) : evaluateSnapshot(await liveLoader.load(options), evaluateOptions);
     // A file is evaluated as it is read, one target at a time.
@@ -56,20 +62,30 @@ export function registerScanCommand(
     const result = waiveScanResult(evaluated, configSuppressions(config.suppressions ?? [], now), now, `cli-${now.toISOString()}`);
     const text = renderResult(result, options.format, { color: options.color !== false && !options.output && io.isTTY, width: io.columns, all: !!options.all });
     if (options.output) {
-      writeFileSync(options.output, text);
+      try {
+        writeFileSync(options.output, text);
+      } catch (error) {
+        throw new RuntimeFailure(`cannot write ${options.output} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): check the directory exists and is writable`);
+      }
       io.stderr(`Wrote ${options.format} report to ${options.output} (${result.summary.total} findings, ${result.summary.byStatus.FAIL} failing).\n`);
     } else {
       io.stdout(text.endsWith('\n') ? text : `${text}\n`);
     }
-    io.setExitCode(exitCodeFor(result, options.failOn));
+    io.setExitCode(gateExitCode(findingCounts(result.findings), scanEvidence(result, coverage, config), options, io.stderr));
   });
   return command;
 }
 
-/** 1 when a FAIL (after waivers) at or above the threshold exists, else 0. */
-export function exitCodeFor(result: WaivedScanResult, failOn: Severity | undefined): number {
-  if (!failOn) return EXIT.OK;
-  return result.findings.some((f) => f.status === 'FAIL' && isAtOrAbove(f.severity, failOn)) ? EXIT.FAILED_CHECKS : EXIT.OK;
+/** What the exit gate needs to know of a local or live scan's evidence. */
+export function scanEvidence(result: WaivedScanResult | ScanResult, coverage: EvidenceCoverage, config: ScanConfig): GateEvidence {
+  return {
+    status: result.scan.status,
+    partialTargets: result.scan.targets.filter((t) => t.errors.length > 0).map((t) => `${t.accountId}/${t.region}`),
+    emptyTargets: coverage.emptyTargets().map((t) => `${t.accountId}/${t.region}`),
+    redisServers: result.summary.redisServers,
+    roleTag: `${config.tags.roleKey}=${config.tags.redisRole}`,
+    roleLikeTags: coverage.roleLikeTagsSeen(),
+  };
 }
 
 /** The process edges a command touches, injectable for tests. */

@@ -17,6 +17,8 @@ export interface EvaluateOptions {
   rules?: readonly RuleDefinition[];
   /** False turns every shared-verdict cache off (same findings, slower); for the property tests. Default true. */
   shareVerdicts?: boolean;
+  /** Sees each target as it is evaluated (what the command line needs to tell a run that judged nothing). */
+  observeTarget?: (target: SnapshotTarget) => void;
 }
 
 export function evaluateSnapshot(snapshot: Snapshot, options: EvaluateOptions = {}): ScanResult {
@@ -57,6 +59,7 @@ export class SnapshotEvaluation {
   }
 
   addTarget(snapshotTarget: SnapshotTarget): void {
+    this.options.observeTarget?.(snapshotTarget);
     const built = buildEstate(snapshotTarget, this.config, { shareVerdicts: this.options.shareVerdicts ?? true });
     for (const instance of built.notEvaluated) this.notEvaluated.push(instance);
     this.redisServers += built.target.redisServers.length;

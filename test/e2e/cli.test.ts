@@ -24,7 +24,7 @@ function file(name: string, content: string): string {
 
 describe('redis-compliance scan', () => {
   it('prints JSON with scan, summary and findings for the sample estate', async () => {
-    const { code, stdout } = await run('scan', '--snapshot', SAMPLE, '--format', 'json');
+    const { code, stdout } = await run('scan', '--snapshot', SAMPLE, '--allow-partial', '--format', 'json');
     expect(code).toBe(0);
     const result = JSON.parse(stdout) as ScanResult;
     expect(Object.keys(result)).toEqual(['scan', 'summary', 'findings']);
@@ -39,7 +39,7 @@ describe('redis-compliance scan', () => {
   });
 
   it('prints a table with a summary, without colour when not a terminal', async () => {
-    const { code, stdout } = await run('scan', '--snapshot', SAMPLE);
+    const { code, stdout } = await run('scan', '--snapshot', SAMPLE, '--allow-partial');
     expect(code).toBe(0);
     expect(stdout).toContain('instance.clock-speed');
     expect(stdout).toContain('Summary');
@@ -48,7 +48,7 @@ describe('redis-compliance scan', () => {
   });
 
   it('exits 1 when a FAIL at or above --fail-on exists, 0 when none does', async () => {
-    expect((await run('scan', '--snapshot', SAMPLE, '--format', 'json', '--fail-on', 'medium')).code).toBe(1);
+    expect((await run('scan', '--snapshot', SAMPLE, '--allow-partial', '--format', 'json', '--fail-on', 'medium')).code).toBe(1);
     // Spread over three zones: cluster.zone-spread (low) fails a cluster in one zone.
     const clean = file('clean.json', JSON.stringify(acrossZones(compliantEstate()).snapshot()));
     expect((await run('scan', '--snapshot', clean, '--format', 'json', '--fail-on', 'low')).code).toBe(0);
@@ -59,7 +59,7 @@ describe('redis-compliance scan', () => {
     ['markdown', /^# Redis compliance report/],
     ['html', /^<!doctype html>/],
   ])('renders --format %s from the same findings', async (format, start) => {
-    const { code, stdout } = await run('scan', '--snapshot', SAMPLE, '--format', format);
+    const { code, stdout } = await run('scan', '--snapshot', SAMPLE, '--allow-partial', '--format', format);
     expect(code).toBe(0);
     expect(stdout).toMatch(start);
     expect(stdout).toContain('i-0a11c0ffee00000a2');
@@ -68,7 +68,7 @@ describe('redis-compliance scan', () => {
 
   it('writes the report to --output', async () => {
     const out = join(dir, 'out.json');
-    const { code, stderr } = await run('scan', '--snapshot', SAMPLE, '--format', 'json', '--output', out);
+    const { code, stderr } = await run('scan', '--snapshot', SAMPLE, '--allow-partial', '--format', 'json', '--output', out);
     expect(code).toBe(0);
     expect(stderr).toContain(out);
     expect(JSON.parse(readFileSync(out, 'utf8')).findings.length).toBeGreaterThan(0);
@@ -87,8 +87,8 @@ describe('redis-compliance scan', () => {
   it.each([
     [['scan', '--snapshot', '/nonexistent/estate.json'], 'cannot read the snapshot'],
     [['scan'], 'needs --snapshot'],
-    [['scan', '--snapshot', SAMPLE, '--format', 'pdf'], "argument 'pdf' is invalid"],
-    [['scan', '--snapshot', SAMPLE, '--fail-on', 'severe'], "argument 'severe' is invalid"],
+    [['scan', '--snapshot', SAMPLE, '--allow-partial', '--format', 'pdf'], "argument 'pdf' is invalid"],
+    [['scan', '--snapshot', SAMPLE, '--allow-partial', '--fail-on', 'severe'], "argument 'severe' is invalid"],
     [['frobnicate'], 'unknown command'],
   ])('exits 2 on bad usage: %j', async (argv, message) => {
     const { code, stderr } = await run(...argv);
@@ -98,7 +98,7 @@ describe('redis-compliance scan', () => {
 
   it('exits 2 on a malformed config file', async () => {
     const config = file('config.json', JSON.stringify({ tags: { productionValues: [] } }));
-    const { code, stderr } = await run('scan', '--snapshot', SAMPLE, '--config', config);
+    const { code, stderr } = await run('scan', '--snapshot', SAMPLE, '--allow-partial', '--config', config);
     expect(code).toBe(2);
     expect(stderr).toContain('$.tags.productionValues');
   });
@@ -108,7 +108,7 @@ describe('redis-compliance scan', () => {
       file(`waiver-${expiresAt.slice(0, 4)}.json`, JSON.stringify({ suppressions: [{ id: 'dev-clock', ruleId: 'instance.clock-speed', resourcePattern: 'i-0a11c0ffee00000*', reason: 'burstable until Q1', owner: 'platform-team', expiresAt }] }));
 
     it('mark waived failures SUPPRESSED, count them apart, and keep them out of --fail-on', async () => {
-      const { code, stdout } = await run('scan', '--snapshot', SAMPLE, '--format', 'json', '--config', waiver('2999-01-01T00:00:00Z'), '--fail-on', 'medium');
+      const { code, stdout } = await run('scan', '--snapshot', SAMPLE, '--allow-partial', '--format', 'json', '--config', waiver('2999-01-01T00:00:00Z'), '--fail-on', 'medium');
       const result = JSON.parse(stdout) as { summary: { byStatus: Record<string, number> }; findings: Array<{ ruleId: string; status: string; ruleStatus: string; suppression?: { id: string } }> };
       const clock = result.findings.filter((f) => f.ruleId === 'instance.clock-speed' && f.ruleStatus === 'FAIL');
       expect(clock.length).toBe(2);
@@ -119,7 +119,7 @@ describe('redis-compliance scan', () => {
     });
 
     it('bring the finding back when the waiver has expired, and say so', async () => {
-      const { stdout } = await run('scan', '--snapshot', SAMPLE, '--format', 'json', '--config', waiver('2020-01-01T00:00:00Z'));
+      const { stdout } = await run('scan', '--snapshot', SAMPLE, '--allow-partial', '--format', 'json', '--config', waiver('2020-01-01T00:00:00Z'));
       const result = JSON.parse(stdout) as { summary: { byStatus: Record<string, number> }; findings: Array<{ ruleId: string; status: string; waiverExpired?: { id: string; expiredAt: string } }> };
       const clock = result.findings.filter((f) => f.ruleId === 'instance.clock-speed' && f.status === 'FAIL');
       expect(clock.length).toBe(2);
@@ -128,7 +128,7 @@ describe('redis-compliance scan', () => {
     });
 
     it('show the waiver in the table', async () => {
-      const { stdout } = await run('scan', '--snapshot', SAMPLE, '--config', waiver('2999-01-01T00:00:00Z'));
+      const { stdout } = await run('scan', '--snapshot', SAMPLE, '--allow-partial', '--config', waiver('2999-01-01T00:00:00Z'));
       expect(stdout).toContain('SUPPRESSED');
       expect(stdout).toContain('Waived until');
       expect(stdout).toContain('SUPPRESSED ');
@@ -137,7 +137,7 @@ describe('redis-compliance scan', () => {
   });
 
   it('honours tag flags: a different role tag finds no servers', async () => {
-    const { stdout } = await run('scan', '--snapshot', SAMPLE, '--format', 'json', '--role-tag', 'Service');
+    const { stdout } = await run('scan', '--snapshot', SAMPLE, '--allow-partial', '--format', 'json', '--role-tag', 'Service');
     expect((JSON.parse(stdout) as ScanResult).summary.redisServers).toBe(0);
   });
 

@@ -31,7 +31,7 @@ beforeEach(async () => {
   process.env.AWS_SECRET_ACCESS_KEY = SECRET;
   process.env.AWS_CONFIG_FILE = join(dir, 'none');
   process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'none');
-  finished = (scanId) => aScanRecord(scanId, '2026-11-26T10:00:00.000Z', { failBySeverity: { critical: 0, high: 2, medium: 1, low: 0, info: 0 }, counts: { PASS: 40, FAIL: 3, UNKNOWN: 1, NOT_APPLICABLE: 2, SUPPRESSED: 0 } });
+  finished = (scanId) => aScanRecord(scanId, '2026-11-26T10:00:00.000Z', { failBySeverity: { critical: 0, high: 2, medium: 1, low: 0, info: 0 }, counts: { PASS: 40, FAIL: 3, UNKNOWN: 1, NOT_APPLICABLE: 2, SUPPRESSED: 0 }, redisServers: 6 });
   const findings = Array.from({ length: 130 }, (_, i) => aStoredFinding('scan-x', { resourceId: `i-${String(i).padStart(17, '0')}`, status: i < 3 ? 'FAIL' : 'PASS', ruleStatus: i < 3 ? 'FAIL' : 'PASS', severity: i < 2 ? 'high' : 'medium' }));
   api = await startVerifyingApi({ region: 'eu-west-1', keys: { [KEY_ID]: SECRET }, finishedScan: (id) => finished(id), runningPolls: 2, findings, report: (format) => (format === 'html' ? '<!doctype html><title>report</title>' : `report as ${format}`) });
 });
@@ -61,9 +61,40 @@ describe('remote scan', () => {
     expect(await runCli(remote('scan', '--wait', '--fail-on', 'critical'), io().io, {}, noWait)).toBe(0);
   });
 
-  it('exits 2 when the scan failed', async () => {
-    finished = (scanId) => aScanRecord(scanId, '2026-11-26T10:00:00.000Z', { status: 'FAILED' });
-    expect(await runCli(remote('scan', '--wait'), io().io, {}, noWait)).toBe(2);
+  it('exits 4 (a failure of the run) when the scan failed', async () => {
+    finished = (scanId) => aScanRecord(scanId, '2026-11-26T10:00:00.000Z', { status: 'FAILED', redisServers: 6 });
+    expect(await runCli(remote('scan', '--wait'), io().io, {}, noWait)).toBe(4);
+  });
+
+  it('exits 3 on a PARTIAL scan or one that found no Redis server, unless accepted', async () => {
+    const error = { accountId: '444455556666', region: 'us-east-1', service: 'sts', operation: 'AssumeRole', code: 'AccessDenied', message: 'not authorized' };
+    finished = (scanId) => aScanRecord(scanId, '2026-11-26T10:00:00.000Z', { status: 'PARTIAL', redisServers: 6, errors: [error] });
+    const t = io();
+    expect(await runCli(remote('scan', '--wait', '--fail-on', 'critical'), t.io, {}, noWait)).toBe(3);
+    expect(t.err()).toContain('the scan is PARTIAL (reads failed in 444455556666/us-east-1)');
+    expect(await runCli(remote('scan', '--wait', '--fail-on', 'critical', '--allow-partial'), io().io, {}, noWait)).toBe(0);
+    finished = (scanId) => aScanRecord(scanId, '2026-11-26T10:00:00.000Z', { redisServers: 0 });
+    const empty = io();
+    expect(await runCli(remote('scan', '--wait', '--fail-on', 'critical'), empty.io, {}, noWait)).toBe(3);
+    expect(empty.err()).toContain('no Redis server matched the role tag');
+    expect(await runCli(remote('scan', '--wait', '--fail-on', 'critical', '--allow-empty'), io().io, {}, noWait)).toBe(0);
+  });
+
+  it('counts UNKNOWN findings at or above --fail-on with --fail-on-unknown', async () => {
+    await api.close();
+    const unknown = [aStoredFinding('scan-x', { status: 'UNKNOWN', ruleStatus: 'UNKNOWN', severity: 'critical' })];
+    api = await startVerifyingApi({ region: 'eu-west-1', keys: { [KEY_ID]: SECRET }, finishedScan: (id) => finished(id), runningPolls: 0, findings: unknown, report: () => '' });
+    finished = (scanId) => aScanRecord(scanId, '2026-11-26T10:00:00.000Z', { redisServers: 6 });
+    expect(await runCli(remote('scan', '--wait', '--fail-on', 'critical'), io().io, {}, noWait)).toBe(0);
+    expect(await runCli(remote('scan', '--wait', '--fail-on', 'critical', '--fail-on-unknown'), io().io, {}, noWait)).toBe(1);
+  });
+
+  it('exits 4 when the API cannot be reached, saying what to check', async () => {
+    await api.close();
+    const t = io();
+    expect(await runCli(remote('scan', '--wait'), t.io, {}, noWait)).toBe(4);
+    expect(t.err()).toMatch(/the API could not be reached: .*check the --api URL/);
+    api = await startVerifyingApi({ region: 'eu-west-1', keys: { [KEY_ID]: SECRET }, finishedScan: (id) => finished(id), runningPolls: 0, findings: [], report: () => '' });
   });
 
   it('without --wait prints the scan id and returns at once', async () => {
@@ -73,10 +104,10 @@ describe('remote scan', () => {
     expect(api.requests).toHaveLength(1);
   });
 
-  it('is refused (403, exit 2) when the credentials do not match, and says why', async () => {
+  it('is refused (403, exit 4) when the credentials do not match, and says why', async () => {
     process.env.AWS_SECRET_ACCESS_KEY = 'not-the-secret';
     const t = io();
-    expect(await runCli(remote('scan', '--wait'), t.io, {}, noWait)).toBe(2);
+    expect(await runCli(remote('scan', '--wait'), t.io, {}, noWait)).toBe(4);
     expect(api.requests).toEqual([expect.objectContaining({ status: 403 })]);
     expect(t.err()).toContain('POST /scans answered 403 (the request was refused');
     expect(t.err()).toContain('signature we calculated does not match');
@@ -84,13 +115,13 @@ describe('remote scan', () => {
 
   it('is refused when the body is changed after signing (the server really checks the payload hash)', async () => {
     const tampering: typeof fetch = (url, init) => fetch(url, { ...init, body: JSON.stringify({ regions: ['ap-south-1'] }) });
-    expect(await runCli(remote('scan', '--regions', 'eu-west-1'), io().io, {}, { ...noWait, fetch: tampering })).toBe(2);
+    expect(await runCli(remote('scan', '--regions', 'eu-west-1'), io().io, {}, { ...noWait, fetch: tampering })).toBe(4);
     expect(api.requests).toEqual([expect.objectContaining({ status: 403 })]);
   });
 
   it('is refused when signed for another region', async () => {
     const t = io();
-    expect(await runCli(['remote', 'scan', '--api', api.url, '--region', 'us-east-1'], t.io, {}, noWait)).toBe(2);
+    expect(await runCli(['remote', 'scan', '--api', api.url, '--region', 'us-east-1'], t.io, {}, noWait)).toBe(4);
     expect(api.requests[0]?.status).toBe(403);
   });
 

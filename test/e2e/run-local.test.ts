@@ -91,13 +91,13 @@ it('posts to the Slack webhook and sends the e-mail when asked', async () => {
   }
 });
 
-it('says when a destination failed, without the webhook URL, and exits 2', async () => {
+it('says when a destination failed, without the webhook URL, and exits 4 (a failure of the run)', async () => {
   const refusing: Server = createServer((_req, res) => res.writeHead(404).end('no_team'));
   await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
   try {
     const webhook = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}/services/T0/B0/SECRETTOKEN`;
     const t = io();
-    expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--slack-webhook', webhook], t.io)).toBe(2);
+    expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--slack-webhook', webhook], t.io)).toBe(4);
     expect(t.err()).toContain('the report was not sent by slack: Slack webhook answered HTTP 404');
     expect(t.err() + t.out()).not.toContain('SECRETTOKEN');
   } finally {
@@ -113,3 +113,20 @@ it.each([
   expect(await runCli(['run-local', '--out', dir, ...args], t.io)).toBe(2);
   expect(t.err()).toContain(message);
 });
+
+it('gates like scan only when asked: --fail-on gives 1 on a FAIL, 3 on the PARTIAL sample, 0 once accepted', async () => {
+  expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--fail-on', 'medium'], io().io)).toBe(1);
+  const partial = io();
+  expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--fail-on', 'critical'], partial.io)).toBe(3);
+  expect(partial.err()).toContain('the scan is PARTIAL');
+  expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--fail-on', 'critical', '--allow-partial'], io().io)).toBe(0);
+  const empty = io();
+  expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--fail-on', 'critical', '--allow-partial', '--config', writeConfig({ tags: { roleKey: 'Rolee' } })], empty.io)).toBe(3);
+  expect(empty.err()).toContain('no Redis server matched the role tag Rolee=redis');
+});
+
+function writeConfig(config: object): string {
+  const path = join(dir, 'gate-config.json');
+  writeFileSync(path, JSON.stringify(config));
+  return path;
+}
