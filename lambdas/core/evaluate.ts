@@ -1,6 +1,7 @@
 /** Evaluates a snapshot against every rule: data in, findings out. Pure. */
 import { DEFAULT_CONFIG, type ScanConfig } from './config';
 import { buildEstate } from './estate/build-estate';
+import { sanitiseEvidence } from './evidence-text';
 import type { Finding, NotEvaluatedInstance, ScanResult } from './model';
 import { RULES } from './rules';
 import type { RuleDefinition } from './rules/rule';
@@ -58,7 +59,10 @@ export class SnapshotEvaluation {
     this.rules = options.rules ?? RULES;
   }
 
-  addTarget(snapshotTarget: SnapshotTarget): void {
+  addTarget(received: SnapshotTarget): void {
+    // The evidence boundary: no text from AWS reaches a rule, a finding or a renderer with control
+    // or bidi characters in it.
+    const snapshotTarget = sanitiseEvidence(received);
     this.options.observeTarget?.(snapshotTarget);
     const built = buildEstate(snapshotTarget, this.config, { shareVerdicts: this.options.shareVerdicts ?? true });
     for (const instance of built.notEvaluated) this.notEvaluated.push(instance);
