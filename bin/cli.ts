@@ -8,6 +8,7 @@ runCli(process.argv.slice(2), {
   setExitCode: (code) => (process.exitCode = code),
   isTTY: !!process.stdout.isTTY,
   columns: process.stdout.columns || 160,
+  stderrIsTTY: !!process.stderr.isTTY,
 }).then((code) => {
   process.exitCode = code;
 });

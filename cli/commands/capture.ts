@@ -7,6 +7,7 @@ import type { EvaluateOptions } from '../../lambdas/core/evaluate';
 import { loadConfig, type TagFlags } from '../load-config';
 import { addTagOptions } from '../tag-options';
 import type { CommandIo } from './scan';
+import { RuntimeFailure } from '../usage-error';
 
 export function registerCaptureCommand(program: Command, io: CommandIo, clientOptions: ClientOptions = {}): Command {
   const command = program
@@ -17,13 +18,17 @@ export function registerCaptureCommand(program: Command, io: CommandIo, clientOp
   addLiveCaptureOptions(command);
   addTagOptions(command);
   command.action(async (options: LiveCaptureFlags & TagFlags & { out?: string; config?: string }) => {
-    const snapshot = await captureLive(options, loadConfig(options.config, options), clientOptions);
+    const snapshot = await captureLive(options, loadConfig(options.config, options), clientOptions, io);
     io.stderr(describeCaptureErrors(snapshot));
     const calls = snapshot.targets.reduce((sum, t) => sum + Object.values(t.apiCalls ?? {}).reduce((a, b) => a + b, 0), 0);
     const instances = snapshot.targets.reduce((sum, t) => sum + t.ec2.Reservations.reduce((n, r) => n + (r.Instances?.length ?? 0), 0), 0);
     if (options.out) {
       // Written record by record: one JSON string of a large estate would pass V8's longest string.
-      await writeSnapshotFile(options.out, snapshot);
+      try {
+        await writeSnapshotFile(options.out, snapshot);
+      } catch (error) {
+        throw new RuntimeFailure(`cannot write ${options.out} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): check the directory exists and is writable, and the disk has room`);
+      }
       io.stderr(`Wrote ${options.out}: ${snapshot.targets.length} targets, ${instances} instances, ${calls} API calls.\n`);
     } else {
       for (const batch of snapshotTextBatches(snapshot)) io.stdout(batch);
@@ -46,8 +51,8 @@ export function liveScanLoader(clientOptions: ClientOptions = {}) {
       return captureLive(options as LiveCaptureFlags, loadConfig(options.config as string | undefined, options as TagFlags), clientOptions);
     },
     /** Captures and evaluates target by target (what `scan --live` does). */
-    async evaluate(options: Record<string, unknown>, evaluateOptions: EvaluateOptions) {
-      return evaluateLive(options as LiveCaptureFlags, loadConfig(options.config as string | undefined, options as TagFlags), evaluateOptions, clientOptions);
+    async evaluate(options: Record<string, unknown>, evaluateOptions: EvaluateOptions, io?: CommandIo) {
+      return evaluateLive(options as LiveCaptureFlags, loadConfig(options.config as string | undefined, options as TagFlags), evaluateOptions, clientOptions, io);
     },
   };
 }

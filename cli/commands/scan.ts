@@ -31,7 +31,7 @@ export type SnapshotLoader = (options: ScanOptions & Record<string, unknown>) =>
 export function registerScanCommand(
   program: Command,
   io: CommandIo,
-  liveLoader?: { configure(command: Command): void; load: SnapshotLoader; isLive(options: Record<string, unknown>): boolean; evaluate?(options: Record<string, unknown>, evaluateOptions: EvaluateOptions): Promise<ScanResult> },
+  liveLoader?: { configure(command: Command): void; load: SnapshotLoader; isLive(options: Record<string, unknown>): boolean; evaluate?(options: Record<string, unknown>, evaluateOptions: EvaluateOptions, io?: CommandIo): Promise<ScanResult> },
 ): Command {
   const command = program
     .command('scan')
@@ -53,7 +53,7 @@ export function registerScanCommand(
     const coverage = new EvidenceCoverage(config.tags);
     const evaluateOptions = { config, now: () => now, observeTarget: (target: Parameters<EvidenceCoverage['add']>[0]) => coverage.add(target) };
     let evaluated: ScanResult;
-    if (liveLoader?.isLive(options)) evaluated = liveLoader.evaluate ? await liveLoader.evaluate(options, evaluateOptions) : evaluateSnapshot(await liveLoader.load(options), evaluateOptions);
+    if (liveLoader?.isLive(options)) evaluated = liveLoader.evaluate ? await liveLoader.evaluate(options, evaluateOptions, io) : evaluateSnapshot(await liveLoader.load(options), evaluateOptions);
     // A file is evaluated as it is read, one target at a time.
     else if (options.snapshot) evaluated = await evaluateSnapshotFileOrExplain(options.snapshot, evaluateOptions);
     else throw new UsageError('scan needs --snapshot FILE' + (liveLoader ? ' or --live' : ''));
@@ -95,4 +95,8 @@ export interface CommandIo {
   setExitCode(code: number): void;
   isTTY: boolean;
   columns: number;
+  /** Standard error is a terminal (progress lines are redrawn in place). */
+  stderrIsTTY?: boolean;
+  /** A capture shows its progress once it has run this long (default 3 s). */
+  progressAfterMs?: number;
 }

@@ -11,6 +11,7 @@ import { ApiCallCounter } from './api-call-counter';
 import type { ClientOptions } from './client-options';
 import type { CaptureDeadline } from './capture-deadline';
 import { captureTarget, captureTargetUntil, type CapturedTarget, type TargetSpec } from './capture-target';
+import { toCollectionError } from './collection-error';
 import { PerInstanceFailures } from './per-instance-failures';
 import { LIST_INVENTORY_ENTRIES } from './ssm-collector';
 import type { TargetContinuation } from './target-continuation';
@@ -44,6 +45,17 @@ export class CaptureOptionsError extends Error {
   override readonly name = 'CaptureOptionsError';
 }
 
+/**
+ * Nothing can be captured: no credentials could be loaded, or no region's STS answered
+ * GetCallerIdentity (so the account to label the targets with is unknown). `cause` is the error met.
+ */
+export class CaptureIdentityError extends Error {
+  override readonly name = 'CaptureIdentityError';
+  constructor(message: string, override readonly cause: unknown) {
+    super(message);
+  }
+}
+
 const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
@@ -74,9 +86,18 @@ export async function captureEstateTargets(options: CaptureEstateOptions, onTarg
   const regions = [...new Set(options.regions)];
   let accounts = [...new Set(options.accounts ?? [])];
   const identityCounter = new ApiCallCounter();
-  if (accounts.length === 0) accounts = [await callerAccount(regions[0]!, identityCounter, options)];
+  // A region whose STS did not answer GetCallerIdentity keeps that failure as its own error.
+  let identityErrors = new Map<string, CollectionError>();
+  if (accounts.length === 0) {
+    const identity = await callerAccount(regions, identityCounter, options);
+    accounts = [identity.account];
+    identityErrors = identity.errors;
+  } else if (options.roleName) {
+    await checkBaseCredentials(regions[0]!, options);
+  }
 
   const specs: TargetSpec[] = accounts.flatMap((accountId) => regions.map((region) => ({ accountId, region })));
+  options.progress?.targetsPlanned(specs.length);
   // Targets finished ahead of an earlier one wait here; the next in order is handed on at once.
   const waiting = new Map<number, CapturedTarget>();
   let next = 0;
@@ -85,6 +106,8 @@ export async function captureEstateTargets(options: CaptureEstateOptions, onTarg
     for (let ready = waiting.get(next); ready !== undefined; ready = waiting.get(next)) {
       waiting.delete(next);
       if (next === 0) addCalls(ready, identityCounter.toRecord());
+      const identityError = identityErrors.get(ready.region);
+      if (identityError) (ready.errors ??= []).unshift(identityError);
       onTarget(validateSnapshotTarget(ready, next, 'live capture'), next);
       next++;
     }
@@ -102,18 +125,50 @@ export async function captureEstateTargets(options: CaptureEstateOptions, onTarg
       target = captured.target;
       if (captured.continuation) (target.errors ??= []).push(...unreadAtDeadline(captured.continuation));
     }
+    options.progress?.targetDone();
     handOn(index, target);
   });
   return { capturedAt };
 }
 
-/** The account of the default credentials (sts:GetCallerIdentity needs no IAM permission). */
-async function callerAccount(region: string, counter: ApiCallCounter, options: ClientOptions): Promise<string> {
-  const sts = createStsClient(region, counter, options);
+/**
+ * The account of the default credentials (sts:GetCallerIdentity needs no IAM permission), asked of
+ * each region's STS in turn until one answers; the regions that failed keep their error. When none
+ * answers, or the credentials cannot be loaded at all, nothing can be captured.
+ */
+async function callerAccount(regions: readonly string[], counter: ApiCallCounter, options: ClientOptions): Promise<{ account: string; errors: Map<string, CollectionError> }> {
+  const errors = new Map<string, CollectionError>();
+  let lastError: unknown;
+  for (const region of regions) {
+    const sts = createStsClient(region, counter, options);
+    try {
+      const identity = await sts.send(new GetCallerIdentityCommand({}));
+      if (!identity.Account) throw new Error('GetCallerIdentity returned no account');
+      return { account: identity.Account, errors };
+    } catch (error) {
+      if (isMissingCredentials(error)) throw new CaptureIdentityError(`no AWS credentials could be loaded (${(error as Error).message})`, error);
+      errors.set(region, toCollectionError('sts', 'GetCallerIdentity', error));
+      lastError = error;
+    } finally {
+      sts.destroy();
+    }
+  }
+  const tried = [...errors.entries()].map(([region, e]) => `${region}: ${e.code} ${e.message}`).join('; ');
+  throw new CaptureIdentityError(`sts:GetCallerIdentity failed in every region, so the account of the credentials is unknown (${tried})`, lastError);
+}
+
+function isMissingCredentials(error: unknown): boolean {
+  return (error as { name?: string } | undefined)?.name === 'CredentialsProviderError';
+}
+
+/** Before assuming roles everywhere: the base credentials must load, else every target would fail the same way. */
+async function checkBaseCredentials(region: string, options: ClientOptions): Promise<void> {
+  const sts = createStsClient(region, new ApiCallCounter(), options);
   try {
-    const identity = await sts.send(new GetCallerIdentityCommand({}));
-    if (!identity.Account) throw new Error('GetCallerIdentity returned no account');
-    return identity.Account;
+    await sts.config.credentials();
+  } catch (error) {
+    if (isMissingCredentials(error)) throw new CaptureIdentityError(`no AWS credentials could be loaded to assume the reader role (${(error as Error).message})`, error);
+    throw error;
   } finally {
     sts.destroy();
   }

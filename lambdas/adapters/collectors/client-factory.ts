@@ -7,10 +7,11 @@
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { AdaptiveRetryStrategy, DefaultRateLimiter } from '@smithy/core/retry';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { ApiCallCounter, apiCallCounterPlugin } from './api-call-counter';
-import { DEFAULT_MAX_ATTEMPTS, SEND_RATE_TUNING, type ClientOptions } from './client-options';
+import type { ClientOptions } from './client-options';
+import { boundedClientConfig, endpointOnErrorPlugin } from './bounded-calls';
+import { captureProgressPlugin } from './capture-progress';
 
 export interface TargetClients {
   ec2: EC2Client;
@@ -21,20 +22,19 @@ export interface TargetClients {
 type RequestHandlerConfig = NonNullable<ConstructorParameters<typeof EC2Client>[0]>['requestHandler'];
 
 export function createTargetClients(region: string, credentials: AwsCredentialIdentity | undefined, counter: ApiCallCounter, options: ClientOptions = {}): TargetClients {
-  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`maxAttempts must be a positive integer, got ${maxAttempts}`);
-  const common = {
-    region,
-    maxAttempts,
-    ...(credentials ? { credentials } : {}),
-    ...(options.requestHandler ? { requestHandler: options.requestHandler as RequestHandlerConfig } : {}),
-  };
   // A retry strategy holds per-client state (retry quota, adaptive send rate): one per client.
-  const retry = () => ({ retryStrategy: options.retryStrategy ? options.retryStrategy(maxAttempts) : new AdaptiveRetryStrategy(maxAttempts, { rateLimiter: new DefaultRateLimiter(SEND_RATE_TUNING) }) });
-  const ec2 = new EC2Client({ ...common, ...retry() });
-  const ssm = new SSMClient({ ...common, ...retry() });
+  const config = () => {
+    const { maxAttempts, retryStrategy, requestHandler } = boundedClientConfig(options, true);
+    return { region, maxAttempts, retryStrategy, requestHandler: requestHandler as RequestHandlerConfig, ...(credentials ? { credentials } : {}) };
+  };
+  const ec2 = new EC2Client(config());
+  const ssm = new SSMClient(config());
   ec2.middlewareStack.use(apiCallCounterPlugin(counter, 'ec2'));
   ssm.middlewareStack.use(apiCallCounterPlugin(counter, 'ssm'));
+  for (const client of [ec2, ssm] as const) {
+    client.middlewareStack.use(endpointOnErrorPlugin());
+    if (options.progress) client.middlewareStack.use(captureProgressPlugin(options.progress));
+  }
   return {
     ec2,
     ssm,

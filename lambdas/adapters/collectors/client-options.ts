@@ -1,6 +1,7 @@
 /** How the collectors build SDK clients: retries, and the hooks tests and other endpoints use. */
 import type { RetryStrategyV2 } from '@smithy/types';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { CaptureProgress } from './capture-progress';
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
@@ -22,6 +23,12 @@ export interface ClientOptions {
    * Production leaves this out.
    */
   retryStrategy?: (maxAttempts: number) => RetryStrategyV2;
+  /** The TCP (and TLS) connection must be up within this (default 5 s; bounded-calls.ts). */
+  connectTimeoutMs?: number;
+  /** A request and its response take at most this (default 30 s; bounded-calls.ts). */
+  requestTimeoutMs?: number;
+  /** Counts what a capture does, for its progress line (capture-progress.ts). */
+  progress?: CaptureProgress;
   /** Replaces the HTTP transport (tests answer in the AWS wire format without a network). */
   requestHandler?: NodeHttpHandler | { handle: NodeHttpHandler['handle'] };
 }

@@ -22,7 +22,9 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import type { CloudWatchSection, CollectionError, MetricDataQuery, MetricDataResult } from '../../core/snapshot/schema';
 import { apiCallCounterPlugin, type ApiCallCounter } from './api-call-counter';
 import { chunk } from './chunk';
-import { DEFAULT_MAX_ATTEMPTS, type ClientOptions } from './client-options';
+import type { ClientOptions } from './client-options';
+import { boundedClientConfig, endpointOnErrorPlugin } from './bounded-calls';
+import { captureProgressPlugin } from './capture-progress';
 import { toCollectionError } from './collection-error';
 
 /** MetricDataQuery structures one GetMetricData call may carry. */
@@ -42,15 +44,11 @@ export interface NetworkMetricsOptions extends ClientOptions {
 }
 
 export function createCloudWatchClient(region: string, credentials: AwsCredentialIdentity | undefined, counter: ApiCallCounter, options: ClientOptions = {}): CloudWatchClient {
-  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  const client = new CloudWatchClient({
-    region,
-    maxAttempts,
-    ...(credentials ? { credentials } : {}),
-    ...(options.requestHandler ? { requestHandler: options.requestHandler as RequestHandlerConfig } : {}),
-    ...(options.retryStrategy ? { retryStrategy: options.retryStrategy(maxAttempts) } : { retryMode: 'adaptive' }),
-  });
+  const { maxAttempts, retryStrategy, requestHandler } = boundedClientConfig(options, false);
+  const client = new CloudWatchClient({ region, maxAttempts, retryStrategy, requestHandler: requestHandler as RequestHandlerConfig, ...(credentials ? { credentials } : {}) });
   client.middlewareStack.use(apiCallCounterPlugin(counter, 'cloudwatch'));
+  client.middlewareStack.use(endpointOnErrorPlugin());
+  if (options.progress) client.middlewareStack.use(captureProgressPlugin(options.progress));
   return client;
 }
 

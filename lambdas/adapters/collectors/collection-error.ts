@@ -1,5 +1,6 @@
 /** Turns a failed AWS call into the snapshot's `errors[]` entry. */
 import type { CollectionError } from '../../core/snapshot/schema';
+import { failedEndpoint } from './bounded-calls';
 
 export type AwsService = 'ec2' | 'ssm' | 'sts' | 'cloudwatch';
 
@@ -8,7 +9,8 @@ export function toCollectionError(service: AwsService, operation: string, error:
     const code = (error as { Code?: unknown; code?: unknown }).Code ?? (error as { code?: unknown }).code ?? error.name;
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     const message = error.message || String(code);
-    return { service, operation, code: String(code || 'Error'), message: status ? `${message} (HTTP ${status})` : message };
+    const endpoint = failedEndpoint(error);
+    return { service, operation, code: String(code || 'Error'), message: status ? `${message} (HTTP ${status})` : endpoint ? `${message} (no answer from ${endpoint})` : message };
   }
   return { service, operation, code: 'Error', message: String(error) };
 }

@@ -5,7 +5,9 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { ApiCallCounter, apiCallCounterPlugin } from './api-call-counter';
-import { DEFAULT_MAX_ATTEMPTS, type ClientOptions } from './client-options';
+import type { ClientOptions } from './client-options';
+import { boundedClientConfig, endpointOnErrorPlugin } from './bounded-calls';
+import { captureProgressPlugin } from './capture-progress';
 
 export interface AssumeRoleSettings {
   roleName: string;
@@ -19,14 +21,11 @@ export function roleArn(accountId: string, roleName: string, partition = 'aws'):
 }
 
 export function createStsClient(region: string, counter: ApiCallCounter, options: ClientOptions = {}): STSClient {
-  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  const client = new STSClient({
-    region,
-    maxAttempts,
-    ...(options.retryStrategy ? { retryStrategy: options.retryStrategy(maxAttempts) } : { retryMode: 'adaptive' }),
-    ...(options.requestHandler ? { requestHandler: options.requestHandler as NodeHttpHandlerLike } : {}),
-  });
+  const { maxAttempts, retryStrategy, requestHandler } = boundedClientConfig(options, false);
+  const client = new STSClient({ region, maxAttempts, retryStrategy, requestHandler: requestHandler as NodeHttpHandlerLike });
   client.middlewareStack.use(apiCallCounterPlugin(counter, 'sts'));
+  client.middlewareStack.use(endpointOnErrorPlugin());
+  if (options.progress) client.middlewareStack.use(captureProgressPlugin(options.progress));
   return client;
 }
 
