@@ -8,12 +8,13 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { FindingState } from '../../core/finding-states';
-import type { RuleId, ScanRecord, StoredFinding, Suppression } from '../../core/model';
+import type { RuleId, ScanRecord, Severity, StoredFinding, Suppression } from '../../core/model';
 import { newLease, type ScanLease, type ScanLeaseResult } from '../../core/scan-lease';
 import { batchWrite, DEFAULT_RETRY_POLICY, type RetryPolicy, type WriteRequest } from './batch-write';
 import type { Clock } from './clock';
 import {
   DEFAULT_PAGE_SIZE,
+  InvalidNextTokenError,
   MAX_PAGE_SIZE,
   type FindingFilter,
   type FindingsStore,
@@ -22,7 +23,7 @@ import {
   type ResourceRef,
 } from './findings-store';
 import { decodePageToken, encodePageToken } from './page-token';
-import { findingItemKeys, findingsQuery, INDEX, KEY_ATTRIBUTES, keyPart, keys, TTL_ATTRIBUTE, type IndexName } from './table-design';
+import { findingItemKeys, findingsQuery, INDEX, KEY_ATTRIBUTES, keyPart, keys, severityPart, statusPart, STATUSES_WORST_FIRST, TTL_ATTRIBUTE, type IndexName } from './table-design';
 
 export interface DynamoDbFindingsStoreOptions {
   tableName: string;
@@ -116,8 +117,54 @@ export class DynamoDbFindingsStore implements FindingsStore {
   }
 
   async listFindings(scanId: string, filter: FindingFilter = {}): Promise<Page<StoredFinding>> {
+    if (filter.severity !== undefined && filter.ruleId !== undefined && filter.status === undefined) return this.findingsByStatusInOrder(scanId, filter.ruleId, filter.severity, filter);
     const { index, partition, sortPrefix } = findingsQuery(scanId, filter);
     return this.queryPage<StoredFinding>({ index, partition, sortPrefix }, filter);
+  }
+
+  /**
+   * A rule's findings of one severity, worst first: GSI4 (the rule's partition, status > severity)
+   * queried with the key condition of each status in turn, from the status the token stopped in.
+   * A page is exactly `limit` items; its token is the key of its last item, as DynamoDB would give.
+   */
+  private async findingsByStatusInOrder(scanId: string, ruleId: RuleId, severity: Severity, page: PageRequest): Promise<Page<StoredFinding>> {
+    const limit = Math.min(Math.max(Math.trunc(page.limit ?? DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE);
+    const partition = keys.byRulePartition(scanId, ruleId);
+    const prefixes = STATUSES_WORST_FIRST.map((status) => `${statusPart(status)}#${severityPart(severity)}#`);
+    const attributes = KEY_ATTRIBUTES.GSI4;
+    let start: Record<string, string> | undefined;
+    let first = 0;
+    if (page.nextToken !== undefined) {
+      const expected = [KEY_ATTRIBUTES.TABLE.partition, KEY_ATTRIBUTES.TABLE.sort, attributes.partition, attributes.sort];
+      start = decodePageToken(page.nextToken, expected, { attribute: attributes.partition, value: partition });
+      first = prefixes.findIndex((prefix) => start![attributes.sort]!.startsWith(prefix));
+      if (first < 0) throw new InvalidNextTokenError('it belongs to another listing');
+    }
+    const items: Array<Record<string, unknown>> = [];
+    for (let p = first; p < prefixes.length && items.length < limit; p++) {
+      let exclusiveStart = p === first ? start : undefined;
+      do {
+        const output = await this.client.send(new QueryCommand({
+          TableName: this.tableName,
+          IndexName: INDEX.GSI4,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :sk)',
+          ExpressionAttributeNames: { '#pk': attributes.partition, '#sk': attributes.sort },
+          ExpressionAttributeValues: { ':pk': partition, ':sk': prefixes[p] },
+          Limit: limit - items.length,
+          ...(exclusiveStart ? { ExclusiveStartKey: exclusiveStart } : {}),
+        }));
+        items.push(...((output.Items ?? []) as Array<Record<string, unknown>>));
+        exclusiveStart = output.LastEvaluatedKey as Record<string, string> | undefined;
+      } while (exclusiveStart && items.length < limit);
+      if (items.length >= limit) {
+        // More may follow (in this status or the next ones): continue after the last item.
+        const more = exclusiveStart !== undefined || p < prefixes.length - 1;
+        const last = items[items.length - 1]!;
+        const token = more ? encodePageToken({ PK: last.PK, SK: last.SK, [attributes.partition]: last[attributes.partition], [attributes.sort]: last[attributes.sort] }) : undefined;
+        return { items: items.map((item) => (item as Item).data as StoredFinding), ...(token ? { nextToken: token } : {}) };
+      }
+    }
+    return { items: items.map((item) => (item as Item).data as StoredFinding) };
   }
 
   async allFindings(scanId: string): Promise<StoredFinding[]> {

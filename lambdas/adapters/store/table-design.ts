@@ -15,7 +15,7 @@ export const INDEX = {
   GSI1: 'GSI1',
   /** Finished scans by time; a scan's findings by status > severity > rule. */
   GSI2: 'GSI2',
-  /** A scan's findings of one severity, by rule > status. */
+  /** A scan's findings of one severity, by status > rule (worst first). */
   GSI3: 'GSI3',
   /** A scan's findings of one rule, by status > severity. */
   GSI4: 'GSI4',
@@ -63,8 +63,9 @@ export function keyPart(value: string): string {
 }
 
 const STATUS_RANK: Record<FindingStatus, number> = { FAIL: 0, UNKNOWN: 1, SUPPRESSED: 2, PASS: 3, NOT_APPLICABLE: 4 };
-const statusPart = (status: FindingStatus) => `${STATUS_RANK[status]}:${status}`;
-const severityPart = (severity: Severity) => `${SEVERITIES.indexOf(severity)}:${severity}`;
+export const STATUSES_WORST_FIRST = (Object.keys(STATUS_RANK) as FindingStatus[]).sort((a, b) => STATUS_RANK[a] - STATUS_RANK[b]);
+export const statusPart = (status: FindingStatus) => `${STATUS_RANK[status]}:${status}`;
+export const severityPart = (severity: Severity) => `${SEVERITIES.indexOf(severity)}:${severity}`;
 
 export const keys = {
   scanPartition: (scanId: string) => `SCAN#${scanId}`,
@@ -108,9 +109,14 @@ export function findingsQuery(scanId: string, filter: { status?: FindingStatus; 
     if (ruleId !== undefined) prefix += `${ruleId}#`;
     return { index: 'GSI2', partition: keys.byStatusPartition(scanId), sortPrefix: prefix };
   }
+  if (severity !== undefined && ruleId === undefined) {
+    // GSI3: severity partition, status > rule. Serves severity, worst first.
+    return { index: 'GSI3', partition: keys.bySeverityPartition(scanId, severity), sortPrefix: '' };
+  }
   if (severity !== undefined) {
-    // GSI3: severity partition, rule > status. Serves severity, severity+rule.
-    return { index: 'GSI3', partition: keys.bySeverityPartition(scanId, severity), sortPrefix: ruleId !== undefined ? `${ruleId}#` : '' };
+    // severity+rule: GSI4 (rule partition, status > severity), one status after the other
+    // (findingsByStatusInOrder): worst first, each a key condition.
+    return { index: 'GSI4', partition: keys.byRulePartition(scanId, ruleId!), sortPrefix: `${statusPart(STATUSES_WORST_FIRST[0]!)}#${severityPart(severity)}#` };
   }
   // GSI4: rule partition, status > severity. Serves rule.
   return { index: 'GSI4', partition: keys.byRulePartition(scanId, ruleId!), sortPrefix: '' };
@@ -127,7 +133,9 @@ export function findingItemKeys(scan: Pick<ScanRecord, 'scanId' | 'startedAt'>, 
     GSI2PK: keys.byStatusPartition(scan.scanId),
     GSI2SK: `${statusPart(f.status)}#${severityPart(f.severity)}#${f.ruleId}#${key}`,
     GSI3PK: keys.bySeverityPartition(scan.scanId, f.severity),
-    GSI3SK: `${f.ruleId}#${statusPart(f.status)}#${key}`,
+    // Status first: a severity's findings list worst first. Items written before this order (rule
+    // first) keep theirs until their scan expires; they are still all listed.
+    GSI3SK: `${statusPart(f.status)}#${f.ruleId}#${key}`,
     GSI4PK: keys.byRulePartition(scan.scanId, f.ruleId),
     GSI4SK: `${statusPart(f.status)}#${severityPart(f.severity)}#${key}`,
   };

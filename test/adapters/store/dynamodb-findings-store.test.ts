@@ -211,6 +211,27 @@ describe('DynamoDbFindingsStore on dynalite', () => {
       expect(got.sort()).toEqual(expected);
     });
 
+    const worstFirstFilters: Array<{ severity: Severity; ruleId?: RuleId }> = [{ severity: 'critical' }, { severity: 'high', ruleId: 'cluster.mode' }];
+    it.each(worstFirstFilters)('lists %j worst first (status rank before rule), across pages', async (filter) => {
+      const store = storeWith();
+      const mixed = aScanRecord('scan-worst-first', '2030-02-06T00:00:00.000Z');
+      // The rules sort in the opposite order of the statuses: a rule-first key would list UNKNOWN first.
+      const rows: Array<[RuleId, FindingStatus]> = [['cluster.mode', 'PASS'], ['cluster.mode', 'UNKNOWN'], ['redis.version', 'FAIL'], ['cluster.mode', 'FAIL'], ['cluster.mode', 'NOT_APPLICABLE'], ['cluster.mode', 'SUPPRESSED'], ['instance.vcpu', 'UNKNOWN']];
+      const severity = filter.severity;
+      await store.putFindings(mixed, rows.flatMap(([ruleId, status], i) => [0, 1].map((n) => aStoredFinding(mixed.scanId, { resourceId: `i-worst-${i}-${n}`, ruleId, status, ruleStatus: status === 'SUPPRESSED' ? 'FAIL' : status, severity }))));
+      const got: StoredFinding[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await store.listFindings(mixed.scanId, { ...filter, limit: 3, ...(nextToken ? { nextToken } : {}) });
+        got.push(...page.items);
+        nextToken = page.nextToken;
+      } while (nextToken);
+      const order: FindingStatus[] = ['FAIL', 'UNKNOWN', 'SUPPRESSED', 'PASS', 'NOT_APPLICABLE'];
+      const expected = rows.filter(([ruleId]) => !filter.ruleId || ruleId === filter.ruleId).flatMap(([, status]) => [status, status]).sort((a, b) => order.indexOf(a) - order.indexOf(b));
+      expect(got.map((f) => f.status)).toEqual(expected);
+      expect(new Set(got.map((f) => f.resourceId)).size).toBe(got.length);
+    });
+
     it('lists worst first when unfiltered', async () => {
       const page = await storeWith().listFindings(scan.scanId, { limit: 20 });
       const order: FindingStatus[] = ['FAIL', 'UNKNOWN', 'SUPPRESSED', 'PASS', 'NOT_APPLICABLE'];
