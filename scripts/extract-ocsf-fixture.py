@@ -57,6 +57,9 @@ def resolve(attrs):
             entry['profile'] = full['profile']
         if full.get('enum'):
             entry['enum'] = sorted(int(x) for x in full['enum'].keys())
+        if full.get('@deprecated'):
+            # An attribute the schema deprecates (and what to use instead): emitting it is a problem.
+            entry['deprecated'] = {'since': full['@deprecated'].get('since'), 'message': full['@deprecated'].get('message')}
         out[k] = entry
     return out
 

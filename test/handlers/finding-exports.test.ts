@@ -98,3 +98,27 @@ it('the Security Hub exporter from the environment loads its client on the first
   expect(imported.length).toBe(stored.filter((f) => f.accountId === accounts[0]).length);
   expect(outcome.exports).toEqual([expect.objectContaining({ exporter: 'securityHub', summary: expect.objectContaining({ imported: imported.length, failed: 0 }) })]);
 });
+
+it('archives the findings of a terminated instance that always passed, and sends unchanged ones keeping their first observation', async () => {
+  const store = new InMemoryFindingsStore();
+  await runScan({ trigger: 'cli' }, deps(store, 'scan-1'));
+  const first = hub.commandCalls(BatchImportFindingsCommand).flatMap((c) => c.args[0].input.Findings!);
+  const stored = (await store.listFindings('scan-1', { limit: 10_000 })).items.filter((f) => f.accountId === accounts[0] && f.resourceType === 'AWS::EC2::Instance');
+  const byInstance = new Map<string, string[]>();
+  for (const f of stored) byInstance.set(f.resourceId, [...(byInstance.get(f.resourceId) ?? []), f.ruleStatus]);
+  const alwaysPassing = [...byInstance.entries()].find(([, statuses]) => statuses.every((s) => s === 'PASS'))?.[0];
+  expect(alwaysPassing).toBeDefined();
+
+  hub.resetHistory();
+  const terminated = structuredClone(sample);
+  for (const target of terminated.targets) for (const r of target.ec2.Reservations) r.Instances = (r.Instances ?? []).filter((i) => i.InstanceId !== alwaysPassing);
+  await runScan({ trigger: 'cli' }, { ...deps(store, 'scan-2'), snapshots: fixedSnapshotSource(terminated) });
+  const second = hub.commandCalls(BatchImportFindingsCommand).flatMap((c) => c.args[0].input.Findings!);
+  const gone = second.filter((f) => f.Resources?.[0]?.Id?.endsWith(`/${alwaysPassing}`));
+  expect(gone.length).toBe(byInstance.get(alwaysPassing!)!.length);
+  for (const f of gone) expect([f.RecordState, f.Compliance?.Status, f.Workflow?.Status]).toEqual(['ARCHIVED', 'NOT_AVAILABLE', 'RESOLVED']);
+  // A finding that passed in both scans is updated, not created again: its first observation is kept.
+  const passedTwice = second.filter((f) => f.Compliance?.Status === 'PASSED' && first.some((g) => g.Id === f.Id && g.Compliance?.Status === 'PASSED'));
+  expect(passedTwice.length).toBeGreaterThan(0);
+  for (const f of passedTwice) expect([f.FirstObservedAt, f.CreatedAt, f.UpdatedAt]).toEqual(['2026-11-25T02:00:00.000Z', '2026-11-25T02:00:00.000Z', '2026-11-26T02:00:00.000Z']);
+});

@@ -8,6 +8,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { FindingState } from '../../core/finding-states';
+import type { ExportedPair } from '../../core/export/exported-pairs';
 import type { RuleId, ScanRecord, Severity, StoredFinding, Suppression } from '../../core/model';
 import { newLease, type ScanLease, type ScanLeaseResult } from '../../core/scan-lease';
 import { batchWrite, DEFAULT_RETRY_POLICY, type RetryPolicy, type WriteRequest } from './batch-write';
@@ -258,6 +259,37 @@ export class DynamoDbFindingsStore implements FindingsStore {
   async getScanLease(): Promise<ScanLease | undefined> {
     const output = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.scanLease, ConsistentRead: true }));
     return (output.Item as Item | undefined)?.data as ScanLease | undefined;
+  }
+
+  async listExportedPairs(): Promise<ExportedPair[]> {
+    const all: ExportedPair[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.queryPage<ExportedPair>({ index: 'GSI1', partition: keys.exportedPairsPartition }, { limit: MAX_PAGE_SIZE, ...(nextToken ? { nextToken } : {}) });
+      all.push(...page.items);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return all;
+  }
+
+  async putExportedPairs(pairs: readonly ExportedPair[]): Promise<void> {
+    const writtenAt = this.clock.now().toISOString();
+    const puts: WriteRequest[] = pairs.map((pair) => ({
+      PutRequest: {
+        Item: {
+          PK: keys.exportedPartition(pair),
+          SK: keys.stateSortKey(pair.ruleId),
+          GSI1PK: keys.exportedPairsPartition,
+          GSI1SK: keyPart(pair.key),
+          entity: 'EXPORTED',
+          // A gone pair is kept as long as a scan is, so a re-run of its scan closes it again.
+          ...(pair.goneAt !== undefined ? { [TTL_ATTRIBUTE]: this.expiresAt(pair.goneAt) } : {}),
+          writtenAt,
+          data: plain(pair),
+        },
+      },
+    }));
+    await batchWrite(this.client, this.tableName, puts, requestKey, this.retry);
   }
 
   async putSuppression(suppression: Suppression): Promise<void> {

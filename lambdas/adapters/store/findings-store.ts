@@ -1,5 +1,6 @@
 /** The port through which handlers keep scans, findings, finding states and waivers. */
 import type { FindingState } from '../../core/finding-states';
+import type { ExportedPair } from '../../core/export/exported-pairs';
 import type { FindingStatus, RuleId, ScanRecord, Severity, StoredFinding, Suppression } from '../../core/model';
 import type { ScanLease, ScanLeaseResult } from '../../core/scan-lease';
 
@@ -78,6 +79,10 @@ export interface FindingsStore {
   releaseScanLease(scanId: string): Promise<boolean>;
   /** The lease as stored (possibly lapsed), or undefined. */
   getScanLease(): Promise<ScanLease | undefined>;
+  /** Every pair the exports have told a consumer about (exported-pairs.ts). */
+  listExportedPairs(): Promise<ExportedPair[]>;
+  /** Writes these entries; one whose resource is gone expires after the retention period. */
+  putExportedPairs(pairs: readonly ExportedPair[]): Promise<void>;
 
   putSuppression(suppression: Suppression): Promise<void>;
   getSuppression(id: string): Promise<Suppression | undefined>;

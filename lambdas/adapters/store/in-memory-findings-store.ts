@@ -4,6 +4,7 @@
  */
 import type { FindingState } from '../../core/finding-states';
 import { leaseAvailable, newLease, type ScanLease, type ScanLeaseResult } from '../../core/scan-lease';
+import type { ExportedPair } from '../../core/export/exported-pairs';
 import { findingKey, type RuleId, type ScanRecord, type StoredFinding, type Suppression } from '../../core/model';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type FindingFilter, type FindingsStore, type Page, type PageRequest, type ResourceRef } from './findings-store';
 import { decodePageToken, encodePageToken } from './page-token';
@@ -19,6 +20,7 @@ export class InMemoryFindingsStore implements FindingsStore {
   private readonly findings = new Map<string, Map<string, StoredFinding>>();
   private readonly scanStart = new Map<string, string>();
   private readonly states = new Map<string, FindingState>();
+  private readonly exported = new Map<string, ExportedPair>();
   private readonly suppressions = new Map<string, Suppression>();
   private lease: ScanLease | undefined;
 
@@ -104,6 +106,14 @@ export class InMemoryFindingsStore implements FindingsStore {
 
   async getScanLease(): Promise<ScanLease | undefined> {
     return maybeClone(this.lease);
+  }
+
+  async listExportedPairs(): Promise<ExportedPair[]> {
+    return [...this.exported.values()].map(clone);
+  }
+
+  async putExportedPairs(pairs: readonly ExportedPair[]): Promise<void> {
+    for (const pair of pairs) this.exported.set(pair.key, clone(pair));
   }
 
   async putSuppression(suppression: Suppression): Promise<void> {

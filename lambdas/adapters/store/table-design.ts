@@ -82,6 +82,8 @@ export const keys = {
   statePartition: (r: ResourceRef) => `STATE#${keyPart(`${r.accountId}/${r.region}/${r.resourceId}`)}`,
   stateSortKey: (ruleId: RuleId) => `RULE#${ruleId}`,
   statesPartition: 'STATES',
+  exportedPartition: (r: ResourceRef) => `EXPORTED#${keyPart(`${r.accountId}/${r.region}/${r.resourceId}`)}`,
+  exportedPairsPartition: 'EXPORTED',
   suppression: (id: string) => ({ PK: `SUPPRESSION#${id}`, SK: 'SUPPRESSION' }),
   suppressionsPartition: 'SUPPRESSIONS',
   /** The one scan lease (lambdas/core/scan-lease.ts): a partition of its own, in no index. */

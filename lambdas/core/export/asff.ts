@@ -114,7 +114,9 @@ export function toAsffFinding(item: ExportItem): AsffFinding {
     Id: arn ?? `redis-cluster/${f.resourceId}`,
     Partition: partitionOf(f.region),
     Region: f.region,
-    ...(f.resourceName !== undefined && f.resourceName !== '' ? { Tags: { Name: fitText(f.resourceName, 256) } } : {}),
+    // The service model requires a tag value to match `.*\S.*` (Resource.Tags): a Name of spaces,
+    // which EC2 allows, would make the whole BatchImportFindings call invalid, so it is left out.
+    ...(f.resourceName !== undefined && /\S/.test(fitText(f.resourceName, 256)) ? { Tags: { Name: fitText(f.resourceName, 256) } } : {}),
     ...(arn === undefined ? { Details: { Other: otherDetails(f) } } : {}),
   };
   return {

@@ -6,6 +6,7 @@
  */
 import { isFailing, type FindingState } from '../finding-states';
 import { findingKey, type StoredFinding } from '../model';
+import type { ExportedPairsAfterScan } from './exported-pairs';
 
 export interface ExportItem {
   /** The finding of this scan; for a resource that is gone, the last failing finding. */
@@ -31,9 +32,11 @@ export interface ExportScan {
 /**
  * One item per finding of this scan, plus one per pair whose resource disappeared in this scan.
  * `states` are the finding states as they stand after this scan (previous states with this scan's
- * writes applied); without states (a local scan), every finding is observed for the first time now.
+ * writes applied); `exported` (exported-pairs.ts) knows every pair a consumer was told about, so a
+ * finding that never failed keeps its first observation and is closed when its resource is gone.
+ * Without either (a local scan), every finding is observed for the first time now.
  */
-export function exportItems(findings: readonly StoredFinding[], states: readonly FindingState[], scan: ExportScan): ExportItem[] {
+export function exportItems(findings: readonly StoredFinding[], states: readonly FindingState[], scan: ExportScan, exported?: Pick<ExportedPairsAfterScan, 'present' | 'gone'>): ExportItem[] {
   const stateByKey = new Map(states.map((s) => [s.key, s]));
   const items: ExportItem[] = [];
   const present = new Set<string>();
@@ -44,16 +47,24 @@ export function exportItems(findings: readonly StoredFinding[], states: readonly
     const failing = isFailing(finding);
     items.push({
       finding,
-      firstObservedAt: state && (failing || state.state === 'RESOLVED') ? state.firstSeen : scan.at,
+      firstObservedAt: state && (failing || state.state === 'RESOLVED') ? state.firstSeen : (exported?.present.get(key)?.firstSeen ?? scan.at),
       lastObservedAt: scan.at,
       updatedAt: scan.at,
       resolved: !failing && state?.state === 'RESOLVED',
       gone: false,
     });
   }
+  const goneFromStates = new Set<string>();
   for (const state of states) {
     if (present.has(state.key) || state.state !== 'RESOLVED' || state.lastScanId !== scan.scanId) continue;
+    goneFromStates.add(state.key);
     items.push({ finding: state.finding, firstObservedAt: state.firstSeen, lastObservedAt: state.lastSeen, updatedAt: scan.at, resolved: true, gone: true });
+  }
+  // Gone whatever their history: pairs that never failed (or were resolved earlier) are closed too.
+  for (const pair of exported?.gone ?? []) {
+    if (present.has(pair.key) || goneFromStates.has(pair.key)) continue;
+    // Observed gone now: the change a consumer is told about.
+    items.push({ finding: pair.finding, firstObservedAt: pair.firstSeen, lastObservedAt: scan.at, updatedAt: scan.at, resolved: false, gone: true });
   }
   return items;
 }

@@ -8,7 +8,8 @@
  * 2 Update / 3 Close; status_id 1 New / 3 Suppressed / 4 Resolved), events/base_event.json
  * (activity_id, category_uid, class_uid, type_uid = class_uid * 100 + activity_id, severity_id,
  * time, metadata required), objects/compliance.json (status_id 1 Pass / 2 Warning "did not yield a
- * result due to missing information" / 3 Fail), profiles/cloud.json (cloud required). Timestamps are
+ * result due to missing information" / 3 Fail / 99 Other; status_details, a string array, in place of
+ * status_detail, deprecated since 1.4.0), profiles/cloud.json (cloud required). Timestamps are
  * timestamp_t: milliseconds since the epoch. The fixture the test validates against is
  * test/fixtures/ocsf/compliance-finding-1.8.0.json (scripts/extract-ocsf-fixture.py).
  */
@@ -32,12 +33,18 @@ const SEVERITY_ID: Record<Severity, { id: number; name: string }> = {
   critical: { id: 5, name: 'Critical' },
 };
 
-/** NOT_APPLICABLE has no compliance status id: the check did not apply (status text only). */
-const COMPLIANCE_STATUS: Record<Status, { id?: number; name: string }> = {
+/**
+ * compliance.status_id: 1 Pass, 2 Warning, 3 Fail; what has no id of its own (a check that did not
+ * apply, a resource that is gone) is 99 Other with the label in `status`, the schema's convention
+ * ("In the case of 'Other', it is defined by the event source"), so a consumer filtering on ids
+ * sees every finding.
+ */
+export const OCSF_OTHER = 99;
+const COMPLIANCE_STATUS: Record<Status, { id: number; name: string }> = {
   PASS: { id: 1, name: 'Pass' },
   UNKNOWN: { id: 2, name: 'Warning' },
   FAIL: { id: 3, name: 'Fail' },
-  NOT_APPLICABLE: { name: 'Not Applicable' },
+  NOT_APPLICABLE: { id: OCSF_OTHER, name: 'Not Applicable' },
 };
 
 export interface OcsfComplianceFinding {
@@ -58,7 +65,7 @@ export interface OcsfComplianceFinding {
   metadata: { version: string; profiles: string[]; product: { name: string; vendor_name: string; uid: string } };
   cloud: { provider: string; region: string; account: { uid: string; type_id: number; type: string } };
   finding_info: { uid: string; title: string; desc: string; types: string[]; created_time: number; modified_time: number; first_seen_time: number; last_seen_time: number };
-  compliance: { status_id?: number; status: string; status_detail: string; requirements: string[]; control: string; standards: string[] };
+  compliance: { status_id: number; status: string; status_details: string[]; requirements: string[]; control: string; standards: string[] };
   resources: Array<{ uid: string; name?: string; type: string; region: string; cloud_partition: string; labels?: string[]; data?: Record<string, string | boolean | null> }>;
   remediation: { desc: string };
 }
@@ -71,7 +78,7 @@ export function toOcsfComplianceFinding(item: ExportItem): OcsfComplianceFinding
   const activity: ActivityId = item.resolved || item.gone ? 3 : item.firstObservedAt === item.updatedAt ? 1 : 2;
   const failing = f.ruleStatus === 'FAIL' || f.ruleStatus === 'UNKNOWN';
   const severity = failing && !item.gone ? SEVERITY_ID[f.severity] : SEVERITY_ID.info;
-  const compliance = item.gone ? { name: 'Resource Gone' } : COMPLIANCE_STATUS[f.ruleStatus];
+  const compliance = item.gone ? { id: OCSF_OTHER, name: 'Resource Gone' } : COMPLIANCE_STATUS[f.ruleStatus];
   const lifecycle = item.resolved || item.gone ? { id: 4, name: 'Resolved' } : f.status === 'SUPPRESSED' ? { id: 3, name: 'Suppressed' } : { id: 1, name: 'New' };
   const arn = resourceArn(f);
   return {
@@ -102,9 +109,10 @@ export function toOcsfComplianceFinding(item: ExportItem): OcsfComplianceFinding
       last_seen_time: Date.parse(item.lastObservedAt),
     },
     compliance: {
-      ...(compliance.id !== undefined ? { status_id: compliance.id } : {}),
+      status_id: compliance.id,
       status: compliance.name,
-      status_detail: f.observed,
+      // status_detail is deprecated since OCSF 1.4.0: "Use the status_details attribute instead".
+      status_details: [f.observed],
       requirements: [f.requirement],
       control: f.ruleId,
       standards: [OCSF_STANDARD],

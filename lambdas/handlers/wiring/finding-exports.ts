@@ -12,6 +12,7 @@ import type { ImportOutcome, SecurityHubImporter } from '../../adapters/security
 import type { AsffFinding } from '../../core/export/asff';
 import { toAsffFinding } from '../../core/export/asff';
 import { exportItems, statesAfterScan } from '../../core/export/export-items';
+import type { ExportedPairsAfterScan } from '../../core/export/exported-pairs';
 import { findingChangeEvents } from '../../core/export/finding-change-event';
 import type { FindingState } from '../../core/finding-states';
 import type { FindingChanges, StoredFinding } from '../../core/model';
@@ -25,6 +26,8 @@ export interface FindingExportInput {
   previousStates: readonly FindingState[];
   writtenStates: readonly FindingState[];
   changes: FindingChanges;
+  /** The exported pairs after this scan (present and gone), when they are tracked. */
+  exported?: Pick<ExportedPairsAfterScan, 'present' | 'gone'>;
 }
 
 export interface FindingExportReport {
@@ -46,7 +49,7 @@ export class SecurityHubExporter implements FindingExporter {
   constructor(private readonly importer: Pick<SecurityHubImporter, 'import'>) {}
 
   async export(input: FindingExportInput): Promise<FindingExportReport> {
-    const items = exportItems(input.findings, statesAfterScan(input.previousStates, input.writtenStates), { scanId: input.scanId, at: input.at });
+    const items = exportItems(input.findings, statesAfterScan(input.previousStates, input.writtenStates), { scanId: input.scanId, at: input.at }, input.exported);
     const outcome: ImportOutcome = await this.importer.import(items.map(toAsffFinding));
     const skipped = outcome.skipped.reduce((n, s) => n + s.count, 0);
     return {

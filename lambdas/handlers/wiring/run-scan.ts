@@ -21,6 +21,7 @@ import { configSuppressions } from '../../core/suppressions/suppression-schema';
 import { SCAN_OUTCOME_LOG } from '../scan-outcome-log';
 import { optionalEnv, scanConfigFromEnv } from './environment';
 import { EventBridgePublisher, type EventPublisher } from './event-publisher';
+import { nextExportedPairs } from '../../core/export/exported-pairs';
 import { findingExportersFromEnv, runFindingExports, type FindingExporter, type FindingExportReport } from './finding-exports';
 import { logger } from './logger';
 import { newScanId } from './scan-id';
@@ -152,7 +153,10 @@ export async function runScan(request: ScanRequest, deps: ScanDependencies): Pro
   await deps.publisher.scanCompleted({ scanId, status: finished.status });
   const outcome: ScanOutcome = { scanId, status: finished.status, counts: finished.counts, newFailures: changes.new.length, resolvedFailures: changes.resolved.length };
   if (deps.exporters && deps.exporters.length > 0) {
-    outcome.exports = await runFindingExports(deps.exporters, { scanId, at: running.startedAt, findings, previousStates, writtenStates: states, changes });
+    // Every pair a consumer was told about, so one that always passed is closed when it is gone.
+    const exported = nextExportedPairs(await deps.store.listExportedPairs(), findings, { scanId, at: running.startedAt, targets });
+    await deps.store.putExportedPairs(exported.write);
+    outcome.exports = await runFindingExports(deps.exporters, { scanId, at: running.startedAt, findings, previousStates, writtenStates: states, changes, exported });
     for (const report of outcome.exports) {
       if (report.ok) logger.info('finding export done', { scanId, ...report });
       else logger.error(SCAN_OUTCOME_LOG.exportFailedMessage, { scanId, ...report });

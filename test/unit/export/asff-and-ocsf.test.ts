@@ -10,7 +10,8 @@ import { asffFindingId, productArn, toAsffFinding } from '../../../lambdas/core/
 import { exportItems, type ExportItem } from '../../../lambdas/core/export/export-items';
 import { toOcsfComplianceFinding } from '../../../lambdas/core/export/ocsf';
 import { renderExportItems } from '../../../lambdas/core/export/render-export';
-import { nextFindingStates } from '../../../lambdas/core/finding-states';
+import { nextExportedPairs, type ExportedPair } from '../../../lambdas/core/export/exported-pairs';
+import { nextFindingStates, type FindingState } from '../../../lambdas/core/finding-states';
 import type { StoredFinding } from '../../../lambdas/core/model';
 import { parseSnapshot } from '../../../lambdas/core/snapshot/parse-snapshot';
 import { applySuppressions } from '../../../lambdas/core/suppressions/apply-suppressions';
@@ -48,6 +49,17 @@ describe('ASFF', () => {
     expect(asffProblems(noGenerator)).toEqual(expect.arrayContaining(['GeneratorId: required by the SDK model']));
     expect(asffProblems({ ...good, Resources: [] })).toEqual([expect.stringMatching(/^Resources: fewer than 1/)]);
     expect(asffProblems({ ...good, Foo: 1 })).toEqual(['Foo: not a member of AwsSecurityFinding']);
+    const resource = (good.Resources as Array<Record<string, unknown>>)[0]!;
+    expect(asffProblems({ ...good, Resources: [{ ...resource, Tags: { Name: '   ' } }] })).toEqual(['Resources[0].Tags.Name: does not match the NonEmptyString pattern .*\\S.*']);
+  });
+
+  it('leaves out a Name tag made of spaces (EC2 allows it; Security Hub would refuse the whole call)', () => {
+    for (const name of ['   ', '\t ', '']) {
+      const asff = toAsffFinding(item({ resourceName: name }));
+      expect(asff.Resources[0]!.Tags).toBeUndefined();
+      expect(asffProblems(asff as unknown as Record<string, unknown>)).toEqual([]);
+    }
+    expect(toAsffFinding(item({ resourceName: ' redis-1 ' })).Resources[0]!.Tags).toEqual({ Name: ' redis-1 ' });
   });
 
   it('maps one failing instance finding field by field', () => {
@@ -136,6 +148,16 @@ describe('OCSF Compliance Finding', () => {
     ]);
     expect(ocsfProblems({ ...good, remediation: {} })).toEqual(['remediation.desc: required']);
     expect(ocsfProblems({ ...good, severityLabel: 'x' })).toEqual(['severityLabel: not an attribute of this class / object']);
+    expect(ocsfProblems({ ...good, compliance: { ...(good.compliance as object), status_detail: 'x' } })).toEqual([expect.stringMatching(/^compliance.status_detail: deprecated since 1.4.0 \(Use the <code> status_details <\/code> attribute instead.\)$/)]);
+  });
+
+  it('says every compliance status with an id and uses no deprecated attribute', () => {
+    const events = [...sampleItems, { ...sampleItems[0]!, gone: true }].map(toOcsfComplianceFinding);
+    expect(new Set(events.map((e) => e.compliance.status_id))).toEqual(new Set([1, 2, 3, 99]));
+    for (const event of events) {
+      expect(event.compliance).not.toHaveProperty('status_detail');
+      expect(event.compliance.status_details).toEqual([expect.any(String)]);
+    }
   });
 
   it('maps statuses, lifecycle and times', () => {
@@ -152,8 +174,11 @@ describe('OCSF Compliance Finding', () => {
     expect(toOcsfComplianceFinding(item({ status: 'UNKNOWN', ruleStatus: 'UNKNOWN' })).compliance).toMatchObject({ status_id: 2, status: 'Warning' });
     expect(toOcsfComplianceFinding(item({ status: 'PASS', ruleStatus: 'PASS' })).compliance).toMatchObject({ status_id: 1, status: 'Pass' });
     const na = toOcsfComplianceFinding(item({ status: 'NOT_APPLICABLE', ruleStatus: 'NOT_APPLICABLE' }));
-    expect(na.compliance.status_id).toBeUndefined();
-    expect(na.compliance.status).toBe('Not Applicable');
+    expect(na.compliance).toMatchObject({ status_id: 99, status: 'Not Applicable' });
+    const goneEvent = toOcsfComplianceFinding(item({ status: 'PASS', ruleStatus: 'PASS' }, { gone: true }));
+    expect(goneEvent.compliance).toMatchObject({ status_id: 99, status: 'Resource Gone' });
+    expect([goneEvent.activity_id, goneEvent.status_id]).toEqual([3, 4]);
+    for (const event of [na, goneEvent]) expect(ocsfProblems(event as unknown as Record<string, unknown>)).toEqual([]);
     expect(toOcsfComplianceFinding(item({ status: 'SUPPRESSED', ruleStatus: 'FAIL' })).status_id).toBe(3);
     expect(toOcsfComplianceFinding(item({}, {})).activity_id).toBe(1);
     const closed = toOcsfComplianceFinding(item({ status: 'PASS', ruleStatus: 'PASS' }, { resolved: true }));
@@ -192,6 +217,52 @@ describe('export items over three scans (states from nextFindingStates)', () => 
       [a1[0]!.Id, 'ARCHIVED', 'PASSED', t1, t3, 'RESOLVED'],
     ]);
     for (const f of [...a1, ...a2, ...a3]) expect(asffProblems(f as unknown as Record<string, unknown>)).toEqual([]);
+  });
+});
+
+describe('export items of findings that never failed (exported pairs)', () => {
+  const t1 = '2026-11-23T02:00:00.000Z';
+  const t2 = '2026-11-24T02:00:00.000Z';
+  const t3 = '2026-11-25T02:00:00.000Z';
+  const targets = [{ accountId: '111122223333', region: 'eu-west-1' }];
+  const passing = (scanId: string, resourceId = 'i-0123456789abcdef0') => aStoredFinding(scanId, { resourceId, status: 'PASS', ruleStatus: 'PASS' });
+  const scanOf = (previousPairs: ExportedPair[], previousStates: FindingState[], findings: StoredFinding[], scanId: string, at: string, scanTargets = targets) => {
+    const states = nextFindingStates(previousStates, findings, { scanId, at, targets: scanTargets });
+    const pairs = nextExportedPairs(previousPairs, findings, { scanId, at, targets: scanTargets });
+    const after = new Map(previousPairs.map((p) => [p.key, p]));
+    for (const p of pairs.write) after.set(p.key, p);
+    return { items: exportItems(findings, states.states, { scanId, at }, pairs), pairs: [...after.values()], states: states.states };
+  };
+
+  it('an unchanged passing finding is an Update keeping its first observation; a terminated one is archived and closed', () => {
+    const s1 = scanOf([], [], [passing('s1'), passing('s1', 'i-0terminated')], 's1', t1);
+    const s2 = scanOf(s1.pairs, s1.states, [passing('s2'), passing('s2', 'i-0terminated')], 's2', t2);
+    const s3 = scanOf(s2.pairs, s2.states, [passing('s3')], 's3', t3);
+
+    expect(s1.items.map(toOcsfComplianceFinding).map((e) => e.activity_id)).toEqual([1, 1]);
+    const updated = s2.items.map(toOcsfComplianceFinding);
+    expect(updated.map((e) => [e.activity_id, e.finding_info.created_time, e.finding_info.first_seen_time])).toEqual([[2, Date.parse(t1), Date.parse(t1)], [2, Date.parse(t1), Date.parse(t1)]]);
+    expect(s2.items.map(toAsffFinding).map((f) => [f.FirstObservedAt, f.CreatedAt, f.UpdatedAt])).toEqual([[t1, t1, t2], [t1, t1, t2]]);
+
+    const asff = s3.items.map(toAsffFinding);
+    expect(asff.map((f) => [f.Resources[0]!.Id.split('/').pop(), f.RecordState, f.Compliance.Status, f.Workflow.Status])).toEqual([
+      ['i-0123456789abcdef0', 'ACTIVE', 'PASSED', 'NEW'],
+      ['i-0terminated', 'ARCHIVED', 'NOT_AVAILABLE', 'RESOLVED'],
+    ]);
+    const ocsf = s3.items.map(toOcsfComplianceFinding);
+    expect(ocsf.map((e) => [e.activity_id, e.status_id, e.compliance.status_id])).toEqual([[2, 1, 1], [3, 4, 99]]);
+    for (const f of asff) expect(asffProblems(f as unknown as Record<string, unknown>)).toEqual([]);
+    for (const e of ocsf) expect(ocsfProblems(e as unknown as Record<string, unknown>)).toEqual([]);
+  });
+
+  it('a resource resolved earlier and gone later is archived too; a target not scanned makes nothing gone', () => {
+    const failing = aStoredFinding('s1', { status: 'FAIL', ruleStatus: 'FAIL' });
+    const s1 = scanOf([], [], [failing], 's1', t1);
+    const s2 = scanOf(s1.pairs, s1.states, [passing('s2')], 's2', t2);
+    const elsewhere = scanOf(s2.pairs, s2.states, [], 's3', t3, [{ accountId: '111122223333', region: 'us-east-1' }]);
+    expect(elsewhere.items).toEqual([]);
+    const s3 = scanOf(s2.pairs, s2.states, [], 's3', t3);
+    expect(s3.items.map(toAsffFinding).map((f) => [f.RecordState, f.Compliance.Status])).toEqual([['ARCHIVED', 'NOT_AVAILABLE']]);
   });
 });
 

@@ -111,7 +111,19 @@ export function asffProblems(finding: Record<string, unknown>): string[] {
       if (typeof v !== 'string' || v.length > (name === 'ProductFields' ? 2048 : 1024)) problems.push(`${name}.${k}: value not a string of the allowed length`);
     }
   }
+  // NonEmptyString, the type of nearly every ASFF string (Resource.Tags values included), has a
+  // pattern: at least one non-whitespace character (aws-sdk-js-v3 codegen/sdk-codegen/aws-models/
+  // securityhub.json, `com.amazonaws.securityhub#NonEmptyString`: `\S`, `.*\S.*` in later models).
+  // The SDK's types do not carry patterns, so the check is made here, on every string.
+  for (const [path, text] of strings('', finding)) if (!/\S/.test(text)) problems.push(`${path}: does not match the NonEmptyString pattern .*\\S.*`);
   return problems;
+}
+
+function strings(path: string, value: unknown): Array<[string, string]> {
+  if (typeof value === 'string') return [[path, value]];
+  if (Array.isArray(value)) return value.flatMap((item, i) => strings(`${path}[${i}]`, item));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => strings(path ? `${path}.${key}` : key, item));
+  return [];
 }
 
 function checkObject(prefix: string, value: Record<string, unknown>, rules: ModelRules, problems: string[]): void {

@@ -3,14 +3,14 @@
  * test/fixtures/ocsf/compliance-finding-1.8.0.json (extracted from github.com/ocsf/ocsf-schema at
  * the v1.8.0 commit by scripts/extract-ocsf-fixture.py). It checks what the schema says of the
  * class and the objects we emit: required attributes (profile attributes only when the profile is
- * applied), no attributes the class or object does not define, at-least-one constraints, enum
+ * applied), no attributes the class or object does not define nor any it deprecates, at-least-one constraints, enum
  * values, scalar types (timestamp_t is a long of epoch milliseconds), and the class / category /
  * type uids.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-interface AttributeSpec { requirement: 'required' | 'recommended' | 'optional'; type: string; is_array: boolean; enum?: number[]; profile?: string }
+interface AttributeSpec { requirement: 'required' | 'recommended' | 'optional'; type: string; is_array: boolean; enum?: number[]; profile?: string; deprecated?: { since?: string; message?: string } }
 interface ObjectSpec { attributes: Record<string, AttributeSpec>; constraints: { at_least_one?: string[] } }
 interface Fixture {
   source: string;
@@ -45,6 +45,7 @@ function checkAttributes(prefix: string, value: Record<string, unknown>, spec: R
       problems.push(`${prefix}${name}: not an attribute of this class / object`);
       continue;
     }
+    if (attribute.deprecated) problems.push(`${prefix}${name}: deprecated since ${attribute.deprecated.since} (${attribute.deprecated.message ?? ''})`);
     if (attribute.profile && !profiles.has(attribute.profile)) problems.push(`${prefix}${name}: belongs to the ${attribute.profile} profile, which metadata.profiles does not list`);
     if (attribute.is_array) {
       if (!Array.isArray(v)) problems.push(`${prefix}${name}: must be an array`);
