@@ -14,6 +14,9 @@ export const EC2_PAGE_SIZE = {
   DescribeSecurityGroups: 1000,
   DescribeVolumes: 1000,
   DescribeNetworkInterfaces: 1000,
+  // GetManagedPrefixListEntries MaxResults: "Valid Range: Minimum value of 1. Maximum value of 100."
+  // (EC2 API reference, GetManagedPrefixListEntries).
+  GetManagedPrefixListEntries: 100,
 } as const;
 
 /** Instance type names one DescribeInstanceTypes request may name (its `InstanceTypes` list). */

@@ -83,6 +83,7 @@ export async function captureTargetUntil(spec: TargetSpec, options: CaptureTarge
     } else {
       const collected = await collectEc2(clients.ec2, options.tags, errors);
       target.ec2 = collected.ec2;
+      if (collected.managedPrefixLists) target.managedPrefixLists = collected.managedPrefixLists;
       options.progress?.instancesRead(collected.ec2.Reservations.reduce((n, r) => n + (r.Instances?.length ?? 0), 0));
       const metrics = await captureNetworkMetrics(spec.region, credentials, counter, options, collected.instances.filter((i) => i.role === 'redis').map((i) => i.instanceId), errors);
       if (metrics) target.cloudwatch = metrics;

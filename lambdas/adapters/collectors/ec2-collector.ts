@@ -20,7 +20,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { TagConventions } from '../../core/config';
 import { tagValue } from '../../core/estate/tags';
-import type { CollectionError, Instance, SnapshotTarget } from '../../core/snapshot/schema';
+import type { CollectionError, Instance, ManagedPrefixList, SnapshotTarget } from '../../core/snapshot/schema';
+import { collectPrefixListEntries, referencedPrefixLists } from './prefix-list-collection';
 import { EC2_FILTER_VALUES_PER_CALL, EC2_PAGE_SIZE, INSTANCE_TYPES_PER_CALL } from './api-limits';
 import { chunk } from './chunk';
 import { collectPages } from './collect-pages';
@@ -40,6 +41,8 @@ export interface CollectedInstance {
 export interface Ec2Collection {
   ec2: Ec2Section;
   instances: CollectedInstance[];
+  /** Entries of the prefix lists the groups and route tables name (absent when none names one). */
+  managedPrefixLists?: ManagedPrefixList[];
 }
 
 function sorted(values: Iterable<string>): string[] {
@@ -110,5 +113,8 @@ export async function collectEc2(client: EC2Client, tags: TagConventions, errors
   const redisSubnets = sorted([...ec2.Subnets.filter((s) => tagValue(s.Tags, tags.roleKey) === tags.redisRole).map((s) => s.SubnetId), ...redisInstances.map((i) => i.SubnetId).filter((s): s is string => !!s)]);
   await describeByFilter('DescribeNetworkInterfaces', 'subnet-id', redisSubnets, (Filters, pageSize) => paginateDescribeNetworkInterfaces({ client, pageSize }, { Filters, MaxResults: pageSize }), (page) => page.NetworkInterfaces, ec2.NetworkInterfaces);
 
-  return { ec2, instances };
+  // 7. Entries of the managed prefix lists those groups and route tables name (prefix-list-collection.ts).
+  const prefixListIds = referencedPrefixLists(ec2.SecurityGroups, ec2.RouteTables);
+  if (prefixListIds.length === 0) return { ec2, instances };
+  return { ec2, instances, managedPrefixLists: await collectPrefixListEntries(client, prefixListIds, errors) };
 }

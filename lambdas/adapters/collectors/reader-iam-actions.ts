@@ -11,6 +11,9 @@ export const READER_IAM_ACTIONS: readonly string[] = Object.freeze([
   'ec2:DescribeSecurityGroups',
   'ec2:DescribeVolumes',
   'ec2:DescribeNetworkInterfaces',
+  // Entries of the managed prefix lists a Redis security group or route table names, judged like
+  // CIDR rules (prefix-list-collection.ts).
+  'ec2:GetManagedPrefixListEntries',
   'ssm:DescribeInstanceInformation',
   // Inventory rows (AWS:Application, Custom:RedisServer), one instance and type a call. GetInventory
   // is not needed: it returns only AWS:InstanceInformation and AWS:PatchSummary (docs/collectors.md).

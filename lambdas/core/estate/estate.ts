@@ -75,6 +75,8 @@ export interface EstateTarget {
   /** Subnets tagged with the Redis role or hosting a Redis server. */
   redisSubnetIds: ReadonlySet<string>;
   securityGroups: ReadonlyMap<string, SecurityGroup>;
+  /** The CIDR entries of each managed prefix list read in full (a list whose read failed is absent). */
+  prefixLists: ReadonlyMap<string, readonly string[]>;
   routeTables: ReadonlyMap<string, RouteTable>;
   networkAcls: ReadonlyMap<string, NetworkAcl>;
   volumesByInstance: ReadonlyMap<string, Volume[]>;

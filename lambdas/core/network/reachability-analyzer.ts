@@ -434,6 +434,8 @@ export class ReachabilityAnalyzer {
       for (const permission of permissions ?? []) {
         for (const range of permission.IpRanges ?? []) texts.push(range.CidrIp);
         for (const range of permission.Ipv6Ranges ?? []) texts.push(range.CidrIpv6);
+        // Prefix-list entries decide like CIDR ranges (security-group-evaluation.ts).
+        for (const list of permission.PrefixListIds ?? []) texts.push(...(list.PrefixListId ? (this.target.prefixLists.get(list.PrefixListId) ?? []) : []));
       }
     }
     if (endpoint.subnetId) {
@@ -441,7 +443,7 @@ export class ReachabilityAnalyzer {
     }
     cidrs = parseBlocks(texts);
     const table = endpoint.subnetId ? this.target.routeTableForSubnet(endpoint.subnetId) : undefined;
-    if (table) cidrs.push(...routeDestinations(table));
+    if (table) cidrs.push(...routeDestinations(table, this.target.prefixLists));
     this.sideCidrs.set(key, cidrs);
     return cidrs;
   }

@@ -113,7 +113,7 @@ function securityGroupHop(target: EstateTarget, groupOf: GroupLookup, hop: Reach
     return issue(hop, 'unknown', `The ${who} ${self.endpoint.instanceId} lists no security group on its primary network interface.`, `Check the security groups of ${self.endpoint.instanceId} and capture again.`);
   }
   const { groups, missing } = securityGroupsOf(groupOf, self.endpoint);
-  const decision = evaluateSecurityGroups(groups, direction, { ip: peer.ip, groupIds: peer.endpoint.groupIds, label: peer.label }, singlePort(port));
+  const decision = evaluateSecurityGroups(groups, direction, { ip: peer.ip, groupIds: peer.endpoint.groupIds, label: peer.label }, singlePort(port), target.prefixLists);
   if (decision.verdict === 'allow') return { ok: true, detail: decision.detail };
   if (missing.length > 0) {
     const error = ec2Error(target, 'DescribeSecurityGroups');
@@ -164,7 +164,7 @@ function routeHop(target: EstateTarget, hop: ReachabilityHop, subnetId: string, 
   const { table, missing } = routeTableOf(target, subnetId);
   if (!table) return issue(hop, 'unknown', missing!, `Make sure the collector can describe the route tables of subnet ${subnetId} and capture again.`);
   const rtb = table.RouteTableId;
-  const { match, uncertainPrefixLists } = lookupRoute(table, to.ip);
+  const { match, uncertainPrefixLists } = lookupRoute(table, to.ip, target.prefixLists);
   const back = hop === 'destination-route-return' ? ' (return traffic)' : '';
   if (!match) {
     if (sameVpc) return issue(hop, 'unknown', `Route table ${rtb} has no route covering ${to.label}, not even the local route; the snapshot looks incomplete.`, `Check route table ${rtb} and capture again.`);

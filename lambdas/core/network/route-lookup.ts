@@ -1,9 +1,10 @@
 /**
  * Route lookup in one VPC route table: the most specific route (longest prefix) whose destination
  * holds the address wins, as in AWS. A 'blackhole' route still wins the lookup and then drops the
- * traffic. Routes to prefix lists cannot be matched (their entries are not in the snapshot):
- * gateway-endpoint ones (target vpce-, AWS service ranges) are ignored; any other one makes a
- * non-local answer uncertain, because it might hold a more specific entry.
+ * traffic. A route to a managed prefix list whose entries were read is matched entry by entry, like
+ * CIDR routes; one whose entries were not read cannot be matched: gateway-endpoint ones (target
+ * vpce-, AWS service ranges) are ignored; any other one makes a non-local answer uncertain, because
+ * it might hold a more specific entry.
  */
 import type { Route, RouteTable } from '../snapshot/schema';
 import { cidrContainsIp, parseCidrCached, type Cidr, type IpAddress } from './cidr';
@@ -91,16 +92,28 @@ interface IndexedTable {
   opaquePrefixLists: string[];
 }
 
-const indexCache = new WeakMap<RouteTable, IndexedTable>();
+/** By table, then by the prefix-list entries it was indexed with (one map per target). */
+const indexCache = new WeakMap<RouteTable, WeakMap<object, IndexedTable>>();
+const NO_PREFIX_LISTS: ReadonlyMap<string, readonly string[]> = new Map();
 
-function indexTable(table: RouteTable): IndexedTable {
-  let indexed = indexCache.get(table);
+function indexTable(table: RouteTable, prefixLists: ReadonlyMap<string, readonly string[]> = NO_PREFIX_LISTS): IndexedTable {
+  let byLists = indexCache.get(table);
+  let indexed = byLists?.get(prefixLists);
   if (indexed) return indexed;
   indexed = { byFamily: { 4: [], 6: [] }, opaquePrefixLists: [] };
   for (const route of table.Routes ?? []) {
     const text = route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock;
     if (!text) {
-      if (route.DestinationPrefixListId && !route.GatewayId?.startsWith('vpce-')) indexed.opaquePrefixLists.push(route.DestinationPrefixListId);
+      if (!route.DestinationPrefixListId || route.GatewayId?.startsWith('vpce-')) continue;
+      const entries = prefixLists.get(route.DestinationPrefixListId);
+      if (!entries) {
+        indexed.opaquePrefixLists.push(route.DestinationPrefixListId);
+        continue;
+      }
+      for (const entry of entries) {
+        const destination = parseCidrCached(entry);
+        if (destination) indexed.byFamily[destination.family].push({ route, destination, target: routeTarget(route), blackhole: route.State === 'blackhole' });
+      }
       continue;
     }
     const destination = parseCidrCached(text);
@@ -108,21 +121,22 @@ function indexTable(table: RouteTable): IndexedTable {
     indexed.byFamily[destination.family].push({ route, destination, target: routeTarget(route), blackhole: route.State === 'blackhole' });
   }
   for (const list of Object.values(indexed.byFamily)) list.sort((a, b) => b.destination.prefix - a.destination.prefix);
-  indexCache.set(table, indexed);
+  if (!byLists) indexCache.set(table, (byLists = new WeakMap()));
+  byLists.set(prefixLists, indexed);
   return indexed;
 }
 
-/** The route AWS would use for traffic from a subnet using `table` to `ip`. */
-export function lookupRoute(table: RouteTable, ip: IpAddress): RouteLookup {
-  const indexed = indexTable(table);
+/** The route AWS would use for traffic from a subnet using `table` to `ip` (`prefixLists`: entries read). */
+export function lookupRoute(table: RouteTable, ip: IpAddress, prefixLists?: ReadonlyMap<string, readonly string[]>): RouteLookup {
+  const indexed = indexTable(table, prefixLists);
   const match = indexed.byFamily[ip.family].find((r) => cidrContainsIp(r.destination, ip));
   const uncertainPrefixLists = match?.target.kind === 'local' ? [] : indexed.opaquePrefixLists;
   return match ? { match, uncertainPrefixLists } : { uncertainPrefixLists };
 }
 
 /** Every destination CIDR of the table (for deciding whether a lookup is the same for a whole subnet). */
-export function routeDestinations(table: RouteTable): Cidr[] {
-  const indexed = indexTable(table);
+export function routeDestinations(table: RouteTable, prefixLists?: ReadonlyMap<string, readonly string[]>): Cidr[] {
+  const indexed = indexTable(table, prefixLists);
   return [...indexed.byFamily[4], ...indexed.byFamily[6]].map((r) => r.destination);
 }
 

@@ -2,9 +2,9 @@
  * Security-group evaluation for one TCP flow. Groups are stateful allow-lists: a flow is allowed
  * when the union of the rules of every group on the interface covers it (return traffic is
  * implied). A rule matches the peer by CIDR (IpRanges / Ipv6Ranges), or by group reference
- * (UserIdGroupPairs: the peer's interface carries that group). Prefix-list rules cannot be judged
- * (the snapshot does not hold their entries): when only they could allow a flow, the answer is
- * 'unknown', never 'allow'.
+ * (UserIdGroupPairs: the peer's interface carries that group), or by a managed prefix list whose
+ * entries were read (judged like CIDR ranges). A prefix list whose entries were not read cannot be
+ * judged: when only it could allow a flow, the answer is 'unknown', never 'allow'.
  */
 import type { IpPermission, SecurityGroup } from '../snapshot/schema';
 import { cidrContainsIp, parseCidrCached, type IpAddress } from './cidr';
@@ -33,7 +33,7 @@ function groupLabel(group: SecurityGroup): string {
 }
 
 /** What in `permission` matches the peer: a sentence fragment, 'prefix-list' when only a prefix list might, or undefined. */
-function matchPeer(permission: IpPermission, peer: TrafficPeer): { match: string } | { unknown: string } | undefined {
+function matchPeer(permission: IpPermission, peer: TrafficPeer, prefixLists: ReadonlyMap<string, readonly string[]>): { match: string } | { unknown: string } | undefined {
   for (const pair of permission.UserIdGroupPairs ?? []) {
     if (pair.GroupId && peer.groupIds.has(pair.GroupId)) return { match: `group ${pair.GroupId}` };
   }
@@ -45,13 +45,25 @@ function matchPeer(permission: IpPermission, peer: TrafficPeer): { match: string
     if (!cidr) malformed.push(text);
     else if (cidrContainsIp(cidr, peer.ip)) return { match: text };
   }
-  const prefixLists = (permission.PrefixListIds ?? []).map((p) => p.PrefixListId).filter((id): id is string => !!id);
-  if (prefixLists.length > 0) return { unknown: `prefix list ${prefixLists.join(', ')} (its entries are not in the snapshot)` };
+  const unread: string[] = [];
+  for (const id of (permission.PrefixListIds ?? []).map((p) => p.PrefixListId).filter((x): x is string => !!x)) {
+    const entries = prefixLists.get(id);
+    if (!entries) {
+      unread.push(id);
+      continue;
+    }
+    for (const text of entries) {
+      const cidr = parseCidrCached(text);
+      if (!cidr) malformed.push(`${text} (in ${id})`);
+      else if (cidr.family === peer.ip.family && cidrContainsIp(cidr, peer.ip)) return { match: `prefix list ${id} (${text})` };
+    }
+  }
+  if (unread.length > 0) return { unknown: `prefix list ${unread.join(', ')} (its entries were not read)` };
   if (malformed.length > 0) return { unknown: `unreadable CIDR ${malformed.join(', ')}` };
   return undefined;
 }
 
-export function evaluateSecurityGroups(groups: readonly SecurityGroup[], direction: SecurityGroupDirection, peer: TrafficPeer, ports: PortRange): SecurityGroupDecision {
+export function evaluateSecurityGroups(groups: readonly SecurityGroup[], direction: SecurityGroupDirection, peer: TrafficPeer, ports: PortRange, prefixLists: ReadonlyMap<string, readonly string[]> = new Map()): SecurityGroupDecision {
   const toFrom = direction === 'ingress' ? 'from' : 'to';
   const inOut = direction === 'ingress' ? 'inbound' : 'outbound';
   let remaining: PortRange[] = [ports];
@@ -63,7 +75,7 @@ export function evaluateSecurityGroups(groups: readonly SecurityGroup[], directi
       if (!coversTcp(permission.IpProtocol)) continue;
       const opened = tcpPortsOf(permission.IpProtocol, permission.FromPort, permission.ToPort);
       if (intersection(remaining, opened).length === 0) continue;
-      const match = matchPeer(permission, peer);
+      const match = matchPeer(permission, peer, prefixLists);
       if (!match) continue;
       if ('unknown' in match) {
         undecidable.push(`${groupLabel(group)} ${inOut} rule for ${describeTcp(opened)} ${toFrom} ${match.unknown}`);

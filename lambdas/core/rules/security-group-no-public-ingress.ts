@@ -23,19 +23,23 @@ interface PublicRanges {
   cidrs: Cidr[];
 }
 
-function publicRanges(permission: IpPermission): PublicRanges {
+function publicRanges(permission: IpPermission, prefixLists: ReadonlyMap<string, readonly string[]>): PublicRanges {
   const texts: string[] = [];
   const cidrs: Cidr[] = [];
-  const consider = (text: string | undefined) => {
+  const consider = (text: string | undefined, shown = text) => {
     if (!text) return;
     const cidr = parseCidrCached(text);
     if (cidr && touchesPublicSpace(cidr)) {
-      texts.push(text);
+      texts.push(shown!);
       cidrs.push(cidr);
     }
   };
   for (const range of permission.IpRanges ?? []) consider(range.CidrIp);
   for (const range of permission.Ipv6Ranges ?? []) consider(range.CidrIpv6);
+  // The entries of a prefix list that was read are judged like the rule's own ranges.
+  for (const list of permission.PrefixListIds ?? []) {
+    for (const entry of (list.PrefixListId ? prefixLists.get(list.PrefixListId) : undefined) ?? []) consider(entry, `${entry} (prefix list ${list.PrefixListId})`);
+  }
   return { permission, texts, cidrs };
 }
 
@@ -79,17 +83,19 @@ export const securityGroupNoPublicIngressRule: RuleDefinition = {
       if (!group) {
         return finding({ status: 'UNKNOWN', severity: topSeverity, observed: `${notInSnapshot(target, `Security group ${groupId}`, 'DescribeSecurityGroups')} ${users}`, required, remediation: `Make sure the collector can describe security group ${groupId} (ec2:DescribeSecurityGroups) and scan again.` });
       }
-      const open = (group.IpPermissions ?? []).map(publicRanges).filter((o) => o.cidrs.length > 0);
-      // A prefix list's entries are not in the snapshot: it may hold public ranges (AWS-managed ones
-      // such as CloudFront's origin-facing list do), so a group naming one is not judged clean.
-      const prefixLists = [...new Set((group.IpPermissions ?? []).flatMap((p) => (p.PrefixListIds ?? []).map((l) => l.PrefixListId).filter((id): id is string => !!id)))];
+      const open = (group.IpPermissions ?? []).map((p) => publicRanges(p, target.prefixLists)).filter((o) => o.cidrs.length > 0);
+      // A prefix list whose entries were not read may hold public ranges (AWS-managed ones such as
+      // CloudFront's origin-facing list do), so a group naming one is not judged clean.
+      const prefixLists = [...new Set((group.IpPermissions ?? []).flatMap((p) => (p.PrefixListIds ?? []).map((l) => l.PrefixListId).filter((id): id is string => !!id)))].filter((id) => !target.prefixLists.has(id));
       if (open.length === 0 && prefixLists.length > 0) {
+        const error = target.errorFor('ec2:GetManagedPrefixListEntries');
+        const why = error ? `whose entries could not be read (ec2:GetManagedPrefixListEntries ${error.code}: ${error.message})` : 'whose entries the snapshot does not hold';
         return finding({
           status: 'UNKNOWN',
           severity: topSeverity,
-          observed: `No inbound rule of ${groupId} admits a public address range by CIDR, but its inbound rules name prefix list(s) ${prefixLists.join(', ')}, whose entries the snapshot does not hold; they may hold public ranges. ${users}`,
+          observed: `No inbound rule of ${groupId} admits a public address range by CIDR, but its inbound rules name prefix list(s) ${prefixLists.join(', ')}, ${why}; they may hold public ranges. ${users}`,
           required,
-          remediation: `Check the entries of ${prefixLists.join(', ')} (aws ec2 get-managed-prefix-list-entries --prefix-list-id <id>); better, admit the Redis ports from the front-ends' security group instead of a prefix list.`,
+          remediation: `Let the reader call ec2:GetManagedPrefixListEntries on ${prefixLists.join(', ')} and scan again (or check them: aws ec2 get-managed-prefix-list-entries --prefix-list-id <id>); better, admit the Redis ports from the front-ends' security group instead of a prefix list.`,
         });
       }
       if (open.length === 0) {

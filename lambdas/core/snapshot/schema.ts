@@ -240,6 +240,17 @@ export const CloudWatchSectionSchema = z.looseObject({
   MetricDataResults: z.array(MetricDataResultSchema),
 });
 
+/**
+ * The entries of one managed prefix list that a security group rule or a route names: the
+ * `Entries` of its GetManagedPrefixListEntries answers joined over pages (PrefixListEntry: Cidr,
+ * Description). A list is recorded only when every page was read; a list that could not be read is
+ * absent and its read is in `errors`.
+ */
+export const ManagedPrefixListSchema = z.looseObject({
+  PrefixListId: str,
+  Entries: z.array(z.looseObject({ Cidr: optStr, Description: optStr })),
+});
+
 export const CollectionErrorSchema = z.looseObject({
   service: str,
   operation: str,
@@ -264,6 +275,8 @@ export const TargetSchema = z.looseObject({
     InstanceInformationList: z.array(InstanceInformationSchema),
     Entities: z.array(InventoryEntitySchema),
   }),
+  /** Entries of the managed prefix lists the groups and routes name (optional; see ManagedPrefixListSchema). */
+  managedPrefixLists: z.optional(z.array(ManagedPrefixListSchema)),
   /** CloudWatch metrics of the Redis servers (optional; see CloudWatchSectionSchema). */
   cloudwatch: z.optional(CloudWatchSectionSchema),
   errors: z._default(z.array(CollectionErrorSchema), []),
@@ -297,6 +310,7 @@ export type CollectionError = z.infer<typeof CollectionErrorSchema>;
 export type MetricDataQuery = z.infer<typeof MetricDataQuerySchema>;
 export type MetricDataResult = z.infer<typeof MetricDataResultSchema>;
 export type CloudWatchSection = z.infer<typeof CloudWatchSectionSchema>;
+export type ManagedPrefixList = z.infer<typeof ManagedPrefixListSchema>;
 export type SnapshotTarget = z.infer<typeof TargetSchema>;
 export type Snapshot = z.infer<typeof SnapshotSchema>;
 /** What a collector or another tool may write: `errors` may be left out. */

@@ -49,8 +49,8 @@ test('toCollectionError keeps the AWS error code and the HTTP status', () => {
   expect(toCollectionError('ec2', 'DescribeVolumes', 'boom')).toEqual({ service: 'ec2', operation: 'DescribeVolumes', code: 'Error', message: 'boom' });
 });
 
-test('the reader actions are read-only describe/list/get-metric calls; AssumeRole is the scanner\'s alone', () => {
-  expect(READER_IAM_ACTIONS.every((a) => /^(ec2:Describe|ssm:(Describe|List)|cloudwatch:GetMetricData$)/.test(a))).toBe(true);
+test('the reader actions are read-only describe/list/get calls; AssumeRole is the scanner\'s alone', () => {
+  expect(READER_IAM_ACTIONS.every((a) => /^(ec2:Describe|ec2:GetManagedPrefixListEntries$|ssm:(Describe|List)|cloudwatch:GetMetricData$)/.test(a))).toBe(true);
   expect(READER_IAM_ACTIONS).toContain('cloudwatch:GetMetricData');
   expect(READER_IAM_ACTIONS).toContain('ssm:ListInventoryEntries');
   expect(READER_IAM_ACTIONS).not.toContain('ssm:GetInventory');

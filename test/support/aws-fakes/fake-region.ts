@@ -136,6 +136,17 @@ export class FakeRegion {
   describeVolumes(input: PageInput) {
     return this.list('Volumes', this.estate.ec2.Volumes, input, 1000, { 'attachment.instance-id': (v) => (v.Attachments ?? []).map((a: Item) => a.InstanceId), 'volume-id': (v) => [v.VolumeId] });
   }
+  /**
+   * GetManagedPrefixListEntries: one list by id, MaxResults 1-100 (EC2 API reference); an unknown id
+   * fails as EC2 does (InvalidPrefixListID.NotFound).
+   */
+  getManagedPrefixListEntries(input: PageInput & { PrefixListId?: string }) {
+    const list = (this.estate.managedPrefixLists ?? []).find((l) => l.PrefixListId === input.PrefixListId);
+    if (!list) throw new FakeAwsError('InvalidPrefixListID.NotFound', `The prefix list ID '${input.PrefixListId}' does not exist`);
+    const { items, NextToken } = page(list.Entries, input, 1, 100);
+    return { Entries: items, ...(NextToken ? { NextToken } : {}) };
+  }
+
   describeNetworkInterfaces(input: PageInput) {
     return this.list('NetworkInterfaces', this.estate.ec2.NetworkInterfaces, input, 1000, { 'subnet-id': (n) => [n.SubnetId], 'vpc-id': (n) => [n.VpcId] });
   }
