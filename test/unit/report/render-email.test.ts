@@ -9,7 +9,7 @@ describe('renderEmail', () => {
   const email = renderEmail(model);
 
   it('has a one-line subject with the status and the failing counts', () => {
-    expect(email.subject).toBe('[Redis compliance report] COMPLETE: 3 failing (1 critical), 1 unknown, 1 new, 28.5 % compliant (scan scan-2025-06-10T02-00-00Z)');
+    expect(email.subject).toBe('[Redis compliance report] COMPLETE: 3 failing (1 critical), 1 unknown, 1 new, 28.6 % compliant (scan scan-2025-06-10T02-00-00Z)');
   });
 
   it('reuses the whole HTML report (compact at any size) and the text summary', () => {
