@@ -3,7 +3,7 @@
  * the bundled sample estate -> embedded dynalite -> reports on disk -> a Slack webhook on 127.0.0.1
  * and aws-ses-v2-local on 127.0.0.1.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -28,7 +28,7 @@ afterEach(() => {
 
 it('scans the sample estate, stores it, writes the four reports and prints the summary', async () => {
   const t = io();
-  const code = await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir], t.io);
+  const code = await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', join(dir, 'db')], t.io);
   expect(t.err()).toBe('');
   expect(code).toBe(0);
   const expected = evaluateSnapshot(parseSnapshot(readFileSync(SAMPLE, 'utf8'), SAMPLE));
@@ -52,7 +52,7 @@ it('applies waivers from the config file', async () => {
   const config = join(dir, 'config.json');
   writeFileSync(config, JSON.stringify({ suppressions: [{ ruleId: failing.ruleId, resourcePattern: failing.resourceId, reason: 'Accepted until the migration', owner: 'ops', expiresAt: '2999-01-01T00:00:00Z' }] }));
   const t = io();
-  expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--config', config], t.io)).toBe(0);
+  expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', join(dir, 'db'), '--config', config], t.io)).toBe(0);
   expect(t.out()).toContain(`Failing: ${expected.summary.byStatus.FAIL - 1}`);
   expect(t.out()).toMatch(/Suppressed: [1-9]/);
 });
@@ -73,7 +73,7 @@ it('posts to the Slack webhook and sends the e-mail when asked', async () => {
     const webhook = `http://127.0.0.1:${(slack.address() as AddressInfo).port}/services/T0/B0/local`;
     const sesUrl = `http://127.0.0.1:${(ses.address() as AddressInfo).port}`;
     const t = io();
-    const code = await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--slack-webhook', webhook, '--ses-endpoint', sesUrl, '--email-from', 'compliance@example.com', '--email-to', 'ops@example.com,sre@example.com'], t.io);
+    const code = await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', join(dir, 'db'), '--slack-webhook', webhook, '--ses-endpoint', sesUrl, '--email-from', 'compliance@example.com', '--email-to', 'ops@example.com,sre@example.com'], t.io);
     expect(t.err()).toBe('');
     expect(code).toBe(0);
     expect(posts).toHaveLength(1);
@@ -97,7 +97,7 @@ it('says when a destination failed, without the webhook URL, and exits 2', async
   try {
     const webhook = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}/services/T0/B0/SECRETTOKEN`;
     const t = io();
-    expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--slack-webhook', webhook], t.io)).toBe(2);
+    expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', join(dir, 'db'), '--slack-webhook', webhook], t.io)).toBe(2);
     expect(t.err()).toContain('the report was not sent by slack: Slack webhook answered HTTP 404');
     expect(t.err() + t.out()).not.toContain('SECRETTOKEN');
   } finally {
@@ -110,6 +110,41 @@ it.each([
   [['--ses-endpoint', 'http://127.0.0.1:1'], 'needs --ses-endpoint, --email-from and --email-to together'],
 ])('rejects bad input %j with exit code 2', async (args, message) => {
   const t = io();
-  expect(await runCli(['run-local', '--out', dir, ...args], t.io)).toBe(2);
+  expect(await runCli(['run-local', '--out', dir, '--local-db', join(dir, 'db'), ...args], t.io)).toBe(2);
   expect(t.err()).toContain(message);
+});
+
+describe('the kept local table', () => {
+  const run = async (...args: string[]) => {
+    const t = io();
+    const code = await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', join(dir, 'db'), ...args], t.io);
+    expect(t.err()).toBe('');
+    expect(code).toBe(0);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    const scanId = /\(scan (scan-[^,]+), \d+ findings/.exec(t.out())![1]!;
+    return { html, scanId, out: t.out() };
+  };
+
+  it('gives a second run the trend and the changes since the first; --fresh starts a new history', async () => {
+    const first = await run();
+    expect(first.html).toContain('No previous scan to compare with.');
+    expect(first.html).toContain('Compliance trend (last 1 scan(s))');
+    const second = await run();
+    expect(second.html).toContain(`Changes since the previous scan (<code>${first.scanId}</code>)`);
+    expect(second.html).toContain('Compliance trend (last 2 scan(s))');
+    expect(second.html).toContain(`<title>${first.scanId} `);
+    const fresh = await run('--fresh');
+    expect(fresh.html).toContain('No previous scan to compare with.');
+    expect(fresh.html).toContain('Compliance trend (last 1 scan(s))');
+  });
+
+  it('--fresh refuses to delete a folder that is not an embedded table', async () => {
+    const precious = join(dir, 'precious');
+    mkdirSync(precious);
+    writeFileSync(join(precious, 'notes.txt'), 'keep me');
+    const t = io();
+    expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', precious, '--fresh'], t.io)).toBe(2);
+    expect(t.err()).toContain('does not look like an embedded DynamoDB folder');
+    expect(readFileSync(join(precious, 'notes.txt'), 'utf8')).toBe('keep me');
+  });
 });
