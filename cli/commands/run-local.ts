@@ -30,7 +30,7 @@ import type { ReportNotifier } from '../../lambdas/handlers/wiring/notifiers';
 import { logger } from '../../lambdas/handlers/wiring/logger';
 import { fixedSnapshotSource } from '../../lambdas/handlers/wiring/snapshot-source';
 import { loadConfig } from '../load-config';
-import { startLocalDynamoDb, type LocalDynamoDb } from '../local-dynamodb';
+import { LocalDbInUseError, startLocalDynamoDb, type LocalDynamoDb } from '../local-dynamodb';
 import { readSnapshotFile } from '../read-snapshot-file';
 import { EXIT, UsageError } from '../usage-error';
 import type { CommandIo } from './scan';
@@ -85,7 +85,9 @@ export async function runLocal(options: RunLocalOptions, io: CommandIo, environm
   logger.setLogLevel('SILENT');
   const localDb = resolve(options.localDb);
   if (options.fresh === true) deleteLocalDb(localDb);
-  const dynamo = await (environment.startDynamoDb ?? ((path: string) => startLocalDynamoDb(undefined, { path })))(localDb);
+  const dynamo = await (environment.startDynamoDb ?? ((path: string) => startLocalDynamoDb(undefined, { path })))(localDb).catch((error: unknown) => {
+    throw error instanceof LocalDbInUseError ? new UsageError(error.message) : error;
+  });
   try {
     const store = new DynamoDbFindingsStore(dynamo.documentClient, { tableName: dynamo.tableName, retentionDays: DEFAULT_RETENTION_DAYS, clock });
     const scan = await runScan({ trigger: 'cli' }, { store, snapshots: fixedSnapshotSource(snapshot), publisher: new CollectingPublisher(), clock, config });

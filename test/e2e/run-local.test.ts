@@ -3,7 +3,8 @@
  * the bundled sample estate -> embedded dynalite -> reports on disk -> a Slack webhook on 127.0.0.1
  * and aws-ses-v2-local on 127.0.0.1.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -146,5 +147,21 @@ describe('the kept local table', () => {
     expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', precious, '--fresh'], t.io)).toBe(2);
     expect(t.err()).toContain('does not look like an embedded DynamoDB folder');
     expect(readFileSync(join(precious, 'notes.txt'), 'utf8')).toBe('keep me');
+  });
+});
+
+describe('a kept table in use', () => {
+  it('stops a second run on the same folder with a clear message; a lock whose process is gone is taken over', async () => {
+    const db = join(dir, 'db');
+    writeFileSync(`${db}.lock`, String(process.pid));
+    const busy = io();
+    expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', db], busy.io)).toBe(2);
+    expect(busy.err()).toContain(`is in use by another run (process ${process.pid})`);
+    // A process id that has exited: the lock is stale.
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    writeFileSync(`${db}.lock`, gone);
+    const t = io();
+    expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', db], t.io)).toBe(0);
+    expect(existsSync(`${db}.lock`)).toBe(false);
   });
 });
