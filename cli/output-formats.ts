@@ -5,7 +5,7 @@ import { renderHtml } from '../lambdas/core/report/render-html';
 import { renderJson } from '../lambdas/core/report/render-json';
 import { renderMarkdown } from '../lambdas/core/report/render-markdown';
 import { reportModelFromScanResult } from '../lambdas/core/report/report-model-from-scan-result';
-import { renderReportExport } from '../lambdas/core/report/render-format';
+import { renderReportExport } from '../lambdas/core/export/render-export';
 import { renderTable, type TableOptions } from './render-table';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'markdown', 'html', 'asff', 'ocsf'] as const;

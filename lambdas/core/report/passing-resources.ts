@@ -50,12 +50,6 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export function passingResources(findings: readonly StoredFinding[]): PassingResources {
-  const collector = new PassingCollector();
-  for (const f of findings) collector.add(f);
-  return collector.result();
-}
-
 interface Entry {
   resource: PassingResource;
   verdicts: number[];
