@@ -5,12 +5,14 @@
  * --fail-on; 2 bad input, a refused or failed request, or a scan that failed.
  */
 import { writeFileSync } from 'node:fs';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { isAtOrAbove, SEVERITIES, type ScanRecord, type Severity, type StoredFinding } from '../../lambdas/core/model';
 import { ApiError, SignedApiClient } from '../remote/signed-api-client';
+import { networkErrorCause } from '../../lambdas/adapters/network-error';
 import { safeTerminalText } from '../terminal-text';
 import { EXIT, UsageError } from '../usage-error';
+import { checkOutputFile, choiceOption, outputOptions, outputPath } from '../option-helpers';
 import type { CommandIo } from './scan';
 
 /** What the remote commands touch beyond the terminal; tests shorten the waits. */
@@ -44,7 +46,7 @@ export function registerRemoteCommand(program: Command, io: CommandIo, environme
     .option('--regions <list>', 'comma-separated regions to scan (default: the deployed targets)')
     .option('--accounts <list>', 'comma-separated account ids to scan (default: the deployed targets)')
     .option('--wait', 'wait until the scan has finished, with a progress line, and print its summary')
-    .addOption(new Option('--fail-on <severity>', 'with --wait: exit 1 when a FAIL of this severity or higher exists (waived findings do not count)').choices([...SEVERITIES]))
+    .addOption(choiceOption('--fail-on <severity>', 'with --wait: exit 1 when a FAIL of this severity or higher exists (waived findings do not count)', SEVERITIES))
     .option('--poll-seconds <seconds>', 'with --wait: seconds between status checks', '5')
     .option('--timeout-minutes <minutes>', 'with --wait: give up (exit 2) after this long', '30')
     .action(async (options: CommonOptions & { regions?: string; accounts?: string; wait?: boolean; failOn?: Severity; pollSeconds: string; timeoutMinutes: string }) => {
@@ -70,12 +72,12 @@ export function registerRemoteCommand(program: Command, io: CommandIo, environme
 
   common(remote.command('findings').description('List the findings of a scan (default: the latest scan).'))
     .option('--scan <id>', 'scan id (default: the latest scan)')
-    .addOption(new Option('--status <status>', 'only findings with this status').choices(['FAIL', 'UNKNOWN', 'SUPPRESSED', 'PASS', 'NOT_APPLICABLE']))
-    .addOption(new Option('--severity <severity>', 'only findings of this severity').choices([...SEVERITIES]))
+    .addOption(choiceOption('--status <status>', 'only findings with this status', ['FAIL', 'UNKNOWN', 'SUPPRESSED', 'PASS', 'NOT_APPLICABLE'] as const))
+    .addOption(choiceOption('--severity <severity>', 'only findings of this severity', SEVERITIES))
     .option('--rule <ruleId>', 'only findings of this rule')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a listed FAIL of this severity or higher exists').choices([...SEVERITIES]))
-    .action(async (options: CommonOptions & { scan?: string; status?: string; severity?: string; rule?: string; format: 'text' | 'json'; failOn?: Severity }) => {
+    .addOption(choiceOption('--format <format>', 'output format, as scan --format names them (text: the same as table)', ['table', 'json'] as const, { text: 'table' }).default('table'))
+    .addOption(choiceOption('--fail-on <severity>', 'exit 1 when a listed FAIL of this severity or higher exists', SEVERITIES))
+    .action(async (options: CommonOptions & { scan?: string; status?: string; severity?: string; rule?: string; format: 'table' | 'json'; failOn?: Severity }) => {
       const api = client(options);
       const scanId = options.scan ?? (await latestScanId(api));
       const findings: StoredFinding[] = [];
@@ -92,14 +94,17 @@ export function registerRemoteCommand(program: Command, io: CommandIo, environme
     });
 
   common(remote.command('report').description('Fetch the latest report.'))
-    .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]).default('html'))
-    .option('--output <file>', 'write the report to this file instead of standard output')
-    .action(async (options: CommonOptions & { format: (typeof REPORT_FORMATS)[number]; output?: string }) => {
+    .addOption(choiceOption('--format <format>', 'report format', REPORT_FORMATS).default('html'))
+    .addOption(outputOptions('file', 'write the report to this file instead of standard output')[0]!)
+    .addOption(outputOptions('file', '')[1]!)
+    .action(async (options: CommonOptions & { format: (typeof REPORT_FORMATS)[number]; output?: string; out?: string }) => {
+      const output = outputPath(options);
+      if (output) checkOutputFile(output);
       const api = client(options);
       const response = await call(() => api.request('GET', '/reports/latest', { format: options.format }));
-      if (options.output) {
-        writeFileSync(options.output, response.body);
-        io.stderr(`Wrote the ${options.format} report to ${options.output} (${Buffer.byteLength(response.body)} bytes).\n`);
+      if (output) {
+        writeFileSync(output, response.body);
+        io.stderr(`Wrote the ${options.format} report to ${output} (${Buffer.byteLength(response.body)} bytes).\n`);
       } else {
         io.stdout(response.body.endsWith('\n') ? response.body : `${response.body}\n`);
       }
@@ -182,7 +187,8 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (error) {
     if (error instanceof ApiError || error instanceof UsageError) throw new UsageError(error.message);
-    throw new UsageError(`the API could not be reached: ${(error as Error).message}`);
+    const cause = networkErrorCause(error);
+    throw new UsageError(`the API could not be reached: ${(error as Error).message}${cause !== undefined ? ` (${cause})` : ''}`);
   }
 }
 

@@ -33,16 +33,20 @@ import { loadConfig } from '../load-config';
 import { LocalDbInUseError, startLocalDynamoDb, type LocalDynamoDb } from '../local-dynamodb';
 import { readSnapshotFile } from '../read-snapshot-file';
 import { EXIT, UsageError } from '../usage-error';
+import { checkOutputFolder, outputOptions, outputPath } from '../option-helpers';
 import type { CommandIo } from './scan';
 
 export const DEFAULT_SAMPLE_SNAPSHOT = 'examples/estate.sample.json';
+/** Where run-local writes the reports. */
+export const DEFAULT_OUTPUT_DIR = 'out';
 /** Where run-local keeps its embedded table between runs (git-ignored). */
 export const DEFAULT_LOCAL_DB = '.redis-compliance/local-db';
 
 export interface RunLocalOptions {
   snapshot: string;
   config?: string;
-  out: string;
+  output?: string;
+  out?: string;
   localDb: string;
   fresh?: boolean;
   slackWebhook?: string;
@@ -64,7 +68,8 @@ export function registerRunLocalCommand(program: Command, io: CommandIo, environ
     .description('Run the whole pipeline locally: scan a snapshot, store findings in an embedded DynamoDB, write the reports, optionally post to Slack and send the e-mail.')
     .option('--snapshot <file>', 'snapshot file to scan', DEFAULT_SAMPLE_SNAPSHOT)
     .option('--config <file>', 'configuration file (default: ./redis-compliance.config.json when present)')
-    .option('--out <dir>', 'directory for report.html, report.md, report.csv, report.json, findings.asff.json and findings.ocsf.json', 'out')
+    .addOption(outputOptions('dir', 'folder for report.html, report.md, report.csv, report.json, findings.asff.json and findings.ocsf.json (default: out)')[0]!)
+    .addOption(outputOptions('dir', '')[1]!)
     .option('--local-db <dir>', 'folder that keeps the embedded DynamoDB table between runs (for the trend and the changes since the previous run)', DEFAULT_LOCAL_DB)
     .option('--fresh', 'delete the kept table first: start a new history')
     .option('--slack-webhook <url>', 'post the Slack message to this incoming-webhook URL (https, or http to 127.0.0.1)')
@@ -77,6 +82,10 @@ export function registerRunLocalCommand(program: Command, io: CommandIo, environ
 }
 
 export async function runLocal(options: RunLocalOptions, io: CommandIo, environment: RunLocalEnvironment = {}): Promise<number> {
+  const output = outputPath(options) ?? DEFAULT_OUTPUT_DIR;
+  // Checked before the scan, so a mistyped path costs nothing.
+  checkOutputFolder(output);
+  const outDir = resolve(output);
   const config = loadConfig(options.config);
   const snapshot = await readSnapshotFile(options.snapshot);
   const notifiers = notifiersFor(options);
@@ -92,7 +101,6 @@ export async function runLocal(options: RunLocalOptions, io: CommandIo, environm
     const store = new DynamoDbFindingsStore(dynamo.documentClient, { tableName: dynamo.tableName, retentionDays: DEFAULT_RETENTION_DAYS, clock });
     const scan = await runScan({ trigger: 'cli' }, { store, snapshots: fixedSnapshotSource(snapshot), publisher: new CollectingPublisher(), clock, config });
 
-    const outDir = resolve(options.out);
     const htmlPath = resolve(outDir, 'report.html');
     const { model, outcome } = await runReport(scan.scanId, {
       store,

@@ -1,6 +1,6 @@
 /** `redis-compliance scan`: evaluates a captured estate (snapshot file) and reports the findings. */
 import { writeFileSync } from 'node:fs';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { evaluateSnapshot, type EvaluateOptions } from '../../lambdas/core/evaluate';
 import { SEVERITIES, isAtOrAbove, type ScanResult, type Severity } from '../../lambdas/core/model';
 import { configSuppressions } from '../../lambdas/core/suppressions/suppression-schema';
@@ -11,6 +11,7 @@ import { OUTPUT_FORMATS, renderResult, type OutputFormat } from '../output-forma
 import { evaluateSnapshotFileOrExplain } from '../read-snapshot-file';
 import { EXIT, UsageError } from '../usage-error';
 import { addTagOptions } from '../tag-options';
+import { checkOutputFile, choiceOption } from '../option-helpers';
 
 export interface ScanOptions extends TagFlags {
   snapshot?: string;
@@ -35,14 +36,16 @@ export function registerScanCommand(
     .description('Evaluate an estate against the OutSystems Redis requirements and report the findings.')
     .option('--snapshot <file>', 'snapshot file (format redis-compliance/snapshot@1) to evaluate')
     .option('--config <file>', 'configuration file (default: ./redis-compliance.config.json when present)')
-    .addOption(new Option('--format <format>', 'output format').choices([...OUTPUT_FORMATS]).default('table'))
+    .addOption(choiceOption('--format <format>', 'output format', OUTPUT_FORMATS).default('table'))
     .option('--output <file>', 'write the report to this file instead of standard output')
-    .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a FAIL finding of this severity or higher exists').choices([...SEVERITIES]))
+    .addOption(choiceOption('--fail-on <severity>', 'exit with code 1 when a FAIL finding of this severity or higher exists', SEVERITIES))
     .option('--all', 'table format: also list PASS and NOT_APPLICABLE findings')
     .option('--no-color', 'table format: no colours');
   addTagOptions(command);
   liveLoader?.configure(command);
   command.action(async (options: ScanOptions & Record<string, unknown>) => {
+    // Checked before the (possibly live) scan, so a mistyped folder costs nothing.
+    if (options.output) checkOutputFile(options.output);
     const config = loadConfig(options.config, options);
     const now = new Date();
     const evaluateOptions = { config, now: () => now };
