@@ -222,6 +222,10 @@ const MUST_ALLOW: AccessPath[] = [
 const REPORT_ROWS: AccessPath[] = [
   { who: (a) => a.role(a.scanner.functions.api), does: 's3:PutObject', on: (a) => `${a.reportBucket}/reports/scan-1/report.json`, why: 'the API stores a report too large for an API response' },
   { who: (a) => a.role(a.scanner.functions.api), does: 's3:GetObject', on: (a) => `${a.reportBucket}/reports/scan-1/report.json`, why: 'a presigned URL, signed with the API role, reads the stored report' },
+  // The e-mail links to the full HTML report: stored by the report function, presigned with its role.
+  { who: (a) => a.role(a.scanner.functions.report), does: 's3:PutObject', on: (a) => `${a.reportBucket}/reports/scan-1/report.html`, why: 'the report function stores the full HTML report the e-mail links to' },
+  { who: (a) => a.role(a.scanner.functions.report), does: 's3:GetObject', on: (a) => `${a.reportBucket}/reports/scan-1/report.html`, why: "the e-mail's presigned URL, signed with the report role, reads it" },
+  { who: (a) => a.role(a.scanner.functions.report), does: 'kms:GenerateDataKey', on: (a) => a.dataKey, via: 's3', why: 'S3 encrypts the stored report with the data key for the report function' },
   { who: (a) => a.role(a.scanner.functions.api), does: 'kms:GenerateDataKey', on: (a) => a.dataKey, via: 's3', why: 'S3 encrypts the stored report with the data key for the API' },
   { who: (a) => a.role(a.scanner.functions.api), does: 'kms:Decrypt', on: (a) => a.dataKey, via: 's3', why: 'S3 decrypts the stored report for the presigned download' },
   { who: (a) => a.role(a.scanner.functions['fanout-scan-target']), does: 'dynamodb:Query', on: (a) => a.table, why: 'a worker continued after its deadline reads back its continuation' },
@@ -229,8 +233,9 @@ const REPORT_ROWS: AccessPath[] = [
 const REPORT_DENIALS: AccessPath[] = [
   { who: (a) => a.role(a.scanner.functions.api), does: 's3:GetObject', on: (a) => `${a.reportBucket}/other/object.json`, why: 'the API reads only reports/ of the bucket' },
   { who: (a) => a.role(a.scanner.functions.api), does: 's3:DeleteObject', on: (a) => `${a.reportBucket}/reports/scan-1/report.json`, why: 'reports expire by lifecycle; the API deletes nothing' },
-  { who: (a) => a.role(a.scanner.functions.report), does: 's3:GetObject', on: (a) => `${a.reportBucket}/reports/scan-1/report.json`, why: 'only the API touches stored reports' },
-  { who: (a) => a.role(a.scanner.functions.scan), does: 's3:PutObject', on: (a) => `${a.reportBucket}/reports/scan-1/report.json`, why: 'only the API writes stored reports' },
+  { who: (a) => a.role(a.scanner.functions.report), does: 's3:GetObject', on: (a) => `${a.reportBucket}/other/object.json`, why: 'the report function reads only reports/ of the bucket' },
+  { who: (a) => a.role(a.scanner.functions.report), does: 's3:DeleteObject', on: (a) => `${a.reportBucket}/reports/scan-1/report.html`, why: 'reports expire by lifecycle; the report function deletes nothing' },
+  { who: (a) => a.role(a.scanner.functions.scan), does: 's3:PutObject', on: (a) => `${a.reportBucket}/reports/scan-1/report.json`, why: 'only the API and the e-mail write stored reports' },
   { who: (a) => a.role(a.scanner.functions.api), does: 'kms:Decrypt', on: (a) => a.dataKey, via: 'secretsmanager', why: 'the API role uses the data key only through DynamoDB and S3' },
 ];
 
