@@ -1,18 +1,17 @@
 /**
  * The API-call lower bound for one region: what a collector that asks for exactly what the rules
- * need, at the largest page size, cannot go below. Issue 3's terms, read literally, for EC2 and
- * DescribeInstanceInformation:
+ * need, at the largest page size, cannot go below. For EC2 and DescribeInstanceInformation:
  *   ceil(N/1000) DescribeInstances + ceil(T/100) DescribeInstanceTypes + ceil(N/50) DescribeInstanceInformation
  *   + one full page per other resource kind: subnets /1000, route tables /100, network ACLs /100,
  *     security groups (attached and referenced) /1000, Redis volumes /1000, Redis-subnet ENIs /1000.
- * Inventory: issue 3 counted ceil(N/50) GetInventory calls per type, which assumed batched reads of
- * AWS:Application and Custom:* rows. GetInventory refuses those result types (it returns only
+ * Inventory: a batched formula would count ceil(N/50) GetInventory calls per type, which assumes
+ * batched reads of AWS:Application and Custom:* rows. GetInventory refuses those result types (it returns only
  * AWS:InstanceInformation and AWS:PatchSummary); ListInventoryEntries, the one API that returns
  * them, takes one instance and one type a call. So the bound counts, over the SSM-managed
  * instances, one call per instance and type the rules need (inventoryCallLowerBound): R + F, plus
  * one per Redis server whose running version is not reported, plus pages beyond the first only where
  * an instance has more than 50 matching rows.
- * CloudWatch (issue 12): ceil(2R/500) GetMetricData calls for R Redis servers (NetworkIn and
+ * CloudWatch: ceil(2R/500) GetMetricData calls for R Redis servers (NetworkIn and
  * NetworkOut each, 500 queries a call), plus a page per 100,800 data points a call's answer holds
  * (metricCallLowerBound; the synthetic estates hold none, so ceil(2R/500)).
  * (test/support/aws-fakes/api-call-lower-bound.ts is the collectors' test variant: it counts attached
@@ -24,8 +23,8 @@ import { inventoryCallLowerBound, metricCallLowerBound } from '../test/support/a
 export interface LowerBound {
   total: number;
   byOperation: Record<string, number>;
-  /** What issue 3's formula counted for inventory: ceil(N/50) GetInventory calls for each of the two types (a batched read AWS does not offer). */
-  issueInventoryCalls: number;
+  /** What a batched formula would count for inventory: ceil(N/50) GetInventory calls for each of the two types (a read AWS does not offer). */
+  batchedInventoryCalls: number;
 }
 
 function pages(items: number, size: number): number {
@@ -59,5 +58,5 @@ export function issueLowerBound(estate: SnapshotTarget, roleKey = 'Role', redisR
     'ssm:ListInventoryEntries': inventoryCallLowerBound(estate, roleKey, redisRole),
     'cloudwatch:GetMetricData': metricCallLowerBound(estate, roleKey, redisRole),
   };
-  return { total: Object.values(byOperation).reduce((s, n) => s + n, 0), byOperation, issueInventoryCalls: pages(instances.length, 50) * 2 };
+  return { total: Object.values(byOperation).reduce((s, n) => s + n, 0), byOperation, batchedInventoryCalls: pages(instances.length, 50) * 2 };
 }

@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --smoke] [-- --only <figure>[,<figure>...]]`: the scanner's costs measured
- * against their targets (issue 6; docs/benchmark.md explains each figure). Prints one table and
+ * against their targets (docs/benchmark.md explains each figure). Prints one table and
  * writes bench/results.json. A benchmark, not a test: it always exits 0 once the table is printed.
  *
  * Figures: 1 api-calls, 2 continuation, 3 evaluation-time, 4 evaluation-memory, 5 store-requests,

@@ -2,9 +2,10 @@
 import type { WaivedScanResult } from '../lambdas/core/suppressions/waive-scan-result';
 import { renderCsv } from '../lambdas/core/report/render-csv';
 import { renderHtml } from '../lambdas/core/report/render-html';
+import { renderJson } from '../lambdas/core/report/render-json';
 import { renderMarkdown } from '../lambdas/core/report/render-markdown';
 import { reportModelFromScanResult } from '../lambdas/core/report/report-model-from-scan-result';
-import { renderReportExport } from '../lambdas/core/report/render-format';
+import { renderReportExport } from '../lambdas/core/export/render-export';
 import { renderTable, type TableOptions } from './render-table';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'markdown', 'html', 'asff', 'ocsf'] as const;
@@ -15,9 +16,8 @@ export function renderResult(result: WaivedScanResult, format: OutputFormat, tab
     case 'table':
       return renderTable(result, table);
     case 'json':
-      // The evaluation result, { scan, summary, findings }, with waivers applied. A local scan has
-      // no stored scan id, so findings carry none (the output depends only on the evidence).
-      return `${JSON.stringify({ ...result, findings: result.findings.map(({ scanId: _scanId, ...finding }) => finding) }, null, 2)}\n`;
+      // The one JSON contract (docs/report-json.schema.json), as report.json and the API give it.
+      return renderJson(reportModelFromScanResult(result, new Date(result.scan.evaluatedAt)));
     case 'csv':
       return renderCsv(reportModelFromScanResult(result, new Date(result.scan.evaluatedAt)));
     case 'markdown':

@@ -7,11 +7,13 @@ import { registerRunLocalCommand } from './commands/run-local';
 import { registerRemoteCommand, type RemoteEnvironment } from './commands/remote';
 import { explainRuntimeFailure } from './runtime-failure';
 import { EXIT, UsageError } from './usage-error';
+import packageJson from '../package.json';
 
 /** `awsClientOptions` reach the AWS clients of `capture` and `scan --live` (tests give a fake transport). */
 export function buildProgram(io: CommandIo, awsClientOptions: ClientOptions = {}, remoteEnvironment: RemoteEnvironment = {}): Command {
   const program = new Command('redis-compliance')
     .description('Checks the Redis servers behind OutSystems session storage against the vendor requirements.')
+    .version(packageJson.version, '--version', 'print the version and exit')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
@@ -26,10 +28,10 @@ Exit codes (scan, run-local --fail-on, remote scan --wait):
     the role tag (--allow-partial / --allow-empty accept it)
   4 the run failed: credentials, network, I/O (the message says what to do)
 Examples:
-  redis-compliance run-local --out out
+  redis-compliance run-local --output out
   redis-compliance scan --snapshot examples/estate.sample.json
   redis-compliance scan --snapshot estate.json --format json --output findings.json --fail-on high
-  redis-compliance capture --regions eu-west-1,us-east-1 --out estate.json
+  redis-compliance capture --regions eu-west-1,us-east-1 --output estate.json
   redis-compliance scan --live --regions eu-west-1 --accounts 111122223333 --role-name RedisComplianceReader
   redis-compliance remote scan --api https://abc123.execute-api.eu-west-1.amazonaws.com/prod --wait --fail-on high`,
   );

@@ -6,7 +6,7 @@
  *
  * A bare `node` start (bench/measure-bare-start.mjs: nothing imported) runs alternately with the
  * handler's processes, in the same environment, so a busy machine slows both alike; the judged value
- * is the handler's median ready time minus the bare start's median (issue 13): <= 70 ms for scan and
+ * is the handler's median ready time minus the bare start's median: <= 70 ms for scan and
  * the fan-out worker (and the merge, on the scan path), <= 50 ms for api and report (and list-targets).
  *
  * The subtraction removes what a busy machine adds to every start alike, not what it stretches: on a

@@ -43,7 +43,7 @@ export const reportRenderingFigure: Figure = {
           data: { ...r },
         },
         {
-          // Issue 13: a page a browser opens at once (FAIL/UNKNOWN/SUPPRESSED in full, the rest counted per rule).
+          // A page a browser opens at once (FAIL/UNKNOWN/SUPPRESSED in full, the rest counted per rule).
           figure: `6. HTML report of ${sizeLabel(count)} findings: size and render time`,
           // Wall time is judged; the CPU time beside it shows how much of it a busy machine added.
           measured: `${formatBytes(r.htmlBytes)} in ${formatMs(r.htmlMs)} (median of 3; CPU ${formatMs(r.htmlCpuMs)})`,

@@ -6,6 +6,7 @@ import { addLiveCaptureOptions, captureLive, describeCaptureErrors, evaluateLive
 import type { EvaluateOptions } from '../../lambdas/core/evaluate';
 import { loadConfig, type TagFlags } from '../load-config';
 import { addTagOptions } from '../tag-options';
+import { checkOutputFile, outputOptions, outputPath } from '../option-helpers';
 import type { CommandIo } from './scan';
 import { RuntimeFailure } from '../usage-error';
 
@@ -13,23 +14,26 @@ export function registerCaptureCommand(program: Command, io: CommandIo, clientOp
   const command = program
     .command('capture')
     .description('Capture the Redis servers and front-ends (and what they reference) from AWS into a snapshot file.')
-    .option('--out <file>', 'snapshot file to write (default: standard output)')
-    .option('--config <file>', 'configuration file (tag conventions)');
+    .option('--config <file>', 'configuration file: tag conventions (default: ./redis-compliance.config.json when present)');
+  for (const option of outputOptions('file', 'snapshot file to write (default: standard output)')) command.addOption(option);
   addLiveCaptureOptions(command);
   addTagOptions(command);
-  command.action(async (options: LiveCaptureFlags & TagFlags & { out?: string; config?: string }) => {
+  command.action(async (options: LiveCaptureFlags & TagFlags & { output?: string; out?: string; config?: string }) => {
+    const output = outputPath(options);
+    // Checked before the capture, so a mistyped folder costs nothing.
+    if (output) checkOutputFile(output);
     const snapshot = await captureLive(options, loadConfig(options.config, options), clientOptions, io);
     io.stderr(describeCaptureErrors(snapshot));
     const calls = snapshot.targets.reduce((sum, t) => sum + Object.values(t.apiCalls ?? {}).reduce((a, b) => a + b, 0), 0);
     const instances = snapshot.targets.reduce((sum, t) => sum + t.ec2.Reservations.reduce((n, r) => n + (r.Instances?.length ?? 0), 0), 0);
-    if (options.out) {
+    if (output) {
       // Written record by record: one JSON string of a large estate would pass V8's longest string.
       try {
-        await writeSnapshotFile(options.out, snapshot);
+        await writeSnapshotFile(output, snapshot);
       } catch (error) {
-        throw new RuntimeFailure(`cannot write ${options.out} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): check the directory exists and is writable, and the disk has room`);
+        throw new RuntimeFailure(`cannot write ${output} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): check the directory exists and is writable, and the disk has room`);
       }
-      io.stderr(`Wrote ${options.out}: ${snapshot.targets.length} targets, ${instances} instances, ${calls} API calls.\n`);
+      io.stderr(`Wrote ${output}: ${snapshot.targets.length} targets, ${instances} instances, ${calls} API calls.\n`);
     } else {
       for (const batch of snapshotTextBatches(snapshot)) io.stdout(batch);
     }

@@ -5,13 +5,15 @@
  * (cli/exit-gate.ts); a refused request, an unreachable API or a scan that failed is 4.
  */
 import { writeFileSync } from 'node:fs';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { isAtOrAbove, SEVERITIES, type FindingStatus, type ScanRecord, type Severity, type StoredFinding } from '../../lambdas/core/model';
 import { addGateOptions, gateExitCode, type GateFlags } from '../exit-gate';
 import { ApiError, SignedApiClient } from '../remote/signed-api-client';
+import { networkErrorCause } from '../../lambdas/adapters/network-error';
 import { safeTerminalText } from '../terminal-text';
 import { EXIT, RuntimeFailure, UsageError } from '../usage-error';
+import { checkOutputFile, choiceOption, outputOptions, outputPath } from '../option-helpers';
 import type { CommandIo } from './scan';
 
 /** What the remote commands touch beyond the terminal; tests shorten the waits. */
@@ -45,7 +47,7 @@ export function registerRemoteCommand(program: Command, io: CommandIo, environme
     .option('--regions <list>', 'comma-separated regions to scan (default: the deployed targets)')
     .option('--accounts <list>', 'comma-separated account ids to scan (default: the deployed targets)')
     .option('--wait', 'wait until the scan has finished, with a progress line, and print its summary')
-    .addOption(new Option('--fail-on <severity>', 'with --wait: exit 1 when a FAIL of this severity or higher exists (waived findings do not count)').choices([...SEVERITIES]));
+    .addOption(choiceOption('--fail-on <severity>', 'with --wait: exit 1 when a FAIL of this severity or higher exists (waived findings do not count)', SEVERITIES));
   addGateOptions(remote.commands.find((c) => c.name() === 'scan')!, 'with --wait --fail-on')
     .option('--poll-seconds <seconds>', 'with --wait: seconds between status checks', '5')
     .option('--timeout-minutes <minutes>', 'with --wait: give up (exit 2) after this long', '30')
@@ -86,12 +88,12 @@ export function registerRemoteCommand(program: Command, io: CommandIo, environme
 
   common(remote.command('findings').description('List the findings of a scan (default: the latest scan).'))
     .option('--scan <id>', 'scan id (default: the latest scan)')
-    .addOption(new Option('--status <status>', 'only findings with this status').choices(['FAIL', 'UNKNOWN', 'SUPPRESSED', 'PASS', 'NOT_APPLICABLE']))
-    .addOption(new Option('--severity <severity>', 'only findings of this severity').choices([...SEVERITIES]))
+    .addOption(choiceOption('--status <status>', 'only findings with this status', ['FAIL', 'UNKNOWN', 'SUPPRESSED', 'PASS', 'NOT_APPLICABLE'] as const))
+    .addOption(choiceOption('--severity <severity>', 'only findings of this severity', SEVERITIES))
     .option('--rule <ruleId>', 'only findings of this rule')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a listed FAIL of this severity or higher exists').choices([...SEVERITIES]))
-    .action(async (options: CommonOptions & { scan?: string; status?: string; severity?: string; rule?: string; format: 'text' | 'json'; failOn?: Severity }) => {
+    .addOption(choiceOption('--format <format>', 'output format, as scan --format names them (text: the same as table)', ['table', 'json'] as const, { text: 'table' }).default('table'))
+    .addOption(choiceOption('--fail-on <severity>', 'exit 1 when a listed FAIL of this severity or higher exists', SEVERITIES))
+    .action(async (options: CommonOptions & { scan?: string; status?: string; severity?: string; rule?: string; format: 'table' | 'json'; failOn?: Severity }) => {
       const api = client(options);
       const scanId = options.scan ?? (await latestScanId(api));
       const findings: StoredFinding[] = [];
@@ -108,14 +110,17 @@ export function registerRemoteCommand(program: Command, io: CommandIo, environme
     });
 
   common(remote.command('report').description('Fetch the latest report.'))
-    .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]).default('html'))
-    .option('--output <file>', 'write the report to this file instead of standard output')
-    .action(async (options: CommonOptions & { format: (typeof REPORT_FORMATS)[number]; output?: string }) => {
+    .addOption(choiceOption('--format <format>', 'report format', REPORT_FORMATS).default('html'))
+    .addOption(outputOptions('file', 'write the report to this file instead of standard output')[0]!)
+    .addOption(outputOptions('file', '')[1]!)
+    .action(async (options: CommonOptions & { format: (typeof REPORT_FORMATS)[number]; output?: string; out?: string }) => {
+      const output = outputPath(options);
+      if (output) checkOutputFile(output);
       const api = client(options);
       const response = await call(() => api.request('GET', '/reports/latest', { format: options.format }));
-      if (options.output) {
-        writeFileSync(options.output, response.body);
-        io.stderr(`Wrote the ${options.format} report to ${options.output} (${Buffer.byteLength(response.body)} bytes).\n`);
+      if (output) {
+        writeFileSync(output, response.body);
+        io.stderr(`Wrote the ${options.format} report to ${output} (${Buffer.byteLength(response.body)} bytes).\n`);
       } else {
         io.stdout(response.body.endsWith('\n') ? response.body : `${response.body}\n`);
       }
@@ -211,7 +216,8 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
       if ([400, 404, 409, 422].includes(error.status)) throw new UsageError(error.message);
       throw new RuntimeFailure(error.status === 401 || error.status === 403 ? `${error.message}; refresh the credentials (aws sso login) or use a profile allowed to invoke the API` : `${error.message}; run again later`);
     }
-    throw new RuntimeFailure(`the API could not be reached: ${(error as Error).message}; check the --api URL, the network and any proxy`);
+    const cause = networkErrorCause(error);
+    throw new RuntimeFailure(`the API could not be reached: ${(error as Error).message}${cause !== undefined ? ` (${cause})` : ''}; check the --api URL, the network and any proxy`);
   }
 }
 

@@ -1,9 +1,11 @@
 /**
  * `redis-compliance run-local`: the whole pipeline on this machine, no AWS account. An embedded
- * DynamoDB (dynalite on 127.0.0.1) holds the findings; the scan and report Lambda cores run as they
- * do in AWS; the reports are written to --out; Slack and e-mail are sent when asked.
+ * DynamoDB (dynalite on 127.0.0.1) holds the findings, kept in --local-db between runs so that the
+ * report shows the trend and the changes since the previous run (--fresh starts over); the scan and
+ * report Lambda cores run as they do in AWS; the reports are written to --out; Slack and e-mail are
+ * sent when asked.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
@@ -31,17 +33,25 @@ import type { ReportNotifier } from '../../lambdas/handlers/wiring/notifiers';
 import { logger } from '../../lambdas/handlers/wiring/logger';
 import { fixedSnapshotSource } from '../../lambdas/handlers/wiring/snapshot-source';
 import { loadConfig } from '../load-config';
-import { startLocalDynamoDb, type LocalDynamoDb } from '../local-dynamodb';
+import { LocalDbInUseError, startLocalDynamoDb, type LocalDynamoDb } from '../local-dynamodb';
 import { readSnapshotFile } from '../read-snapshot-file';
 import { EXIT, UsageError } from '../usage-error';
+import { checkOutputFolder, outputOptions, outputPath } from '../option-helpers';
 import type { CommandIo } from './scan';
 
 export const DEFAULT_SAMPLE_SNAPSHOT = 'examples/estate.sample.json';
+/** Where run-local writes the reports. */
+export const DEFAULT_OUTPUT_DIR = 'out';
+/** Where run-local keeps its embedded table between runs (git-ignored). */
+export const DEFAULT_LOCAL_DB = '.redis-compliance/local-db';
 
 export interface RunLocalOptions extends GateFlags {
   snapshot: string;
   config?: string;
-  out: string;
+  output?: string;
+  out?: string;
+  localDb: string;
+  fresh?: boolean;
   slackWebhook?: string;
   sesEndpoint?: string;
   emailFrom?: string;
@@ -51,8 +61,8 @@ export interface RunLocalOptions extends GateFlags {
 /** The process edges run-local touches beyond the terminal (tests pin the clock). */
 export interface RunLocalEnvironment {
   clock?: Clock;
-  /** Starts the embedded DynamoDB; tests may point it elsewhere. */
-  startDynamoDb?: () => Promise<Pick<LocalDynamoDb, 'tableName' | 'documentClient' | 'stop'>>;
+  /** Starts the embedded DynamoDB kept in the folder `path`; tests may point it elsewhere. */
+  startDynamoDb?: (path: string) => Promise<Pick<LocalDynamoDb, 'tableName' | 'documentClient' | 'stop'>>;
 }
 
 export function registerRunLocalCommand(program: Command, io: CommandIo, environment: RunLocalEnvironment = {}): Command {
@@ -61,7 +71,10 @@ export function registerRunLocalCommand(program: Command, io: CommandIo, environ
     .description('Run the whole pipeline locally: scan a snapshot, store findings in an embedded DynamoDB, write the reports, optionally post to Slack and send the e-mail.')
     .option('--snapshot <file>', 'snapshot file to scan', DEFAULT_SAMPLE_SNAPSHOT)
     .option('--config <file>', 'configuration file (default: ./redis-compliance.config.json when present)')
-    .option('--out <dir>', 'directory for report.html, report.md, report.csv, report.json, findings.asff.json and findings.ocsf.json', 'out')
+    .addOption(outputOptions('dir', 'folder for report.html, report.md, report.csv, report.json, findings.asff.json and findings.ocsf.json (default: out)')[0]!)
+    .addOption(outputOptions('dir', '')[1]!)
+    .option('--local-db <dir>', 'folder that keeps the embedded DynamoDB table between runs (for the trend and the changes since the previous run)', DEFAULT_LOCAL_DB)
+    .option('--fresh', 'delete the kept table first: start a new history')
     .option('--slack-webhook <url>', 'post the Slack message to this incoming-webhook URL (https, or http to 127.0.0.1)')
     .option('--ses-endpoint <url>', 'send the e-mail through this SES v2 endpoint (e.g. aws-ses-v2-local)')
     .option('--email-from <address>', 'sender of the e-mail (with --ses-endpoint)')
@@ -74,18 +87,25 @@ export function registerRunLocalCommand(program: Command, io: CommandIo, environ
 }
 
 export async function runLocal(options: RunLocalOptions, io: CommandIo, environment: RunLocalEnvironment = {}): Promise<number> {
+  const output = outputPath(options) ?? DEFAULT_OUTPUT_DIR;
+  // Checked before the scan, so a mistyped path costs nothing.
+  checkOutputFolder(output);
+  const outDir = resolve(output);
   const config = loadConfig(options.config);
   const snapshot = await readSnapshotFile(options.snapshot);
   const notifiers = notifiersFor(options);
   const clock = environment.clock ?? systemClock;
   // The Lambda cores log JSON for CloudWatch; here the terminal gets the summary instead.
   logger.setLogLevel('SILENT');
-  const dynamo = await (environment.startDynamoDb ?? startLocalDynamoDb)();
+  const localDb = resolve(options.localDb);
+  if (options.fresh === true) deleteLocalDb(localDb);
+  const dynamo = await (environment.startDynamoDb ?? ((path: string) => startLocalDynamoDb(undefined, { path })))(localDb).catch((error: unknown) => {
+    throw error instanceof LocalDbInUseError ? new UsageError(error.message) : error;
+  });
   try {
     const store = new DynamoDbFindingsStore(dynamo.documentClient, { tableName: dynamo.tableName, retentionDays: DEFAULT_RETENTION_DAYS, clock });
     const scan = await runScan({ trigger: 'cli' }, { store, snapshots: fixedSnapshotSource(snapshot), publisher: new CollectingPublisher(), clock, config });
 
-    const outDir = resolve(options.out);
     const htmlPath = resolve(outDir, 'report.html');
     const { model, outcome } = await runReport(scan.scanId, {
       store,
@@ -109,7 +129,7 @@ export async function runLocal(options: RunLocalOptions, io: CommandIo, environm
     for (const [name, content] of written) writeFileSync(resolve(outDir, name), content);
 
     io.stdout(`${renderTextSummary(model)}\n`);
-    io.stdout(`\nFindings stored in the embedded DynamoDB table ${dynamo.tableName} (scan ${scan.scanId}, ${model.findings.length} findings).\n`);
+    io.stdout(`\nFindings stored in the embedded DynamoDB table ${dynamo.tableName} in ${localDb} (scan ${scan.scanId}, ${model.findings.length} findings; kept for the next run's trend and changes, --fresh starts over).\n`);
     io.stdout(`Reports: ${written.map(([name]) => resolve(outDir, name)).join(', ')}\n`);
     for (const channel of outcome.delivered) io.stdout(`Sent the report by ${channel === 'email' ? 'e-mail' : channel}.\n`);
     for (const failure of outcome.failed) io.stderr(`redis-compliance: the report was not sent by ${failure.channel}: ${failure.error}\n`);
@@ -134,6 +154,14 @@ export async function runLocal(options: RunLocalOptions, io: CommandIo, environm
   } finally {
     await dynamo.stop();
   }
+}
+
+/** Deletes the kept table's folder, but only a LevelDB folder (or an empty one): never what a mistyped path names. */
+function deleteLocalDb(dir: string): void {
+  if (!existsSync(dir)) return;
+  const entries = readdirSync(dir);
+  if (entries.length > 0 && !entries.includes('CURRENT')) throw new UsageError(`--fresh: ${dir} does not look like an embedded DynamoDB folder (no LevelDB CURRENT file); not deleting it`);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 function notifiersFor(options: RunLocalOptions): ReportNotifier[] {

@@ -1,6 +1,6 @@
 /** `redis-compliance scan`: evaluates a captured estate (snapshot file) and reports the findings. */
 import { writeFileSync } from 'node:fs';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { evaluateSnapshot, type EvaluateOptions } from '../../lambdas/core/evaluate';
 import { EvidenceCoverage } from '../../lambdas/core/evidence-coverage';
 import { SEVERITIES, type ScanResult, type Severity } from '../../lambdas/core/model';
@@ -14,6 +14,7 @@ import { evaluateSnapshotFileOrExplain } from '../read-snapshot-file';
 import { addGateOptions, findingCounts, gateExitCode, type GateEvidence, type GateFlags } from '../exit-gate';
 import { RuntimeFailure, UsageError } from '../usage-error';
 import { addTagOptions } from '../tag-options';
+import { checkOutputFile, choiceOption } from '../option-helpers';
 
 export interface ScanOptions extends TagFlags, GateFlags {
   snapshot?: string;
@@ -38,9 +39,9 @@ export function registerScanCommand(
     .description('Evaluate an estate against the OutSystems Redis requirements and report the findings.')
     .option('--snapshot <file>', 'snapshot file (format redis-compliance/snapshot@1) to evaluate')
     .option('--config <file>', 'configuration file (default: ./redis-compliance.config.json when present)')
-    .addOption(new Option('--format <format>', 'output format').choices([...OUTPUT_FORMATS]).default('table'))
+    .addOption(choiceOption('--format <format>', 'output format', OUTPUT_FORMATS).default('table'))
     .option('--output <file>', 'write the report to this file instead of standard output')
-    .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a FAIL finding of this severity or higher exists').choices([...SEVERITIES]));
+    .addOption(choiceOption('--fail-on <severity>', 'exit with code 1 when a FAIL finding of this severity or higher exists', SEVERITIES));
   addGateOptions(command);
   command
     .option('--all', 'table format: also list PASS and NOT_APPLICABLE findings')
@@ -48,6 +49,8 @@ export function registerScanCommand(
   addTagOptions(command);
   liveLoader?.configure(command);
   command.action(async (options: ScanOptions & Record<string, unknown>) => {
+    // Checked before the (possibly live) scan, so a mistyped folder costs nothing.
+    if (options.output) checkOutputFile(options.output);
     const config = loadConfig(options.config, options);
     const now = new Date();
     const coverage = new EvidenceCoverage(config.tags);

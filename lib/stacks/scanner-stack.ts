@@ -297,6 +297,11 @@ export class ScannerStack extends Stack {
     // Reports too large for an API response: S3, handed out as presigned URLs (lib/constructs/report-bucket.ts).
     const reportBucket = new ReportBucket(this, 'ReportBucket', { encryptionKey: props.dataKey });
     reportBucket.grantReportAccess(api.role, props.dataKey);
+    if (senderIdentity) {
+      // The e-mail is a summary; it links to the full HTML report, stored here and presigned.
+      reportBucket.grantReportAccess(report.role, props.dataKey);
+      report.function.addEnvironment('REPORT_BUCKET_NAME', reportBucket.bucket.bucketName);
+    }
     api.function.addEnvironment('REPORT_BUCKET_NAME', reportBucket.bucket.bucketName);
 
     // --- Alarms ---

@@ -83,7 +83,7 @@ describe('the capture\'s lower bound', () => {
     const withoutVersion = redis.filter((i) => !data.get(i.InstanceId)?.['Custom:RedisServer']);
     const clustered = redis.filter((i) => (data.get(i.InstanceId)?.['Custom:RedisServer']?.Content ?? []).some((row) => row['cluster_enabled'] === '1' || row['redis_mode'] === 'cluster'));
     expect(bound.byOperation['ssm:ListInventoryEntries']).toBe(redis.length + clustered.length + withoutVersion.length + (instances - 120));
-    expect(bound.issueInventoryCalls).toBe(2 * Math.ceil(instances / 50));
+    expect(bound.batchedInventoryCalls).toBe(2 * Math.ceil(instances / 50));
     expect(bound.byOperation['ec2:DescribeInstances']).toBe(1);
     expect(bound.total).toBe(Object.values(bound.byOperation).reduce((s, n) => s + n, 0));
   });

@@ -23,13 +23,14 @@ function file(name: string, content: string): string {
 }
 
 describe('redis-compliance scan', () => {
-  it('prints JSON with scan, summary and findings for the sample estate', async () => {
+  it('prints the redis-compliance/report@1 JSON for the sample estate', async () => {
     const { code, stdout } = await run('scan', '--snapshot', SAMPLE, '--allow-partial', '--format', 'json');
     expect(code).toBe(0);
-    const result = JSON.parse(stdout) as ScanResult;
-    expect(Object.keys(result)).toEqual(['scan', 'summary', 'findings']);
+    const result = JSON.parse(stdout) as { format: string; scan: ScanResult['scan'] & { notEvaluated: Array<{ instanceId: string }> }; summary: { counts: Record<string, number> }; findings: unknown[] };
+    expect(Object.keys(result)).toEqual(['format', 'generatedAt', 'scan', 'summary', 'findings']);
+    expect(result.format).toBe('redis-compliance/report@1');
     expect(result.scan.status).toBe('PARTIAL');
-    expect(result.summary.byStatus.FAIL).toBeGreaterThan(0);
+    expect(result.summary.counts.FAIL).toBeGreaterThan(0);
     expect(result.scan.notEvaluated.map((n) => n.instanceId)).toEqual(['i-0a11c0ffee00000a4']);
     for (const f of result.findings) {
       for (const field of ['ruleId', 'resourceType', 'resourceId', 'accountId', 'region', 'environment', 'status', 'severity', 'title', 'observed', 'required', 'requirement', 'remediation']) {
@@ -109,22 +110,22 @@ describe('redis-compliance scan', () => {
 
     it('mark waived failures SUPPRESSED, count them apart, and keep them out of --fail-on', async () => {
       const { code, stdout } = await run('scan', '--snapshot', SAMPLE, '--allow-partial', '--format', 'json', '--config', waiver('2999-01-01T00:00:00Z'), '--fail-on', 'medium');
-      const result = JSON.parse(stdout) as { summary: { byStatus: Record<string, number> }; findings: Array<{ ruleId: string; status: string; ruleStatus: string; suppression?: { id: string } }> };
+      const result = JSON.parse(stdout) as { summary: { counts: Record<string, number> }; findings: Array<{ ruleId: string; status: string; ruleStatus: string; suppression?: { id: string } }> };
       const clock = result.findings.filter((f) => f.ruleId === 'instance.clock-speed' && f.ruleStatus === 'FAIL');
       expect(clock.length).toBe(2);
       for (const f of clock) expect(f).toMatchObject({ status: 'SUPPRESSED', suppression: { id: 'dev-clock' } });
-      expect(result.summary.byStatus.SUPPRESSED).toBe(2);
+      expect(result.summary.counts.SUPPRESSED).toBe(2);
       // Other medium failures remain, so --fail-on medium still trips; --fail-on high is decided by the rest.
       expect(code).toBe(1);
     });
 
     it('bring the finding back when the waiver has expired, and say so', async () => {
       const { stdout } = await run('scan', '--snapshot', SAMPLE, '--allow-partial', '--format', 'json', '--config', waiver('2020-01-01T00:00:00Z'));
-      const result = JSON.parse(stdout) as { summary: { byStatus: Record<string, number> }; findings: Array<{ ruleId: string; status: string; waiverExpired?: { id: string; expiredAt: string } }> };
+      const result = JSON.parse(stdout) as { summary: { counts: Record<string, number> }; findings: Array<{ ruleId: string; status: string; waiverExpired?: { id: string; expiredAt: string } }> };
       const clock = result.findings.filter((f) => f.ruleId === 'instance.clock-speed' && f.status === 'FAIL');
       expect(clock.length).toBe(2);
       for (const f of clock) expect(f.waiverExpired).toEqual(expect.objectContaining({ id: 'dev-clock', expiredAt: '2020-01-01T00:00:00Z' }));
-      expect(result.summary.byStatus.SUPPRESSED).toBe(0);
+      expect(result.summary.counts.SUPPRESSED).toBe(0);
     });
 
     it('show the waiver in the table', async () => {
@@ -138,7 +139,7 @@ describe('redis-compliance scan', () => {
 
   it('honours tag flags: a different role tag finds no servers', async () => {
     const { stdout } = await run('scan', '--snapshot', SAMPLE, '--allow-partial', '--format', 'json', '--role-tag', 'Service');
-    expect((JSON.parse(stdout) as ScanResult).summary.redisServers).toBe(0);
+    expect((JSON.parse(stdout) as { scan: { redisServers: number } }).scan.redisServers).toBe(0);
   });
 
   it('documents every option in --help and exits 0', async () => {

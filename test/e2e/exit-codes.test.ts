@@ -64,10 +64,14 @@ describe('scan --snapshot', () => {
     expect((await run(['scan', '--snapshot', path, '--fail-on', 'low', '--allow-empty'])).code).toBe(0);
   });
 
-  it('exits 4, not 2, when the report cannot be written, and says what to do', async () => {
-    const { code, stderr } = await run(['scan', '--snapshot', clean(), '--output', join(dir, 'no-such-dir', 'out.json')]);
+  it('refuses an output folder that does not exist before any work (2), and exits 4 when the write itself fails, saying what to do', async () => {
+    const missing = await run(['scan', '--snapshot', clean(), '--output', join(dir, 'no-such-dir', 'out.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('does not exist');
+    // /dev/full accepts the open and fails every write with ENOSPC: a run-time failure, not bad input.
+    const { code, stderr } = await run(['scan', '--snapshot', clean(), '--output', '/dev/full']);
     expect(code).toBe(4);
-    expect(stderr).toMatch(/cannot write .*out\.json \(ENOENT\): check the directory exists/);
+    expect(stderr).toMatch(/cannot write \/dev\/full \(ENOSPC\): check the directory exists/);
   });
 });
 

@@ -34,7 +34,7 @@ it.each([
 
 it('run-local writes findings.asff.json and findings.ocsf.json beside the reports', async () => {
   const t = io();
-  const code = await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir], t.io);
+  const code = await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', join(dir, 'db')], t.io);
   expect(t.err()).toBe('');
   expect(code).toBe(0);
   const asff = JSON.parse(readFileSync(join(dir, 'findings.asff.json'), 'utf8')) as Array<Record<string, unknown>>;

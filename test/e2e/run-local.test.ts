@@ -3,7 +3,8 @@
  * the bundled sample estate -> embedded dynalite -> reports on disk -> a Slack webhook on 127.0.0.1
  * and aws-ses-v2-local on 127.0.0.1.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -28,7 +29,7 @@ afterEach(() => {
 
 it('scans the sample estate, stores it, writes the four reports and prints the summary', async () => {
   const t = io();
-  const code = await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir], t.io);
+  const code = await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', join(dir, 'db')], t.io);
   expect(t.err()).toBe('');
   expect(code).toBe(0);
   const expected = evaluateSnapshot(parseSnapshot(readFileSync(SAMPLE, 'utf8'), SAMPLE));
@@ -52,7 +53,7 @@ it('applies waivers from the config file', async () => {
   const config = join(dir, 'config.json');
   writeFileSync(config, JSON.stringify({ suppressions: [{ ruleId: failing.ruleId, resourcePattern: failing.resourceId, reason: 'Accepted until the migration', owner: 'ops', expiresAt: '2999-01-01T00:00:00Z' }] }));
   const t = io();
-  expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--config', config], t.io)).toBe(0);
+  expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', join(dir, 'db'), '--config', config], t.io)).toBe(0);
   expect(t.out()).toContain(`Failing: ${expected.summary.byStatus.FAIL - 1}`);
   expect(t.out()).toMatch(/Suppressed: [1-9]/);
 });
@@ -73,7 +74,7 @@ it('posts to the Slack webhook and sends the e-mail when asked', async () => {
     const webhook = `http://127.0.0.1:${(slack.address() as AddressInfo).port}/services/T0/B0/local`;
     const sesUrl = `http://127.0.0.1:${(ses.address() as AddressInfo).port}`;
     const t = io();
-    const code = await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--slack-webhook', webhook, '--ses-endpoint', sesUrl, '--email-from', 'compliance@example.com', '--email-to', 'ops@example.com,sre@example.com'], t.io);
+    const code = await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', join(dir, 'db'), '--slack-webhook', webhook, '--ses-endpoint', sesUrl, '--email-from', 'compliance@example.com', '--email-to', 'ops@example.com,sre@example.com'], t.io);
     expect(t.err()).toBe('');
     expect(code).toBe(0);
     expect(posts).toHaveLength(1);
@@ -97,7 +98,7 @@ it('says when a destination failed, without the webhook URL, and exits 4 (a fail
   try {
     const webhook = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}/services/T0/B0/SECRETTOKEN`;
     const t = io();
-    expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--slack-webhook', webhook], t.io)).toBe(4);
+    expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', join(dir, 'db'), '--slack-webhook', webhook], t.io)).toBe(4);
     expect(t.err()).toContain('the report was not sent by slack: Slack webhook answered HTTP 404');
     expect(t.err() + t.out()).not.toContain('SECRETTOKEN');
   } finally {
@@ -110,18 +111,18 @@ it.each([
   [['--ses-endpoint', 'http://127.0.0.1:1'], 'needs --ses-endpoint, --email-from and --email-to together'],
 ])('rejects bad input %j with exit code 2', async (args, message) => {
   const t = io();
-  expect(await runCli(['run-local', '--out', dir, ...args], t.io)).toBe(2);
+  expect(await runCli(['run-local', '--out', dir, '--local-db', join(dir, 'db'), ...args], t.io)).toBe(2);
   expect(t.err()).toContain(message);
 });
 
 it('gates like scan only when asked: --fail-on gives 1 on a FAIL, 3 on the PARTIAL sample, 0 once accepted', async () => {
-  expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--fail-on', 'medium'], io().io)).toBe(1);
+  expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', join(dir, 'gate-db'), '--fail-on', 'medium'], io().io)).toBe(1);
   const partial = io();
-  expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--fail-on', 'critical'], partial.io)).toBe(3);
+  expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', join(dir, 'gate-db'), '--fail-on', 'critical'], partial.io)).toBe(3);
   expect(partial.err()).toContain('the scan is PARTIAL');
-  expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--fail-on', 'critical', '--allow-partial'], io().io)).toBe(0);
+  expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', join(dir, 'gate-db'), '--fail-on', 'critical', '--allow-partial'], io().io)).toBe(0);
   const empty = io();
-  expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--fail-on', 'critical', '--allow-partial', '--config', writeConfig({ tags: { roleKey: 'Rolee' } })], empty.io)).toBe(3);
+  expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', join(dir, 'gate-db'), '--fail-on', 'critical', '--allow-partial', '--config', writeConfig({ tags: { roleKey: 'Rolee' } })], empty.io)).toBe(3);
   expect(empty.err()).toContain('no Redis server matched the role tag Rolee=redis');
 });
 
@@ -130,3 +131,54 @@ function writeConfig(config: object): string {
   writeFileSync(path, JSON.stringify(config));
   return path;
 }
+
+describe('the kept local table', () => {
+  const run = async (...args: string[]) => {
+    const t = io();
+    const code = await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', join(dir, 'db'), ...args], t.io);
+    expect(t.err()).toBe('');
+    expect(code).toBe(0);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    const scanId = /\(scan (scan-[^,]+), \d+ findings/.exec(t.out())![1]!;
+    return { html, scanId, out: t.out() };
+  };
+
+  it('gives a second run the trend and the changes since the first; --fresh starts a new history', async () => {
+    const first = await run();
+    expect(first.html).toContain('No previous scan to compare with.');
+    expect(first.html).toContain('Compliance trend (last 1 scan(s))');
+    const second = await run();
+    expect(second.html).toContain(`Changes since the previous scan (<code>${first.scanId}</code>)`);
+    expect(second.html).toContain('Compliance trend (last 2 scan(s))');
+    expect(second.html).toContain(`<title>${first.scanId} `);
+    const fresh = await run('--fresh');
+    expect(fresh.html).toContain('No previous scan to compare with.');
+    expect(fresh.html).toContain('Compliance trend (last 1 scan(s))');
+  });
+
+  it('--fresh refuses to delete a folder that is not an embedded table', async () => {
+    const precious = join(dir, 'precious');
+    mkdirSync(precious);
+    writeFileSync(join(precious, 'notes.txt'), 'keep me');
+    const t = io();
+    expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', precious, '--fresh'], t.io)).toBe(2);
+    expect(t.err()).toContain('does not look like an embedded DynamoDB folder');
+    expect(readFileSync(join(precious, 'notes.txt'), 'utf8')).toBe('keep me');
+  });
+});
+
+describe('a kept table in use', () => {
+  it('stops a second run on the same folder with a clear message; a lock whose process is gone is taken over', async () => {
+    const db = join(dir, 'db');
+    writeFileSync(`${db}.lock`, String(process.pid));
+    const busy = io();
+    expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', db], busy.io)).toBe(2);
+    expect(busy.err()).toContain(`is in use by another run (process ${process.pid})`);
+    // A process id that has exited: the lock is stale.
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    writeFileSync(`${db}.lock`, gone);
+    const t = io();
+    expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', db], t.io)).toBe(0);
+    expect(existsSync(`${db}.lock`)).toBe(false);
+  });
+});

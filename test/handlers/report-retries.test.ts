@@ -1,5 +1,5 @@
 /**
- * Issue 11, defect 5: a failed channel fails the report invocation (so Lambda retries it and the
+ * A failed channel fails the report invocation (so Lambda retries it and the
  * error alarm fires), but the retries send only what was not delivered. Real components: the
  * delivery record in DynamoDB (dynalite), Slack's webhook and the SES v2 API as HTTP servers on
  * 127.0.0.1 answering as they do, the real Slack and e-mail notifiers.

@@ -15,7 +15,7 @@ import { INSTANCE_TYPES } from '../support/instance-types';
 import { captureLogs, lambdaContext, scheduledEvent } from '../support/lambda-events';
 import { createTestTable, type TestTable } from '../support/dynamodb-test-table';
 
-/** The compliant baseline (highly available, issue 12's rules too) with the first Redis server on m5.large (2 vCPUs): vCPU and bandwidth fail. */
+/** The compliant baseline (highly available, the high-availability rules too) with the first Redis server on m5.large (2 vCPUs): vCPU and bandwidth fail. */
 function undersizedEstate(): Snapshot {
   return highlyAvailableEstate()
     .mutate((t) => {

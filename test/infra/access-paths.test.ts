@@ -43,7 +43,7 @@ type Shape = 'self' | 'accounts' | 'organization';
 const COMMON = {
   report: { recipients: ['ops@example.com', 'security@ops.example.org'], sender: 'compliance@example.com' },
   alarms: { email: 'oncall@example.com' },
-  // Opt-in exports on in every shape, so their paths are evaluated too (issue 14).
+  // Opt-in exports on in every shape, so their paths are evaluated too.
   securityHub: { enabled: true, memberRoleName: 'RedisComplianceSecurityHubImport' },
   findingEvents: { enabled: true },
 };
@@ -202,7 +202,7 @@ const MUST_ALLOW: AccessPath[] = [
   { who: (a) => a.role(a.scanner.functions['fanout-merge']), does: 'dynamodb:Query', on: (a) => a.table, why: 'the merge reads the stored targets' },
   { who: (a) => a.role(a.scanner.functions['fanout-merge']), does: 'kms:Decrypt', on: (a) => a.dataKey, via: 'dynamodb', why: 'DynamoDB decrypts the table key for the merge' },
   { who: (a) => a.role(a.scanner.functions['fanout-merge']), does: 'events:PutEvents', on: (a) => a.eventBus, why: 'the merge announces Scan Completed' },
-  // --- Exports (issue 14): Security Hub import and finding-change events, by the functions that run a scan ---
+  // --- Exports: Security Hub import and finding-change events, by the functions that run a scan ---
   { who: (a) => a.role(a.scanner.functions.scan), does: 'securityhub:BatchImportFindings', on: (a) => a.securityHubProduct(SCANNER), why: 'the scan imports its findings into the scanner account\'s Security Hub (custom integration)' },
   { who: (a) => a.role(a.scanner.functions['fanout-merge']), does: 'securityhub:BatchImportFindings', on: (a) => a.securityHubProduct(SCANNER), why: 'the fan-out merge imports its findings into the scanner account\'s Security Hub' },
   { who: (a) => a.role(a.scanner.functions.scan), does: 'events:PutEvents', on: (a) => a.eventBus, why: 'the scan publishes Redis Compliance Finding Changed events' },
@@ -218,10 +218,14 @@ const MUST_ALLOW: AccessPath[] = [
   { who: () => 'cloudwatch.amazonaws.com', does: 'kms:Decrypt', on: (a) => a.alarmKey, via: 'sns', context: (a) => ({ 'aws:SourceArn': a.alarm, 'aws:SourceAccount': SCANNER }), why: 'SNS decrypts the data key for CloudWatch' },
 ];
 
-// Large reports (issue 13): the API stores them in S3 and hands out presigned URLs signed with its role.
+// Large reports: the API stores them in S3 and hands out presigned URLs signed with its role.
 const REPORT_ROWS: AccessPath[] = [
   { who: (a) => a.role(a.scanner.functions.api), does: 's3:PutObject', on: (a) => `${a.reportBucket}/reports/scan-1/report.json`, why: 'the API stores a report too large for an API response' },
   { who: (a) => a.role(a.scanner.functions.api), does: 's3:GetObject', on: (a) => `${a.reportBucket}/reports/scan-1/report.json`, why: 'a presigned URL, signed with the API role, reads the stored report' },
+  // The e-mail links to the full HTML report: stored by the report function, presigned with its role.
+  { who: (a) => a.role(a.scanner.functions.report), does: 's3:PutObject', on: (a) => `${a.reportBucket}/reports/scan-1/report.html`, why: 'the report function stores the full HTML report the e-mail links to' },
+  { who: (a) => a.role(a.scanner.functions.report), does: 's3:GetObject', on: (a) => `${a.reportBucket}/reports/scan-1/report.html`, why: "the e-mail's presigned URL, signed with the report role, reads it" },
+  { who: (a) => a.role(a.scanner.functions.report), does: 'kms:GenerateDataKey', on: (a) => a.dataKey, via: 's3', why: 'S3 encrypts the stored report with the data key for the report function' },
   { who: (a) => a.role(a.scanner.functions.api), does: 'kms:GenerateDataKey', on: (a) => a.dataKey, via: 's3', why: 'S3 encrypts the stored report with the data key for the API' },
   { who: (a) => a.role(a.scanner.functions.api), does: 'kms:Decrypt', on: (a) => a.dataKey, via: 's3', why: 'S3 decrypts the stored report for the presigned download' },
   { who: (a) => a.role(a.scanner.functions['fanout-scan-target']), does: 'dynamodb:Query', on: (a) => a.table, why: 'a worker continued after its deadline reads back its continuation' },
@@ -229,8 +233,9 @@ const REPORT_ROWS: AccessPath[] = [
 const REPORT_DENIALS: AccessPath[] = [
   { who: (a) => a.role(a.scanner.functions.api), does: 's3:GetObject', on: (a) => `${a.reportBucket}/other/object.json`, why: 'the API reads only reports/ of the bucket' },
   { who: (a) => a.role(a.scanner.functions.api), does: 's3:DeleteObject', on: (a) => `${a.reportBucket}/reports/scan-1/report.json`, why: 'reports expire by lifecycle; the API deletes nothing' },
-  { who: (a) => a.role(a.scanner.functions.report), does: 's3:GetObject', on: (a) => `${a.reportBucket}/reports/scan-1/report.json`, why: 'only the API touches stored reports' },
-  { who: (a) => a.role(a.scanner.functions.scan), does: 's3:PutObject', on: (a) => `${a.reportBucket}/reports/scan-1/report.json`, why: 'only the API writes stored reports' },
+  { who: (a) => a.role(a.scanner.functions.report), does: 's3:GetObject', on: (a) => `${a.reportBucket}/other/object.json`, why: 'the report function reads only reports/ of the bucket' },
+  { who: (a) => a.role(a.scanner.functions.report), does: 's3:DeleteObject', on: (a) => `${a.reportBucket}/reports/scan-1/report.html`, why: 'reports expire by lifecycle; the report function deletes nothing' },
+  { who: (a) => a.role(a.scanner.functions.scan), does: 's3:PutObject', on: (a) => `${a.reportBucket}/reports/scan-1/report.json`, why: 'only the API and the e-mail write stored reports' },
   { who: (a) => a.role(a.scanner.functions.api), does: 'kms:Decrypt', on: (a) => a.dataKey, via: 'secretsmanager', why: 'the API role uses the data key only through DynamoDB and S3' },
 ];
 
@@ -270,7 +275,7 @@ const MUST_DENY: AccessPath[] = [
   { who: () => 'cloudwatch.amazonaws.com', does: 'sns:Publish', on: (a) => a.alarmTopic, context: (a) => ({ 'aws:SourceArn': a.alarm, 'aws:SourceAccount': SCANNER, 'aws:SecureTransport': 'false' }), why: 'the topic refuses unencrypted transport' },
   { who: (a) => a.stateMachineRole, does: 'states:StartExecution', on: (a) => a.stateMachine, shapes: ['self', 'accounts'], why: 'an inline Map starts no executions' },
   { who: (a) => a.role(a.scanner.functions.api), does: 'lambda:InvokeFunction', on: (a) => a.fn('scan'), shapes: ['organization'], why: 'with the fan-out, POST /scans starts the state machine, never the single-Lambda scan of one account' },
-  // Security Hub: the scanner account's own custom integration, in its target regions, by scanning functions only (issue 14).
+  // Security Hub: the scanner account's own custom integration, in its target regions, by scanning functions only.
   { who: (a) => a.role(a.scanner.functions.scan), does: 'securityhub:BatchImportFindings', on: (a) => a.securityHubProduct(MEMBER), why: 'a member account\'s findings are imported by that account (BatchImportFindings is called by the finding\'s account)' },
   { who: (a) => a.role(a.scanner.functions.scan), does: 'securityhub:BatchImportFindings', on: (a) => a.securityHubProduct(SCANNER, 'ap-south-1'), why: 'only the hubs of the target regions' },
   { who: (a) => a.role(a.scanner.functions.scan), does: 'securityhub:BatchImportFindings', on: () => `arn:aws:securityhub:${REGION}:${SCANNER}:product/aws/guardduty`, why: 'the scanner imports as no other product' },

@@ -47,7 +47,7 @@ test.each([
   expect(problems(raw).some((p) => p.startsWith(expected))).toBe(true);
 });
 
-describe('the placeholder external id from cdk.json (issue 11, defect 7)', () => {
+describe('the placeholder external id from cdk.json', () => {
   const placeholder = { externalId: 'redis-compliance-CHANGE-ME' };
   const message = 'readerRole.externalId: "redis-compliance-CHANGE-ME" is the placeholder from cdk.json';
 

@@ -1,5 +1,5 @@
 /**
- * Issue 11: stacks deploy where they belong and the first deployment does not fail.
+ * Stacks deploy where they belong and the first deployment does not fail.
  *   - defect 4: member templates (reader role, inventory) are bootstrapless, in the `Member` stage;
  *     the StackSets are in the `Organization` stage, pinned to the management / delegated-admin
  *     account, with the configured CallAs; `cdk deploy --all` (top-level stacks only) selects the

@@ -90,6 +90,11 @@ describe('IAM: every statement of every role, exact actions and resources', () =
       `Allow kms:Decrypt on ${KEY}`,
       'Allow ses:SendEmail on arn:${AWS::Partition}:ses:eu-west-1:111122223333:identity/example.com | arn:${AWS::Partition}:ses:eu-west-1:111122223333:identity/ops@example.com',
       'Allow sqs:SendMessage on DeadLetterQueue9F481546.Arn',
+      // The full HTML report the e-mail links to (presigned): reports/* of the report bucket, the data key through S3.
+      'Allow s3:GetObject on ReportBucket6B54E113.Arn/reports/*',
+      'Allow s3:PutObject on ReportBucket6B54E113.Arn/reports/*',
+      `Allow kms:Decrypt on ${KEY}`,
+      `Allow kms:GenerateDataKey on ${KEY}`,
       ...logs(logGroupArn(t, 'ReportLogs')),
     ]));
     const decrypt = roleStatements(t, roleId(t, 'ReportRole')).find((s) => s.sid === 'DecryptSlackWebhookSecret');

@@ -1,5 +1,5 @@
 /**
- * The compliant estate made compliant with the high-availability and capacity rules too (issue 12):
+ * The compliant estate made compliant with the high-availability and capacity rules too:
  * its three Redis servers spread over three Availability Zones (one Redis subnet each), the Redis
  * probe's rows of the documented layout (each server a master and another server's replica, memory
  * limits within RAM / 2), and two quiet CloudWatch periods per server. Every rule passes on it.

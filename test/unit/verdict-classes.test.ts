@@ -1,5 +1,5 @@
 /**
- * The six classes of wrong verdicts an independent evaluator found on generated estates (issue 9),
+ * The six classes of wrong verdicts an independent evaluator found on generated estates,
  * each shown on a small AWS-shaped estate. Every case here gave the wrong verdict before the fix;
  * test/properties/verdict-properties.test.ts keeps them from coming back on any estate.
  */

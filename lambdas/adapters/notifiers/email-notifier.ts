@@ -16,6 +16,12 @@ export interface EmailNotifierOptions {
   replyTo?: readonly string[];
   configurationSetName?: string;
   render?: EmailOptions;
+  /**
+   * Stores the full HTML report where the e-mail can link to it and answers the link (the deployed
+   * report Lambda puts it in the report bucket and presigns a GET); without it the e-mail links to
+   * the model's reportUrl.
+   */
+  publishFullReport?: (model: ReportModel) => Promise<string>;
 }
 
 export interface EmailDelivery {
@@ -28,8 +34,9 @@ export class EmailNotifier {
     if (!options.from.trim()) throw new Error('The report e-mail needs a sender address.');
   }
 
-  notify(model: ReportModel): Promise<EmailDelivery> {
-    return this.send(renderEmail(model, this.options.render));
+  async notify(model: ReportModel): Promise<EmailDelivery> {
+    const fullReportUrl = this.options.publishFullReport ? await this.options.publishFullReport(model) : undefined;
+    return this.send(renderEmail(model, { ...this.options.render, ...(fullReportUrl !== undefined ? { fullReportUrl } : {}) }));
   }
 
   async send(email: RenderedEmail): Promise<EmailDelivery> {

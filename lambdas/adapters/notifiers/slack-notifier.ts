@@ -2,6 +2,7 @@
  * Posts the report to a Slack incoming webhook. The URL comes from a SecretProvider on every send
  * (the provider caches) and never appears in a log line or an error message.
  */
+import { networkErrorCause } from '../network-error';
 import { plainText, truncate } from '../../core/report/escaping';
 import { renderSlackMessage, type SlackMessage } from '../../core/report/render-slack';
 import type { ReportModel } from '../../core/report/report-model';
@@ -93,7 +94,7 @@ export class SlackNotifier {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      throw new SlackDeliveryError(`Slack webhook request failed (${failureReason(error, this.timeoutMs)}); the report was not posted.`);
+      throw new SlackDeliveryError(`Slack webhook request failed (${redactWebhookUrl(failureReason(error, this.timeoutMs), url)}); the report was not posted.`);
     }
   }
 
@@ -116,12 +117,12 @@ export function retryAfterMs(header: string | null, nowMs: number): number {
   return Number.isFinite(date) ? Math.max(0, date - nowMs) : DEFAULT_RETRY_AFTER_MS;
 }
 
-/** Why a request failed, from the error's name and code only (messages can carry the address). */
+/** Why a request failed: its cause (code and message, which the caller redacts), else the error's name. */
 function failureReason(error: unknown, timeoutMs: number): string {
   // Duck-typed: fetch's errors may come from another realm, where instanceof Error is false.
-  const { name, cause } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; cause?: { code?: unknown } };
+  const { name } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown };
   if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs} ms`;
-  const code = cause?.code;
-  if (typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code)) return code;
+  const cause = networkErrorCause(error);
+  if (cause !== undefined) return cause;
   return typeof name === 'string' && /^[A-Za-z]{1,40}$/.test(name) ? name : 'unknown error';
 }

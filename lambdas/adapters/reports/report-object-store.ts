@@ -14,6 +14,8 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 
 export const DEFAULT_PRESIGNED_URL_SECONDS = 300;
+/** SigV4 presigned URLs last at most 7 days (https://docs.aws.amazon.com/cli/latest/reference/s3/presign.html). */
+export const PRESIGNED_URL_MAX_SECONDS = 604_800;
 
 export interface StoredReport {
   key: string;
@@ -25,6 +27,8 @@ export interface ReportObjectStoreOptions {
   /** S3 client settings (tests point it at a local S3 server); default: the Lambda's region and role. */
   clientConfig?: S3ClientConfig;
   expiresInSeconds?: number;
+  /** Longest `expiresInSeconds` accepted (default 3600: the API's links are for its own callers, at once). */
+  maxExpiresInSeconds?: number;
 }
 
 export class ReportObjectStore {
@@ -36,7 +40,8 @@ export class ReportObjectStore {
     private readonly options: ReportObjectStoreOptions = {},
   ) {
     this.expiresInSeconds = options.expiresInSeconds ?? DEFAULT_PRESIGNED_URL_SECONDS;
-    if (!Number.isInteger(this.expiresInSeconds) || this.expiresInSeconds < 1 || this.expiresInSeconds > 3600) throw new RangeError(`presigned URLs last 1-3600 s here, got ${this.expiresInSeconds}`);
+    const max = Math.min(options.maxExpiresInSeconds ?? 3600, PRESIGNED_URL_MAX_SECONDS);
+    if (!Number.isInteger(this.expiresInSeconds) || this.expiresInSeconds < 1 || this.expiresInSeconds > max) throw new RangeError(`presigned URLs last 1-${max} s here, got ${this.expiresInSeconds}`);
   }
 
   /** Stores the body under `key` and returns a presigned GET URL for it. */

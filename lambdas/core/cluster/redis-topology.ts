@@ -56,11 +56,6 @@ export type ServerProbe =
 export { CLUSTER_SLOTS } from '../inventory/redis-probe-rows';
 import { CLUSTER_SLOTS } from '../inventory/redis-probe-rows';
 
-/** Whether a node entry is a master (and not a failed one). */
-export function isMaster(entry: Pick<ClusterNodeEntry, 'flags'>): boolean {
-  return entry.flags.includes('master');
-}
-
 /** Whether the viewer considers the node failed or unreachable (fail, fail?, noaddr, handshake). */
 export function isFailing(entry: Pick<ClusterNodeEntry, 'flags'>): boolean {
   return entry.flags.some((f) => f === 'fail' || f === 'fail?' || f === 'noaddr' || f === 'handshake');

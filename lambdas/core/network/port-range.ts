@@ -15,10 +15,6 @@ export function rangesIntersect(a: PortRange, b: PortRange): boolean {
   return a.from <= b.to && b.from <= a.to;
 }
 
-export function rangeCovers(outer: PortRange, inner: PortRange): boolean {
-  return outer.from <= inner.from && inner.to <= outer.to;
-}
-
 /** The parts of `ranges` that `range` overlaps. */
 export function intersection(ranges: readonly PortRange[], range: PortRange): PortRange[] {
   const out: PortRange[] = [];

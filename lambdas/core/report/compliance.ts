@@ -12,7 +12,17 @@ export function compliancePercent(counts: Partial<Record<FindingStatus, number>>
   return evaluated === 0 ? null : (pass / evaluated) * 100;
 }
 
-/** "87.5 %" or "n/a". */
+/** What the compliance figure is, for a label beside it. */
+export const COMPLIANCE_DEFINITION = 'PASS share of evaluated findings, rounded to 0.1 %';
+
+/**
+ * "87.5 %" or "n/a": rounded to one decimal, except that a share short of 100 % never shows as
+ * "100.0 %" (99.96 gives "99.9 %") and a share above 0 never shows as "0.0 %" (0.04 gives "0.1 %").
+ */
 export function formatPercent(percent: number | null): string {
-  return percent === null ? 'n/a' : `${(Math.floor(percent * 10) / 10).toFixed(1)} %`;
+  if (percent === null) return 'n/a';
+  let tenths = Math.round(percent * 10);
+  if (tenths === 1000 && percent < 100) tenths = 999;
+  if (tenths === 0 && percent > 0) tenths = 1;
+  return `${(tenths / 10).toFixed(1)} %`;
 }

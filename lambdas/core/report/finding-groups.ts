@@ -1,5 +1,5 @@
 /**
- * How the HTML report and the e-mail stay readable at any size (issue 13): pure grouping of the
+ * How the HTML report stays readable at any size: pure grouping of the
  * findings, nothing dropped.
  *
  * - Findings that need a decision (FAIL, UNKNOWN, SUPPRESSED) are shown in full, grouped by what they
@@ -133,13 +133,6 @@ interface GroupEntry {
   lastPlace: Place | undefined;
   /** The group's title, required or remediation holds [cluster]. */
   clusterInTexts: boolean;
-}
-
-/** FAIL, UNKNOWN and SUPPRESSED findings in groups, in the order of `findings` (worst first). */
-export function attentionGroups(findings: readonly StoredFinding[]): AttentionGroup[] {
-  const grouper = new AttentionGrouper();
-  for (const f of findings) grouper.add(f);
-  return grouper.result();
 }
 
 /**

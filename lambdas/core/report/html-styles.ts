@@ -1,4 +1,6 @@
 /** The inline stylesheet of the HTML report: mobile first, no external fonts or images. */
+import { severityBadgeCss } from './severity-palette';
+
 export const REPORT_CSS = `
 :root{--fg:#111827;--muted:#4b5563;--bg:#f9fafb;--card:#fff;--line:#e5e7eb;--fail:#b91c1c;--unknown:#a16207;--suppressed:#6d28d9;--pass:#15803d;--na:#6b7280}
 *{box-sizing:border-box}
@@ -10,6 +12,8 @@ h3{font-size:1rem;margin:1em 0 .4em}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.92em;background:#f3f4f6;padding:0 .25em;border-radius:3px}
 .meta{color:var(--muted);margin:.2em 0}
 .wrap,td,dd,summary,li{overflow-wrap:anywhere;word-break:break-word}
+td.token,.token{overflow-wrap:normal;word-break:keep-all;white-space:nowrap}
+@media (max-width:640px){table.stack thead{display:none}table.stack tr{display:block;border:1px solid var(--line);margin:0 0 8px}table.stack td{display:block;border:0;padding:3px 8px}table.stack td::before{content:attr(data-label) ": ";font-weight:600;color:var(--muted)}}
 .banner{border-left:5px solid var(--unknown);background:#fffbeb;padding:10px 14px;margin:12px 0;border-radius:4px}
 .banner.failed{border-color:var(--fail);background:#fef2f2}
 .banner.expired{border-color:var(--fail);background:#fef2f2}
@@ -21,7 +25,9 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 figure{margin:0;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px}
 figcaption{font-weight:600;margin-bottom:6px}
 .chart{display:block;max-width:100%;height:auto}
-.chart-label,.chart-value,.chart-axis{font-size:12px;fill:#374151}
+#chart-trend{max-width:520px}
+.chart-label,.chart-value,.chart-axis{font-size:13px;fill:#374151}
+.chart-bar{stroke:#374151;stroke-width:1}
 .chart-grid{stroke:#e5e7eb;stroke-width:1}
 .chart-line{fill:none;stroke:#2563eb;stroke-width:2.5}
 .chart-dot{fill:#2563eb}
@@ -32,7 +38,7 @@ th{background:#f3f4f6}
 .scroll{overflow-x:auto}
 .badge{display:inline-block;font-size:.75rem;font-weight:700;padding:1px 7px;border-radius:10px;color:#fff;background:var(--na);white-space:nowrap}
 .st-FAIL{background:var(--fail)}.st-UNKNOWN{background:var(--unknown)}.st-SUPPRESSED{background:var(--suppressed)}.st-PASS{background:var(--pass)}.st-NOT_APPLICABLE{background:var(--na)}
-.sev-critical{background:#7f1d1d}.sev-high{background:#c2410c}.sev-medium{background:#b45309}.sev-low{background:#1d4ed8}.sev-info{background:#4b5563}
+${severityBadgeCss()}
 .finding{background:var(--card);border:1px solid var(--line);border-left:5px solid var(--na);border-radius:6px;margin:8px 0}
 .finding.f-FAIL{border-left-color:var(--fail)}.finding.f-UNKNOWN{border-left-color:var(--unknown)}.finding.f-SUPPRESSED{border-left-color:var(--suppressed)}.finding.f-PASS{border-left-color:var(--pass)}
 .finding summary{cursor:pointer;padding:8px 12px}

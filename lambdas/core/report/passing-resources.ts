@@ -1,5 +1,5 @@
 /**
- * PASS and NOT_APPLICABLE findings in the HTML report and the e-mail (issue 13): counted per rule,
+ * PASS and NOT_APPLICABLE findings in the HTML report: counted per rule,
  * and every resource listed once, under the set of verdicts it has (for example "PASS on
  * instance.vcpu, instance.disk, ...; NOT_APPLICABLE on ..."). A resource passes many rules, so one
  * list per rule would print each id about seven times; listing it once under its set of verdicts
@@ -24,6 +24,8 @@ export interface PassingResource {
   accountId: string;
   region: string;
   resourceId: string;
+  /** The resource's Name tag, when any of its findings carries one. */
+  resourceName?: string;
 }
 
 export interface PassingSet {
@@ -46,12 +48,6 @@ const SEP = '\u0000';
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-export function passingResources(findings: readonly StoredFinding[]): PassingResources {
-  const collector = new PassingCollector();
-  for (const f of findings) collector.add(f);
-  return collector.result();
 }
 
 interface Entry {
@@ -104,6 +100,7 @@ export class PassingCollector {
     } else if (entry === undefined) {
       this.byId.set(resourceId, (entry = this.newEntry(accountId, region, resourceId)));
     }
+    if (entry.resource.resourceName === undefined && f.resourceName !== undefined) entry.resource.resourceName = f.resourceName;
     this.last = entry;
     return entry;
   }

@@ -49,10 +49,13 @@ export class AttentionSection {
 
 function attentionGroup(out: string[], g: AttentionGroup, index: number, shared: (text: string) => string, lines: ReadonlyMap<ObservedGroup, string[]>): void {
   const open = g.status === 'SUPPRESSED' ? '' : ' open';
+  // A group of one finding has nothing to share: its texts name its own resource, no placeholder.
+  const only = g.count === 1 ? g.locations[0]!.observed[0]!.findings[0]! : undefined;
+  const text = (template: string, own: string | undefined): string => (own === undefined ? templateHtml(template, shared) : h(own));
   out.push(
     `<article class="finding f-${h(g.status)}" id="group-${index + 1}"><details${open}>`,
-    `<summary>${statusBadges(g.status, g.severity)} <strong>${templateHtml(g.title, shared)}</strong>: ${g.count} resource(s) <span class="meta">(<code>${h(g.ruleId)}</code>)</span></summary>`,
-    `<dl><dt>Required</dt><dd>${templateHtml(g.required, shared)}</dd><dt>Requirement</dt><dd><blockquote>${shared(g.requirement)}</blockquote></dd><dt>Remediation</dt><dd>${templateHtml(g.remediation, shared)}</dd><dt>Observed</dt><dd>`,
+    `<summary>${statusBadges(g.status, g.severity)} <strong>${text(g.title, only?.title)}</strong>: ${g.count} resource(s) <span class="meta">(<code>${h(g.ruleId)}</code>)</span></summary>`,
+    `<dl><dt>Required</dt><dd>${text(g.required, only?.required)}</dd><dt>Requirement</dt><dd><blockquote>${shared(g.requirement)}</blockquote></dd><dt>Remediation</dt><dd>${text(g.remediation, only?.remediation)}</dd><dt>Observed</dt><dd>`,
   );
   for (const place of g.locations) {
     out.push(`<p class="meta">${h(locationLabel(place))}, ${h(`${place.production ? 'production' : 'non-production'} "${place.environment}"`)}: ${place.count} resource(s)</p>`);

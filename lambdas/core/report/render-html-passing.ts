@@ -11,11 +11,11 @@ export function passingSection({ findings: total, tallies, sets }: PassingResour
   if (total === 0) return '';
   const out: string[] = [
     `<section id="passing"><h2>Passing and not applicable (${total}), by rule</h2>`,
-    '<div class="scroll"><table><thead><tr><th>Rule</th><th>Status</th><th>Findings</th><th>Resources in list</th></tr></thead><tbody>',
+    '<div class="scroll"><table><thead><tr><th>Rule</th><th>Status</th><th>Findings</th><th>Resources listed in</th></tr></thead><tbody>',
   ];
   for (const t of tallies) {
     out.push(
-      `<tr id="tally-${h(t.ruleId)}-${t.status}"><td><code>${h(t.ruleId)}</code> ${h(t.title)}</td><td><span class="badge st-${t.status}">${h(t.status)}</span></td><td>${t.count}</td><td>${t.sets.map((i) => i + 1).join(', ')}</td></tr>`,
+      `<tr id="tally-${h(t.ruleId)}-${t.status}"><td><code>${h(t.ruleId)}</code> ${h(t.title)}</td><td><span class="badge st-${t.status}">${h(t.status)}</span></td><td>${t.count}</td><td>${t.sets.map((i) => `<a href="#pass-${i + 1}">List ${i + 1}</a>`).join(', ')}</td></tr>`,
     );
   }
   const resources = sets.reduce((n, s) => n + s.resources.length, 0);
@@ -45,8 +45,8 @@ function passingList(out: string[], set: PassingSet, index: number, tallies: rea
     const first = set.resources[from]!;
     const r = set.resources[i];
     if (r !== undefined && r.accountId === first.accountId && r.region === first.region) continue;
-    const ids = set.resources.slice(from, i).map((x) => h(x.resourceId));
-    out.push(`<p class="ids"><span class="meta">${h(locationLabel(first))}:</span> ${ids.join(' ')}</p>`);
+    const ids = set.resources.slice(from, i).map((x) => (x.resourceName === undefined ? h(x.resourceId) : `${h(x.resourceId)} (${h(x.resourceName)})`));
+    out.push(`<p class="ids"><span class="meta">${h(locationLabel(first))}:</span> ${ids.join(' · ')}</p>`);
     from = i;
   }
   out.push('</details>');

@@ -7,7 +7,7 @@
  * Content-Security-Policy forbids scripts and remote loads in case anything ever slipped through.
  */
 import { SEVERITIES, type StoredFinding } from '../model';
-import { formatPercent } from './compliance';
+import { COMPLIANCE_DEFINITION, formatPercent } from './compliance';
 import { escapeHtml as h } from './escaping';
 import { REPORT_CSS } from './html-styles';
 import { formatDate, formatTime, locationLabel, REPORT_TITLE, resourceLabel, scanStatusSentence, STATUS_LABEL } from './labels';
@@ -60,11 +60,14 @@ function scanErrors(model: ReportModel): string {
   const { scan } = model;
   if (scan.status === 'COMPLETE' && scan.errors.length === 0) return '';
   const rows = scan.errors
-    .map((e) => `<tr><td>${h(locationLabel(e))}</td><td><code>${h(`${e.service}:${e.operation}`)}</code></td><td>${h(e.code)}</td><td>${h(e.message)}</td></tr>`)
+    .map(
+      (e) =>
+        `<tr><td data-label="Target" class="token">${h(locationLabel(e))}</td><td data-label="Call"><code class="token">${h(`${e.service}:${e.operation}`)}</code></td><td data-label="Code" class="token">${h(e.code)}</td><td data-label="Message">${h(e.message)}</td></tr>`,
+    )
     .join('');
   return (
     `<section id="scan-errors" class="banner${scan.status === 'FAILED' ? ' failed' : ''}"><strong>${h(scanStatusSentence(scan))}</strong>` +
-    (rows ? `<div class="scroll"><table><thead><tr><th>Target</th><th>Call</th><th>Code</th><th>Message</th></tr></thead><tbody>${rows}</tbody></table></div>` : '') +
+    (rows ? `<div class="scroll"><table class="stack"><thead><tr><th>Target</th><th>Call</th><th>Code</th><th>Message</th></tr></thead><tbody>${rows}</tbody></table></div>` : '') +
     '</section>'
   );
 }
@@ -75,7 +78,7 @@ function summary(model: ReportModel): string {
   ).join('');
   return (
     `<section id="summary"><h2>Summary</h2><div class="cards">` +
-    `<div class="card"><span class="n">${h(formatPercent(model.compliancePercent))}</span>compliant</div>${cards}</div></section>`
+    `<div class="card"><span class="n">${h(formatPercent(model.compliancePercent))}</span>compliant <span class="meta">(${h(COMPLIANCE_DEFINITION)})</span></div>${cards}</div></section>`
   );
 }
 

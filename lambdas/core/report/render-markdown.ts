@@ -1,6 +1,6 @@
 /** The Markdown (GFM) report. Every dynamic string goes through escapeMarkdown (inline, table-safe). */
 import { SEVERITIES, type StoredFinding } from '../model';
-import { formatPercent } from './compliance';
+import { COMPLIANCE_DEFINITION, formatPercent } from './compliance';
 import { escapeMarkdown as md } from './escaping';
 import { environmentLabel, formatDate, formatTime, locationLabel, REPORT_TITLE, resourceLabel, scanStatusSentence, STATUS_LABEL } from './labels';
 import { FINDING_STATUSES, type ReportModel } from './report-model';
@@ -27,7 +27,7 @@ export function renderMarkdown(model: ReportModel): string {
     '',
     '## Summary',
     '',
-    `Compliance: **${md(formatPercent(model.compliancePercent))}**`,
+    `Compliance: **${md(formatPercent(model.compliancePercent))}** (${md(COMPLIANCE_DEFINITION)})`,
     '',
     table(['Status', 'Findings'], FINDING_STATUSES.map((s) => [STATUS_LABEL[s], String(model.counts[s])])),
     '',

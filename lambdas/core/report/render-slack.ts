@@ -4,7 +4,7 @@
  * "and N more". Tag values are escaped with escapeSlackMrkdwn and every mrkdwn object is `verbatim`.
  */
 import { SEVERITIES, type StoredFinding } from '../model';
-import { formatPercent } from './compliance';
+import { COMPLIANCE_DEFINITION, formatPercent } from './compliance';
 import { escapeSlackMrkdwn, fitEscaped, slackPlainText, truncate, type Printable } from './escaping';
 import { andMore, formatDate, formatTime, locationLabel, REPORT_TITLE, resourceLabel, scanStatusSentence } from './labels';
 import type { ReportModel } from './report-model';
@@ -67,7 +67,7 @@ export function renderSlackMessage(model: ReportModel, options: SlackOptions = {
   blocks.push({
     type: 'section',
     fields: [
-      mrkdwn(`*Compliance*\n${formatPercent(model.compliancePercent)}`),
+      mrkdwn(`*Compliance*\n${formatPercent(model.compliancePercent)} (${COMPLIANCE_DEFINITION})`),
       ...SEVERITIES.map((severity) => mrkdwn(`*Failing ${severity}*\n${model.failBySeverity[severity]}`)),
       mrkdwn(`*Unknown*\n${counts.UNKNOWN}`),
       mrkdwn(`*Suppressed*\n${counts.SUPPRESSED}`),

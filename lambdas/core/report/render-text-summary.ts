@@ -4,7 +4,7 @@
  * readable length; the HTML report has the full text.
  */
 import { SEVERITIES, type StoredFinding } from '../model';
-import { formatPercent } from './compliance';
+import { COMPLIANCE_DEFINITION, formatPercent } from './compliance';
 import { plainText, truncate } from './escaping';
 import { andMore, environmentLabel, formatDate, formatTime, locationLabel, REPORT_TITLE, resourceLabel, scanStatusSentence } from './labels';
 import type { ReportModel } from './report-model';
@@ -28,7 +28,7 @@ export function renderTextSummary(model: ReportModel, options: TextSummaryOption
     `Status: ${t(scan.status)}. Started ${t(formatTime(scan.startedAt))}, finished ${t(formatTime(scan.finishedAt))}${model.capturedAt ? `, evidence captured ${t(formatTime(model.capturedAt))}` : ''}.`,
     `Targets: ${scan.targets.length === 0 ? 'none' : scan.targets.map((x) => t(locationLabel(x))).join(', ')}. ${scan.redisServers} Redis server(s), ${scan.frontends} front-end(s), ${scan.clusters} cluster(s).`,
     '',
-    `Compliance: ${formatPercent(model.compliancePercent)}`,
+    `Compliance: ${formatPercent(model.compliancePercent)} (${COMPLIANCE_DEFINITION})`,
     `Failing: ${model.counts.FAIL} (${SEVERITIES.map((s) => `${s} ${model.failBySeverity[s]}`).join(', ')})`,
     `Unknown: ${model.counts.UNKNOWN}. Suppressed: ${model.counts.SUPPRESSED}. Passing: ${model.counts.PASS}. Not applicable: ${model.counts.NOT_APPLICABLE}.`,
   ];

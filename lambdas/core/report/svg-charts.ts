@@ -4,14 +4,8 @@ import { formatPercent } from './compliance';
 import { escapeHtml } from './escaping';
 import { formatDate } from './labels';
 import type { ReportTrendPoint } from './report-model';
+import { SEVERITY_PALETTE } from './severity-palette';
 
-export const SEVERITY_COLOUR: Record<Severity, string> = {
-  critical: '#7f1d1d',
-  high: '#c2410c',
-  medium: '#b45309',
-  low: '#1d4ed8',
-  info: '#4b5563',
-};
 
 /** Horizontal bars: failing findings by severity. */
 export function severityBarChart(failBySeverity: Record<Severity, number>): string {
@@ -29,7 +23,7 @@ export function severityBarChart(failBySeverity: Record<Severity, number>): stri
     const barWidth = count === 0 ? 0 : Math.max(2, Math.round((count / max) * barSpace));
     return [
       `<text x="0" y="${y + 18}" class="chart-label">${escapeHtml(severity)}</text>`,
-      `<rect x="${labelWidth}" y="${y + 4}" width="${barWidth}" height="${rowHeight - 10}" rx="3" fill="${SEVERITY_COLOUR[severity]}"><title>${escapeHtml(`${severity}: ${count}`)}</title></rect>`,
+      `<rect x="${labelWidth}" y="${y + 4}" width="${barWidth}" height="${rowHeight - 10}" rx="3" class="chart-bar" fill="${SEVERITY_PALETTE[severity].fill}"><title>${escapeHtml(`${severity}: ${count}`)}</title></rect>`,
       `<text x="${labelWidth + barWidth + 6}" y="${y + 18}" class="chart-value">${count}</text>`,
     ].join('');
   }).join('');
@@ -39,9 +33,13 @@ export function severityBarChart(failBySeverity: Record<Severity, number>): stri
   );
 }
 
+/** The trend chart's drawing width: a 390 px phone shows it at about 336 px (page and figure padding). */
+export const TREND_CHART_WIDTH = 380;
+
 /** A line of the compliance percentage over the recent scans, oldest on the left. */
 export function complianceTrendChart(points: readonly ReportTrendPoint[]): string {
-  const width = 600;
+  // Drawn about as wide as a phone shows it (TREND_CHART_WIDTH), so its 13 px text stays near 13 px there.
+  const width = TREND_CHART_WIDTH;
   const height = 220;
   const left = 44;
   const right = 16;

@@ -6,8 +6,8 @@
  * one) or to take it whole (then the value's text, however many chunks it spans, is handed over and
  * parsed by the caller with JSON.parse, which does the full syntax check of its inside).
  *
- * Why: a snapshot of 100k Redis servers is ~520 MB of JSON, about V8's longest string (2^29 - 24
- * characters); reading it with readFile + JSON.parse needs the text and the parsed tree at once,
+ * Why: a snapshot of about 50k Redis servers (~10.5 kB a server as `capture` indents it) reaches
+ * V8's longest string (2^29 - 24 characters); reading it with readFile + JSON.parse needs the text and the parsed tree at once,
  * and a slightly larger estate cannot be read at all. Pure: no I/O, data in, events out.
  */
 

@@ -5,7 +5,6 @@
  */
 import type { CaptureDeadline } from '../../adapters/collectors/capture-deadline';
 import type { ScanConfig } from '../../core/config';
-import { readSnapshotFile } from '../../adapters/snapshots/snapshot-file';
 import type { Snapshot, SnapshotTarget } from '../../core/snapshot/schema';
 
 export interface SnapshotRequest {
@@ -25,15 +24,6 @@ export interface SnapshotSource {
    * scan that has it evaluates each target as it arrives instead of holding the whole estate).
    */
   captureTargets?(request: SnapshotRequest, onTarget: (target: SnapshotTarget, index: number) => void): Promise<{ capturedAt: string }>;
-}
-
-/** Reads and validates a snapshot file (streamed) on every capture. */
-export function fileSnapshotSource(path: string): SnapshotSource {
-  return {
-    async capture() {
-      return readSnapshotFile(path);
-    },
-  };
 }
 
 /** Always the given (already validated) snapshot. */

@@ -1,6 +1,6 @@
 /**
  * API-call budget: exact counts for 1, 120 and 2,500 instances, within 10% + 5 of the lower bound
- * (api-call-lower-bound.ts: issue 3's batched terms for EC2 and DescribeInstanceInformation, and one
+ * (api-call-lower-bound.ts: batched terms for EC2 and DescribeInstanceInformation, and one
  * ListInventoryEntries call per instance and type the rules need, which no batched SSM read offers).
  */
 import { captureEstate } from '../../../lambdas/adapters/collectors/capture-estate';

@@ -64,7 +64,26 @@ describe('EmailNotifier with aws-ses-v2-local', () => {
     expect(email!.body.text).toContain('Remediation: Disassociate the public address and launch in a private subnet.');
     expect(email!.body.html).toBe(expected.html);
     expect(inspectHtml(email!.body.html!).text).toContain('Redis server has no public IP address');
-    expect(email!.body.html).toContain('id="chart-severity"');
+    expect(email!.body.html).toContain('Open the full report');
+  });
+
+  it('links to the full report where publishFullReport stored it', async () => {
+    const published: string[] = [];
+    const notifier = new EmailNotifier({
+      client,
+      from: 'compliance@example.com',
+      to: ['ops@example.com'],
+      publishFullReport: async (m) => {
+        published.push(m.scan.scanId);
+        return 'https://reports.s3.amazonaws.com/reports/x/report.html?X-Amz-Signature=0';
+      },
+    });
+    const model = buildReportModel(sampleInput());
+    await notifier.notify(model);
+    const email = (await received()).at(-1)!;
+    expect(published).toEqual([model.scan.scanId]);
+    expect(inspectHtml(email.body.html!).attributes).toContainEqual(['a', 'href', 'https://reports.s3.amazonaws.com/reports/x/report.html?X-Amz-Signature=0']);
+    expect(email.body.text).toContain('Full report: https://reports.s3.amazonaws.com/reports/x/report.html?X-Amz-Signature=0');
   });
 
   it('delivers hostile tag values escaped in the HTML part and clean in the text part', async () => {

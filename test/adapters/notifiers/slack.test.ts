@@ -112,7 +112,14 @@ describe('SlackNotifier', () => {
     const error = (await notifier({ secrets: new StaticSecretProvider({ [SECRET_ID]: deadUrl }) })
       .notify(buildReportModel(sampleInput()))
       .catch((e: unknown) => e)) as Error;
-    expect(error.message).toBe('Slack webhook request failed (ECONNREFUSED); the report was not posted.');
+    expect(error.message).toMatch(/^Slack webhook request failed \(ECONNREFUSED: connect ECONNREFUSED 127\.0\.0\.1:\d+\); the report was not posted\.$/);
+    expect(error.message).not.toContain(WEBHOOK_PATH);
+  });
+
+  it('says why a request failed (a redirect, which fetch refuses here) without the URL', async () => {
+    server.script.push({ status: 302, headers: { location: `${server.baseUrl}/elsewhere` } });
+    const error = (await notifier().notify(buildReportModel(sampleInput())).catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe('Slack webhook request failed (unexpected redirect); the report was not posted.');
     expect(error.message).not.toContain(WEBHOOK_PATH);
   });
 

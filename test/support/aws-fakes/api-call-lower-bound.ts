@@ -3,16 +3,14 @@
  *   ceil(N/1000) DescribeInstances + ceil(T/100) DescribeInstanceTypes + ceil(N/50) DescribeInstanceInformation
  *   + the ListInventoryEntries calls no collector can avoid (inventoryCallLowerBound below)
  *   + one page per other resource kind at full page size (the Redis servers' volumes included:
- *     ceil(their volumes/1000), the issue's words; this bound counted them as ceil(R/200) id batches
- *     until the volume listing went below that).
+ *     ceil(their volumes/1000)).
  *   + the CloudWatch GetMetricData calls (metricCallLowerBound below): ceil(2R/500) for R Redis servers
  *     while each call's answer fits 100,800 data points.
  * The budget is lowerBound * 1.1 + 5. STS calls are not part of a region's budget.
  *
- * Issue 3's formula counted ceil(N/50) GetInventory calls per inventory type; that assumed batched
- * reads of AWS:Application and Custom:* rows, which GetInventory refuses (it returns only
- * AWS:InstanceInformation and AWS:PatchSummary). The only API that returns those rows,
- * ListInventoryEntries, takes one instance and one type a call, so the bound now counts them.
+ * No batched read of AWS:Application and Custom:* rows exists: GetInventory returns only
+ * AWS:InstanceInformation and AWS:PatchSummary. The only API that returns those rows,
+ * ListInventoryEntries, takes one instance and one type a call, so the bound counts those calls.
  */
 import type { SnapshotTarget } from '../../../lambdas/core/snapshot/schema';
 import { platformServerRows } from '../../../lambdas/core/versions/platform-server-package';

@@ -1,5 +1,5 @@
 /**
- * The high-availability and capacity rules (issue 12) appear in the HTML, Markdown and Slack reports
+ * The high-availability and capacity rules appear in the HTML, Markdown and Slack reports
  * like every other rule: the sample estate's carts-prod cluster fails each of them once.
  */
 import { readFileSync } from 'node:fs';

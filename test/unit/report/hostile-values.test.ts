@@ -102,7 +102,8 @@ describe.each(cases)('hostile value %s', (_name, value) => {
   it('e-mail: one-line subject, inert HTML part, text part without control characters', () => {
     const email = renderEmail(model);
     expect(email.subject).not.toMatch(/[\r\n]/);
-    expectInertHtml(email.html, value);
+    // The e-mail cuts any one value at 300 characters (the full report has it whole).
+    expectInertHtml(email.html, Array.from(value).slice(0, 100).join(''));
     expect(email.text).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F\u202A-\u202E\u2066-\u2069]/);
     expect(email.text).toContain(plainText(value).slice(0, 100));
   });

@@ -1,6 +1,12 @@
-import type { RuleId } from '../../../lambdas/core/model';
-import { passingResources } from '../../../lambdas/core/report/passing-resources';
+import type { RuleId, StoredFinding } from '../../../lambdas/core/model';
+import { PassingCollector, type PassingResources } from '../../../lambdas/core/report/passing-resources';
 import { ACCOUNT, REGION, storedFinding } from '../../support/report-fixtures';
+
+function passingResources(findings: readonly StoredFinding[]): PassingResources {
+  const collector = new PassingCollector();
+  for (const f of findings) collector.add(f);
+  return collector.result();
+}
 
 describe('passingResources', () => {
   const pass = (ruleId: RuleId, resourceId: string, more: Parameters<typeof storedFinding>[0] = {}) => storedFinding({ ruleId, resourceId, status: 'PASS', title: `title ${ruleId}`, ...more });

@@ -9,12 +9,24 @@ describe('renderEmail', () => {
   const email = renderEmail(model);
 
   it('has a one-line subject with the status and the failing counts', () => {
-    expect(email.subject).toBe('[Redis compliance report] COMPLETE: 3 failing (1 critical), 1 unknown, 1 new, 28.5 % compliant (scan scan-2025-06-10T02-00-00Z)');
+    expect(email.subject).toBe('[Redis compliance report] COMPLETE: 3 failing (1 critical), 1 unknown, 1 new, 28.6 % compliant (scan scan-2025-06-10T02-00-00Z)');
   });
 
-  it('reuses the whole HTML report (compact at any size) and the text summary', () => {
-    expect(email.html).toBe(renderHtml(model));
+  it('gives a compact HTML part (not the whole report) linking to the full report, and the text summary', () => {
+    expect(email.html).not.toBe(renderHtml(model));
+    expect(email.html).toContain(`<a href="${model.reportUrl}">Open the full report</a>`);
     expect(email.text).toBe(renderTextSummary(model));
+  });
+
+  it('links to the full report where the caller stored it, in both parts', () => {
+    const stored = renderEmail(model, { fullReportUrl: 'https://bucket.s3.amazonaws.com/reports/x/report.html?X-Amz-Signature=1&a=2' });
+    expect(stored.html).toContain('<a href="https://bucket.s3.amazonaws.com/reports/x/report.html?X-Amz-Signature=1&amp;a=2">Open the full report</a>');
+    expect(stored.text).toContain('Full report: https://bucket.s3.amazonaws.com/reports/x/report.html?X-Amz-Signature=1&a=2');
+  });
+
+  it('never links a script URL', () => {
+    const bad = renderEmail(buildReportModel(sampleInput({ reportUrl: 'javascript:alert(1)' })));
+    expect(bad.html).not.toContain('javascript:');
   });
 });
 

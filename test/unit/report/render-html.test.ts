@@ -30,7 +30,7 @@ function passingLists(passing: string): Array<{ n: number; verdicts: string[]; i
       const [status, rules] = [part.slice(0, part.indexOf(' ')), part.slice(part.indexOf(' ') + 1)];
       return rules.split(', ').map((rule) => `${status} ${rule}`);
     });
-    const ids = [...list.matchAll(/<p class="ids">(.*?)<\/p>/g)].flatMap((p) => inspectHtml(p[1]!).text.replace(/^[^:]*: /, '').split(' '));
+    const ids = [...list.matchAll(/<p class="ids">(.*?)<\/p>/g)].flatMap((p) => inspectHtml(p[1]!).text.replace(/^[^:]*: /, '').split(' · ').map((item) => item.split(' ')[0]!));
     return { n: Number(m[1]), verdicts, ids };
   });
 }
@@ -69,7 +69,7 @@ describe('renderHtml', () => {
       'scan-2025-06-07 (2025-06-07): 0.0 %',
       'scan-2025-06-08 (2025-06-08): 20.0 %',
       'scan-2025-06-09T02-00-00Z (2025-06-09): 37.5 %',
-      'scan-2025-06-10T02-00-00Z (2025-06-10): 28.5 %',
+      'scan-2025-06-10T02-00-00Z (2025-06-10): 28.6 %',
     ]);
     expect(chart).toMatch(/<polyline points="[^"]+"/);
   });
@@ -106,7 +106,8 @@ describe('renderHtml', () => {
       const row = element(passing, 'tr', `tally-${f.ruleId}-${f.status}`);
       const cells = [...row.matchAll(/<td>(.*?)<\/td>/g)].map((m) => inspectHtml(m[1]!).text);
       expect(cells[2]).toBe(String(verdicts.filter((x) => x.ruleId === f.ruleId && x.status === f.status).length));
-      expect(cells[3]!.split(', ')).toContain(String(list!.n));
+      expect(cells[3]!.split(', ')).toContain(`List ${list!.n}`);
+      expect(row).toContain(`<a href="#pass-${list!.n}">List ${list!.n}</a>`);
     }
     // A list holds exactly the resources with exactly its verdicts.
     for (const list of lists) {
@@ -203,7 +204,7 @@ describe('renderHtml', () => {
 
   it('links the report URL only when it is http(s)', () => {
     const bad = renderHtml(buildReportModel(sampleInput({ reportUrl: 'javascript:alert(1)' })));
-    expect(inspectHtml(bad).attributes.filter(([, name]) => name === 'href').map(([, , v]) => v)).toEqual(['#']);
+    expect(inspectHtml(bad).attributes.filter(([, name]) => name === 'href').map(([, , v]) => v).filter((v) => !v.startsWith('#pass-'))).toEqual(['#']);
   });
 });
 

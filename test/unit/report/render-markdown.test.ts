@@ -9,7 +9,7 @@ describe('renderMarkdown', () => {
   it('has the summary, changes, waivers and a findings table row per finding', () => {
     expect(markdown).toContain('# Redis compliance report');
     expect(markdown).toContain('HTML report: https://reports.example.com/scans/scan-2025-06-10/report.html');
-    expect(markdown).toContain('Compliance: **28.5 %**');
+    expect(markdown).toContain('Compliance: **28.6 %** (PASS share of evaluated findings, rounded to 0.1 %)');
     expect(markdown).toContain('### New (1)');
     expect(markdown).toContain('### Expired (1): these findings count again');
     expect(markdown).toContain('## Findings (8)');

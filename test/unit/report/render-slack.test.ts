@@ -84,7 +84,7 @@ describe('renderSlackMessage content', () => {
     expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Redis compliance report: COMPLETE, 3 failing, 1 unknown', emoji: false } });
     const fields = message.blocks.find((b) => b.type === 'section' && b.fields);
     expect(fields && fields.type === 'section' && fields.fields!.map((f) => f.text)).toEqual([
-      '*Compliance*\n28.5 %',
+      '*Compliance*\n28.6 % (PASS share of evaluated findings, rounded to 0.1 %)',
       '*Failing critical*\n1',
       '*Failing high*\n1',
       '*Failing medium*\n0',

@@ -127,7 +127,7 @@ describe('cluster.mode on probe rows', () => {
   });
 });
 
-describe('cluster.mode with less evidence (issue 9): never PASS', () => {
+describe('cluster.mode with less evidence: never PASS', () => {
   const describeInstancesFailed = { service: 'ec2', operation: 'DescribeInstances', code: 'RequestLimitExceeded', message: 'Request limit exceeded.' };
   const inventoryFailed = { service: 'ssm', operation: 'GetInventory', code: 'ThrottlingException', message: 'Rate exceeded' };
 
