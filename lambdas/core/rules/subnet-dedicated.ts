@@ -90,6 +90,9 @@ export const subnetDedicatedRule: RuleDefinition = {
       const foreignInstances: string[] = [];
       for (const instanceId of seenInstances ? instancesInSubnet(target, subnetId) : []) {
         if (seenInstances!.has(instanceId)) continue;
+        // A terminated instance is still listed for a while, with the interfaces it had; they are gone
+        // (EC2 User Guide, "Terminate Amazon EC2 instances": the primary network interface is deleted).
+        if (target.instancesById.get(instanceId)?.State?.Name === 'terminated') continue;
         const cluster = redisClusterOf(target, instanceId);
         if (cluster === undefined) foreignInstances.push(instanceId);
         else if (!clusters.has(cluster.key)) addOther(cluster, instanceId);
