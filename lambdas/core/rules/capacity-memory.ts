@@ -105,7 +105,7 @@ function judge(target: EstateTarget, server: RedisServer): Verdict {
   // How full a process is cannot be judged without used_memory (a bounded one, or the only unbounded one against RAM).
   const usageUnknown = answered.filter((p) => p.usedMemory === undefined && (p.maxmemory! > 0 || n === 1));
   if (usageUnknown.length > 0) {
-    return { status: 'UNKNOWN', severity, observed: `${usageUnknown.map(processLabel).join(', ')} did not report used_memory, so whether ${usageUnknown.length === 1 ? 'it is' : 'they are'} within ${percent} is not known. Processes: ${facts}.`, required, remediation: 'Run the current Redis probe (inventory/redis-probe.sh records used_memory from INFO memory) and scan again.' };
+    return { status: 'UNKNOWN', severity, observed: `${capitalise(usageUnknown.map(processLabel).join(', '))} did not report used_memory, so whether ${usageUnknown.length === 1 ? 'it is' : 'they are'} within ${percent} is not known. Processes: ${facts}.`, required, remediation: 'Run the current Redis probe (inventory/redis-probe.sh records used_memory from INFO memory) and scan again.' };
   }
   const unboundedNote = n === 1 && unbounded.length === 1 ? ' The only process has no memory limit: set maxmemory so Redis evicts or refuses writes before the kernel kills it.' : '';
   return { status: 'PASS', severity, observed: `Processes: ${facts}; within ${formatBytes(share)} each and ${percent} used.`, required, remediation: `None needed.${unboundedNote} Raise RAM before maxmemory when sessions grow.` };

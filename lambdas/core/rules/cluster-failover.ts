@@ -173,7 +173,7 @@ export function judge(target: EstateTarget, cluster: RedisCluster): Verdict {
   const instancesError = ec2Error(target, 'DescribeInstances');
   const unplaced = [...view.nodes.values()].filter((n) => !n.server && !n.otherInstance);
   if (instancesError && unplaced.length > 0) {
-    gaps.push(`the instance list is incomplete (${describeError(instancesError)}), so the servers behind ${unplaced.map((n) => n.ip || n.nodeId).join(', ')} are not known and may be one machine`);
+    gaps.push(`the instance list is incomplete (${describeError(instancesError)}), so the servers behind ${[...new Set(unplaced.map((n) => n.ip || n.nodeId))].join(', ')} are not known and may be one machine`);
     fixes.push('Grant the scanner ec2:DescribeInstances.');
   }
   if (gaps.length > 0) {
