@@ -222,7 +222,7 @@ describe('verdict properties on generated estates', () => {
         expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
         for (const [key, f] of before) expect(`${key} ${verdict(after.get(key)!)}`).toBe(`${key} ${verdict(f)}`);
       }),
-      40,
+      30,
     );
   });
 
@@ -242,7 +242,7 @@ describe('verdict properties on generated estates', () => {
           expect(`${keyOf(f)} was ${before.get(keyOf(f))?.status ?? 'absent'}`).toBe(`${keyOf(f)} was PASS`);
         }
       }),
-      80,
+      60,
     );
   });
 
@@ -261,7 +261,7 @@ describe('verdict properties on generated estates', () => {
         const after = byKey(evaluate(changed));
         for (const [key, f] of before) expect(JSON.stringify(after.get(key))).toBe(JSON.stringify(f));
       }),
-      25,
+      20,
     );
   });
 

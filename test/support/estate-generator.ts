@@ -7,7 +7,12 @@
  * state and environment spelling (case and spaces), cluster and mode tags, instance types (known and
  * unknown), public addresses, secondary interfaces, volumes (missing records, missing sizes),
  * service-managed interfaces (Lambda, endpoints, unattached), SSM registration and inventory rows,
- * the Redis probe's process and CLUSTER NODES rows, and CloudWatch network metrics.
+ * the Redis probe's process and CLUSTER NODES rows (with faults: replication links down or not
+ * reported, nofailover replicas, nodes flagged failing, split and stale views, lost rows), zones
+ * (subnet zones and DescribeInstances Placement), cluster bus port rules, and CloudWatch network
+ * metrics (results with and without data points, not Complete, lost with a recorded failure).
+ * `generateSnapshot(seed, size, { highAvailability: true })` leans the estate towards what the
+ * high-availability and capacity rules read.
  *
  * An estate is a pure function of (seed, size): fast-check draws and shrinks those two numbers, so
  * a failing case prints a seed that rebuilds it exactly, and shrinking makes it smaller.
@@ -362,7 +367,10 @@ function addClusterProbeRows(rng: Rng, target: SnapshotTarget, focus: boolean): 
         ...(fault(0.1) ? { maxmemory: 0 } : {}),
       });
     }
-    if (fault(0.1)) nodes.push({ server: -1, port: 7000, replicaOf: 0, announce: '10.55.0.9', linkStatus: '' });
+    // A node on a machine nobody probed: no line of its own, so only its viewers say what it is.
+    // Sometimes the viewers disagree about just that node (a stale view of a node with no line of its own).
+    const staleStranger = fault(0.25);
+    const stranger = staleStranger || fault(0.1) ? nodes.push({ server: -1, port: 7000, replicaOf: 0, announce: '10.55.0.9', linkStatus: '' }) - 1 : -1;
     for (const node of nodes) {
       const maxmemory = node.maxmemory ?? 3 * GIB;
       const fill = faulty ? rng.pick([0.3, 0.3, 0.3, 0.8, 0.81, 1.1]) : rng.pick([0.3, 0.8]);
@@ -371,8 +379,8 @@ function addClusterProbeRows(rng: Rng, target: SnapshotTarget, focus: boolean): 
     const specs: ServerSpec[] = servers.map((i) => ({ instanceId: i.InstanceId, ip: i.PrivateIpAddress ?? '', totalSystemMemory: rng.pick([8, 16, 4]) * GIB }));
     // View faults: a viewer server missing a node (split), or giving other facts about it (stale).
     const splitViewer = fault(0.1) ? rng.int(0, n - 1) : -1;
-    const staleViewer = fault(0.15) ? rng.int(0, n - 1) : -1;
-    const faultyNode = rng.int(0, nodes.length - 1);
+    const staleViewer = staleStranger || fault(0.15) ? rng.int(0, n - 1) : -1;
+    const faultyNode = staleStranger ? stranger : rng.int(0, nodes.length - 1);
     const failing = new Set(nodes.map((_, i) => i).filter(() => fault(0.04)));
     const stale = (node: NodeSpec): NodeSpec => (node.replicaOf !== undefined ? (rng.chance(0.5) ? { ...node, replicaOf: undefined, slots: '' } : { ...node, replicaOf: rng.int(0, masters - 1) }) : { ...node, replicaOf: rng.int(0, masters - 1), slots: undefined });
     specs.forEach((server, k) => {
