@@ -13,6 +13,10 @@
  * (default 10) refuses to start an election, and one that never synced has no data to serve.
  * A replica whose link state was not reported is promotable or not as the caller assumes: the rule
  * asks both ways and says UNKNOWN when the answers differ.
+ * What users see (redis/redis src/cluster.c, clusterUpdateState; redis.conf on
+ * cluster-require-full-coverage): a node that reaches fewer than (masters serving slots / 2) + 1 of
+ * them sets cluster_state:fail and refuses queries, whatever cluster-require-full-coverage says;
+ * with it `yes` (the default) one slot without a master does the same.
  */
 import { machineOf, type ClusterNode } from './cluster-view';
 import { CLUSTER_SLOTS, slotCount } from './redis-topology';
