@@ -148,7 +148,9 @@ export function judge(target: EstateTarget, cluster: RedisCluster): Verdict {
       remediation: `${capitalise(first.fixes.join('; ') || 'add a replica on another server for every master (CLUSTER REPLICATE <master-id> on a node of another server)')}; then check with redis-cli --cluster check that each server holds one master and the replica of another server's master.`,
     };
   }
-  const pessimistic = layouts?.map((nodes) => failuresOf(target, view, nodes, false));
+  // Read the other way only when a replica's link state is missing (otherwise both readings are equal).
+  const unreportedLinks = [...view.nodes.values(), ...[...view.nodes.values()].flatMap((n) => n.otherVersions.map((v) => ({ ...n, ...v })))].some((n) => n.masterId !== undefined && replicaState(n) === 'link-not-reported');
+  const pessimistic = unreportedLinks ? layouts?.map((nodes) => failuresOf(target, view, nodes, false)) : optimistic;
   const gaps: string[] = [];
   const fixes: string[] = [];
   if (!layouts) {
@@ -180,7 +182,7 @@ export function judge(target: EstateTarget, cluster: RedisCluster): Verdict {
     return {
       status: 'UNKNOWN',
       severity: SEVERITY,
-      observed: `The views available do not show a lost slot, but ${gaps.join('; ')}. Layout seen: ${layout}.`,
+      observed: `Whether losing any one server leaves every slot served is not known: ${gaps.join('; ')}. Layout seen: ${layout}.`,
       required: REQUIRED,
       remediation: `${fixes.join(' ')} Then scan again.`,
     };
