@@ -161,6 +161,8 @@ function factsKey(line: ClusterNodeFacts): string {
 
 /** One line per distinct version of the node's facts, the one most lines give first (ties: by content). */
 function rankVersions(lines: readonly ClusterNodeEntry[]): ClusterNodeEntry[] {
+  // The usual case (one line of its own): nothing to weigh.
+  if (lines.length === 1) return [lines[0]!];
   const groups = new Map<string, { line: ClusterNodeEntry; count: number }>();
   for (const line of lines) {
     const key = factsKey(line);
