@@ -137,6 +137,37 @@ const OPERATIONS: ReadonlyArray<{ service: string; operation: string; drop: (t: 
       for (const entity of t.ssm.Entities) for (const type of Object.keys(entity.Data ?? {})) if (!rng.chance(keep)) delete entity.Data![type];
     },
   },
+  { service: 'cloudwatch', operation: 'GetMetricData', drop: (t, rng, keep) => t.cloudwatch && (t.cloudwatch.MetricDataResults = rng.some(t.cloudwatch.MetricDataResults, keep)) },
+];
+
+/** The rules judging high availability and capacity (and the estates leaning towards what they read). */
+const HA_RULES = ['cluster.failover', 'cluster.membership', 'cluster.zone-spread', 'network.cluster-bus', 'capacity.memory', 'capacity.bandwidth'];
+const haSnapshot = (seed: number, size: number) => generateSnapshot(seed, size, { highAvailability: true });
+
+/**
+ * One read the high-availability and capacity rules need, lost with its failure recorded: one
+ * instance's inventory, or one inventory type of it (the collector keeps a type whole or not at
+ * all: lambdas/adapters/collectors/ssm-collector.ts), one metric result, one instance record, one
+ * subnet record, one instance type.
+ */
+const SINGLE_READS: ReadonlyArray<{ name: string; service: string; operation: string; lose: (t: SnapshotTarget, rng: Rng) => boolean }> = [
+  { name: 'an inventory entity', service: 'ssm', operation: 'ListInventoryEntries', lose: (t, rng) => t.ssm.Entities.length > 0 && t.ssm.Entities.splice(rng.int(0, t.ssm.Entities.length - 1), 1).length > 0 },
+  {
+    name: 'an inventory type',
+    service: 'ssm',
+    operation: 'ListInventoryEntries',
+    lose: (t, rng) => {
+      const typed = t.ssm.Entities.flatMap((e) => Object.keys(e.Data ?? {}).filter((k) => k.startsWith('Custom:')).map((k) => [e, k] as const));
+      if (typed.length === 0) return false;
+      const [entity, type] = rng.pick(typed);
+      delete entity.Data![type];
+      return true;
+    },
+  },
+  { name: 'a metric result', service: 'cloudwatch', operation: 'GetMetricData', lose: (t, rng) => (t.cloudwatch?.MetricDataResults.length ?? 0) > 0 && t.cloudwatch!.MetricDataResults.splice(rng.int(0, t.cloudwatch!.MetricDataResults.length - 1), 1).length > 0 },
+  { name: 'an instance record', service: 'ec2', operation: 'DescribeInstances', lose: (t, rng) => t.ec2.Reservations.length > 0 && t.ec2.Reservations.splice(rng.int(0, t.ec2.Reservations.length - 1), 1).length > 0 },
+  { name: 'a subnet record', service: 'ec2', operation: 'DescribeSubnets', lose: (t, rng) => t.ec2.Subnets.length > 0 && t.ec2.Subnets.splice(rng.int(0, t.ec2.Subnets.length - 1), 1).length > 0 },
+  { name: 'an instance type', service: 'ec2', operation: 'DescribeInstanceTypes', lose: (t, rng) => t.ec2.InstanceTypes.length > 0 && t.ec2.InstanceTypes.splice(rng.int(0, t.ec2.InstanceTypes.length - 1), 1).length > 0 },
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -174,6 +205,64 @@ describe('verdict properties on generated estates', () => {
       expect(rules).toContain(`${rule}:PASS`);
       expect(rules).toContain(`${rule}:FAIL`);
     }
+  });
+
+  it('the high-availability estates exercise PASS, FAIL and UNKNOWN of each high-availability and capacity rule', () => {
+    const seen = new Set<string>();
+    for (let seed = 1; seed <= 40; seed++) for (const f of evaluate(haSnapshot(seed, 4))) seen.add(`${f.ruleId}:${f.status}`);
+    for (const rule of HA_RULES) for (const status of ['PASS', 'FAIL', 'UNKNOWN']) expect(seen).toContain(`${rule}:${status}`);
+  });
+
+  it('order (high availability): shuffling every list and every inventory type\'s rows changes no verdict of the six rules', () => {
+    run(
+      fc.property(estateSeedArbitrary(), fc.integer({ min: 0, max: 0x7fffffff }), ({ seed, size }, shuffleSeed) => {
+        const snapshot = haSnapshot(seed, size);
+        const before = byKey(evaluate(snapshot));
+        const after = byKey(evaluate(shuffleEverything(snapshot, new Rng(shuffleSeed)) as Snapshot));
+        expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+        for (const [key, f] of before) expect(`${key} ${verdict(after.get(key)!)}`).toBe(`${key} ${verdict(f)}`);
+      }),
+      30,
+    );
+  });
+
+  it('evidence (high availability): losing any one read the six rules need, with its failure recorded, never makes a PASS', () => {
+    run(
+      fc.property(estateSeedArbitrary(), fc.integer({ min: 0, max: SINGLE_READS.length - 1 }), fc.integer({ min: 0, max: 0x7fffffff }), ({ seed, size }, readIndex, loseSeed) => {
+        const snapshot = haSnapshot(seed, size);
+        const rng = new Rng(loseSeed);
+        const less = structuredClone(snapshot);
+        const target = less.targets[rng.int(0, less.targets.length - 1)]!;
+        const { service, operation, lose } = SINGLE_READS[readIndex]!;
+        if (!lose(target, rng)) return;
+        target.errors.push({ service, operation, code: 'AccessDeniedException', message: 'generated failure' });
+        const before = byKey(evaluate(snapshot));
+        for (const f of evaluate(less)) {
+          if (f.status !== 'PASS' || !HA_RULES.includes(f.ruleId)) continue;
+          expect(`${keyOf(f)} was ${before.get(keyOf(f))?.status ?? 'absent'}`).toBe(`${keyOf(f)} was PASS`);
+        }
+      }),
+      60,
+    );
+  });
+
+  it('isolation (high availability): adding an unrelated account and an unrelated environment changes no finding of the others', () => {
+    run(
+      fc.property(estateSeedArbitrary(), fc.integer({ min: 0, max: 0x7fffffff }), ({ seed, size }, otherSeed) => {
+        const snapshot = haSnapshot(seed, size);
+        const rng = new Rng(otherSeed);
+        const changed = structuredClone(snapshot);
+        changed.targets.splice(rng.int(0, changed.targets.length), 0, generateTarget(rng, size, new Ids(0xd00000), '999988887777', 'eu-west-1', { highAvailability: true }));
+        const target = changed.targets.filter((t) => t.accountId !== '999988887777')[0]!;
+        const existing = target.ec2.Reservations.length;
+        addUnrelatedEnvironment(rng, target, new Ids(0xc00000), 'Production-EU');
+        for (const r of target.ec2.Reservations.splice(existing)) target.ec2.Reservations.splice(rng.int(0, target.ec2.Reservations.length), 0, r);
+        const before = byKey(evaluate(snapshot));
+        const after = byKey(evaluate(changed));
+        for (const [key, f] of before) expect(JSON.stringify(after.get(key))).toBe(JSON.stringify(f));
+      }),
+      20,
+    );
   });
 
   it('sharing: with every shared-verdict cache off the findings are byte-identical', () => {

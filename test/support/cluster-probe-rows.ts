@@ -20,6 +20,8 @@ export interface NodeSpec {
   usedMemory?: number;
   /** Announce this address instead of the server's. */
   announce?: string;
+  /** A replica's master_link_status (default `up`); '' leaves it unreported. */
+  linkStatus?: string;
 }
 
 export interface ServerSpec {
@@ -59,6 +61,7 @@ export function serverRow(node: NodeSpec, index: number, server: ServerSpec): Re
     binary_version: '7.0.15',
     redis_mode: 'cluster',
     role: node.replicaOf === undefined ? 'master' : 'slave',
+    ...(node.replicaOf === undefined || node.linkStatus === '' ? {} : { master_host: node.announce ?? '', master_link_status: node.linkStatus ?? 'up' }),
     cluster_enabled: '1',
     cluster_state: 'ok',
     cluster_slots_assigned: '16384',

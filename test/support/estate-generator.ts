@@ -7,7 +7,12 @@
  * state and environment spelling (case and spaces), cluster and mode tags, instance types (known and
  * unknown), public addresses, secondary interfaces, volumes (missing records, missing sizes),
  * service-managed interfaces (Lambda, endpoints, unattached), SSM registration and inventory rows,
- * the Redis probe's process and CLUSTER NODES rows, and CloudWatch network metrics.
+ * the Redis probe's process and CLUSTER NODES rows (with faults: replication links down or not
+ * reported, nofailover replicas, nodes flagged failing, split and stale views, lost rows), zones
+ * (subnet zones and DescribeInstances Placement), cluster bus port rules, and CloudWatch network
+ * metrics (results with and without data points, not Complete, lost with a recorded failure).
+ * `generateSnapshot(seed, size, { highAvailability: true })` leans the estate towards what the
+ * high-availability and capacity rules read.
  *
  * An estate is a pure function of (seed, size): fast-check draws and shrinks those two numbers, so
  * a failing case prints a seed that rebuilds it exactly, and shrinking makes it smaller.
@@ -80,7 +85,8 @@ const REDIS_PACKAGE_VERSIONS = ['5:7.0.15-1~deb12u1', '7.0.11-1.amzn2023.0.1', '
 const REDIS_RUNNING_VERSIONS = ['7.0.15', '7.0.11', '7.2.4', '6.2.14', '6.9.240'];
 const PLATFORM_SERVER_VERSIONS = ['11.23.0.40149', '11.18.1.39224', '11.25.2.41004', '11.23'];
 const PUBLIC_SOURCES = ['0.0.0.0/0', '0.0.0.0/1', '128.0.0.0/1', '8.8.0.0/16', '52.0.0.0/8', '::/0', '2000::/3', '2600:1f00::/24'];
-const PORT_RANGES: ReadonlyArray<[number, number] | 'all'> = [[7000, 7001], [7000, 7000], [7001, 7001], [6379, 6379], [22, 22], [0, 65535], [1024, 65535], 'all'];
+/** Client ports, cluster bus ports (client port + 10000) and others. */
+const PORT_RANGES: ReadonlyArray<[number, number] | 'all'> = [[7000, 7001], [7000, 7000], [7001, 7001], [17000, 17001], [17000, 17000], [7000, 17001], [6379, 6379], [22, 22], [0, 65535], [1024, 65535], 'all'];
 
 /** Ids in the shapes AWS uses (prefix + 17 hex digits), unique within one generated snapshot. */
 export class Ids {
@@ -175,7 +181,16 @@ function routes(rng: Rng, vpcCidr: string, ids: Ids): Route[] {
 }
 
 /** One account-region target of about `size` instances. */
-export function generateTarget(rng: Rng, size: number, ids: Ids, accountId: string, region: string): SnapshotTarget {
+/**
+ * `highAvailability` leans the estate towards what the high-availability and capacity rules read:
+ * mostly production Redis servers grouped in clusters, nearly always with probe rows and metrics.
+ */
+export interface GeneratorOptions {
+  highAvailability?: boolean;
+}
+
+export function generateTarget(rng: Rng, size: number, ids: Ids, accountId: string, region: string, options: GeneratorOptions = {}): SnapshotTarget {
+  const focus = options.highAvailability === true;
   const target: SnapshotTarget = {
     accountId,
     region,
@@ -188,14 +203,14 @@ export function generateTarget(rng: Rng, size: number, ids: Ids, accountId: stri
   for (let v = 0; v < vpcCount; v++) {
     const vpcId = ids.next('vpc');
     const vpc: VpcPlan = { vpcId, index: v, subnets: [], groups: [] };
-    const subnetCount = rng.int(1, Math.min(5, 1 + Math.ceil(size / 2)));
+    const subnetCount = focus ? rng.int(3, 5) : rng.int(1, Math.min(5, 1 + Math.ceil(size / 2)));
     for (let j = 0; j < subnetCount; j++) {
       const ipv6 = rng.chance(0.15);
       vpc.subnets.push({
         SubnetId: ids.next('subnet'),
         VpcId: vpcId,
         CidrBlock: `10.${v}.${j}.0/24`,
-        AvailabilityZone: `${region}${rng.pick(['a', 'b', 'c'])}`,
+        AvailabilityZone: `${region}${focus ? 'abc'[j % 3] : rng.pick(['a', 'b', 'c'])}`,
         MapPublicIpOnLaunch: rng.chance(0.15),
         AssignIpv6AddressOnCreation: ipv6 && rng.chance(0.3),
         Ipv6CidrBlockAssociationSet: ipv6 ? [{ Ipv6CidrBlock: `2600:1f18:${v}${j}::/64`, Ipv6CidrBlockState: { State: 'associated' } }] : [],
@@ -235,12 +250,12 @@ export function generateTarget(rng: Rng, size: number, ids: Ids, accountId: stri
   const usedTypes = new Set<string>();
   const hostByEnd = new Map<string, number>();
   for (let n = 0; n < instanceCount; n++) {
-    const role = rng.pick(['redis', 'redis', 'redis', 'outsystems-frontend', 'outsystems-frontend', undefined]);
-    addInstance(rng, target, vpcs, ids, { role, usedTypes, hostByEnd });
+    const role = focus ? rng.pick(['redis', 'redis', 'redis', 'redis', 'outsystems-frontend']) : rng.pick(['redis', 'redis', 'redis', 'outsystems-frontend', 'outsystems-frontend', undefined]);
+    addInstance(rng, target, vpcs, ids, { role, usedTypes, hostByEnd, ...(focus ? { managed: rng.chance(0.9), ...(rng.chance(0.8) ? { environment: rng.pick(['production', 'Production', 'PRODUCTION ']) } : {}) } : {}) });
   }
   if (rng.chance(0.4)) addSharedTiers(rng, target, rng.pick(vpcs), ids, usedTypes, hostByEnd);
-  if (rng.chance(0.5)) addClusterProbeRows(rng, target);
-  if (rng.chance(0.5)) addNetworkMetrics(rng, target);
+  if (rng.chance(focus ? 0.95 : 0.5)) addClusterProbeRows(rng, target, focus);
+  if (rng.chance(focus ? 0.9 : 0.5)) addNetworkMetrics(rng, target);
   for (const type of usedTypes) {
     const known = (INSTANCE_TYPES as Record<string, (typeof INSTANCE_TYPES)[keyof typeof INSTANCE_TYPES]>)[type];
     if (known && rng.chance(0.95)) target.ec2.InstanceTypes.push(structuredClone(known));
@@ -298,12 +313,16 @@ function addSharedTiers(rng: Rng, target: SnapshotTarget, vpc: VpcPlan, ids: Ids
 
 /**
  * The Redis probe's rows (docs/redis-probe.md) for the Redis servers of each cluster tag that have
- * inventory: a master on 7000 and a replica on 7001 per server, each replica following the next
- * server's master, with the faults the high-availability rules look for sometimes mixed in (a
- * replica of its own server's master, a missing replica, an unscanned node, unassigned slots,
- * a process that did not answer, unbounded memory).
+ * inventory: a master per server (sometimes one more, so the count is even, or two on one server)
+ * and a replica of each master, mostly on the next server, with the faults the high-availability
+ * and capacity rules look for mixed in: a replica of its own server's master, a missing replica,
+ * a replica whose replication link is down or not reported, a `nofailover` replica, an unscanned
+ * node, unassigned slots, a process that did not answer, unbounded or nearly full memory, memory
+ * figures not reported; and in the views: nodes flagged failing by some viewers, a split view (a
+ * viewer missing a node), a stale view (a viewer with other facts about a node), and a member's
+ * CLUSTER NODES rows lost with a recorded ListInventoryEntries failure.
  */
-function addClusterProbeRows(rng: Rng, target: SnapshotTarget): void {
+function addClusterProbeRows(rng: Rng, target: SnapshotTarget, focus: boolean): void {
   const entities = new Map(target.ssm.Entities.map((e) => [e.Id, e]));
   const byCluster = new Map<string, Instance[]>();
   for (const r of target.ec2.Reservations) {
@@ -314,33 +333,91 @@ function addClusterProbeRows(rng: Rng, target: SnapshotTarget): void {
       byCluster.set(key, [...(byCluster.get(key) ?? []), i]);
     }
   }
+  const GIB = 1024 ** 3;
   for (const servers of byCluster.values()) {
-    if (!rng.chance(0.7)) continue;
+    if (!rng.chance(focus ? 0.9 : 0.7)) continue;
+    // With the high-availability lean, half of the clusters are laid out without a fault (so verdicts can pass).
+    const faulty = !focus || rng.chance(0.5);
+    const fault = (p: number) => faulty && rng.chance(p);
     const n = servers.length;
     const nodes: NodeSpec[] = [];
-    const share = Math.floor(16384 / n);
-    for (let k = 0; k < n; k++) nodes.push({ server: k, port: 7000, slots: `${k * share}-${k === n - 1 ? (rng.chance(0.1) ? 16000 : 16383) : (k + 1) * share - 1}` });
-    for (let k = 0; k < n; k++) {
-      if (rng.chance(0.1)) continue;
-      nodes.push({ server: rng.chance(0.15) ? k : (k + 1) % n, port: 7001, replicaOf: k, ...(rng.chance(0.1) ? { maxmemory: 0 } : {}) });
+    const ports = new Map<number, number>();
+    const port = (server: number) => {
+      const next = ports.get(server) ?? 7000;
+      ports.set(server, next + 1);
+      return next;
+    };
+    const masters = n + (fault(0.25) ? 1 : 0);
+    const share = Math.floor(16384 / masters);
+    for (let k = 0; k < masters; k++) {
+      const server = k < n && !fault(0.1) ? k : rng.int(0, n - 1);
+      const last = k === masters - 1 ? (fault(0.1) ? 16000 : 16383) : (k + 1) * share - 1;
+      nodes.push({ server, port: port(server), slots: `${k * share}-${last}` });
     }
-    if (rng.chance(0.1)) nodes.push({ server: -1, port: 7000, replicaOf: 0, announce: '10.55.0.9' });
-    const specs: ServerSpec[] = servers.map((i) => ({ instanceId: i.InstanceId, ip: i.PrivateIpAddress ?? '', totalSystemMemory: rng.pick([8, 16, 4]) * 1024 ** 3 }));
+    for (let k = 0; k < masters; k++) {
+      if (fault(0.1)) continue;
+      const home = nodes[k]!.server;
+      const server = fault(0.15) ? home : (home + 1) % n;
+      nodes.push({
+        server,
+        port: port(server),
+        replicaOf: k,
+        linkStatus: faulty ? rng.pick(['up', 'up', 'up', 'up', 'up', 'up', 'up', 'down', '']) : 'up',
+        ...(fault(0.05) ? { flags: ['nofailover'] } : {}),
+        ...(fault(0.1) ? { maxmemory: 0 } : {}),
+      });
+    }
+    // A node on a machine nobody probed: no line of its own, so only its viewers say what it is.
+    // Sometimes the viewers disagree about just that node (a stale view of a node with no line of its own).
+    const staleStranger = fault(0.25);
+    const stranger = staleStranger || fault(0.1) ? nodes.push({ server: -1, port: 7000, replicaOf: 0, announce: '10.55.0.9', linkStatus: '' }) - 1 : -1;
+    for (const node of nodes) {
+      const maxmemory = node.maxmemory ?? 3 * GIB;
+      const fill = faulty ? rng.pick([0.3, 0.3, 0.3, 0.8, 0.81, 1.1]) : rng.pick([0.3, 0.8]);
+      node.usedMemory = maxmemory > 0 ? Math.round(fill * maxmemory) : rng.pick([GIB, 7 * GIB]);
+    }
+    const specs: ServerSpec[] = servers.map((i) => ({ instanceId: i.InstanceId, ip: i.PrivateIpAddress ?? '', totalSystemMemory: rng.pick([8, 16, 4]) * GIB }));
+    // View faults: a viewer server missing a node (split), or giving other facts about it (stale).
+    const splitViewer = fault(0.1) ? rng.int(0, n - 1) : -1;
+    const staleViewer = staleStranger || fault(0.15) ? rng.int(0, n - 1) : -1;
+    const faultyNode = staleStranger ? stranger : rng.int(0, nodes.length - 1);
+    const failing = new Set(nodes.map((_, i) => i).filter(() => fault(0.04)));
+    const stale = (node: NodeSpec): NodeSpec => (node.replicaOf !== undefined ? (rng.chance(0.5) ? { ...node, replicaOf: undefined, slots: '' } : { ...node, replicaOf: rng.int(0, masters - 1) }) : { ...node, replicaOf: rng.int(0, masters - 1), slots: undefined });
     specs.forEach((server, k) => {
       const entity = entities.get(server.instanceId)!;
       entity.Data ??= {};
       const local = nodes.map((node, index) => [node, index] as const).filter(([node]) => node.server === k);
       const rows = local.map(([node, index]) => serverRow(node, index, server));
-      if (rows[0] && rng.chance(0.1)) Object.assign(rows[0], { status: 'error', error: 'NOAUTH Authentication required.', redis_version: '' });
+      if (rows[0] && fault(0.1)) Object.assign(rows[0], { status: 'error', error: 'NOAUTH Authentication required.', redis_version: '' });
+      for (const row of rows) {
+        if (fault(0.05)) delete row.used_memory;
+        if (fault(0.05)) row.total_system_memory = '';
+      }
       entity.Data['Custom:RedisServer'] = { TypeName: 'Custom:RedisServer', SchemaVersion: '2.0', CaptureTime: '2026-11-25T01:30:00Z', Content: rows };
       const view: Record<string, string>[] = [];
-      for (const [viewer, v] of local) nodes.forEach((node, index) => view.push(clusterNodeRow(viewer, server.ip, node, index, specs, index === v)));
+      for (const [viewer, v] of local) {
+        nodes.forEach((node, index) => {
+          const self = index === v;
+          if (!self && k === splitViewer && index === faultyNode) return;
+          let seen = !self && k === staleViewer && index === faultyNode ? stale(node) : node;
+          if (!self && failing.has(index)) seen = { ...seen, flags: [...(seen.flags ?? []), rng.pick(['fail', 'fail?'])] };
+          view.push(clusterNodeRow(viewer, server.ip, seen, index, specs, self));
+        });
+      }
       entity.Data['Custom:RedisClusterNode'] = { TypeName: 'Custom:RedisClusterNode', SchemaVersion: '2.0', CaptureTime: '2026-11-25T01:30:00Z', Content: view };
     });
+    if (fault(0.05)) {
+      delete entities.get(rng.pick(specs).instanceId)!.Data!['Custom:RedisClusterNode'];
+      if (!target.errors.some((e) => e.operation === 'ListInventoryEntries')) target.errors.push({ service: 'ssm', operation: 'ListInventoryEntries', code: 'ThrottlingException', message: 'Rate exceeded' });
+    }
   }
 }
 
-/** Fourteen days of NetworkIn / NetworkOut (a few 5-minute sums each) for some Redis servers, as the CloudWatch collector records them. */
+/**
+ * Fourteen days of NetworkIn / NetworkOut (a few 5-minute sums each) for some Redis servers, as the
+ * CloudWatch collector records them: results with and without data points, sometimes not Complete,
+ * sometimes missing with a recorded GetMetricData failure.
+ */
 function addNetworkMetrics(rng: Rng, target: SnapshotTarget): void {
   const redis = target.ec2.Reservations.flatMap((r) => r.Instances ?? []).filter((i) => i.Tags?.some((t) => t.Key === ROLE_KEY && t.Value === 'redis'));
   const ids = rng.some(redis.map((i) => i.InstanceId), 0.8).sort();
@@ -350,9 +427,11 @@ function addNetworkMetrics(rng: Rng, target: SnapshotTarget): void {
   const queries = networkQueries(ids);
   const results = queries.map((query) => {
     const values = Array.from({ length: rng.int(0, 3) }, () => Math.round((rng.pick([50e6, 400e6, 900e6, 2e9]) / 8) * NETWORK_METRIC_PERIOD_SECONDS * rng.next()));
-    return { Id: query.Id, Label: query.MetricStat!.Metric.MetricName, StatusCode: 'Complete', Timestamps: values.map((_, k) => new Date(end - (k + 1) * periodMs).toISOString()), Values: values };
+    return { Id: query.Id, Label: query.MetricStat!.Metric.MetricName, StatusCode: rng.chance(0.05) ? 'PartialData' : 'Complete', Timestamps: values.map((_, k) => new Date(end - (k + 1) * periodMs).toISOString()), Values: values };
   });
-  target.cloudwatch = { StartTime: new Date(end - NETWORK_METRIC_WINDOW_DAYS * 86_400_000).toISOString(), EndTime: new Date(end).toISOString(), MetricDataQueries: queries, MetricDataResults: results };
+  const kept = rng.chance(0.1) ? rng.some(results, 0.7) : results;
+  if (kept.length < results.length) target.errors.push({ service: 'cloudwatch', operation: 'GetMetricData', code: 'Throttling', message: 'Rate exceeded' });
+  target.cloudwatch = { StartTime: new Date(end - NETWORK_METRIC_WINDOW_DAYS * 86_400_000).toISOString(), EndTime: new Date(end).toISOString(), MetricDataQueries: queries, MetricDataResults: kept };
 }
 
 interface InstanceOptions {
@@ -365,6 +444,8 @@ interface InstanceOptions {
   subnet?: Subnet;
   vpc?: VpcPlan;
   groups?: string[];
+  /** Registered with SSM and holding inventory (else drawn at random). */
+  managed?: boolean;
 }
 
 function nextHost(hostByEnd: Map<string, number>, subnet: Subnet): string {
@@ -455,6 +536,8 @@ function addInstance(rng: Rng, target: SnapshotTarget, vpcs: VpcPlan[], ids: Ids
     BlockDeviceMappings: volumes.map((v) => ({ DeviceName: v.Attachments![0]!.Device, Ebs: { VolumeId: v.VolumeId, Status: 'attached' } })),
     NetworkInterfaces: interfaces,
     ...(rng.chance(0.1) ? { CpuOptions: { CoreCount: 1, ThreadsPerCore: rng.pick([1, 2]) } } : {}),
+    // DescribeInstances places an instance in its subnet's zone; the rules fall back to the subnet when it is absent.
+    ...(rng.chance(0.5) && subnet.AvailabilityZone ? { Placement: { AvailabilityZone: subnet.AvailabilityZone, Tenancy: 'default' } } : {}),
   };
   target.ec2.Reservations.push({ ReservationId: ids.next('r'), OwnerId: target.accountId, Instances: [instance] });
   // A volume record can be missing from the listing (the mapping then names a volume without a record).
@@ -477,7 +560,7 @@ function addInstance(rng: Rng, target: SnapshotTarget, vpcs: VpcPlan[], ids: Ids
     };
     target.ec2.NetworkInterfaces.push(record);
   }
-  if (rng.chance(0.85)) {
+  if (options.managed ?? rng.chance(0.85)) {
     const info: InstanceInformation = {
       InstanceId: instanceId,
       PingStatus: rng.chance(0.9) ? 'Online' : 'ConnectionLost',
@@ -490,7 +573,7 @@ function addInstance(rng: Rng, target: SnapshotTarget, vpcs: VpcPlan[], ids: Ids
       ComputerName: `${instanceId}.internal`,
     };
     target.ssm.InstanceInformationList.push(info);
-    if (rng.chance(0.85)) target.ssm.Entities.push(inventoryOf(rng, instanceId, role));
+    if (options.managed ?? rng.chance(0.85)) target.ssm.Entities.push(inventoryOf(rng, instanceId, role));
   }
   return instanceId;
 }
@@ -526,11 +609,11 @@ function inventoryOf(rng: Rng, instanceId: string, role: string | undefined): In
 }
 
 /** A whole snapshot: one or two account-region targets. */
-export function generateSnapshot(seed: number, size: number): Snapshot {
+export function generateSnapshot(seed: number, size: number, options: GeneratorOptions = {}): Snapshot {
   const rng = new Rng(seed);
   const ids = new Ids();
-  const targets: SnapshotTarget[] = [generateTarget(rng, size, ids, '111122223333', 'eu-west-1')];
-  if (size > 2 && rng.chance(0.4)) targets.push(generateTarget(rng, size, ids, rng.pick(['111122223333', '444455556666']), 'us-east-1'));
+  const targets: SnapshotTarget[] = [generateTarget(rng, size, ids, '111122223333', 'eu-west-1', options)];
+  if (size > 2 && rng.chance(0.4)) targets.push(generateTarget(rng, size, ids, rng.pick(['111122223333', '444455556666']), 'us-east-1', options));
   return { format: SNAPSHOT_FORMAT, capturedAt: '2026-11-25T02:00:00Z', targets };
 }
 

@@ -7,7 +7,16 @@
  * its master failed (Redis Cluster specification, https://redis.io/docs/latest/operate/oss_and_stack/reference/cluster-spec/,
  * "Failure detection" and "Replica election and promotion").
  * Nodes already flagged failing count as lost in every scenario; a replica flagged `nofailover`
- * (cluster-replica-no-failover yes) never starts an election, so it does not count as promotable.
+ * (cluster-replica-no-failover yes) never starts an election, so it does not count as promotable;
+ * nor does a replica whose replication link is down (master_link_status:down): a replica
+ * disconnected from its master for longer than cluster-node-timeout x cluster-replica-validity-factor
+ * (default 10) refuses to start an election, and one that never synced has no data to serve.
+ * A replica whose link state was not reported is promotable or not as the caller assumes: the rule
+ * asks both ways and says UNKNOWN when the answers differ.
+ * What users see (redis/redis src/cluster.c, clusterUpdateState; redis.conf on
+ * cluster-require-full-coverage): a node that reaches fewer than (masters serving slots / 2) + 1 of
+ * them sets cluster_state:fail and refuses queries, whatever cluster-require-full-coverage says;
+ * with it `yes` (the default) one slot without a master does the same.
  */
 import { machineOf, type ClusterNode } from './cluster-view';
 import { CLUSTER_SLOTS, slotCount } from './redis-topology';
@@ -36,11 +45,23 @@ export interface FailoverAnalysis {
   losses: ServerLoss[];
 }
 
-export function analyseFailover(nodes: readonly ClusterNode[]): FailoverAnalysis {
+/** Why a replica can or cannot take over from its master. */
+export type ReplicaState = 'promotable' | 'nofailover' | 'link-down' | 'link-not-reported';
+
+export function replicaState(node: ClusterNode): ReplicaState {
+  if (node.flags.includes('nofailover')) return 'nofailover';
+  if (node.linkStatus === undefined) return 'link-not-reported';
+  return node.linkStatus === 'up' ? 'promotable' : 'link-down';
+}
+
+/** Analyses the layout; `unreportedLinksUp` says whether a replica whose link state was not reported counts as promotable. */
+export function analyseFailover(nodes: readonly ClusterNode[], unreportedLinksUp: boolean): FailoverAnalysis {
   const masters = nodes.filter((n) => n.flags.includes('master') && n.slots.length > 0);
   const replicasOf = new Map<string, ClusterNode[]>();
   for (const node of nodes) {
-    if (node.masterId === undefined || node.flags.includes('nofailover')) continue;
+    if (node.masterId === undefined) continue;
+    const state = replicaState(node);
+    if (state !== 'promotable' && !(state === 'link-not-reported' && unreportedLinksUp)) continue;
     const list = replicasOf.get(node.masterId);
     if (list) list.push(node);
     else replicasOf.set(node.masterId, [node]);

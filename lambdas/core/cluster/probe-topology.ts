@@ -17,6 +17,7 @@ export function processOfFact(instanceId: string, fact: RedisProcessFact): Probe
     address: fact.address,
     mode: fact.redisMode,
     role: fact.role,
+    masterLinkStatus: fact.masterLinkStatus,
     nodeId: fact.clusterNodeId,
     maxmemory: fact.maxmemory,
     usedMemory: fact.usedMemory,
@@ -67,5 +68,5 @@ function readServerProbe(target: EstateTarget, server: RedisServer): ServerProbe
   }
   const nodesLookup = inventoryRows(target, server.instanceId, REDIS_CLUSTER_NODE_TYPE);
   const nodes = nodesLookup.found ? parseClusterNodeRows(nodesLookup.rows).facts.map((f) => nodeOfFact(server.instanceId, f)) : [];
-  return { found: true, processes: running.map((f) => processOfFact(server.instanceId, f)), nodes };
+  return { found: true, processes: running.map((f) => processOfFact(server.instanceId, f)), nodes, nodesMissing: nodesLookup.found ? undefined : nodesLookup.reason };
 }

@@ -16,6 +16,8 @@ export interface ProbedProcess {
   mode: string | undefined;
   /** `master` or `slave` as INFO replication says. */
   role: string | undefined;
+  /** A replica's replication link (INFO replication master_link_status: `up` or `down`); undefined when not reported. */
+  masterLinkStatus: string | undefined;
   /** This process's cluster node id (40 hex characters), when in cluster mode. */
   nodeId: string | undefined;
   /** Bytes; 0 means no limit. Undefined when not reported. */
@@ -50,7 +52,13 @@ export interface ClusterNodeEntry extends ClusterNodeFacts {
 
 /** What the probe says about one server, or why nothing is known. */
 export type ServerProbe =
-  | { found: true; processes: ProbedProcess[]; nodes: ClusterNodeEntry[] }
+  | {
+      found: true;
+      processes: ProbedProcess[];
+      nodes: ClusterNodeEntry[];
+      /** Why the server's CLUSTER NODES rows are missing (no Custom:RedisClusterNode data), when they are. */
+      nodesMissing: string | undefined;
+    }
   | { found: false; reason: string };
 
 export { CLUSTER_SLOTS } from '../inventory/redis-probe-rows';

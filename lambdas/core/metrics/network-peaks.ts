@@ -12,16 +12,24 @@
  */
 import type { CloudWatchSection, MetricDataQuery, MetricDataResult } from '../snapshot/schema';
 
+/** The busiest period of one direction (or of both together). */
+export interface Peak {
+  /** Bits per second over the period. */
+  bps: number;
+  at: string;
+}
+
 export interface NetworkPeaks {
   periodSeconds: number;
+  /** Periods with a data point in either direction. */
   points: number;
-  /** Bits per second: the busiest period of each direction, and of both together. */
-  peakInBps: number;
-  peakOutBps: number;
-  peakCombinedBps: number;
-  peakInAt: string;
-  peakOutAt: string;
-  peakCombinedAt: string;
+  /** Undefined when the direction was not measured (no query, no result, or a result without data points). */
+  inbound: Peak | undefined;
+  outbound: Peak | undefined;
+  /** Both directions together, when both were measured. */
+  combined: Peak | undefined;
+  /** Why a direction was not measured, one sentence each. */
+  unmeasured: string[];
   /** Whether a result was not Complete (PartialData, InternalError, Forbidden). */
   incomplete: string | undefined;
 }
@@ -62,49 +70,56 @@ function resultsById(section: CloudWatchSection): Map<string, MetricDataResult> 
   return index;
 }
 
+/** Bytes per period by timestamp for one direction, or why there are none. */
+function series(section: CloudWatchSection, query: MetricDataQuery | undefined, metric: string, instanceId: string): { values: Map<string, number>; result: MetricDataResult } | { reason: string } {
+  if (!query) return { reason: `No ${metric} query for ${instanceId} in the snapshot's CloudWatch section.` };
+  const result = resultsById(section).get(query.Id);
+  if (!result) return { reason: `CloudWatch returned no result for the ${metric} query of ${instanceId}.` };
+  const values = new Map<string, number>();
+  result.Timestamps.forEach((t, i) => {
+    const v = result.Values[i];
+    // A timestamp listed twice keeps its larger value, whatever the order.
+    if (v !== undefined) values.set(t, Math.max(v, values.get(t) ?? -Infinity));
+  });
+  // A Complete result without data points measured nothing (instance stopped, or launched after the window): not 0 bps.
+  if (values.size === 0) return { reason: `CloudWatch has no ${metric} data points for ${instanceId} in ${section.StartTime} .. ${section.EndTime} (instance stopped, or launched after the window).` };
+  return { values, result };
+}
+
+function busiest(values: Map<string, number>, period: number): Peak {
+  let best = -Infinity;
+  let at = '';
+  // Ties go to the earliest timestamp, so the answer does not depend on the order of the points.
+  for (const [t, v] of values) if (v > best || (v === best && t < at)) [best, at] = [v, t];
+  return { bps: (Math.max(0, best) * 8) / period, at };
+}
+
 export function networkPeaks(section: CloudWatchSection | undefined, instanceId: string): PeaksLookup {
   if (!section) return { found: false, reason: 'The snapshot has no CloudWatch section (captured without cloudwatch:GetMetricData, or by an older collector).' };
   const queries = queriesByInstance(section).get(instanceId);
-  if (!queries?.in || !queries.out) return { found: false, reason: `No NetworkIn / NetworkOut query for ${instanceId} in the snapshot's CloudWatch section.` };
-  const results = resultsById(section);
-  const inResult = results.get(queries.in.Id);
-  const outResult = results.get(queries.out.Id);
-  if (!inResult || !outResult) return { found: false, reason: `CloudWatch returned no result for the NetworkIn / NetworkOut queries of ${instanceId}.` };
-  const period = queries.in.MetricStat!.Period;
-  const byTime = new Map<string, { in: number; out: number }>();
-  let peakIn = -1;
-  let peakOut = -1;
-  let peakInAt = '';
-  let peakOutAt = '';
-  inResult.Timestamps.forEach((t, i) => {
-    const v = inResult.Values[i]!;
-    byTime.set(t, { in: v, out: 0 });
-    if (v > peakIn) [peakIn, peakInAt] = [v, t];
-  });
-  outResult.Timestamps.forEach((t, i) => {
-    const v = outResult.Values[i]!;
-    const slot = byTime.get(t);
-    if (slot) slot.out = v;
-    else byTime.set(t, { in: 0, out: v });
-    if (v > peakOut) [peakOut, peakOutAt] = [v, t];
-  });
-  if (byTime.size === 0) return { found: false, reason: `CloudWatch has no NetworkIn / NetworkOut data points for ${instanceId} in ${section.StartTime} .. ${section.EndTime} (instance stopped, or launched after the window).` };
-  let peakCombined = -1;
-  let peakCombinedAt = '';
-  for (const [t, v] of byTime) if (v.in + v.out > peakCombined) [peakCombined, peakCombinedAt] = [v.in + v.out, t];
-  const statuses = [inResult.StatusCode, outResult.StatusCode].filter((s) => s !== undefined && s !== 'Complete');
-  const toBps = (bytes: number) => (Math.max(0, bytes) * 8) / period;
+  if (!queries?.in && !queries?.out) return { found: false, reason: `No NetworkIn / NetworkOut query for ${instanceId} in the snapshot's CloudWatch section.` };
+  const inbound = series(section, queries.in, 'NetworkIn', instanceId);
+  const outbound = series(section, queries.out, 'NetworkOut', instanceId);
+  if ('reason' in inbound && 'reason' in outbound) return { found: false, reason: `${inbound.reason} ${outbound.reason}` };
+  const period = (queries.in ?? queries.out)!.MetricStat!.Period;
+  const times = new Set<string>();
+  for (const s of [inbound, outbound]) if ('values' in s) for (const t of s.values.keys()) times.add(t);
+  let combined: Peak | undefined;
+  if ('values' in inbound && 'values' in outbound) {
+    const sums = new Map<string, number>();
+    for (const t of times) sums.set(t, (inbound.values.get(t) ?? 0) + (outbound.values.get(t) ?? 0));
+    combined = busiest(sums, period);
+  }
+  const statuses = [inbound, outbound].flatMap((s) => ('result' in s && s.result.StatusCode !== undefined && s.result.StatusCode !== 'Complete' ? [s.result.StatusCode] : []));
   return {
     found: true,
     peaks: {
       periodSeconds: period,
-      points: byTime.size,
-      peakInBps: toBps(peakIn),
-      peakOutBps: toBps(peakOut),
-      peakCombinedBps: toBps(peakCombined),
-      peakInAt,
-      peakOutAt,
-      peakCombinedAt,
+      points: times.size,
+      inbound: 'values' in inbound ? busiest(inbound.values, period) : undefined,
+      outbound: 'values' in outbound ? busiest(outbound.values, period) : undefined,
+      combined,
+      unmeasured: [inbound, outbound].flatMap((s) => ('reason' in s ? [s.reason] : [])),
       incomplete: statuses.length > 0 ? statuses.join(', ') : undefined,
     },
   };

@@ -9,7 +9,7 @@
  */
 import { clusterView } from '../cluster/cluster-view';
 import type { EstateTarget, RedisCluster, RedisServer } from '../estate/estate';
-import { formatBps, networkPeaks } from '../metrics/network-peaks';
+import { formatBps, networkPeaks, type Peak } from '../metrics/network-peaks';
 import { REQUIREMENT } from '../requirements';
 import { instanceTypeKey, lookupInstanceType } from './instance-type-facts';
 import { describeError, serverFinding, type RuleDefinition, type Verdict } from './rule';
@@ -79,10 +79,10 @@ function judge(target: EstateTarget, server: RedisServer): Verdict {
   const fixes: string[] = [];
   if (measured.found) {
     const p = measured.peaks;
-    sentences.push(
-      `Busiest 5 minutes of ${p.points} CloudWatch periods: inbound ${formatBps(p.peakInBps)} (${p.peakInAt}), outbound ${formatBps(p.peakOutBps)} (${p.peakOutAt}), both together ${formatBps(p.peakCombinedBps)} (${p.peakCombinedAt}).`,
-    );
-    const over = [p.peakInBps > limit ? `inbound ${formatBps(p.peakInBps)}` : '', p.peakOutBps > limit ? `outbound ${formatBps(p.peakOutBps)}` : ''].filter(Boolean);
+    const part = (name: string, peak: Peak | undefined) => (peak ? `${name} ${formatBps(peak.bps)} (${peak.at})` : `${name} not measured`);
+    sentences.push(`Busiest 5 minutes of ${p.points} CloudWatch periods: ${part('inbound', p.inbound)}, ${part('outbound', p.outbound)}${p.combined ? `, both together ${formatBps(p.combined.bps)} (${p.combined.at})` : ''}.`);
+    // Each direction measured is judged on its own, whatever the other direction's result.
+    const over = [p.inbound && p.inbound.bps > limit ? `inbound ${formatBps(p.inbound.bps)}` : '', p.outbound && p.outbound.bps > limit ? `outbound ${formatBps(p.outbound.bps)}` : ''].filter(Boolean);
     if (over.length > 0) {
       problems.push(`measured ${over.join(' and ')} above ${percent} of the baseline`);
       fixes.push(`Move ${server.instanceId} to an instance type with a higher baseline bandwidth (not an "up to" burst figure), or add servers to the cluster and rebalance slots (redis-cli --cluster add-node, then rebalance) so each carries less.`);
@@ -105,6 +105,12 @@ function judge(target: EstateTarget, server: RedisServer): Verdict {
   if (problems.length > 0) {
     return { status: 'FAIL', severity, observed: `${capitalise(problems.join('; '))}. ${sentences.join(' ')} ${baselineText}`, required, remediation: [...new Set(fixes)].join(' ') };
   }
+  // A direction without data points is not a measurement of 0 bps.
+  const unmeasured = measured.found ? measured.peaks.unmeasured.join(' ') : measured.reason;
+  const fullyMeasured = measured.found && measured.peaks.unmeasured.length === 0;
+  if (measured.found && !fullyMeasured && !workload) {
+    return { status: 'UNKNOWN', severity, observed: `Only part of the load was measured: ${unmeasured}${metricsError ? ` ${describeError(metricsError)}.` : ''} ${sentences.join(' ')} ${baselineText}`, required, remediation: 'Capture the NetworkIn and NetworkOut metrics again (cloudwatch:GetMetricData), or set workload { sessionSizeKB, peakRequestsPerSecond } in redis-compliance.config.json.' };
+  }
   if (!measured.found && !workload) {
     return {
       status: 'UNKNOWN',
@@ -117,7 +123,7 @@ function judge(target: EstateTarget, server: RedisServer): Verdict {
   if (measured.found && measured.peaks.incomplete) {
     return { status: 'UNKNOWN', severity, observed: `CloudWatch returned incomplete data (${measured.peaks.incomplete}), so the real peak may be higher. ${sentences.join(' ')} ${baselineText}`, required, remediation: 'Capture again; if CloudWatch keeps returning partial data, check the reader role allows cloudwatch:GetMetricData.' };
   }
-  const missing = measured.found ? '' : ` Measured load not judged: ${measured.reason}`;
+  const missing = fullyMeasured ? '' : ` Measured load not judged: ${unmeasured}`;
   return { status: 'PASS', severity, observed: `${sentences.join(' ')} ${baselineText}${missing}`, required, remediation: 'None needed. Watch the peaks as sessions grow; add servers before a direction passes the threshold.' };
 }
 

@@ -51,14 +51,24 @@ function judge(target: EstateTarget, server: RedisServer): Verdict {
   const answered = processes.filter((p) => !silent.includes(p));
   const typeLookup = lookupInstanceType(target, server);
   const typeBytes = typeLookup.found && typeLookup.info.MemoryInfo?.SizeInMiB !== undefined ? typeLookup.info.MemoryInfo.SizeInMiB * 1024 ** 2 : undefined;
-  const reported = answered.map((p) => p.totalSystemMemory).find((m) => m !== undefined && m > 0);
+  // One server, one RAM: the largest figure any process reports (whatever the order of the rows).
+  const reportedFigures = answered.map((p) => p.totalSystemMemory).filter((m): m is number => m !== undefined && m > 0);
+  const reported = reportedFigures.length > 0 ? Math.max(...reportedFigures) : undefined;
   const ram = reported ?? typeBytes;
   const ramSource = reported !== undefined ? 'total_system_memory as Redis reports it' : typeLookup.found ? `the ${typeLookup.info.InstanceType} type` : '';
   if (processes.length === 0) {
     return { status: 'UNKNOWN', severity, observed: `The probe found no Redis server process on ${server.instanceId}.`, required: requiredBase, remediation: 'Start the Redis processes (or check the probe output on the server) and scan again.' };
   }
+  const full = answered.filter((p) => p.maxmemory! > 0 && p.usedMemory !== undefined && p.usedMemory > fraction * p.maxmemory!);
+  const fullText = () => `${full.map((p) => `${processLabel(p)} uses ${formatBytes(p.usedMemory!)} of ${formatBytes(p.maxmemory!)} (${Math.round((p.usedMemory! / p.maxmemory!) * 100)} %)`).join(', ')}, above ${percent}`;
+  const fullFix = 'Add memory (a larger instance type, then raise maxmemory within RAM / processes) or shorten the session expiration time; adding servers spreads the slots (redis-cli --cluster add-node, then rebalance).';
   if (ram === undefined) {
-    return { status: 'UNKNOWN', severity, observed: `The RAM of ${server.instanceId} is not known: no total_system_memory from Redis and ${typeLookup.found ? 'no memory size for its type' : typeLookup.reason}`, required: requiredBase, remediation: 'Capture DescribeInstanceTypes (ec2:DescribeInstanceTypes) and the probe rows, then scan again.' };
+    const unknownRam = `The RAM of ${server.instanceId} is not known: no total_system_memory from Redis and ${typeLookup.found ? 'no memory size for its type' : typeLookup.reason}`;
+    // used_memory against maxmemory needs no RAM figure.
+    if (full.length > 0) {
+      return { status: 'FAIL', severity, observed: `${capitalise(fullText())}. ${unknownRam}; the limits are not judged against it.`, required: requiredBase, remediation: fullFix };
+    }
+    return { status: 'UNKNOWN', severity, observed: unknownRam, required: requiredBase, remediation: 'Capture DescribeInstanceTypes (ec2:DescribeInstanceTypes) and the probe rows, then scan again.' };
   }
   const n = processes.length;
   const share = Math.floor(ram / n);
@@ -75,10 +85,9 @@ function judge(target: EstateTarget, server: RedisServer): Verdict {
   const sum = answered.reduce((s, p) => s + (p.maxmemory ?? 0), 0);
   if (sum > ram) problems.push(`the limits add up to ${formatBytes(sum)}, more than the ${formatBytes(ram)} of RAM`);
   if (problems.length > 0) fixes.push(`Set maxmemory on each process to at most ${formatBytes(share)} (CONFIG SET maxmemory ${share} and the same in its redis.conf, then CONFIG REWRITE), or give the server more RAM.`);
-  const full = answered.filter((p) => p.maxmemory! > 0 && p.usedMemory !== undefined && p.usedMemory > fraction * p.maxmemory!);
   if (full.length > 0) {
-    problems.push(`${full.map((p) => `${processLabel(p)} uses ${formatBytes(p.usedMemory!)} of ${formatBytes(p.maxmemory!)} (${Math.round((p.usedMemory! / p.maxmemory!) * 100)} %)`).join(', ')}, above ${percent}`);
-    fixes.push('Add memory (a larger instance type, then raise maxmemory within RAM / processes) or shorten the session expiration time; adding servers spreads the slots (redis-cli --cluster add-node, then rebalance).');
+    problems.push(fullText());
+    fixes.push(fullFix);
   }
   if (n === 1 && unbounded.length === 1) {
     const used = unbounded[0]!.usedMemory;
@@ -92,6 +101,11 @@ function judge(target: EstateTarget, server: RedisServer): Verdict {
   }
   if (silent.length > 0) {
     return { status: 'UNKNOWN', severity, observed: `${silent.map((p) => `${processLabel(p)}${p.error ? `: ${p.error}` : ': no maxmemory reported'}`).join('; ')}.${facts ? ` Answered: ${facts}.` : ''}`, required, remediation: 'Make every Redis process answer the probe (authentication, TLS; see docs/redis-probe.md) and scan again.' };
+  }
+  // How full a process is cannot be judged without used_memory (a bounded one, or the only unbounded one against RAM).
+  const usageUnknown = answered.filter((p) => p.usedMemory === undefined && (p.maxmemory! > 0 || n === 1));
+  if (usageUnknown.length > 0) {
+    return { status: 'UNKNOWN', severity, observed: `${capitalise(usageUnknown.map(processLabel).join(', '))} did not report used_memory, so whether ${usageUnknown.length === 1 ? 'it is' : 'they are'} within ${percent} is not known. Processes: ${facts}.`, required, remediation: 'Run the current Redis probe (inventory/redis-probe.sh records used_memory from INFO memory) and scan again.' };
   }
   const unboundedNote = n === 1 && unbounded.length === 1 ? ' The only process has no memory limit: set maxmemory so Redis evicts or refuses writes before the kernel kills it.' : '';
   return { status: 'PASS', severity, observed: `Processes: ${facts}; within ${formatBytes(share)} each and ${percent} used.`, required, remediation: `None needed.${unboundedNote} Raise RAM before maxmemory when sessions grow.` };

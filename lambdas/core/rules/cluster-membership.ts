@@ -4,7 +4,7 @@
  * tagged member the cluster does not know fails; so does a split view (members that know different
  * node sets). Evidence: the CLUSTER NODES view of every probed process (probe rows).
  */
-import { addressesOf, clusterView, describeNode } from '../cluster/cluster-view';
+import { addressesOf, clusterView, describeNode, type ClusterNode, type PlacedFacts } from '../cluster/cluster-view';
 import type { EstateTarget, RedisCluster } from '../estate/estate';
 import { REQUIREMENT } from '../requirements';
 import { ec2Error } from '../network/missing-evidence';
@@ -44,8 +44,14 @@ export function judge(target: EstateTarget, cluster: RedisCluster): Verdict {
     };
   }
   const nodes = [...view.nodes.values()];
-  const strangers = nodes.filter((n) => n.server === undefined && !n.flags.includes('noaddr'));
-  const knownAddresses = new Set(nodes.map((n) => n.ip));
+  const instancesError = ec2Error(target, 'DescribeInstances');
+  // A node is judged by every version its viewers give of it (a stale view may place it elsewhere).
+  const versionsOf = (n: ClusterNode): PlacedFacts[] => [n, ...n.otherVersions];
+  const outside = (v: PlacedFacts) => v.server === undefined && !v.flags.includes('noaddr');
+  // An address no listed instance holds may belong to an instance the failed listing hid (perhaps a tagged member).
+  const strangers = nodes.filter((n) => versionsOf(n).every((v) => outside(v) && (v.otherInstance !== undefined || !instancesError)));
+  const maybeStrangers = nodes.filter((n) => !strangers.includes(n) && versionsOf(n).some(outside));
+  const knownAddresses = new Set(nodes.flatMap((n) => versionsOf(n).map((v) => v.ip)));
   const running = cluster.servers.filter((s) => s.instance.State?.Name === 'running');
   const unknownMembers = running.filter((s) => !addressesOf(s.instance).some((a) => knownAddresses.has(a)));
   const distinct = new Map<string, string[]>();
@@ -78,7 +84,13 @@ export function judge(target: EstateTarget, cluster: RedisCluster): Verdict {
   if (view.unprobed.length > 0) {
     return { status: 'UNKNOWN', severity, observed: `The views available agree with the tags (${summary}), but not every member was probed: ${unprobed}`, required: REQUIRED, remediation: 'Collect the Redis probe rows from every member of the cluster and scan again.' };
   }
-  const instancesError = ec2Error(target, 'DescribeInstances');
+  if (view.missingViews.length > 0) {
+    return { status: 'UNKNOWN', severity, observed: `The views available agree with the tags (${summary}), but the CLUSTER NODES view of ${view.missingViews.map((m) => `${m.server.instanceId}${m.port !== undefined ? ` port ${m.port}` : ''}`).join(', ')} is missing, so whether every member sees the same nodes is not known: ${[...new Set(view.missingViews.map((m) => m.reason))].join(' ')}`, required: REQUIRED, remediation: 'Capture the Custom:RedisClusterNode rows of every member (ssm:ListInventoryEntries) and scan again.' };
+  }
+  if (maybeStrangers.length > 0) {
+    const why = instancesError ? `the instance list is incomplete (${describeError(instancesError)}), so the instances behind them are not known (they may be tagged members)` : 'the members\' views disagree about where these nodes are';
+    return { status: 'UNKNOWN', severity, observed: `The views available agree with the tags (${summary}), except for ${maybeStrangers.map(describeNode).join(', ')}: ${why}.`, required: REQUIRED, remediation: instancesError ? 'Grant the scanner ec2:DescribeInstances and scan again.' : 'Run redis-cli --cluster check, CLUSTER FORGET stale nodes on every node, and scan again.' };
+  }
   if (instancesError) {
     // A tagged server the failed listing hid may be outside the cluster (issue 9: less evidence never passes).
     return { status: 'UNKNOWN', severity, observed: `The views available agree with the tags (${summary}), but the instance list is incomplete, so tagged servers it hid are not judged: ${describeError(instancesError)}.`, required: REQUIRED, remediation: 'Grant the scanner ec2:DescribeInstances and scan again.' };

@@ -1,18 +1,20 @@
 /**
  * cluster.zone-spread (advisory): a production Redis cluster's servers span at least two Availability
- * Zones, and no zone holds a majority of the masters, so losing one zone leaves a majority of
+ * Zones, and no zone holds half or more of the masters, so losing one zone leaves a majority of
  * masters to promote replicas. AWS Well-Architected, Reliability pillar, REL10-BP01 "Deploy the
  * workload to multiple locations" (https://docs.aws.amazon.com/wellarchitected/latest/framework/rel_fault_isolation_multiaz_region_system.html).
  * A server's zone: its DescribeInstances Placement.AvailabilityZone, else its subnet's AvailabilityZone.
  */
 import { clusterView } from '../cluster/cluster-view';
 import type { EstateTarget, RedisCluster, RedisServer } from '../estate/estate';
+import { ec2Error } from '../network/missing-evidence';
 import { REQUIREMENT } from '../requirements';
-import { clusterFinding, label, type RuleDefinition, type Verdict } from './rule';
+import type { Instance } from '../snapshot/schema';
+import { clusterFinding, describeError, label, type RuleDefinition, type Verdict } from './rule';
 
 const SEVERITY = 'low';
 const GUIDANCE = 'AWS Well-Architected Reliability pillar, REL10-BP01 "Deploy the workload to multiple locations"';
-const REQUIRED = `Production Redis servers in at least two Availability Zones, and no zone holding a majority of the masters (${GUIDANCE}).`;
+const REQUIRED = `Production Redis servers in at least two Availability Zones, and no zone holding half or more of the masters (${GUIDANCE}).`;
 
 export const clusterZoneSpreadRule: RuleDefinition = {
   id: 'cluster.zone-spread',
@@ -25,9 +27,13 @@ export const clusterZoneSpreadRule: RuleDefinition = {
 };
 
 export function zoneOf(target: EstateTarget, server: RedisServer): string | undefined {
-  const placement = (server.instance as { Placement?: { AvailabilityZone?: unknown } }).Placement?.AvailabilityZone;
+  return zoneOfInstance(target, server.instance);
+}
+
+export function zoneOfInstance(target: EstateTarget, instance: Instance): string | undefined {
+  const placement = (instance as { Placement?: { AvailabilityZone?: unknown } }).Placement?.AvailabilityZone;
   if (typeof placement === 'string' && placement !== '') return placement;
-  const subnetId = server.instance.SubnetId;
+  const subnetId = instance.SubnetId;
   return subnetId ? target.subnets.get(subnetId)?.AvailabilityZone : undefined;
 }
 
@@ -51,6 +57,10 @@ function judge(target: EstateTarget, cluster: RedisCluster): Verdict {
   if (unknown.length > 0 && zones.size < 2) {
     return { status: 'UNKNOWN', severity: SEVERITY, observed: `The Availability Zone of ${unknown.map((s) => s.instanceId).join(', ')} is not in the snapshot (no Placement, subnet not described).${spread ? ` Known: ${spread}.` : ''}`, required: REQUIRED, remediation: 'Capture DescribeInstances and DescribeSubnets for these servers and scan again.' };
   }
+  const instancesError = ec2Error(target, 'DescribeInstances');
+  if (zones.size < 2 && instancesError) {
+    return { status: 'UNKNOWN', severity: SEVERITY, observed: `The servers of ${cluster.name} on record are in one Availability Zone (${spread}), but the instance list is incomplete, so members it hid may be in other zones: ${describeError(instancesError)}.`, required: REQUIRED, remediation: 'Grant the scanner ec2:DescribeInstances and scan again.' };
+  }
   if (zones.size < 2) {
     return {
       status: 'FAIL',
@@ -68,24 +78,36 @@ function judge(target: EstateTarget, cluster: RedisCluster): Verdict {
   const mastersByZone = new Map<string, number>();
   let unplaced = 0;
   for (const master of masters) {
-    const zone = master.server ? zoneOf(target, master.server) : undefined;
+    // A master on a stopped member or on an instance not tagged for the cluster is placed by the address it announces.
+    const instance = master.server?.instance ?? master.otherInstance;
+    const zone = instance ? zoneOfInstance(target, instance) : undefined;
     if (zone) mastersByZone.set(zone, (mastersByZone.get(zone) ?? 0) + 1);
     else unplaced++;
   }
   const perZone = [...mastersByZone].map(([zone, n]) => `${zone} ${n}`).join(', ');
-  const heavy = [...mastersByZone].filter(([, n]) => n > masters.length / 2);
+  // Losing a zone with half the masters leaves half, not a majority: no replica can be promoted.
+  const heavy = [...mastersByZone].filter(([, n]) => 2 * n >= masters.length).sort(([za, a], [zb, b]) => b - a || (za < zb ? -1 : 1));
   if (heavy.length > 0) {
     const [zone, n] = heavy[0]!;
     return {
       status: 'FAIL',
       severity: SEVERITY,
-      observed: `${zone} holds ${n} of ${masters.length} masters (masters per zone: ${perZone}): losing that zone leaves no majority of masters, so no replica can be promoted. Servers: ${spread}.`,
+      observed: `${zone} holds ${n} of ${masters.length} masters (masters per zone: ${perZone}): losing that zone leaves ${masters.length - n} of ${masters.length} masters, not a majority, so no replica can be promoted and the whole cluster stops answering (CLUSTERDOWN on every surviving node). Servers: ${spread}.`,
       required: REQUIRED,
-      remediation: `Move masters out of ${zone} (CLUSTER FAILOVER on their replicas in other zones) so no zone holds more than half of them; with three servers, use three zones. See ${GUIDANCE}.`,
+      remediation: `Move masters out of ${zone} (CLUSTER FAILOVER on their replicas in other zones) so every zone holds fewer than half of them; with three servers, use three zones. See ${GUIDANCE}.`,
     };
   }
   if (unplaced > 0 || unknown.length > 0) {
     return { status: 'UNKNOWN', severity: SEVERITY, observed: `${unplaced + unknown.length} master(s) or server(s) have no known zone. Masters per zone: ${perZone}. Servers: ${spread}.`, required: REQUIRED, remediation: 'Tag and scan every node of the cluster (see cluster.membership), then scan again.' };
   }
-  return { status: 'PASS', severity: SEVERITY, observed: `Servers span ${zones.size} zones (${spread}); masters per zone: ${perZone}, none a majority.`, required: REQUIRED, remediation: 'None needed. Keep new servers and masters spread across zones.' };
+  const gaps: string[] = [];
+  if (view.unprobed.length > 0) gaps.push(`not every member was probed (${view.unprobed.map((u) => `${label(u.server.instanceId, u.server.name)}: ${u.reason}`).join(' ')}), so masters it may hold are not seen`);
+  if (view.missingViews.length > 0) gaps.push(`the CLUSTER NODES view of ${view.missingViews.map((m) => `${m.server.instanceId}${m.port !== undefined ? ` port ${m.port}` : ''}`).join(', ')} is missing`);
+  const disputed = masters.filter((m) => m.otherVersions.length > 0);
+  const disputedAll = [...view.nodes.values()].filter((n) => n.otherVersions.length > 0);
+  if (disputedAll.length > 0) gaps.push(`the members' views disagree about ${disputedAll.length} node(s)${disputed.length > 0 ? ' including masters' : ''}, with no line of their own to decide`);
+  if (gaps.length > 0) {
+    return { status: 'UNKNOWN', severity: SEVERITY, observed: `Masters per zone as seen: ${perZone}, none holding half; but ${gaps.join('; ')}. Servers: ${spread}.`, required: REQUIRED, remediation: 'Collect the Redis probe rows (Custom:RedisServer and Custom:RedisClusterNode) from every member and scan again.' };
+  }
+  return { status: 'PASS', severity: SEVERITY, observed: `Servers span ${zones.size} zones (${spread}); masters per zone: ${perZone}, none holding half or more.`, required: REQUIRED, remediation: 'None needed. Keep new servers and masters spread across zones.' };
 }

@@ -70,10 +70,13 @@ export const networkClusterBusRule: RuleDefinition = {
         shape && shape.groups.every((g) => plainValue(g.GroupId) && (!g.GroupName || plainValue(g.GroupName))) && cluster.servers.every((s) => plainValue(s.instanceId))
           ? templates.verdicts(templatedCluster(analyzer, target, cluster, ports, shape))
           : clusterVerdicts(analyzer, target, cluster, ports);
+      const portsLost = lostPortEvidence(target, cluster);
       cluster.servers.forEach((server, i) => {
         const verdict = verdicts[i]!;
         // "Every other member": members the failed listing hid are not judged (issue 9: less evidence never passes).
-        findings.push(serverFinding(networkClusterBusRule, server, verdict.status === 'PASS' && instancesError ? { ...verdict, status: 'UNKNOWN', observed: `${verdict.observed} But the instance list is incomplete, so members it hid are not judged: ${describeError(instancesError)}.`, remediation: 'Grant the scanner ec2:DescribeInstances and scan again.' } : verdict));
+        if (verdict.status === 'PASS' && instancesError) findings.push(serverFinding(networkClusterBusRule, server, { ...verdict, status: 'UNKNOWN', observed: `${verdict.observed} But the instance list is incomplete, so members it hid are not judged: ${describeError(instancesError)}.`, remediation: 'Grant the scanner ec2:DescribeInstances and scan again.' }));
+        else if (verdict.status === 'PASS' && portsLost) findings.push(serverFinding(networkClusterBusRule, server, { ...verdict, status: 'UNKNOWN', observed: `${verdict.observed} But ${portsLost}`, remediation: 'Grant the scanner ssm:ListInventoryEntries (the Redis probe rows) and scan again.' }));
+        else findings.push(serverFinding(networkClusterBusRule, server, verdict));
       });
     }
     return findings;
@@ -135,6 +138,19 @@ function templatedCluster(analyzer: ReachabilityAnalyzer, target: EstateTarget, 
  */
 function plainValue(text: string): boolean {
   return !text.includes('front-end') && !text.endsWith('.');
+}
+
+/**
+ * Why the ports judged may be incomplete: probe rows (the bus ports nodes announce) of members were
+ * lost with a recorded inventory failure. Members merely not probed are judged on the documented ports.
+ */
+function lostPortEvidence(target: EstateTarget, cluster: RedisCluster): string | undefined {
+  const error = target.errorFor('ssm:GetInventory', 'ssm:ListInventoryEntries');
+  if (!error) return undefined;
+  const view = clusterView(target, cluster);
+  const members = [...new Set([...view.unprobed.map((u) => u.server.instanceId), ...view.missingViews.map((m) => m.server.instanceId)])];
+  if (members.length === 0) return undefined;
+  return `the Redis probe rows of ${members.join(', ')} are missing and the inventory read failed (${describeError(error)}), so cluster bus ports their nodes announce (beyond port + ${BUS_PORT_OFFSET}) are not known.`;
 }
 
 /** Client ports and their bus ports, plus any bus port the nodes announce. */

@@ -90,6 +90,11 @@ export const subnetDedicatedRule: RuleDefinition = {
       const foreignInstances: string[] = [];
       for (const instanceId of seenInstances ? instancesInSubnet(target, subnetId) : []) {
         if (seenInstances!.has(instanceId)) continue;
+        // A terminated instance stays listed for a short while with the records it had, but holds no
+        // address in the subnet any more (EC2 User Guide, "Terminate Amazon EC2 instances",
+        // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/terminating-instances.html, and "How
+        // instance termination works": its IP addresses are lost, its resources gradually disassociated).
+        if (target.instancesById.get(instanceId)?.State?.Name === 'terminated') continue;
         const cluster = redisClusterOf(target, instanceId);
         if (cluster === undefined) foreignInstances.push(instanceId);
         else if (!clusters.has(cluster.key)) addOther(cluster, instanceId);
