@@ -8,6 +8,7 @@ import { validateSnapshot } from '../../lambdas/core/snapshot/parse-snapshot';
 import { issueLowerBound } from '../../bench/issue-lower-bound';
 import { fileEvaluationMemoryRows, measureFileEvaluation } from '../../bench/figures/evaluation';
 import { parseArguments } from '../../bench/run';
+import { storeLowerBound, wholeScanFigure } from '../../bench/figures/whole-scan';
 import { markdownTable } from '../../bench/table';
 import { FRONTEND_SHARE, syntheticEstate, syntheticSnapshot } from '../../bench/synthetic-estate';
 import { INSTANCE_TYPES } from '../../test/support/instance-types';
@@ -92,7 +93,8 @@ describe('the capture\'s lower bound', () => {
 describe('bench command line and table', () => {
   it('accepts --smoke and --only by number or name', () => {
     expect(parseArguments(['--smoke', '--only', '3,cold-init'])).toEqual({ smoke: true, only: new Set(['3', '8']) });
-    expect(parseArguments([]).only.size).toBe(8);
+    expect(parseArguments([]).only.size).toBe(9);
+    expect(parseArguments(['--only', 'whole-scan']).only).toEqual(new Set(['9']));
     expect(() => parseArguments(['--only', 'speed'])).toThrow(/unknown figure/);
   });
 
@@ -115,4 +117,30 @@ describe('figure 4 from a file', () => {
     const [row] = fileEvaluationMemoryRows({ smoke: true }, run);
     expect(row!.measured).toContain('MB peak');
   }, 120_000);
+});
+
+describe('figure 9 (whole scan against dynalite)', () => {
+  it('stores every finding of the file with waivers and previous states present, then reports the stored scan', async () => {
+    const previous = process.env.BENCH_WHOLE_SCAN_SIZES;
+    process.env.BENCH_WHOLE_SCAN_SIZES = '60';
+    try {
+      const [scan, report] = await wholeScanFigure.run({ smoke: true });
+      expect(scan!.measured).not.toMatch(/^not measured/);
+      const data = scan!.data as { findings: number; written: { findings: number; states: number; scanRecords: number }; counts: Record<string, number>; requests: number; newFailures: number; steps: Record<string, number> };
+      const findings = evaluateSnapshot(syntheticSnapshot(60), { now: NOW }).findings.length;
+      expect(data.findings).toBe(findings);
+      expect(data.written.findings).toBe(findings);
+      expect(data.written.scanRecords).toBe(2);
+      // The seeded waivers and previous states were met: some findings waived, some failures new.
+      expect(data.counts.SUPPRESSED).toBeGreaterThan(0);
+      expect(data.newFailures).toBeGreaterThan(0);
+      expect(data.requests).toBeGreaterThanOrEqual(storeLowerBound(data.written).requests);
+      expect(Object.keys(data.steps)).toEqual(expect.arrayContaining(['evaluate (read + rules)', 'putFindings', 'putFindingStates']));
+      expect(report!.measured).not.toMatch(/^not measured/);
+      expect((report!.data as { findings: number }).findings).toBe(findings);
+    } finally {
+      if (previous === undefined) delete process.env.BENCH_WHOLE_SCAN_SIZES;
+      else process.env.BENCH_WHOLE_SCAN_SIZES = previous;
+    }
+  }, 180_000);
 });

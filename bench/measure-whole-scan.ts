@@ -1,0 +1,194 @@
+/**
+ * Child process of figure 9: `node --import tsx bench/measure-whole-scan.ts <mode> <snapshot file> <dynamodb endpoint> <table>`.
+ * The DynamoDB endpoint is a dynalite the bench started on 127.0.0.1 (in the bench's own process,
+ * so this process's peak RSS is the scan's or the report's alone). Modes:
+ * - `seed`: what a scan meets in a running deployment: a few stored waivers that match failing
+ *   findings, and the finding states of a previous scan of the same estate (nine in ten of them,
+ *   so some failures are new this time). Not measured.
+ * - `scan`: runScan as the scan Lambda runs it, with the file read and evaluated target by target
+ *   (the fan-out merge's `evaluate` path): file -> evaluation -> waivers -> findings stored ->
+ *   finding states -> scan record. Times each step by wrapping the store, counts DynamoDB requests
+ *   (the collectors' counter plugin: one count per attempt), and reports the whole process's peak RSS.
+ * - `report`: the report Lambda's runReport for the stored scan, with a Slack and an e-mail
+ *   notifier that render and do not send.
+ * Prints one JSON line.
+ */
+import * as os from 'node:os';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ApiCallCounter, apiCallCounterPlugin } from '../lambdas/adapters/collectors/api-call-counter';
+import { evaluateSnapshotFile } from '../lambdas/adapters/snapshots/snapshot-file';
+import { fixedClock } from '../lambdas/adapters/store/clock';
+import { DynamoDbFindingsStore } from '../lambdas/adapters/store/dynamodb-findings-store';
+import type { FindingsStore } from '../lambdas/adapters/store/findings-store';
+import { DEFAULT_CONFIG } from '../lambdas/core/config';
+import { nextFindingStates } from '../lambdas/core/finding-states';
+import type { Suppression } from '../lambdas/core/model';
+import { renderEmail } from '../lambdas/core/report/render-email';
+import { renderSlackMessage } from '../lambdas/core/report/render-slack';
+import { applySuppressions } from '../lambdas/core/suppressions/apply-suppressions';
+import { runReport } from '../lambdas/handlers/report';
+import { logger } from '../lambdas/handlers/wiring/logger';
+import { runScan } from '../lambdas/handlers/wiring/run-scan';
+
+const MB = 1024 * 1024;
+export const SCAN_ID = 'scan-2026-11-25T02-00-00Z';
+const PREVIOUS_SCAN_ID = 'scan-2026-11-24T02-00-00Z';
+const SCAN_TIME = '2026-11-25T02:05:00.000Z';
+
+function storeFor(endpoint: string, tableName: string, counter: ApiCallCounter): DynamoDbFindingsStore {
+  const client = new DynamoDBClient({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }, maxAttempts: 10 });
+  client.middlewareStack.use(apiCallCounterPlugin(counter, 'dynamodb'));
+  return new DynamoDbFindingsStore(DynamoDBDocumentClient.from(client), { tableName, retentionDays: 90, clock: fixedClock(SCAN_TIME) });
+}
+
+function peakRssMB(): number {
+  return (process.resourceUsage().maxRSS * 1024) / MB;
+}
+
+/** Waivers that match some failing findings, and the previous scan's finding states (nine in ten). */
+async function seed(file: string, store: FindingsStore): Promise<Record<string, unknown>> {
+  const now = new Date(SCAN_TIME);
+  const result = await evaluateSnapshotFile(file, { config: DEFAULT_CONFIG, now: () => now });
+  // The first failing resource of each of the first five failing rules.
+  const byRule = new Map<string, string>();
+  for (const f of result.findings) if (f.status === 'FAIL' && !byRule.has(f.ruleId)) byRule.set(f.ruleId, f.resourceId);
+  const waivers: Suppression[] = [...byRule].slice(0, 5).map(([ruleId, resourceId], i) => ({
+    id: `bench-waiver-${i}`,
+    ruleId: ruleId as Suppression['ruleId'],
+    // The id with its last two characters as a glob: a handful of servers each.
+    resourcePattern: `${resourceId.slice(0, -2)}*`,
+    reason: 'Accepted until the next maintenance window',
+    owner: 'ops',
+    expiresAt: '2027-06-30T00:00:00.000Z',
+    createdAt: '2026-11-01T00:00:00.000Z',
+  }));
+  for (const w of waivers) await store.putSuppression(w);
+  const previous = applySuppressions(result.findings, [], new Date('2026-11-24T02:05:00.000Z'), PREVIOUS_SCAN_ID);
+  const targets = result.scan.targets.map(({ accountId, region }) => ({ accountId, region }));
+  const { states } = nextFindingStates([], previous, { scanId: PREVIOUS_SCAN_ID, at: '2026-11-24T02:00:00.000Z', targets });
+  const kept = states.filter((_, i) => i % 10 !== 9);
+  await store.putFindingStates(kept);
+  return { waivers: waivers.length, previousStates: kept.length, findings: result.findings.length };
+}
+
+interface Span {
+  step: string;
+  start: number;
+  end: number;
+}
+
+/** The store with each call's start and end recorded, and the items each write carried. */
+function timedStore(store: FindingsStore, spans: Span[], written: Record<string, number>): FindingsStore {
+  return new Proxy(store, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        const start = performance.now();
+        if (key === 'putFindings') written.findings = (written.findings ?? 0) + (args[1] as unknown[]).length;
+        if (key === 'putFindingStates') written.states = (written.states ?? 0) + (args[0] as unknown[]).length;
+        if (key === 'putScan') written.scanRecords = (written.scanRecords ?? 0) + 1;
+        try {
+          return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        } finally {
+          spans.push({ step: String(key), start, end: performance.now() });
+        }
+      };
+    },
+  });
+}
+
+/** Wall time by step: the store calls as timed, and the pure steps between them (what runScan does there). */
+function stepSplit(spans: readonly Span[], started: number, ended: number): Record<string, number> {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  const out: Record<string, number> = {};
+  const add = (name: string, ms: number) => (out[name] = (out[name] ?? 0) + ms);
+  let cursor = started;
+  // What runScan computes between two store calls, named by the call that follows.
+  const gapName: Record<string, string> = {
+    putFindings: 'applySuppressions',
+    putFindingStates: 'nextFindingStates',
+    listSuppressions: 'evaluate (read + rules)',
+  };
+  for (const span of sorted) {
+    const gap = span.start - cursor;
+    if (gap > 0) add(gapName[span.step] ?? 'other', gap);
+    add(span.step === 'putScan' || span.step === 'getScan' ? 'scan record' : span.step, span.end - span.start);
+    cursor = span.end;
+  }
+  if (ended > cursor) add('other', ended - cursor);
+  return out;
+}
+
+async function scan(file: string, store: FindingsStore): Promise<Record<string, unknown>> {
+  const spans: Span[] = [];
+  const written: Record<string, number> = {};
+  const timed = timedStore(store, spans, written);
+  logger.setLogLevel('SILENT');
+  const started = performance.now();
+  let evaluateMs = 0;
+  const outcome = await runScan(
+    {
+      trigger: 'scheduled',
+      scanId: SCAN_ID,
+      evaluate: async (options) => {
+        const t = performance.now();
+        try {
+          return await evaluateSnapshotFile(file, options);
+        } finally {
+          evaluateMs = performance.now() - t;
+        }
+      },
+    },
+    { store: timed, snapshots: { capture: () => Promise.reject(new Error('not used: the scan evaluates the file')) }, publisher: { scanCompleted: async () => undefined }, clock: fixedClock(SCAN_TIME), config: DEFAULT_CONFIG },
+  );
+  const ended = performance.now();
+  if (outcome.status === 'FAILED') throw new Error(`the scan failed: ${JSON.stringify(outcome)}`);
+  return {
+    status: outcome.status,
+    counts: outcome.counts,
+    findings: Object.values(outcome.counts).reduce((s, n) => s + n, 0),
+    newFailures: outcome.newFailures,
+    resolvedFailures: outcome.resolvedFailures,
+    written,
+    wallMs: ended - started,
+    evaluateMs,
+    steps: stepSplit(spans, started, ended),
+  };
+}
+
+async function report(store: FindingsStore): Promise<Record<string, unknown>> {
+  logger.setLogLevel('SILENT');
+  const rendered: Record<string, number> = {};
+  const started = performance.now();
+  const { model, outcome } = await runReport(SCAN_ID, {
+    store,
+    notifiers: [
+      { channel: 'slack', notify: async (m) => (rendered.slackBlocks = renderSlackMessage(m).blocks.length) },
+      { channel: 'email', notify: async (m) => (rendered.emailHtmlBytes = Buffer.byteLength(renderEmail(m).html)) },
+    ],
+    clock: fixedClock('2026-11-25T02:10:00.000Z'),
+    configSuppressions: [],
+  });
+  return { wallMs: performance.now() - started, findings: model.findings.length, delivered: outcome.delivered, failed: outcome.failed, ...rendered };
+}
+
+async function main(): Promise<void> {
+  const [mode, file, endpoint, table] = process.argv.slice(2);
+  if (!mode || !file || !endpoint || !table || !['seed', 'scan', 'report'].includes(mode)) {
+    console.error('usage: measure-whole-scan.ts seed|scan|report <snapshot file> <dynamodb endpoint> <table>');
+    process.exit(2);
+  }
+  const counter = new ApiCallCounter();
+  const store = storeFor(endpoint, table, counter);
+  const cpu = process.cpuUsage();
+  const value = mode === 'seed' ? await seed(file, store) : mode === 'scan' ? await scan(file, store) : await report(store);
+  const used = process.cpuUsage(cpu);
+  console.log(JSON.stringify({ mode, ...value, requests: counter.total(), calls: counter.toRecord(), cpuMs: (used.user + used.system) / 1000, maxRssMB: peakRssMB(), heapAfterMB: process.memoryUsage().heapUsed / MB, loadAverage: os.loadavg() }));
+}
+
+void main().catch((error) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});
