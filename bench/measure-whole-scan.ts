@@ -76,6 +76,9 @@ interface Span {
   step: string;
   start: number;
   end: number;
+  /** RSS and heap in use when the call started, MB: what the scan holds at that step. */
+  rssMB: number;
+  heapMB: number;
 }
 
 /** The store with each call's start and end recorded, and the items each write carried. */
@@ -86,13 +89,14 @@ function timedStore(store: FindingsStore, spans: Span[], written: Record<string,
       if (typeof value !== 'function') return value;
       return async (...args: unknown[]) => {
         const start = performance.now();
+        const memory = process.memoryUsage();
         if (key === 'putFindings') written.findings = (written.findings ?? 0) + (args[1] as unknown[]).length;
         if (key === 'putFindingStates') written.states = (written.states ?? 0) + (args[0] as unknown[]).length;
         if (key === 'putScan') written.scanRecords = (written.scanRecords ?? 0) + 1;
         try {
           return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
         } finally {
-          spans.push({ step: String(key), start, end: performance.now() });
+          spans.push({ step: String(key), start, end: performance.now(), rssMB: Math.round(memory.rss / MB), heapMB: Math.round(memory.heapUsed / MB) });
         }
       };
     },
@@ -155,6 +159,7 @@ async function scan(file: string, store: FindingsStore): Promise<Record<string, 
     wallMs: ended - started,
     evaluateMs,
     steps: stepSplit(spans, started, ended),
+    memoryAtSteps: [...spans].sort((a, b) => a.start - b.start).map(({ step, rssMB, heapMB }) => ({ step, rssMB, heapMB })),
   };
 }
 

@@ -36,6 +36,7 @@ interface ScanRun {
   wallMs: number;
   evaluateMs: number;
   steps: Record<string, number>;
+  memoryAtSteps?: Array<{ step: string; rssMB: number; heapMB: number }>;
   requests: number;
   calls: Record<string, number>;
   cpuMs: number;
@@ -112,7 +113,7 @@ async function measureSize(options: BenchOptions, size: number, withReport: bool
         {
           figure: label,
           measured:
-            `${formatMs(s.wallMs)} wall (${stepText(s.steps)}); peak RSS ${s.maxRssMB.toFixed(0)} MB; ` +
+            `${formatMs(s.wallMs)} wall (${stepText(s.steps)}); peak RSS ${s.maxRssMB.toFixed(0)} MB (heap in use as findings storing began ${s.memoryAtSteps?.find((m) => m.step === 'putFindings')?.heapMB ?? '?'} MB); ` +
             `${formatCount(s.requests)} DynamoDB requests = ${ratio.toFixed(3)} x ceil(${formatCount(bound.items)} items/25) = ${formatCount(bound.requests)} (${callText(s.calls)}; items = ${formatCount(s.written.findings ?? 0)} findings + ${formatCount(s.written.states ?? 0)} finding states + ${s.written.scanRecords ?? 0} scan records); ` +
             `${formatCount(s.findings)} findings, ${formatCount(s.counts.SUPPRESSED ?? 0)} waived by ${seeded.value.waivers} waivers, ${formatCount(s.newFailures)} new / ${formatCount(s.resolvedFailures)} resolved against ${formatCount(seeded.value.previousStates)} previous states; file ${(written.value.bytes / 1e6).toFixed(0)} MB; CPU ${formatMs(s.cpuMs)} [${loadNote(s.loadAverage)}]`,
           target,
