@@ -13,6 +13,7 @@
  *   notifier that render and do not send.
  * Prints one JSON line.
  */
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -21,8 +22,9 @@ import { evaluateSnapshotFile } from '../lambdas/adapters/snapshots/snapshot-fil
 import { fixedClock } from '../lambdas/adapters/store/clock';
 import { DynamoDbFindingsStore } from '../lambdas/adapters/store/dynamodb-findings-store';
 import type { FindingsStore } from '../lambdas/adapters/store/findings-store';
+import { InMemoryFindingsStore } from '../lambdas/adapters/store/in-memory-findings-store';
 import { DEFAULT_CONFIG } from '../lambdas/core/config';
-import { nextFindingStates } from '../lambdas/core/finding-states';
+import { nextFindingStates, type FindingState } from '../lambdas/core/finding-states';
 import type { Suppression } from '../lambdas/core/model';
 import { renderEmail } from '../lambdas/core/report/render-email';
 import { renderSlackMessage } from '../lambdas/core/report/render-slack';
@@ -40,6 +42,14 @@ function storeFor(endpoint: string, tableName: string, counter: ApiCallCounter):
   const client = new DynamoDBClient({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }, maxAttempts: 10 });
   client.middlewareStack.use(apiCallCounterPlugin(counter, 'dynamodb'));
   return new DynamoDbFindingsStore(DynamoDBDocumentClient.from(client), { tableName, retentionDays: 90, clock: fixedClock(SCAN_TIME) });
+}
+
+let progressFile: string | undefined;
+const startedAt = performance.now();
+
+/** One line per step in <snapshot file>.progress, to follow a long run (and keep what it reached if stopped). */
+function progress(line: string): void {
+  if (progressFile) appendFileSync(progressFile, `${((performance.now() - startedAt) / 1000).toFixed(1)} s ${line}\n`);
 }
 
 function peakRssMB(): number {
@@ -90,6 +100,7 @@ function timedStore(store: FindingsStore, spans: Span[], written: Record<string,
       return async (...args: unknown[]) => {
         const start = performance.now();
         const memory = process.memoryUsage();
+        progress(`${String(key)} starts: rss ${Math.round(memory.rss / MB)} MB, heap ${Math.round(memory.heapUsed / MB)} MB`);
         if (key === 'putFindings') written.findings = (written.findings ?? 0) + (args[1] as unknown[]).length;
         if (key === 'putFindingStates') written.states = (written.states ?? 0) + (args[0] as unknown[]).length;
         if (key === 'putScan') written.scanRecords = (written.scanRecords ?? 0) + 1;
@@ -185,11 +196,23 @@ async function main(): Promise<void> {
     console.error('usage: measure-whole-scan.ts seed|scan|report <snapshot file> <dynamodb endpoint> <table>');
     process.exit(2);
   }
+  progressFile = `${file}.progress`;
+  progress(`${mode} begins`);
   const counter = new ApiCallCounter();
-  const store = storeFor(endpoint, table, counter);
+  // Endpoint `memory`: the in-memory store, to see the scan's own memory and time without DynamoDB.
+  const store = endpoint === 'memory' ? new InMemoryFindingsStore() : storeFor(endpoint, table, counter);
+  const seeded = `${file}.seed.json`;
+  // The in-memory store lives in one process: the seed hands its waivers and states on in a file.
+  if (endpoint === 'memory' && mode !== 'seed') {
+    const { waivers, states } = JSON.parse(readFileSync(seeded, 'utf8')) as { waivers: Suppression[]; states: FindingState[] };
+    for (const w of waivers) await store.putSuppression(w);
+    await store.putFindingStates(states);
+  }
   const cpu = process.cpuUsage();
   const value = mode === 'seed' ? await seed(file, store) : mode === 'scan' ? await scan(file, store) : await report(store);
+  if (endpoint === 'memory' && mode === 'seed') writeFileSync(seeded, JSON.stringify({ waivers: await store.listSuppressions(), states: await store.listFindingStates() }));
   const used = process.cpuUsage(cpu);
+  progress(`${mode} ends: peak RSS ${Math.round(peakRssMB())} MB`);
   console.log(JSON.stringify({ mode, ...value, requests: counter.total(), calls: counter.toRecord(), cpuMs: (used.user + used.system) / 1000, maxRssMB: peakRssMB(), heapAfterMB: process.memoryUsage().heapUsed / MB, loadAverage: os.loadavg() }));
 }
 

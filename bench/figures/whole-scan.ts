@@ -93,42 +93,49 @@ function callText(calls: Record<string, number>): string {
   return Object.entries(calls).map(([k, v]) => `${k.split(':')[1]} ${formatCount(v)}`).join(', ');
 }
 
-async function measureSize(options: BenchOptions, size: number, withReport: boolean): Promise<FigureRow[]> {
-  const label = `9. whole scan (file -> evaluation -> waivers -> store -> finding states -> scan record), ${sizeLabel(size)} Redis servers, dynalite`;
+async function measureSize(options: BenchOptions, size: number, store: 'dynalite' | 'memory'): Promise<FigureRow[]> {
+  const onDynalite = store === 'dynalite';
+  const label = `9. whole scan (file -> evaluation -> waivers -> store -> finding states -> scan record), ${sizeLabel(size)} Redis servers, ${onDynalite ? 'dynalite' : 'in-memory store (no DynamoDB: the scan\'s own memory and time)'}`;
   const reportLabel = `9. report Lambda (runReport: stored scan -> model -> Slack + e-mail rendered), ${sizeLabel(size)} Redis servers' findings`;
-  const target = size === 100000 ? `peak RSS <= ${SCAN_RSS_TARGET_MB} MB; requests <= ${RATIO_TARGET.toFixed(2)} x ceil(items/25); wall time reported` : `requests <= ${RATIO_TARGET.toFixed(2)} x ceil(items/25) (RSS target at 100k)`;
-  const reportTarget = size === 100000 ? `peak RSS <= ${REPORT_RSS_TARGET_MB} MB` : '- (RSS target at 100k)';
+  const ratioTarget = `requests <= ${RATIO_TARGET.toFixed(2)} x ceil(items/25)`;
+  const target = size === 100000 ? `peak RSS <= ${SCAN_RSS_TARGET_MB} MB${onDynalite ? `; ${ratioTarget}` : ''}; wall time reported` : onDynalite ? `${ratioTarget} (RSS target at 100k)` : '- (RSS target at 100k)';
+  // The issue's report target is set at 100k stored findings (about 7k Redis servers of the synthetic estate).
+  const reportTarget = `peak RSS <= ${REPORT_RSS_TARGET_MB} MB at >= 100k stored findings`;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-whole-scan-'));
   const file = path.join(dir, `synthetic-${size}.json`);
   const timeoutMs = size >= 100000 ? 4 * 3600_000 : 1800_000;
   try {
     const written = await runNode<{ bytes: number }>(tsxArgs('bench/write-synthetic-snapshot.ts', String(size), file), { timeoutMs });
-    return await withDynalite(async (endpoint) => {
+    const inStore = onDynalite ? withDynalite : <T>(run: (endpoint: string) => Promise<T>) => run('memory');
+    return await inStore(async (endpoint) => {
       const child = (mode: string) => tsxArgs('bench/measure-whole-scan.ts', mode, file, endpoint, TABLE);
       const seeded = await runNode<{ waivers: number; previousStates: number }>(child('seed'), { timeoutMs });
       const { value: s } = await runNode<ScanRun>(child('scan'), { timeoutMs });
       const bound = storeLowerBound(s.written);
-      const ratio = s.requests / bound.requests;
+      const ratio = onDynalite ? s.requests / bound.requests : Number.NaN;
+      const requestText = onDynalite
+        ? `${formatCount(s.requests)} DynamoDB requests = ${ratio.toFixed(3)} x ceil(${formatCount(bound.items)} items/25) = ${formatCount(bound.requests)} (${callText(s.calls)}; items = ${formatCount(s.written.findings ?? 0)} findings + ${formatCount(s.written.states ?? 0)} finding states + ${s.written.scanRecords ?? 0} scan records); `
+        : `items written: ${formatCount(s.written.findings ?? 0)} findings + ${formatCount(s.written.states ?? 0)} finding states + ${s.written.scanRecords ?? 0} scan records; `;
       const rows: FigureRow[] = [
         {
           figure: label,
           measured:
             `${formatMs(s.wallMs)} wall (${stepText(s.steps)}); peak RSS ${s.maxRssMB.toFixed(0)} MB (heap in use as findings storing began ${s.memoryAtSteps?.find((m) => m.step === 'putFindings')?.heapMB ?? '?'} MB); ` +
-            `${formatCount(s.requests)} DynamoDB requests = ${ratio.toFixed(3)} x ceil(${formatCount(bound.items)} items/25) = ${formatCount(bound.requests)} (${callText(s.calls)}; items = ${formatCount(s.written.findings ?? 0)} findings + ${formatCount(s.written.states ?? 0)} finding states + ${s.written.scanRecords ?? 0} scan records); ` +
+            requestText +
             `${formatCount(s.findings)} findings, ${formatCount(s.counts.SUPPRESSED ?? 0)} waived by ${seeded.value.waivers} waivers, ${formatCount(s.newFailures)} new / ${formatCount(s.resolvedFailures)} resolved against ${formatCount(seeded.value.previousStates)} previous states; file ${(written.value.bytes / 1e6).toFixed(0)} MB; CPU ${formatMs(s.cpuMs)} [${loadNote(s.loadAverage)}]`,
           target,
-          met: verdict(options, ratio <= RATIO_TARGET && (size !== 100000 || s.maxRssMB <= SCAN_RSS_TARGET_MB)),
+          met: size === 100000 || onDynalite ? verdict(options, (!onDynalite || ratio <= RATIO_TARGET) && (size !== 100000 || s.maxRssMB <= SCAN_RSS_TARGET_MB)) : null,
           data: { ...s, fileBytes: written.value.bytes, seeded: seeded.value, lowerBound: bound, ratio },
         },
       ];
-      if (withReport) {
+      if (onDynalite) {
         try {
           const { value: r } = await runNode<ReportRun>(child('report'), { timeoutMs });
           rows.push({
             figure: reportLabel,
             measured: `peak RSS ${r.maxRssMB.toFixed(0)} MB; ${formatMs(r.wallMs)} wall, CPU ${formatMs(r.cpuMs)}; ${formatCount(r.findings)} findings in the model (no previous scan's findings stored: a report that compares with one reads those too); ${formatCount(r.requests)} DynamoDB requests (${callText(r.calls)}) [${loadNote(r.loadAverage)}]`,
             target: reportTarget,
-            met: size === 100000 ? verdict(options, r.maxRssMB <= REPORT_RSS_TARGET_MB) : null,
+            met: r.findings >= 100000 ? verdict(options, r.maxRssMB <= REPORT_RSS_TARGET_MB) : null,
             data: { ...r },
           });
         } catch (error) {
@@ -151,8 +158,11 @@ export const wholeScanFigure: Figure = {
     // BENCH_WHOLE_SCAN_SIZES=10000 (comma-separated) runs chosen sizes only, e.g. to re-run one.
     const chosen = (process.env.BENCH_WHOLE_SCAN_SIZES ?? '').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
     const sizes = chosen.length > 0 ? chosen : options.smoke ? [200] : [10000, 100000];
+    // BENCH_WHOLE_SCAN_STORE=memory: the in-memory store instead of dynalite (no report row). On
+    // a busy 2-core machine dynalite stores ~400 findings a second, so 100k servers take about an hour.
+    const store = process.env.BENCH_WHOLE_SCAN_STORE === 'memory' ? 'memory' : 'dynalite';
     const rows: FigureRow[] = [];
-    for (const size of sizes) rows.push(...(await measureSize(options, size, true)));
+    for (const size of sizes) rows.push(...(await measureSize(options, size, store)));
     return rows;
   },
 };
