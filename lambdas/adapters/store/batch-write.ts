@@ -52,10 +52,29 @@ export async function batchWrite(
   keyOf: (request: WriteRequest) => string,
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): Promise<void> {
-  const unique = [...new Map(requests.map((r) => [keyOf(r), r])).values()];
+  await batchWriteEach(client, tableName, requests.length, (i) => keyOf(requests[i]!), (i) => requests[i]!, policy);
+}
+
+/**
+ * batchWrite with each request made only when its batch is sent: request i has the key `keyAt(i)`
+ * and is made by `build(i)`. A large write holds its keys, never every item at once. Duplicate
+ * keys are collapsed as batchWrite collapses them: the first one's place, the last one's request.
+ */
+export async function batchWriteEach(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  count: number,
+  keyAt: (index: number) => string,
+  build: (index: number) => WriteRequest,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<void> {
+  const lastIndexOf = new Map<string, number>();
+  for (let i = 0; i < count; i++) lastIndexOf.set(keyAt(i), i);
+  const unique = Int32Array.from(lastIndexOf.values());
+  lastIndexOf.clear();
   let notWritten = 0;
   for (let start = 0; start < unique.length; start += BATCH_SIZE) {
-    let pending: WriteRequest[] = unique.slice(start, start + BATCH_SIZE);
+    let pending: WriteRequest[] = Array.from(unique.subarray(start, start + BATCH_SIZE), build);
     for (let attempt = 1; pending.length > 0; attempt++) {
       if (attempt > 1) await policy.sleep(backoffDelay(attempt - 1, policy));
       const output = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));

@@ -11,7 +11,7 @@ import type { FindingState } from '../../core/finding-states';
 import type { ExportedPair } from '../../core/export/exported-pairs';
 import type { RuleId, ScanRecord, Severity, StoredFinding, Suppression } from '../../core/model';
 import { newLease, type ScanLease, type ScanLeaseResult } from '../../core/scan-lease';
-import { batchWrite, DEFAULT_RETRY_POLICY, type RetryPolicy, type WriteRequest } from './batch-write';
+import { batchWrite, batchWriteEach, DEFAULT_RETRY_POLICY, type RetryPolicy, type WriteRequest } from './batch-write';
 import type { Clock } from './clock';
 import {
   DEFAULT_PAGE_SIZE,
@@ -107,14 +107,24 @@ export class DynamoDbFindingsStore implements FindingsStore {
   async putFindings(scan: Pick<ScanRecord, 'scanId' | 'startedAt'>, findings: readonly StoredFinding[]): Promise<void> {
     const expiresAt = this.expiresAt(scan.startedAt);
     const writtenAt = this.clock.now().toISOString();
-    const puts: WriteRequest[] = findings.map((finding) => ({
-      PutRequest: { Item: { ...findingItemKeys(scan, finding), entity: 'FINDING', [TTL_ATTRIBUTE]: expiresAt, writtenAt, data: plain(finding) } },
-    }));
+    const partition = keys.scanPartition(scan.scanId);
     const keep = new Set(findings.map((f) => keys.findingSortKey(f)));
-    const stale: WriteRequest[] = (await this.findingKeysOf(scan.scanId))
-      .filter((sk) => !keep.has(sk))
-      .map((SK) => ({ DeleteRequest: { Key: { PK: keys.scanPartition(scan.scanId), SK } } }));
-    await batchWrite(this.client, this.tableName, [...puts, ...stale], requestKey, this.retry);
+    const stale = (await this.findingKeysOf(scan.scanId)).filter((sk) => !keep.has(sk));
+    keep.clear();
+    // Each item (a plain copy of its finding, the shared sentences copied too) is made as its batch
+    // of 25 is sent: the findings of a large scan never exist twice over as items.
+    const n = findings.length;
+    await batchWriteEach(
+      this.client,
+      this.tableName,
+      n + stale.length,
+      (i) => `${partition}\u0000${i < n ? keys.findingSortKey(findings[i]!) : stale[i - n]!}`,
+      (i): WriteRequest =>
+        i < n
+          ? { PutRequest: { Item: { ...findingItemKeys(scan, findings[i]!), entity: 'FINDING', [TTL_ATTRIBUTE]: expiresAt, writtenAt, data: plain(findings[i]!) } } }
+          : { DeleteRequest: { Key: { PK: partition, SK: stale[i - n]! } } },
+      this.retry,
+    );
   }
 
   async listFindings(scanId: string, filter: FindingFilter = {}): Promise<Page<StoredFinding>> {

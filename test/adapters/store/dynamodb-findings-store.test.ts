@@ -134,6 +134,24 @@ describe('DynamoDbFindingsStore on dynalite', () => {
     expect((await get(keys.suppression('ttl-w'))).Item).not.toHaveProperty('expiresAt');
   });
 
+  it('makes each finding item as its batch is sent, not every item of the scan before the first write', async () => {
+    const scan = aScanRecord('scan-lazy', '2030-02-04T00:00:00.000Z');
+    const findings = manyFindings(scan.scanId, 113);
+    // Each finding counts the plain copies made of it (its item's `data`).
+    let copied = 0;
+    for (const f of findings) Object.defineProperty(f, 'toJSON', { enumerable: false, value: () => (copied++, { ...f }) });
+    const copiedAtEachWrite: number[] = [];
+    const client = Object.create(table.documentClient) as DynamoDBDocumentClient;
+    client.send = ((command: unknown) => {
+      if (command instanceof BatchWriteCommand) copiedAtEachWrite.push(copied);
+      return table.documentClient.send(command as BatchWriteCommand);
+    }) as DynamoDBDocumentClient['send'];
+    await storeWith(client).putFindings(scan, findings);
+    expect(copiedAtEachWrite).toEqual([25, 50, 75, 100, 113]);
+    const item = await table.documentClient.send(new GetCommand({ TableName: table.tableName, Key: { PK: keys.scanPartition(scan.scanId), SK: keys.findingSortKey(findings[112]!) } }));
+    expect(item.Item?.data).toEqual({ ...findings[112] });
+  });
+
   it('removes findings of a scan that a re-run no longer produces', async () => {
     const store = storeWith();
     const scan = aScanRecord('scan-rerun', '2030-02-02T00:00:00.000Z');
