@@ -82,6 +82,25 @@ async function seed(file: string, store: FindingsStore): Promise<Record<string, 
   return { waivers: waivers.length, previousStates: kept.length, findings: result.findings.length };
 }
 
+/**
+ * A store that holds what the scan process would hold with DynamoDB and no more: written findings
+ * and states are counted and dropped (DynamoDB keeps them, not the process); waivers and the
+ * previous finding states (the seed's, handed on in a file) are read when the scan lists them.
+ */
+class DiscardingStore extends InMemoryFindingsStore {
+  constructor(private readonly seedFile: string) {
+    super();
+  }
+  override async putFindings(): Promise<void> {}
+  override async putFindingStates(): Promise<void> {}
+  override async listSuppressions(): Promise<Suppression[]> {
+    return JSON.parse(readFileSync(`${this.seedFile}.waivers.json`, 'utf8')) as Suppression[];
+  }
+  override async listFindingStates(): Promise<FindingState[]> {
+    return JSON.parse(readFileSync(`${this.seedFile}.states.json`, 'utf8')) as FindingState[];
+  }
+}
+
 interface Span {
   step: string;
   start: number;
@@ -197,20 +216,19 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   progressFile = `${file}.progress`;
+  const seeded = `${file}.seed`;
   progress(`${mode} begins`);
   const counter = new ApiCallCounter();
-  // Endpoint `memory`: the in-memory store, to see the scan's own memory and time without DynamoDB.
-  const store = endpoint === 'memory' ? new InMemoryFindingsStore() : storeFor(endpoint, table, counter);
-  const seeded = `${file}.seed.json`;
-  // The in-memory store lives in one process: the seed hands its waivers and states on in a file.
-  if (endpoint === 'memory' && mode !== 'seed') {
-    const { waivers, states } = JSON.parse(readFileSync(seeded, 'utf8')) as { waivers: Suppression[]; states: FindingState[] };
-    for (const w of waivers) await store.putSuppression(w);
-    await store.putFindingStates(states);
-  }
+  // Endpoint `memory`: no DynamoDB, to see the scan's own memory and time (see DiscardingStore).
+  const store = endpoint !== 'memory' ? storeFor(endpoint, table, counter) : mode === 'seed' ? new InMemoryFindingsStore() : new DiscardingStore(seeded);
+  if (endpoint === 'memory' && mode === 'report') throw new Error('the report reads a stored scan: run it against dynalite');
   const cpu = process.cpuUsage();
   const value = mode === 'seed' ? await seed(file, store) : mode === 'scan' ? await scan(file, store) : await report(store);
-  if (endpoint === 'memory' && mode === 'seed') writeFileSync(seeded, JSON.stringify({ waivers: await store.listSuppressions(), states: await store.listFindingStates() }));
+  if (endpoint === 'memory' && mode === 'seed') {
+    // The in-memory store lives in this process: its waivers and states are handed on in files.
+    writeFileSync(`${seeded}.waivers.json`, JSON.stringify(await store.listSuppressions()));
+    writeFileSync(`${seeded}.states.json`, JSON.stringify(await store.listFindingStates()));
+  }
   const used = process.cpuUsage(cpu);
   progress(`${mode} ends: peak RSS ${Math.round(peakRssMB())} MB`);
   console.log(JSON.stringify({ mode, ...value, requests: counter.total(), calls: counter.toRecord(), cpuMs: (used.user + used.system) / 1000, maxRssMB: peakRssMB(), heapAfterMB: process.memoryUsage().heapUsed / MB, loadAverage: os.loadavg() }));

@@ -95,7 +95,7 @@ function callText(calls: Record<string, number>): string {
 
 async function measureSize(options: BenchOptions, size: number, store: 'dynalite' | 'memory'): Promise<FigureRow[]> {
   const onDynalite = store === 'dynalite';
-  const label = `9. whole scan (file -> evaluation -> waivers -> store -> finding states -> scan record), ${sizeLabel(size)} Redis servers, ${onDynalite ? 'dynalite' : 'in-memory store (no DynamoDB: the scan\'s own memory and time)'}`;
+  const label = `9. whole scan (file -> evaluation -> waivers -> store -> finding states -> scan record), ${sizeLabel(size)} Redis servers, ${onDynalite ? 'dynalite' : 'no DynamoDB (written findings and states counted and dropped: the scan process\'s own memory and time)'}`;
   const reportLabel = `9. report Lambda (runReport: stored scan -> model -> Slack + e-mail rendered), ${sizeLabel(size)} Redis servers' findings`;
   const ratioTarget = `requests <= ${RATIO_TARGET.toFixed(2)} x ceil(items/25)`;
   const target = size === 100000 ? `peak RSS <= ${SCAN_RSS_TARGET_MB} MB${onDynalite ? `; ${ratioTarget}` : ''}; wall time reported` : onDynalite ? `${ratioTarget} (RSS target at 100k)` : '- (RSS target at 100k)';
