@@ -211,20 +211,30 @@ export class DynamoDbFindingsStore implements FindingsStore {
 
   async putFindingStates(states: readonly FindingState[]): Promise<void> {
     const writtenAt = this.clock.now().toISOString();
-    const puts: WriteRequest[] = states.map((state) => ({
-      PutRequest: {
-        Item: {
-          PK: keys.statePartition(state),
-          SK: keys.stateSortKey(state.ruleId),
-          GSI1PK: keys.statesPartition,
-          GSI1SK: keyPart(state.key),
-          entity: 'STATE',
-          writtenAt,
-          data: plain(state),
-        },
+    // As for findings: each state's item (a plain copy of its last failing finding) is made as its batch is sent.
+    await batchWriteEach(
+      this.client,
+      this.tableName,
+      states.length,
+      (i) => `${keys.statePartition(states[i]!)}\u0000${keys.stateSortKey(states[i]!.ruleId)}`,
+      (i): WriteRequest => {
+        const state = states[i]!;
+        return {
+          PutRequest: {
+            Item: {
+              PK: keys.statePartition(state),
+              SK: keys.stateSortKey(state.ruleId),
+              GSI1PK: keys.statesPartition,
+              GSI1SK: keyPart(state.key),
+              entity: 'STATE',
+              writtenAt,
+              data: plain(state),
+            },
+          },
+        };
       },
-    }));
-    await batchWrite(this.client, this.tableName, puts, requestKey, this.retry);
+      this.retry,
+    );
   }
 
   async acquireScanLease(scanId: string, now: Date, durationMs: number): Promise<ScanLeaseResult> {

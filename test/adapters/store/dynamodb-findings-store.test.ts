@@ -152,6 +152,23 @@ describe('DynamoDbFindingsStore on dynalite', () => {
     expect(item.Item?.data).toEqual({ ...findings[112] });
   });
 
+  it('makes each finding state item as its batch is sent', async () => {
+    const scan = aScanRecord('scan-lazy-states', '2030-02-05T00:00:00.000Z');
+    const { states } = nextFindingStates([], manyFindings(scan.scanId, 60).map((f) => ({ ...f, resourceId: `${f.resourceId}-state`, status: 'FAIL' as const, ruleStatus: 'FAIL' as const })), { scanId: scan.scanId, at: scan.startedAt, targets: scan.targets });
+    expect(states).toHaveLength(60);
+    let copied = 0;
+    for (const s of states) Object.defineProperty(s, 'toJSON', { enumerable: false, value: () => (copied++, { ...s }) });
+    const copiedAtEachWrite: number[] = [];
+    const client = Object.create(table.documentClient) as DynamoDBDocumentClient;
+    client.send = ((command: unknown) => {
+      if (command instanceof BatchWriteCommand) copiedAtEachWrite.push(copied);
+      return table.documentClient.send(command as BatchWriteCommand);
+    }) as DynamoDBDocumentClient['send'];
+    await storeWith(client).putFindingStates(states);
+    expect(copiedAtEachWrite).toEqual([25, 50, 60]);
+    expect(await storeWith().getFindingState(states[59]!)).toEqual({ ...states[59] });
+  });
+
   it('removes findings of a scan that a re-run no longer produces', async () => {
     const store = storeWith();
     const scan = aScanRecord('scan-rerun', '2030-02-02T00:00:00.000Z');
