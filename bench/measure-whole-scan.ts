@@ -110,6 +110,28 @@ interface Span {
   heapMB: number;
 }
 
+/** The store call under way (or the last one), for the RSS sampler. */
+let currentStep = 'start';
+
+/**
+ * The highest RSS seen while each store call was under way, sampled every 20 ms. A call that waits
+ * on DynamoDB lets the sampler run; the pure steps between calls (the evaluation above all) do
+ * not, so their peak shows up as the whole process's maxRSS only.
+ */
+function sampleRssByStep(): { stop(): Record<string, number> } {
+  const peaks: Record<string, number> = {};
+  const timer = setInterval(() => {
+    const rss = Math.round(process.memoryUsage.rss() / MB);
+    if (rss > (peaks[currentStep] ?? 0)) peaks[currentStep] = rss;
+  }, 20);
+  return {
+    stop() {
+      clearInterval(timer);
+      return peaks;
+    },
+  };
+}
+
 /** The store with each call's start and end recorded, and the items each write carried. */
 function timedStore(store: FindingsStore, spans: Span[], written: Record<string, number>): FindingsStore {
   return new Proxy(store, {
@@ -118,6 +140,7 @@ function timedStore(store: FindingsStore, spans: Span[], written: Record<string,
       if (typeof value !== 'function') return value;
       return async (...args: unknown[]) => {
         const start = performance.now();
+        currentStep = String(key);
         const memory = process.memoryUsage();
         progress(`${String(key)} starts: rss ${Math.round(memory.rss / MB)} MB, heap ${Math.round(memory.heapUsed / MB)} MB`);
         if (key === 'putFindings') written.findings = (written.findings ?? 0) + (args[1] as unknown[]).length;
@@ -160,6 +183,7 @@ async function scan(file: string, store: FindingsStore): Promise<Record<string, 
   const written: Record<string, number> = {};
   const timed = timedStore(store, spans, written);
   logger.setLogLevel('SILENT');
+  const sampler = sampleRssByStep();
   const started = performance.now();
   let evaluateMs = 0;
   const outcome = await runScan(
@@ -189,6 +213,7 @@ async function scan(file: string, store: FindingsStore): Promise<Record<string, 
     wallMs: ended - started,
     evaluateMs,
     steps: stepSplit(spans, started, ended),
+    peakRssDuringStepMB: sampler.stop(),
     memoryAtSteps: [...spans].sort((a, b) => a.start - b.start).map(({ step, rssMB, heapMB }) => ({ step, rssMB, heapMB })),
   };
 }
