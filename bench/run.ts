@@ -4,7 +4,7 @@
  * writes bench/results.json. A benchmark, not a test: it always exits 0 once the table is printed.
  *
  * Figures: 1 api-calls, 2 continuation, 3 evaluation-time, 4 evaluation-memory, 5 store-requests,
- * 6 report-rendering, 7 bundle-size, 8 cold-init.
+ * 6 report-rendering, 7 bundle-size, 8 cold-init, 9 table-rendering.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -17,6 +17,7 @@ import { coldInitRows } from './figures/cold-init';
 import { evaluationMemoryRows, evaluationTimeRows, fileEvaluationMemoryRows, measureEvaluation, measureFileEvaluation } from './figures/evaluation';
 import { reportRenderingFigure } from './figures/report-rendering';
 import { storeRequestsFigure } from './figures/store-requests';
+import { tableRenderingFigure } from './figures/table-rendering';
 import { markdownTable } from './table';
 
 const FIGURE_NAMES: Record<string, string> = {
@@ -28,6 +29,7 @@ const FIGURE_NAMES: Record<string, string> = {
   '6': 'report-rendering',
   '7': 'bundle-size',
   '8': 'cold-init',
+  '9': 'table-rendering',
 };
 
 export interface BenchArguments extends BenchOptions {
@@ -45,11 +47,11 @@ export function parseArguments(argv: readonly string[]): BenchArguments {
       if (!value) throw new Error('--only needs a figure number or name');
       for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
         const id = FIGURE_NAMES[part] ? part : Object.keys(FIGURE_NAMES).find((k) => FIGURE_NAMES[k] === part);
-        if (!id) throw new Error(`unknown figure ${JSON.stringify(part)}: use 1-8 or ${Object.values(FIGURE_NAMES).join(', ')}`);
+        if (!id) throw new Error(`unknown figure ${JSON.stringify(part)}: use 1-9 or ${Object.values(FIGURE_NAMES).join(', ')}`);
         only.add(id);
       }
     } else if (arg === '--help' || arg === '-h') {
-      console.log(`usage: npm run bench [-- --smoke] [-- --only <1-8|${Object.values(FIGURE_NAMES).join('|')}>[,...]]`);
+      console.log(`usage: npm run bench [-- --smoke] [-- --only <1-9|${Object.values(FIGURE_NAMES).join('|')}>[,...]]`);
       process.exit(0);
     } else throw new Error(`unknown argument ${JSON.stringify(arg)}`);
   }
@@ -101,6 +103,7 @@ export async function runBench(args: BenchArguments): Promise<FigureRow[]> {
       })),
     );
   }
+  if (want('9')) rows.push(...(await guarded('figure 9 (terminal table)', () => tableRenderingFigure.run(options))));
   return rows;
 }
 
