@@ -34,6 +34,7 @@ export type ErrorCode =
   | 'invalid_parameter'
   | 'invalid_body'
   | 'invalid_json'
+  | 'unsupported_media_type'
   | 'payload_too_large'
   | 'not_found'
   | 'method_not_allowed'
