@@ -113,7 +113,7 @@ export async function runLocal(options: RunLocalOptions, io: CommandIo, environm
       store,
       notifiers,
       clock,
-      configSuppressions: configSuppressions(config.suppressions ?? [], clock.now()),
+      configSuppressions: configSuppressions(config.suppressions ?? [], clock.now(), config.waiverPolicy),
       reportUrl: pathToFileURL(htmlPath).href,
     });
     mkdirSync(outDir, { recursive: true });

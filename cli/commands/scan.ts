@@ -64,7 +64,7 @@ export function registerScanCommand(
     else throw new UsageError('scan needs --snapshot FILE' + (liveLoader ? ' or --live' : ''));
     // Waivers of the config file apply here as in the deployed scanner: a waived failure is
     // SUPPRESSED, listed as such, and does not trip --fail-on.
-    const result = waiveScanResult(evaluated, configSuppressions(config.suppressions ?? [], now), now, `cli-${now.toISOString()}`);
+    const result = waiveScanResult(evaluated, configSuppressions(config.suppressions ?? [], now, config.waiverPolicy), now, `cli-${now.toISOString()}`, config.waiverPolicy);
     const text = renderResult(result, options.format, { color: options.color !== false && !options.output && io.isTTY, width: io.columns, all: !!options.all });
     if (options.output) {
       try {

@@ -36,6 +36,7 @@ export type ErrorCode =
   | 'invalid_json'
   | 'unsupported_media_type'
   | 'payload_too_large'
+  | 'forbidden'
   | 'not_found'
   | 'method_not_allowed'
   | 'conflict'
