@@ -58,6 +58,6 @@ it('reads a file that begins with a UTF-8 byte-order mark (as PowerShell writes 
   writeFileSync(plain, SAMPLE_TEXT);
   const withBom = await scan('--snapshot', file, '--format', 'json');
   expect(withBom.code).toBe(0);
-  const strip = (text: string) => text.replace(/"(scanId|evaluatedAt|startedAt|finishedAt)": ?"[^"]*"/g, '');
+  const strip = (text: string) => text.replace(/"(scanId|evaluatedAt|startedAt|finishedAt|generatedAt)": ?"[^"]*"/g, '');
   expect(strip(withBom.stdout)).toBe(strip((await scan('--snapshot', plain, '--format', 'json')).stdout));
 });
