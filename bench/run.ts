@@ -5,7 +5,7 @@
  *
  * Figures: 1 api-calls, 2 continuation, 3 evaluation-time, 4 evaluation-memory, 5 store-requests,
  * 6 report-rendering, 7 bundle-size, 8 cold-init, 9 whole-scan (the scan and the report a user runs,
- * against dynalite).
+ * against dynalite), 10 table-rendering.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -19,6 +19,7 @@ import { evaluationMemoryRows, evaluationTimeRows, fileEvaluationMemoryRows, mea
 import { reportRenderingFigure } from './figures/report-rendering';
 import { storeRequestsFigure } from './figures/store-requests';
 import { wholeScanFigure } from './figures/whole-scan';
+import { tableRenderingFigure } from './figures/table-rendering';
 import { markdownTable } from './table';
 
 const FIGURE_NAMES: Record<string, string> = {
@@ -31,6 +32,7 @@ const FIGURE_NAMES: Record<string, string> = {
   '7': 'bundle-size',
   '8': 'cold-init',
   '9': 'whole-scan',
+  '10': 'table-rendering',
 };
 
 export interface BenchArguments extends BenchOptions {
@@ -48,11 +50,11 @@ export function parseArguments(argv: readonly string[]): BenchArguments {
       if (!value) throw new Error('--only needs a figure number or name');
       for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
         const id = FIGURE_NAMES[part] ? part : Object.keys(FIGURE_NAMES).find((k) => FIGURE_NAMES[k] === part);
-        if (!id) throw new Error(`unknown figure ${JSON.stringify(part)}: use 1-9 or ${Object.values(FIGURE_NAMES).join(', ')}`);
+        if (!id) throw new Error(`unknown figure ${JSON.stringify(part)}: use 1-10 or ${Object.values(FIGURE_NAMES).join(', ')}`);
         only.add(id);
       }
     } else if (arg === '--help' || arg === '-h') {
-      console.log(`usage: npm run bench [-- --smoke] [-- --only <1-9|${Object.values(FIGURE_NAMES).join('|')}>[,...]]`);
+      console.log(`usage: npm run bench [-- --smoke] [-- --only <1-10|${Object.values(FIGURE_NAMES).join('|')}>[,...]]`);
       process.exit(0);
     } else throw new Error(`unknown argument ${JSON.stringify(arg)}`);
   }
@@ -105,6 +107,7 @@ export async function runBench(args: BenchArguments): Promise<FigureRow[]> {
     );
   }
   if (want('9')) rows.push(...(await guarded('figure 9 (whole scan and report, dynalite)', () => wholeScanFigure.run(options))));
+  if (want('10')) rows.push(...(await guarded('figure 10 (terminal table)', () => tableRenderingFigure.run(options))));
   return rows;
 }
 

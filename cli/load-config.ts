@@ -1,4 +1,5 @@
 /** Reads redis-compliance.config.json (or --config FILE) and applies tag flags on top. */
+import { configWaiverPolicyProblem } from '../lambdas/core/suppressions/suppression-schema';
 import { existsSync, readFileSync } from 'node:fs';
 import { ConfigSchema, type ScanConfig, type ScanConfigInput } from '../lambdas/core/config';
 import { toJsonPath } from '../lambdas/core/snapshot/parse-snapshot';
@@ -49,5 +50,7 @@ export function loadConfig(file: string | undefined, flags: TagFlags = {}): Scan
     const issue = result.error.issues[0]!;
     throw new UsageError(`${path ?? 'command-line flags'}: invalid configuration at ${toJsonPath(issue.path)}: ${issue.message}`);
   }
+  const refused = configWaiverPolicyProblem(result.data.suppressions ?? [], result.data.waiverPolicy, new Date());
+  if (refused) throw new UsageError(`${path ?? 'command-line flags'}: waiver refused by the waiver policy at ${refused}`);
   return result.data;
 }

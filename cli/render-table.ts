@@ -1,8 +1,8 @@
 /** The terminal report: a coloured table of findings (worst first) and a summary. */
-import Table from 'cli-table3';
 import { createColors } from 'picocolors';
 import { SEVERITIES, type FindingStatus, type Severity, type StoredFinding } from '../lambdas/core/model';
 import type { WaivedScanResult } from '../lambdas/core/suppressions/waive-scan-result';
+import { drawTable, padCell, wrapCell, type CellLines } from './table-cell';
 import { safeTerminalText } from './terminal-text';
 
 export interface TableOptions {
@@ -20,28 +20,23 @@ export function renderTable(result: WaivedScanResult, options: TableOptions): st
   const shown = options.all ? result.findings : result.findings.filter((f) => f.status === 'FAIL' || f.status === 'UNKNOWN' || f.status === 'SUPPRESSED');
   const fixed = 12 + 10 + 30 + 30 + 7 * 3;
   const textWidth = Math.max(30, Math.floor((options.width - fixed) / 2));
-  const table = new Table({
-    head: ['Status', 'Severity', 'Rule', 'Resource', 'Observed', 'Fix'].map((h) => c.bold(h)),
-    colWidths: [12, 10, 30, 30, textWidth, textWidth],
-    wordWrap: true,
-    wrapOnWordBoundary: true,
-    style: { head: [], border: [] },
-  });
-  for (const f of shown) {
-    table.push([
-      statusColor[f.status](f.status === 'NOT_APPLICABLE' ? 'N/A' : f.status),
-      severityColor[f.severity](f.severity),
-      f.ruleId,
-      resourceCell(f),
-      safeTerminalText(f.observed),
-      fixCell(f),
-    ]);
-  }
+  const colWidths = [12, 10, 30, 30, textWidth, textWidth];
+  // Each cell wrapped to its column (one space of padding each side) and cut (table-cell.ts).
+  const wrap = (text: string, column: number) => wrapCell(text, colWidths[column]! - 2);
+  const head = ['Status', 'Severity', 'Rule', 'Resource', 'Observed', 'Fix'].map((h, column) => padCell(c.bold(h), colWidths[column]! - 2));
+  const rows: CellLines[][] = shown.map((f) => [
+    padCell(statusColor[f.status](f.status === 'NOT_APPLICABLE' ? 'N/A' : f.status), colWidths[0]! - 2),
+    padCell(severityColor[f.severity](f.severity), colWidths[1]! - 2),
+    wrap(f.ruleId, 2),
+    resourceCell(f, (text) => wrap(text, 3)),
+    wrap(safeTerminalText(f.observed), 4),
+    wrap(fixCell(f), 5),
+  ]);
   const lines: string[] = [];
   lines.push(c.bold('Redis requirements for OutSystems: compliance scan'));
   lines.push(`Captured ${result.scan.capturedAt}, evaluated ${result.scan.evaluatedAt}; scan ${scanStatus(result, c)}`);
   lines.push('');
-  if (shown.length > 0) lines.push(table.toString());
+  if (shown.length > 0) lines.push(drawTable(head, rows, colWidths));
   else lines.push(c.green('No failing or unknown findings.'));
   lines.push('');
   lines.push(...summaryLines(result, c, statusColor, severityColor));
@@ -55,9 +50,12 @@ function fixCell(f: StoredFinding): string {
   return safeTerminalText(expired + f.remediation);
 }
 
-function resourceCell(f: StoredFinding): string {
-  const name = f.resourceName ? `\n${safeTerminalText(f.resourceName)}` : '';
-  return `${f.resourceId}${name}\n${safeTerminalText(f.environment)}${f.cluster && f.cluster !== f.environment ? ` / ${safeTerminalText(f.cluster)}` : ''}`;
+/** Id, name, environment / cluster: each line wrapped and cut on its own, so a long name leaves the rest visible. */
+function resourceCell(f: StoredFinding, wrap: (text: string) => string[]): string[] {
+  const lines = [f.resourceId];
+  if (f.resourceName) lines.push(safeTerminalText(f.resourceName));
+  lines.push(`${safeTerminalText(f.environment)}${f.cluster && f.cluster !== f.environment ? ` / ${safeTerminalText(f.cluster)}` : ''}`);
+  return lines.flatMap(wrap);
 }
 
 function scanStatus(result: WaivedScanResult, c: ReturnType<typeof createColors>): string {

@@ -32,6 +32,7 @@ const PAGE_LIMIT = '100';
 interface CommonOptions {
   api: string;
   region?: string;
+  customDomain?: boolean;
 }
 
 export function registerRemoteCommand(program: Command, io: CommandIo, environment: RemoteEnvironment = {}): Command {
@@ -39,9 +40,10 @@ export function registerRemoteCommand(program: Command, io: CommandIo, environme
   const common = (command: Command) =>
     command
       .requiredOption('--api <url>', 'the API invoke URL, e.g. https://abc123.execute-api.eu-west-1.amazonaws.com/prod')
-      .option('--region <region>', 'region of the API (default: from the URL, else AWS_REGION)');
+      .option('--region <region>', 'region of the API (default: from the URL, else AWS_REGION)')
+      .option('--custom-domain', "the --api host is the API's custom domain name: sign requests for it (by default only <id>.execute-api.<region>.amazonaws.com[.cn] hosts are signed for)");
   const client = (options: CommonOptions) =>
-    new SignedApiClient({ apiUrl: options.api, ...(options.region ? { region: options.region } : {}), ...(environment.credentials ? { credentials: environment.credentials } : {}), ...(environment.fetch ? { fetch: environment.fetch } : {}) });
+    new SignedApiClient({ apiUrl: options.api, ...(options.region ? { region: options.region } : {}), ...(options.customDomain ? { customDomain: true } : {}), ...(environment.credentials ? { credentials: environment.credentials } : {}), ...(environment.fetch ? { fetch: environment.fetch } : {}) });
 
   common(remote.command('scan').description('Start a scan on the deployed scanner; with --wait, wait for it and print its summary.'))
     .option('--regions <list>', 'comma-separated regions to scan (default: the deployed targets)')
@@ -98,10 +100,14 @@ export function registerRemoteCommand(program: Command, io: CommandIo, environme
       const scanId = options.scan ?? (await latestScanId(api));
       const findings: StoredFinding[] = [];
       let nextToken: string | undefined;
+      // A token seen before would page for ever: the API is misbehaving, and the listing stops with an error.
+      const tokensSeen = new Set<string>();
       do {
         const page = await call(() => api.json<{ items: StoredFinding[]; nextToken?: string }>('GET', `/scans/${encodeURIComponent(scanId)}/findings`, { status: options.status, severity: options.severity, rule: options.rule, limit: PAGE_LIMIT, nextToken }));
         findings.push(...page.items);
         nextToken = page.nextToken;
+        if (nextToken !== undefined && tokensSeen.has(nextToken)) throw new RuntimeFailure(`the API repeated a nextToken after ${tokensSeen.size + 1} pages; stopped listing the findings`);
+        if (nextToken !== undefined) tokensSeen.add(nextToken);
       } while (nextToken);
       if (options.format === 'json') io.stdout(`${JSON.stringify({ scanId, findings }, null, 2)}\n`);
       else io.stdout(findings.map(findingLine).join('') + `${findings.length} findings in scan ${safeTerminalText(scanId)}.\n`);

@@ -34,7 +34,7 @@ import { logger } from '../../lambdas/handlers/wiring/logger';
 import { fixedSnapshotSource } from '../../lambdas/handlers/wiring/snapshot-source';
 import { loadConfig } from '../load-config';
 import { LocalDbInUseError, startLocalDynamoDb, type LocalDynamoDb } from '../local-dynamodb';
-import { readSnapshotFile } from '../read-snapshot-file';
+import { parseMaxSnapshotBytes, readSnapshotFile } from '../read-snapshot-file';
 import { EXIT, UsageError } from '../usage-error';
 import { checkOutputFolder, outputOptions, outputPath } from '../option-helpers';
 import type { CommandIo } from './scan';
@@ -47,6 +47,7 @@ export const DEFAULT_LOCAL_DB = '.redis-compliance/local-db';
 
 export interface RunLocalOptions extends GateFlags {
   snapshot: string;
+  maxSnapshotBytes?: number;
   config?: string;
   output?: string;
   out?: string;
@@ -70,6 +71,7 @@ export function registerRunLocalCommand(program: Command, io: CommandIo, environ
     .command('run-local')
     .description('Run the whole pipeline locally: scan a snapshot, store findings in an embedded DynamoDB, write the reports, optionally post to Slack and send the e-mail.')
     .option('--snapshot <file>', 'snapshot file to scan', DEFAULT_SAMPLE_SNAPSHOT)
+    .option('--max-snapshot-bytes <bytes>', 'largest snapshot file read (default 2 GiB)', parseMaxSnapshotBytes)
     .option('--config <file>', 'configuration file (default: ./redis-compliance.config.json when present)')
     .addOption(outputOptions('dir', 'folder for report.html, report.md, report.csv, report.json, findings.asff.json and findings.ocsf.json (default: out)')[0]!)
     .addOption(outputOptions('dir', '')[1]!)
@@ -92,7 +94,7 @@ export async function runLocal(options: RunLocalOptions, io: CommandIo, environm
   checkOutputFolder(output);
   const outDir = resolve(output);
   const config = loadConfig(options.config);
-  const snapshot = await readSnapshotFile(options.snapshot);
+  const snapshot = await readSnapshotFile(options.snapshot, { maxBytes: options.maxSnapshotBytes });
   const notifiers = notifiersFor(options);
   const clock = environment.clock ?? systemClock;
   // The Lambda cores log JSON for CloudWatch; here the terminal gets the summary instead.
@@ -111,7 +113,7 @@ export async function runLocal(options: RunLocalOptions, io: CommandIo, environm
       store,
       notifiers,
       clock,
-      configSuppressions: configSuppressions(config.suppressions ?? [], clock.now()),
+      configSuppressions: configSuppressions(config.suppressions ?? [], clock.now(), config.waiverPolicy),
       reportUrl: pathToFileURL(htmlPath).href,
     });
     mkdirSync(outDir, { recursive: true });

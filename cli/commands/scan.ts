@@ -10,7 +10,7 @@ import { waiveScanResult, type WaivedScanResult } from '../../lambdas/core/suppr
 import type { Snapshot } from '../../lambdas/core/snapshot/schema';
 import { loadConfig, type TagFlags } from '../load-config';
 import { OUTPUT_FORMATS, renderResult, type OutputFormat } from '../output-formats';
-import { evaluateSnapshotFileOrExplain } from '../read-snapshot-file';
+import { evaluateSnapshotFileOrExplain, parseMaxSnapshotBytes } from '../read-snapshot-file';
 import { addGateOptions, findingCounts, gateExitCode, type GateEvidence, type GateFlags } from '../exit-gate';
 import { RuntimeFailure, UsageError } from '../usage-error';
 import { addTagOptions } from '../tag-options';
@@ -18,6 +18,7 @@ import { checkOutputFile, choiceOption } from '../option-helpers';
 
 export interface ScanOptions extends TagFlags, GateFlags {
   snapshot?: string;
+  maxSnapshotBytes?: number;
   config?: string;
   format: OutputFormat;
   output?: string;
@@ -38,6 +39,7 @@ export function registerScanCommand(
     .command('scan')
     .description('Evaluate an estate against the OutSystems Redis requirements and report the findings.')
     .option('--snapshot <file>', 'snapshot file (format redis-compliance/snapshot@1) to evaluate')
+    .option('--max-snapshot-bytes <bytes>', 'largest snapshot file read (default 2 GiB)', parseMaxSnapshotBytes)
     .option('--config <file>', 'configuration file (default: ./redis-compliance.config.json when present)')
     .addOption(choiceOption('--format <format>', 'output format', OUTPUT_FORMATS).default('table'))
     .option('--output <file>', 'write the report to this file instead of standard output')
@@ -58,11 +60,11 @@ export function registerScanCommand(
     let evaluated: ScanResult;
     if (liveLoader?.isLive(options)) evaluated = liveLoader.evaluate ? await liveLoader.evaluate(options, evaluateOptions, io) : evaluateSnapshot(await liveLoader.load(options), evaluateOptions);
     // A file is evaluated as it is read, one target at a time.
-    else if (options.snapshot) evaluated = await evaluateSnapshotFileOrExplain(options.snapshot, evaluateOptions);
+    else if (options.snapshot) evaluated = await evaluateSnapshotFileOrExplain(options.snapshot, evaluateOptions, { maxBytes: options.maxSnapshotBytes });
     else throw new UsageError('scan needs --snapshot FILE' + (liveLoader ? ' or --live' : ''));
     // Waivers of the config file apply here as in the deployed scanner: a waived failure is
     // SUPPRESSED, listed as such, and does not trip --fail-on.
-    const result = waiveScanResult(evaluated, configSuppressions(config.suppressions ?? [], now), now, `cli-${now.toISOString()}`);
+    const result = waiveScanResult(evaluated, configSuppressions(config.suppressions ?? [], now, config.waiverPolicy), now, `cli-${now.toISOString()}`, config.waiverPolicy);
     const text = renderResult(result, options.format, { color: options.color !== false && !options.output && io.isTTY, width: io.columns, all: !!options.all });
     if (options.output) {
       try {

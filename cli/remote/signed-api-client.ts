@@ -51,6 +51,12 @@ export interface SignedApiClientOptions {
   region?: string;
   credentials?: AwsCredentialIdentityProvider;
   fetch?: typeof fetch;
+  /**
+   * The host is the API's custom domain name (or a local test server): sign for it although it is
+   * not `<id>.execute-api.<region>.amazonaws.com[.cn]`. Without it, no request is signed for any
+   * other host (a signature and session token sent elsewhere could be replayed against AWS).
+   */
+  customDomain?: boolean;
 }
 
 export class SignedApiClient {
@@ -68,8 +74,15 @@ export class SignedApiClient {
     if (base.protocol !== 'https:' && !(base.protocol === 'http:' && isLoopback(base.hostname))) {
       throw new UsageError(`--api must be an https URL (http only to 127.0.0.1 / localhost): ${options.apiUrl}`);
     }
+    const hostRegion = regionFromHost(base.hostname);
+    if (!hostRegion && !options.customDomain) {
+      throw new UsageError(`refusing to sign requests for ${base.hostname}: not an API Gateway endpoint (<id>.execute-api.<region>.amazonaws.com[.cn]); if it is the API's custom domain name, add --custom-domain`);
+    }
+    if (hostRegion && options.region && options.region !== hostRegion) {
+      throw new UsageError(`--region ${options.region} does not match the API's host name, which is in ${hostRegion}`);
+    }
     this.base = base;
-    const region = options.region ?? regionFromHost(base.hostname) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    const region = options.region ?? hostRegion ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     if (!region) throw new UsageError('the API region is unknown: pass --region (or set AWS_REGION)');
     this.signer = new SignatureV4({ service: EXECUTE_API_SERVICE, region, credentials: options.credentials ?? fromNodeProviderChain(), sha256: Sha256 });
     this.fetchFn = options.fetch ?? fetch;

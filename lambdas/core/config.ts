@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import './zod-messages';
 import { groupKey } from './estate/group-key';
 import { ConfigSuppressionSchema } from './suppressions/suppression-schema';
+import { WaiverPolicySchema } from './suppressions/waiver-policy';
 
 export const TagConventionsSchema = z.strictObject({
   /** Tag key whose value says what a server is. */
@@ -45,6 +46,8 @@ export const ConfigSchema = z.strictObject({
   redisPorts: z._default(z.array(z.number().check(z.int(), z.gte(1), z.lte(65535))).check(z.minLength(1)), [7000, 7001]),
   /** Waivers kept in the config file (applied with those managed through the API). */
   suppressions: z.optional(z.array(ConfigSuppressionSchema)),
+  /** Guard rails on every waiver, from the config file or the API (suppressions/waiver-policy.ts). */
+  waiverPolicy: z._default(WaiverPolicySchema, WaiverPolicySchema.parse({})),
   /** Optional: the session workload, for the bandwidth footnote's formula (capacity.bandwidth). */
   workload: z.optional(WorkloadSchema),
   capacity: z._default(CapacityThresholdsSchema, CapacityThresholdsSchema.parse({})),

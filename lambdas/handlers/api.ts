@@ -13,6 +13,7 @@
  * Every bad input is a 400 naming its field; every response carries the security headers; an
  * unexpected failure is a 500 with the request id and nothing else.
  */
+import { type WaiverPolicy } from '../core/suppressions/waiver-policy';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -55,6 +56,8 @@ export interface ApiDependencies {
   scans: ScanInvoker;
   clock: Clock;
   configSuppressions: Suppression[];
+  /** The config's waiver guard rails (default: DEFAULT_WAIVER_POLICY). */
+  waiverPolicy?: WaiverPolicy;
   newScanId?: (now: Date) => string;
   newSuppressionId?: () => string;
   /** How long POST /scans takes the scan lease for (SCAN_LEASE_SECONDS). */
@@ -74,7 +77,8 @@ export const apiDependencies = lazy<ApiDependencies>(() => {
     scans: stateMachineArn ? deferredStateMachineScanInvoker(stateMachineArn) : deferredLambdaScanInvoker(requiredEnv('SCAN_FUNCTION_NAME')),
     clock: systemClock,
     scanLeaseMs: scanLeaseMsFromEnv(),
-    configSuppressions: configSuppressions(scanConfigFromEnv().suppressions ?? [], systemClock.now()),
+    configSuppressions: configSuppressions(scanConfigFromEnv().suppressions ?? [], systemClock.now(), scanConfigFromEnv().waiverPolicy),
+    waiverPolicy: scanConfigFromEnv().waiverPolicy,
     ...(reportUrl ? { reportUrl } : {}),
     ...(reportBucket ? { reportStorage: new ReportObjectStore(reportBucket) } : {}),
   };
@@ -193,7 +197,8 @@ const router = createRouter([
       POST: async ({ event }) => {
         queryOf(event, NoQuery);
         const now = deps().clock.now();
-        const validation = validateNewSuppression(jsonBodyOf(event, false), now);
+        const body = jsonBodyOf(event, false);
+        const validation = validateNewSuppression(body, now, callerIdentity(event), deps().waiverPolicy);
         if (!validation.ok) throw badRequest(validation.field, validation.message, 'invalid_body');
         const suppression: Suppression = { id: (deps().newSuppressionId ?? newSuppressionId)(), ...validation.value, createdAt: now.toISOString() };
         await deps().store.putSuppression(suppression);
@@ -220,6 +225,17 @@ const router = createRouter([
     },
   },
 ]);
+
+/**
+ * Who is calling: the IAM identity API Gateway puts in the request context of an IAM-authorised
+ * route (requestContext.identity.userArn, else .caller). A waiver's owner is always this.
+ */
+function callerIdentity(event: APIGatewayProxyEvent): string {
+  const identity = event.requestContext?.identity;
+  const owner = identity?.userArn ?? identity?.caller;
+  if (typeof owner !== 'string' || owner.trim() === '') throw new HttpError(403, 'forbidden', 'A waiver needs the caller\'s IAM identity, and this request carries none.');
+  return owner;
+}
 
 function deps(): ApiDependencies {
   return apiDependencies.get();

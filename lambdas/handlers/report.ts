@@ -119,7 +119,7 @@ export const reportDependencies = lazy<ReportDependencies>(() => {
     deliveries: reportDeliveriesFromEnv(process.env, dynamo),
     notifiers: notifiersFromEnv(),
     clock: systemClock,
-    configSuppressions: configSuppressions(scanConfigFromEnv().suppressions ?? [], systemClock.now()),
+    configSuppressions: configSuppressions(scanConfigFromEnv().suppressions ?? [], systemClock.now(), scanConfigFromEnv().waiverPolicy),
     trendLength: positiveNumberEnv('TREND_LENGTH', 30),
     ...(reportUrl ? { reportUrl } : {}),
   };

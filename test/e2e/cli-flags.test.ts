@@ -111,7 +111,7 @@ describe('remote', () => {
     const outputs: string[] = [];
     for (const format of ['table', 'text', 'TABLE']) {
       const t = io();
-      expect(await runCli(['remote', 'findings', '--api', url, '--region', 'eu-west-1', '--scan', 'scan-1', '--format', format], t.io)).toBe(0);
+      expect(await runCli(['remote', 'findings', '--api', url, '--region', 'eu-west-1', '--custom-domain', '--scan', 'scan-1', '--format', format], t.io)).toBe(0);
       outputs.push(t.out());
     }
     expect(new Set(outputs).size).toBe(1);
@@ -122,7 +122,7 @@ describe('remote', () => {
     for (const flag of ['--output', '--out']) {
       const t = io();
       const target = join(dir, 'missing', 'report.html');
-      expect(await runCli(['remote', 'report', '--api', url, '--region', 'eu-west-1', flag, target], t.io)).toBe(2);
+      expect(await runCli(['remote', 'report', '--api', url, '--region', 'eu-west-1', '--custom-domain', flag, target], t.io)).toBe(2);
       expect(t.err()).toContain(`the folder ${join(dir, 'missing')} does not exist`);
     }
     expect(requests).toBe(0);
@@ -131,7 +131,7 @@ describe('remote', () => {
   it('keeps the cause of a network failure in its message', async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const t = io();
-    expect(await runCli(['remote', 'findings', '--api', url, '--region', 'eu-west-1', '--scan', 'scan-1'], t.io)).toBe(4);
+    expect(await runCli(['remote', 'findings', '--api', url, '--region', 'eu-west-1', '--custom-domain', '--scan', 'scan-1'], t.io)).toBe(4);
     expect(t.err()).toMatch(/the API could not be reached: fetch failed \(ECONNREFUSED: connect ECONNREFUSED 127\.0\.0\.1:\d+\)/);
     server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

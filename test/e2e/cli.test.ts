@@ -105,11 +105,13 @@ describe('redis-compliance scan', () => {
   });
 
   describe('waivers from the config file', () => {
+    // Within the waiver policy's default 365 days.
+    const IN_90_DAYS = new Date(Date.now() + 90 * 24 * 3600 * 1000).toISOString();
     const waiver = (expiresAt: string) =>
       file(`waiver-${expiresAt.slice(0, 4)}.json`, JSON.stringify({ suppressions: [{ id: 'dev-clock', ruleId: 'instance.clock-speed', resourcePattern: 'i-0a11c0ffee00000*', reason: 'burstable until Q1', owner: 'platform-team', expiresAt }] }));
 
     it('mark waived failures SUPPRESSED, count them apart, and keep them out of --fail-on', async () => {
-      const { code, stdout } = await run('scan', '--snapshot', SAMPLE, '--allow-partial', '--format', 'json', '--config', waiver('2999-01-01T00:00:00Z'), '--fail-on', 'medium');
+      const { code, stdout } = await run('scan', '--snapshot', SAMPLE, '--allow-partial', '--format', 'json', '--config', waiver(IN_90_DAYS), '--fail-on', 'medium');
       const result = JSON.parse(stdout) as { summary: { counts: Record<string, number> }; findings: Array<{ ruleId: string; status: string; ruleStatus: string; suppression?: { id: string } }> };
       const clock = result.findings.filter((f) => f.ruleId === 'instance.clock-speed' && f.ruleStatus === 'FAIL');
       expect(clock.length).toBe(2);
@@ -129,7 +131,7 @@ describe('redis-compliance scan', () => {
     });
 
     it('show the waiver in the table', async () => {
-      const { stdout } = await run('scan', '--snapshot', SAMPLE, '--allow-partial', '--config', waiver('2999-01-01T00:00:00Z'));
+      const { stdout } = await run('scan', '--snapshot', SAMPLE, '--allow-partial', '--config', waiver(IN_90_DAYS));
       expect(stdout).toContain('SUPPRESSED');
       expect(stdout).toContain('Waived until');
       expect(stdout).toContain('SUPPRESSED ');

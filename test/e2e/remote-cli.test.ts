@@ -42,7 +42,8 @@ afterEach(async () => {
   process.env = { ...savedEnv };
 });
 
-const remote = (...args: string[]) => ['remote', ...args, '--api', api.url, '--region', 'eu-west-1'];
+// The test API is on 127.0.0.1: the CLI signs for it only as a declared custom domain.
+const remote = (...args: string[]) => ['remote', ...args, '--api', api.url, '--region', 'eu-west-1', '--custom-domain'];
 
 describe('remote scan', () => {
   it('starts a signed scan, waits with a progress line, prints the summary and exits 1 on a high FAIL', async () => {
@@ -121,7 +122,7 @@ describe('remote scan', () => {
 
   it('is refused when signed for another region', async () => {
     const t = io();
-    expect(await runCli(['remote', 'scan', '--api', api.url, '--region', 'us-east-1'], t.io, {}, noWait)).toBe(4);
+    expect(await runCli(['remote', 'scan', '--api', api.url, '--region', 'us-east-1', '--custom-domain'], t.io, {}, noWait)).toBe(4);
     expect(api.requests[0]?.status).toBe(403);
   });
 
@@ -195,4 +196,50 @@ it('reads the region from an execute-api host name', () => {
   expect(regionFromHost('abc123.execute-api.eu-west-1.amazonaws.com')).toBe('eu-west-1');
   expect(regionFromHost('abc123.execute-api.cn-north-1.amazonaws.com.cn')).toBe('cn-north-1');
   expect(regionFromHost('example.com')).toBeUndefined();
+});
+
+describe('hosts the CLI signs for', () => {
+  /** Records what would go out, and sends nothing. */
+  function recordingFetch() {
+    const sent: Array<{ url: string; authorization: string | undefined }> = [];
+    const fetchFn: typeof fetch = async (url, init) => {
+      sent.push({ url: String(url), authorization: (init?.headers as Record<string, string> | undefined)?.['authorization'] });
+      throw new Error('not sent in this test');
+    };
+    return { sent, fetchFn };
+  }
+
+  it('refuses to sign for a host that is not an API Gateway endpoint, even with --region, and sends nothing', async () => {
+    const t = io();
+    const { sent, fetchFn } = recordingFetch();
+    expect(await runCli(['remote', 'scan', '--api', 'https://api.attacker.example/prod', '--region', 'eu-west-1'], t.io, {}, { ...noWait, fetch: fetchFn })).toBe(2);
+    expect(t.err()).toContain('refusing to sign requests for api.attacker.example: not an API Gateway endpoint');
+    expect(t.err()).toContain('--custom-domain');
+    expect(sent).toEqual([]);
+    // A look-alike host is no API Gateway endpoint either.
+    expect(await runCli(['remote', 'scan', '--api', 'https://abc.execute-api.eu-west-1.amazonaws.com.attacker.example/prod'], t.io, {}, { ...noWait, fetch: fetchFn })).toBe(2);
+    expect(sent).toEqual([]);
+  });
+
+  it('signs for an execute-api host (and its .cn form), refusing a --region the host contradicts', async () => {
+    const t = io();
+    const { sent, fetchFn } = recordingFetch();
+    await runCli(['remote', 'scan', '--api', 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod'], t.io, {}, { ...noWait, fetch: fetchFn });
+    await runCli(['remote', 'scan', '--api', 'https://abc123.execute-api.cn-north-1.amazonaws.com.cn/prod'], t.io, {}, { ...noWait, fetch: fetchFn });
+    expect(sent.map((r) => r.url)).toEqual(['https://abc123.execute-api.eu-west-1.amazonaws.com/prod/scans', 'https://abc123.execute-api.cn-north-1.amazonaws.com.cn/prod/scans']);
+    expect(sent.every((r) => r.authorization?.startsWith('AWS4-HMAC-SHA256 '))).toBe(true);
+    expect(await runCli(['remote', 'scan', '--api', 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod', '--region', 'us-east-1'], t.io, {}, { ...noWait, fetch: fetchFn })).toBe(2);
+    expect(sent).toHaveLength(2);
+  });
+});
+
+describe('remote findings against an API that repeats its nextToken', () => {
+  it('stops with an error instead of paging for ever', async () => {
+    await api.close();
+    api = await startVerifyingApi({ region: 'eu-west-1', keys: { [KEY_ID]: SECRET }, finishedScan: (id) => finished(id), runningPolls: 0, findings: [aStoredFinding('scan-x', {})], report: () => '', repeatedNextToken: 'c2FtZQ' });
+    const t = io();
+    expect(await runCli(remote('findings', '--scan', 'scan-2026-11-25T02-00-00Z'), t.io, {}, noWait)).toBe(4);
+    expect(t.err()).toContain('the API repeated a nextToken after 2 pages');
+    expect(api.requests.length).toBe(2);
+  });
 });

@@ -25,6 +25,8 @@ export interface VerifyingApiOptions {
   runningScanId?: string;
   /** GET /reports/latest answers 303 to a presigned-style URL on localhost (as a report too large for Lambda does). */
   reportRedirect?: boolean;
+  /** A misbehaving API: every findings page after the first answers with this same nextToken. */
+  repeatedNextToken?: string;
 }
 
 export interface RecordedRequest {
@@ -94,7 +96,7 @@ export async function startVerifyingApi(options: VerifyingApiOptions): Promise<V
         const start = Number(query.nextToken ?? 0);
         const limit = Number(query.limit ?? 50);
         const page = matching.slice(start, start + limit);
-        const next = start + limit < matching.length ? String(start + limit) : undefined;
+        const next = options.repeatedNextToken ?? (start + limit < matching.length ? String(start + limit) : undefined);
         return send(200, JSON.stringify({ scanId: m[1], items: page, ...(next ? { nextToken: next } : {}) }));
       }
       if (req.method === 'GET' && path === '/reports/latest') {

@@ -252,15 +252,16 @@ describe('GET /reports/latest', () => {
 });
 
 describe('suppressions', () => {
-  const valid = { ruleId: 'instance.vcpu', resourcePattern: 'i-0aaa*', reason: 'Replacement ordered', owner: 'platform-team', expiresAt: '2030-03-01T00:00:00Z' };
+  const valid = { ruleId: 'instance.vcpu', resourcePattern: 'i-0aaa*', reason: 'Replacement ordered', expiresAt: '2030-03-01T00:00:00Z' };
+  const userArn = 'arn:aws:iam::111122223333:user/platform-lead';
 
   it('creates (201), lists with the config ones, and deletes (204) a waiver', async () => {
-    const created = await call('POST', '/suppressions', { body: JSON.stringify(valid) });
+    const created = await call('POST', '/suppressions', { body: JSON.stringify(valid), userArn });
     expect(created.statusCode).toBe(201);
     expectSecurityHeaders(created);
     expect(created.headers?.Location).toBe('/suppressions/sup-1');
-    expect(created.json()).toEqual({ id: 'sup-1', ...valid, createdAt: NOW, source: 'api' });
-    expect(await store.getSuppression('sup-1')).toEqual({ id: 'sup-1', ...valid, createdAt: NOW });
+    expect(created.json()).toEqual({ id: 'sup-1', ...valid, owner: userArn, createdAt: NOW, source: 'api' });
+    expect(await store.getSuppression('sup-1')).toEqual({ id: 'sup-1', ...valid, owner: userArn, createdAt: NOW });
 
     const listed = await call('GET', '/suppressions');
     expect(listed.json().items.map((s: { id: string; source: string }) => [s.id, s.source])).toEqual([
@@ -285,14 +286,14 @@ describe('suppressions', () => {
     ['an empty body', '', 'invalid_body', 'body'],
     ['an array', '[]', 'invalid_body', 'body'],
     ['a missing reason', JSON.stringify({ ...valid, reason: undefined }), 'invalid_body', 'reason'],
-    ['a missing owner', JSON.stringify({ ...valid, owner: undefined }), 'invalid_body', 'owner'],
+    ['an owner in the body', JSON.stringify({ ...valid, owner: 'someone-else' }), 'invalid_body', 'owner'],
     ['an unknown rule', JSON.stringify({ ...valid, ruleId: 'nope' }), 'invalid_body', 'ruleId'],
     ['expiresAt in the past', JSON.stringify({ ...valid, expiresAt: '2030-01-01T00:00:00Z' }), 'invalid_body', 'expiresAt'],
     ['expiresAt not ISO', JSON.stringify({ ...valid, expiresAt: '01/03/2030' }), 'invalid_body', 'expiresAt'],
     ['a pattern too long', JSON.stringify({ ...valid, resourcePattern: 'i'.repeat(257) }), 'invalid_body', 'resourcePattern'],
     ['an unknown field', JSON.stringify({ ...valid, id: 'mine' }), 'invalid_body', 'id'],
   ])('POST rejects %s', async (_label, body, code, field) => {
-    expectError(await call('POST', '/suppressions', { body }), 400, code, field);
+    expectError(await call('POST', '/suppressions', { body, userArn }), 400, code, field);
     expect(await store.listSuppressions()).toEqual([]);
   });
 

@@ -51,6 +51,11 @@ export interface ApiEventOptions {
   body?: string;
   isBase64Encoded?: boolean;
   headers?: Record<string, string>;
+  /** The body's Content-Type (default application/json when there is a body; null: none). */
+  contentType?: string | null;
+  /** The caller's IAM identity as API Gateway puts it in requestContext.identity (IAM-authorised routes). */
+  userArn?: string;
+  caller?: string;
   resource?: string;
   requestId?: string;
 }
@@ -64,7 +69,16 @@ export function apiEvent(httpMethod: string, path: string, options: ApiEventOpti
     multi[name] = values;
     single[name] = values[values.length - 1]!;
   }
-  const headers = { Accept: 'application/json', Host: 'abcdef1234.execute-api.eu-west-1.amazonaws.com', 'User-Agent': 'curl/8.5.0', 'X-Forwarded-Proto': 'https', ...(options.headers ?? {}) };
+  const givenType = Object.keys(options.headers ?? {}).some((name) => name.toLowerCase() === 'content-type');
+  const contentType = options.contentType === undefined ? (options.body ? 'application/json' : null) : options.contentType;
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    Host: 'abcdef1234.execute-api.eu-west-1.amazonaws.com',
+    'User-Agent': 'curl/8.5.0',
+    'X-Forwarded-Proto': 'https',
+    ...(contentType && !givenType ? { 'Content-Type': contentType } : {}),
+    ...(options.headers ?? {}),
+  };
   const hasQuery = Object.keys(single).length > 0;
   const requestId = options.requestId ?? 'e0f1a2b3-c4d5-4e6f-8a9b-0c1d2e3f4a5b';
   return {
@@ -89,7 +103,7 @@ export function apiEvent(httpMethod: string, path: string, options: ApiEventOpti
         accountId: null,
         apiKey: null,
         apiKeyId: null,
-        caller: null,
+        caller: options.caller ?? null,
         clientCert: null,
         cognitoAuthenticationProvider: null,
         cognitoAuthenticationType: null,
@@ -99,7 +113,7 @@ export function apiEvent(httpMethod: string, path: string, options: ApiEventOpti
         sourceIp: '198.51.100.7',
         user: null,
         userAgent: 'curl/8.5.0',
-        userArn: null,
+        userArn: options.userArn ?? null,
       },
       path: `/prod${path}`,
       protocol: 'HTTP/1.1',

@@ -406,6 +406,7 @@ export class DynamoDbFindingsStore implements FindingsStore {
         expected,
         { attribute: attributes.partition, value: spec.partition },
         spec.sortPrefix ? { attribute: attributes.sort, prefix: spec.sortPrefix } : undefined,
+        spec.index ? [table.sort, attributes.sort] : [table.sort],
       );
     }
     const output = await this.client.send(new QueryCommand(input));

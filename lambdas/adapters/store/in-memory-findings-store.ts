@@ -152,7 +152,7 @@ function paginate<T>(listing: string, ascending: Array<Sorted<T>>, page: PageReq
   const limit = Math.min(Math.max(Math.trunc(page.limit ?? DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE);
   let start = 0;
   if (page.nextToken !== undefined) {
-    const after = decodePageToken(page.nextToken, ['listing', 'after'], { attribute: 'listing', value: listing }).after!;
+    const after = decodePageToken(page.nextToken, ['listing', 'after'], { attribute: 'listing', value: listing }, undefined, ['after']).after!;
     start = ordered.findIndex((s) => (newestFirst ? s.sortKey < after : s.sortKey > after));
     if (start < 0) start = ordered.length;
   }

@@ -110,7 +110,18 @@ function findingList(list: readonly StoredFinding[], empty: string): string {
 }
 
 function waivers(model: ReportModel): string {
-  const { expiringSoon, expired, expiringWithinDays } = model.waivers;
+  const { active, expiringSoon, expired, expiringWithinDays } = model.waivers;
+  const activePart =
+    active.length === 0
+      ? '<p>No waiver is active.</p>'
+      : `<div class="scroll"><table id="active-waivers"><thead><tr><th>Waiver</th><th>Rule</th><th>Resources</th><th>Owner</th><th>Reason</th><th>Expires</th><th>Suppresses</th></tr></thead><tbody>` +
+        active
+          .map(
+            ({ suppression: s, suppressedFindings }) =>
+              `<tr><td><code>${h(s.id)}</code></td><td><code>${h(s.ruleId)}</code></td><td><code>${h(s.resourcePattern)}</code></td><td>${h(s.owner)}</td><td>${h(s.reason)}</td><td>${h(formatDate(s.expiresAt))}</td><td>${suppressedFindings} finding(s)</td></tr>`,
+          )
+          .join('') +
+        '</tbody></table></div>';
   const expiredPart =
     expired.length === 0
       ? ''
@@ -133,7 +144,7 @@ function waivers(model: ReportModel): string {
           )
           .join('') +
         '</tbody></table></div>';
-  return `<section id="waivers"><h2>Waivers</h2>${expiredPart}<h3>Expiring within ${expiringWithinDays} days (${expiringSoon.length})</h3>${expiringPart}</section>`;
+  return `<section id="waivers"><h2>Waivers</h2>${expiredPart}<h3>Active (${active.length})</h3>${activePart}<h3>Expiring within ${expiringWithinDays} days (${expiringSoon.length})</h3>${expiringPart}</section>`;
 }
 
 function findings(model: ReportModel): string {

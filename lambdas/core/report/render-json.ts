@@ -39,6 +39,16 @@ export function reportJson(model: ReportModel): unknown {
         : { compared: false, previousScanId: null, new: [], resolved: [] },
       waivers: {
         expiringWithinDays: model.waivers.expiringWithinDays,
+        active: model.waivers.active.map(({ suppression: s, daysLeft, suppressedFindings }) => ({
+          id: s.id,
+          ruleId: s.ruleId,
+          resourcePattern: s.resourcePattern,
+          reason: s.reason,
+          owner: s.owner,
+          expiresAt: s.expiresAt,
+          daysLeft,
+          suppressedFindings,
+        })),
         expiringSoon: model.waivers.expiringSoon.map(({ suppression: s, daysLeft, suppressedFindings }) => ({
           id: s.id,
           ruleId: s.ruleId,

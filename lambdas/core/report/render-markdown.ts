@@ -55,6 +55,17 @@ export function renderMarkdown(model: ReportModel): string {
     }
     out.push('');
   }
+  out.push(`### Active (${model.waivers.active.length})`, '');
+  if (model.waivers.active.length === 0) out.push('None.');
+  else {
+    out.push(
+      table(
+        ['Waiver', 'Rule', 'Resources', 'Owner', 'Reason', 'Expires', 'Suppresses'],
+        model.waivers.active.map(({ suppression: s, suppressedFindings }) => [s.id, s.ruleId, s.resourcePattern, s.owner, s.reason, formatDate(s.expiresAt), `${suppressedFindings} finding(s)`]),
+      ),
+    );
+  }
+  out.push('');
   out.push(`### Expiring within ${model.waivers.expiringWithinDays} days (${model.waivers.expiringSoon.length})`, '');
   if (model.waivers.expiringSoon.length === 0) out.push('None.');
   else {

@@ -59,6 +59,8 @@ export interface ReportModel {
   };
   waivers: {
     expiringWithinDays: number;
+    /** Every active waiver (its scope, owner and expiry), soonest to expire first. */
+    active: ExpiringWaiver[];
     /** Active waivers that expire within `expiringWithinDays`, soonest first. */
     expiringSoon: ExpiringWaiver[];
     /** Findings whose waiver has expired (they count again), worst first. */
@@ -109,6 +111,7 @@ export function buildReportModel(input: ReportModelInput): ReportModel {
     },
     waivers: {
       expiringWithinDays,
+      active: expiringWaivers(input.suppressions, findings, input.now, Infinity),
       expiringSoon: expiringWaivers(input.suppressions, findings, input.now, expiringWithinDays),
       expired: findings.flatMap((finding) => (finding.waiverExpired ? [{ finding, waiver: finding.waiverExpired }] : [])),
     },

@@ -16,16 +16,45 @@ export class DuplicateRecordError extends Error {
   }
 }
 
-/** JSON text with object keys sorted, so two records that say the same compare equal whatever their key order. */
+/** Literal text in canonical()'s work list (values are expanded, text is written as is). */
+class Text {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * JSON text with object keys sorted, so two records that say the same compare equal whatever their
+ * key order. Walks with its own stack: a record nested thousands of levels deep costs no call stack.
+ */
 function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  const out: string[] = [];
+  const work: unknown[] = [value];
+  while (work.length > 0) {
+    const item = work.pop();
+    if (item instanceof Text) {
+      out.push(item.text);
+    } else if (Array.isArray(item)) {
+      work.push(new Text(']'));
+      for (let i = item.length - 1; i >= 0; i--) {
+        work.push(item[i]);
+        if (i > 0) work.push(new Text(','));
+      }
+      work.push(new Text('['));
+    } else if (item !== null && typeof item === 'object') {
+      const entries = Object.entries(item as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      work.push(new Text('}'));
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, child] = entries[i]!;
+        work.push(child);
+        work.push(new Text(`${i > 0 ? ',' : ''}${JSON.stringify(key)}:`));
+      }
+      work.push(new Text('{'));
+    } else {
+      out.push(JSON.stringify(item) ?? 'null');
+    }
   }
-  return JSON.stringify(value) ?? 'null';
+  return out.join('');
 }
 
 /** Whether two records of the same id say the same thing. */

@@ -11,6 +11,8 @@
  * and a slightly larger estate cannot be read at all. Pure: no I/O, data in, events out.
  */
 
+import { firstLimitProblemInText, KEY_TOO_LONG, MAX_STRING_TEXT_BYTES, MAX_TAKEN_VALUE_BYTES, TOO_DEEP, tooDeep, VALUE_TOO_LARGE } from './reader-limits';
+
 /** A step of a JSON path: an object key or an array index. */
 export type JsonPathStep = string | number;
 
@@ -26,6 +28,8 @@ export interface JsonValueScannerHandler {
   onValue(path: readonly JsonPathStep[], text: string): void;
   /** An object or array that was descended into has closed. */
   onClose?(path: readonly JsonPathStep[]): void;
+  /** A key of an object that was descended into (`path` is the object's), before its value. */
+  onKey?(path: readonly JsonPathStep[], key: string): void;
 }
 
 /** Malformed JSON: the path of the value being read and what was wrong. */
@@ -64,6 +68,9 @@ interface Frame {
   index: number;
 }
 
+/** A UTF-8 byte-order mark (what PowerShell and some editors write first): read and skipped. */
+const BYTE_ORDER_MARK = [0xef, 0xbb, 0xbf];
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
@@ -89,6 +96,19 @@ function oddBackslashRunBefore(chunk: Uint8Array, end: number, floor: number): b
   return run % 2 === 1;
 }
 
+function joinBytes(pieces: readonly Uint8Array[]): Uint8Array {
+  if (pieces.length === 1) return pieces[0]!;
+  let length = 0;
+  for (const piece of pieces) length += piece.length;
+  const joined = new Uint8Array(length);
+  let at = 0;
+  for (const piece of pieces) {
+    joined.set(piece, at);
+    at += piece.length;
+  }
+  return joined;
+}
+
 export class JsonValueScanner {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private readonly stack: Frame[] = [];
@@ -108,6 +128,13 @@ export class JsonValueScanner {
   // A key string in progress (keys of descended objects are short; kept as bytes).
   private readingKey = false;
   private keyPieces: Uint8Array[] = [];
+  private keyBytes = 0;
+  /** Bytes of the string being read inside a taken value, before the current chunk. */
+  private stringBytesBefore = 0;
+  /** Byte-order-mark bytes matched at the start of the document. */
+  private bomMatched = 0;
+  /** Bytes of the taken value kept from earlier chunks. */
+  private takenBytes = 0;
 
   constructor(private readonly handler: JsonValueScannerHandler) {}
 
@@ -115,6 +142,10 @@ export class JsonValueScanner {
   push(chunk: Uint8Array): void {
     let i = 0;
     const n = chunk.length;
+    while (this.offset + i < BYTE_ORDER_MARK.length && this.bomMatched === this.offset + i && i < n && chunk[i] === BYTE_ORDER_MARK[this.bomMatched]) {
+      this.bomMatched++;
+      i++;
+    }
     while (i < n) {
       if (this.taking) {
         i = this.continueTaking(chunk, i);
@@ -168,6 +199,7 @@ export class JsonValueScanner {
         if (byte !== QUOTE) this.fail(i, byte, this.expect === Expect.Key ? 'a key' : "a key or '}'");
         this.readingKey = true;
         this.keyPieces = [];
+        this.keyBytes = 0;
         this.inString = true;
         this.escaped = false;
         // The opening quote is part of the key's text (parsed with JSON.parse).
@@ -196,6 +228,7 @@ export class JsonValueScanner {
     if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET || byte === COMMA || byte === COLON) this.fail(i, byte, 'a value');
     const path = this.currentPath();
     const kind = byte === OPEN_BRACE ? 'object' : byte === OPEN_BRACKET ? 'array' : 'scalar';
+    if (kind !== 'scalar' && tooDeep(path.length)) throw new JsonScanError(path, TOO_DEEP);
     if (kind !== 'scalar' && this.handler.decide(path, kind) === 'descend') {
       this.stack.push({ isArray: kind === 'array', path, key: '', index: 0 });
       this.expect = kind === 'array' ? Expect.ValueOrArrayEnd : Expect.KeyOrObjectEnd;
@@ -208,6 +241,8 @@ export class JsonValueScanner {
     this.takenDepth = 0;
     this.inString = false;
     this.escaped = false;
+    this.stringBytesBefore = 0;
+    this.takenBytes = 0;
     this.takeStart = i;
     return this.continueTaking(chunk, i);
   }
@@ -225,6 +260,8 @@ export class JsonValueScanner {
     const scalar = this.takenIsScalar;
     /** Backslashes before this index were read already (an escape carried over from the previous chunk). */
     let floor = 0;
+    /** Where the open string's text begins in this chunk (0: it began in an earlier chunk). */
+    let stringStart = 0;
     while (i < n) {
       const byte = chunk[i]!;
       if (inString) {
@@ -240,11 +277,14 @@ export class JsonValueScanner {
         const quote = chunk.indexOf(QUOTE, i);
         if (quote < 0) {
           escaped = oddBackslashRunBefore(chunk, n, floor);
+          if (this.stringBytesBefore + n - stringStart > MAX_STRING_TEXT_BYTES) this.overLimit(chunk, start, n);
           i = n;
           break;
         }
         i = quote + 1;
         if (oddBackslashRunBefore(chunk, quote, floor)) continue;
+        if (this.stringBytesBefore + quote - stringStart > MAX_STRING_TEXT_BYTES) this.overLimit(chunk, start, quote);
+        this.stringBytesBefore = 0;
         inString = false;
         if (depth === 0) {
           // A taken string scalar ends at its closing quote.
@@ -257,6 +297,8 @@ export class JsonValueScanner {
         if (byte === QUOTE && i === start && this.takenPieces.length === 0) {
           inString = true;
           i++;
+          stringStart = i;
+          this.stringBytesBefore = 0;
           continue;
         }
         if (endsScalar(byte)) {
@@ -266,8 +308,14 @@ export class JsonValueScanner {
         i++;
         continue;
       }
-      if (byte === QUOTE) inString = true;
-      else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth++;
+      if (byte === QUOTE) {
+        inString = true;
+        stringStart = i + 1;
+        this.stringBytesBefore = 0;
+      } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+        depth++;
+        if (tooDeep(this.takenPath.length + depth - 1)) this.overLimit(chunk, start, i + 1);
+      }
       else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
         depth--;
         if (depth === 0) {
@@ -278,12 +326,22 @@ export class JsonValueScanner {
       i++;
     }
     // The chunk ended inside the value: keep its bytes and carry the state over.
+    if (inString) this.stringBytesBefore += n - stringStart;
     this.takenPieces.push(chunk.subarray(start, n));
+    this.takenBytes += n - start;
+    if (this.takenBytes > MAX_TAKEN_VALUE_BYTES) throw new JsonScanError(this.takenPath, VALUE_TOO_LARGE);
     this.takenDepth = depth;
     this.inString = inString;
     this.escaped = escaped;
     this.takeStart = -1;
     return n;
+  }
+
+  /** A string or a nesting level in the taken value is over a limit: finds the first problem in the text read so far and throws it. */
+  private overLimit(chunk: Uint8Array, start: number, end: number): never {
+    const text = new TextDecoder('utf-8').decode(joinBytes([...this.takenPieces, chunk.subarray(start, end)]));
+    const found = firstLimitProblemInText(text, this.takenPath);
+    throw new JsonScanError(found?.path ?? this.takenPath, found?.problem ?? TOO_DEEP);
   }
 
   private finishTaking(chunk: Uint8Array | undefined, start: number, end: number): void {
@@ -309,33 +367,28 @@ export class JsonValueScanner {
         this.readingKey = false;
         this.inString = false;
         const frame = this.stack[this.stack.length - 1]!;
+        if (this.keyBytes + i - start > MAX_STRING_TEXT_BYTES) throw new JsonScanError([...frame.path], KEY_TOO_LONG);
         try {
           frame.key = JSON.parse(this.decode(this.keyPieces)) as string;
         } catch (error) {
           throw new JsonScanError([...frame.path], `not valid JSON (a key: ${(error as Error).message})`);
         }
+        this.handler.onKey?.(frame.path, frame.key);
         this.expect = Expect.Colon;
         return i + 1;
       }
       i++;
     }
     this.keyPieces.push(chunk.subarray(start, n));
+    this.keyBytes += n - start;
+    if (this.keyBytes > MAX_STRING_TEXT_BYTES) throw new JsonScanError([...this.stack[this.stack.length - 1]!.path], KEY_TOO_LONG);
     this.escaped = escaped;
     return n;
   }
 
   private decode(pieces: Uint8Array[]): string {
     try {
-      if (pieces.length === 1) return this.decoder.decode(pieces[0]);
-      let length = 0;
-      for (const piece of pieces) length += piece.length;
-      const joined = new Uint8Array(length);
-      let at = 0;
-      for (const piece of pieces) {
-        joined.set(piece, at);
-        at += piece.length;
-      }
-      return this.decoder.decode(joined);
+      return this.decoder.decode(joinBytes(pieces));
     } catch {
       throw new JsonScanError(this.currentPath(), 'not valid UTF-8 text');
     }

@@ -11,10 +11,30 @@ export const SNAPSHOT_FORMAT = 'redis-compliance/snapshot@1';
 
 const str = z.string();
 const optStr = z.optional(z.string());
+
+/** Unicode characters (code points), counted only when the UTF-16 length is over the limit. */
+function atMostCharacters(limit: number): (text: string) => boolean {
+  return (text) => text.length <= limit || Array.from(text).length <= limit;
+}
+
+/**
+ * AWS's own length limits, so a snapshot AWS could not have written is rejected with the path:
+ * a tag key has at most 128 and a tag value at most 256 Unicode characters (EC2 User Guide, "Tag
+ * restrictions"). A resource id is its prefix and 8 or 17 hexadecimal characters (EC2 User Guide,
+ * "Resource IDs"): 64 leaves room for every prefix. Other strings have the reader's general limit
+ * (reader-limits.ts).
+ */
+export const TAG_KEY_MAX_CHARACTERS = 128;
+export const TAG_VALUE_MAX_CHARACTERS = 256;
+export const RESOURCE_ID_MAX_CHARACTERS = 64;
+const resourceId = z.string().check(z.maxLength(RESOURCE_ID_MAX_CHARACTERS, `a resource id has at most ${RESOURCE_ID_MAX_CHARACTERS} characters`));
 const optBool = z.optional(z.boolean());
 const optNum = z.optional(z.number());
 
-export const TagSchema = z.looseObject({ Key: optStr, Value: optStr });
+export const TagSchema = z.looseObject({
+  Key: z.optional(z.string().check(z.refine(atMostCharacters(TAG_KEY_MAX_CHARACTERS), `an AWS tag key has at most ${TAG_KEY_MAX_CHARACTERS} characters`))),
+  Value: z.optional(z.string().check(z.refine(atMostCharacters(TAG_VALUE_MAX_CHARACTERS), `an AWS tag value has at most ${TAG_VALUE_MAX_CHARACTERS} characters`))),
+});
 const Tags = z.optional(z.array(TagSchema));
 
 const GroupIdentifier = z.looseObject({ GroupId: optStr, GroupName: optStr });
@@ -35,7 +55,7 @@ export const InstanceNetworkInterfaceSchema = z.looseObject({
 });
 
 export const InstanceSchema = z.looseObject({
-  InstanceId: str,
+  InstanceId: resourceId,
   InstanceType: optStr,
   State: z.optional(z.looseObject({ Name: optStr, Code: optNum })),
   SubnetId: optStr,
@@ -74,7 +94,7 @@ export const InstanceTypeSchema = z.looseObject({
 });
 
 export const SubnetSchema = z.looseObject({
-  SubnetId: str,
+  SubnetId: resourceId,
   VpcId: optStr,
   CidrBlock: optStr,
   AvailabilityZone: optStr,
@@ -104,7 +124,7 @@ export const RouteSchema = z.looseObject({
 });
 
 export const RouteTableSchema = z.looseObject({
-  RouteTableId: str,
+  RouteTableId: resourceId,
   VpcId: optStr,
   Associations: z.optional(z.array(z.looseObject({ Main: optBool, SubnetId: optStr, GatewayId: optStr, RouteTableAssociationId: optStr, AssociationState: z.optional(z.looseObject({ State: optStr })) }))),
   Routes: z.optional(z.array(RouteSchema)),
@@ -122,7 +142,7 @@ export const IpPermissionSchema = z.looseObject({
 });
 
 export const SecurityGroupSchema = z.looseObject({
-  GroupId: str,
+  GroupId: resourceId,
   GroupName: optStr,
   VpcId: optStr,
   OwnerId: optStr,
@@ -144,7 +164,7 @@ export const NetworkAclEntrySchema = z.looseObject({
 });
 
 export const NetworkAclSchema = z.looseObject({
-  NetworkAclId: str,
+  NetworkAclId: resourceId,
   VpcId: optStr,
   IsDefault: optBool,
   Associations: z.optional(z.array(z.looseObject({ NetworkAclAssociationId: optStr, NetworkAclId: optStr, SubnetId: optStr }))),
@@ -153,7 +173,7 @@ export const NetworkAclSchema = z.looseObject({
 });
 
 export const VolumeSchema = z.looseObject({
-  VolumeId: str,
+  VolumeId: resourceId,
   Size: optNum,
   VolumeType: optStr,
   State: optStr,
@@ -161,7 +181,7 @@ export const VolumeSchema = z.looseObject({
 });
 
 export const NetworkInterfaceSchema = z.looseObject({
-  NetworkInterfaceId: str,
+  NetworkInterfaceId: resourceId,
   SubnetId: optStr,
   VpcId: optStr,
   InterfaceType: optStr,
@@ -178,7 +198,7 @@ export const NetworkInterfaceSchema = z.looseObject({
 });
 
 export const InstanceInformationSchema = z.looseObject({
-  InstanceId: str,
+  InstanceId: resourceId,
   PingStatus: optStr,
   LastPingDateTime: optStr,
   AgentVersion: optStr,
@@ -194,7 +214,7 @@ export const InstanceInformationSchema = z.looseObject({
  * inventory type name to its content. The collectors assemble it from ListInventoryEntries answers.
  */
 export const InventoryEntitySchema = z.looseObject({
-  Id: str,
+  Id: resourceId,
   Data: z.optional(z.record(
     z.string(),
     z.looseObject({

@@ -5,11 +5,13 @@
  *   SUPPRESSED and carries the waiver; when several match, the one that lasts longest wins.
  * - A failing finding matched only by expired waivers keeps its status and carries `waiverExpired`
  *   (the most recently expired one), so reports can say the waiver ran out.
- * - PASS and NOT_APPLICABLE findings are never suppressed (there is nothing to waive).
+ * - PASS and NOT_APPLICABLE findings are never suppressed (there is nothing to waive), nor is a
+ *   critical finding unless the waiver policy allows it (waiver-policy.ts).
  * - `ruleStatus` always holds the rule's own verdict.
  */
 import type { Finding, Status, StoredFinding, Suppression } from '../model';
 import { matchesResourcePattern, resourceNames } from './resource-pattern';
+import { DEFAULT_WAIVER_POLICY, mayWaive, type WaiverPolicy } from './waiver-policy';
 
 const WAIVABLE: ReadonlySet<Status> = new Set<Status>(['FAIL', 'UNKNOWN']);
 
@@ -26,11 +28,11 @@ export function storedCopy(finding: Finding, scanId: string): StoredFinding {
   return stored;
 }
 
-export function applySuppressions(findings: readonly Finding[], suppressions: readonly Suppression[], now: Date, scanId: string): StoredFinding[] {
+export function applySuppressions(findings: readonly Finding[], suppressions: readonly Suppression[], now: Date, scanId: string, policy: WaiverPolicy = DEFAULT_WAIVER_POLICY): StoredFinding[] {
   const nowMs = now.getTime();
   return findings.map((finding) => {
     const stored = storedCopy(finding, scanId);
-    if (!WAIVABLE.has(finding.status)) return stored;
+    if (!WAIVABLE.has(finding.status) || !mayWaive(finding, policy)) return stored;
     const matching = suppressions.filter((s) => suppressionMatches(s, finding));
     const active = latestExpiring(matching.filter((s) => Date.parse(s.expiresAt) > nowMs));
     if (active) {

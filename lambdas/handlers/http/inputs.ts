@@ -44,7 +44,19 @@ export function queryOf<T extends z.ZodMiniType>(event: APIGatewayProxyEvent, sc
   return parseWith(schema, event.queryStringParameters ?? {}, 'unknown query parameter');
 }
 
-/** The JSON body (null when empty and `allowEmpty`). */
+/** A request header's value, whatever the case of its name (HTTP header names are case-insensitive). */
+function headerOf(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === wanted && typeof value === 'string') return value;
+  return undefined;
+}
+
+/** Whether a Content-Type header names JSON (`application/json`, parameters such as charset allowed). */
+function isJsonMediaType(contentType: string | undefined): boolean {
+  return contentType !== undefined && contentType.split(';')[0]!.trim().toLowerCase() === 'application/json';
+}
+
+/** The JSON body (null when empty and `allowEmpty`). A body must say it is JSON (Content-Type: application/json), else 415. */
 export function jsonBodyOf(event: APIGatewayProxyEvent, allowEmpty: boolean): unknown {
   const raw = event.body ?? '';
   const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
@@ -52,6 +64,9 @@ export function jsonBodyOf(event: APIGatewayProxyEvent, allowEmpty: boolean): un
   if (text.trim() === '') {
     if (allowEmpty) return null;
     throw badRequest('body', 'a JSON body is required', 'invalid_body');
+  }
+  if (!isJsonMediaType(headerOf(event, 'content-type'))) {
+    throw new HttpError(415, 'unsupported_media_type', 'the body must be sent with Content-Type: application/json', 'Content-Type');
   }
   try {
     return JSON.parse(text);

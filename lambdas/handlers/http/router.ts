@@ -12,7 +12,8 @@ export interface ApiRequest {
 }
 
 export type RouteHandler = (request: ApiRequest) => Promise<APIGatewayProxyResult>;
-export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type Method = (typeof METHODS)[number];
 
 export interface Route {
   path: string;
@@ -35,10 +36,13 @@ export function createRouter(routes: readonly Route[]): Router {
       for (const route of compiled) {
         const params = match(route.segments, segments);
         if (!params) continue;
-        const handler = route.methods[event.httpMethod as Method];
+        // An own entry of the route's table only: `constructor` or `__proto__` names no handler.
+        const method = event.httpMethod;
+        const handler = typeof method === 'string' && Object.hasOwn(route.methods, method) ? route.methods[method as Method] : undefined;
         if (!handler) {
           const allow = Object.keys(route.methods).sort().join(', ');
-          throw new HttpError(405, 'method_not_allowed', `${event.httpMethod} is not allowed on ${route.path}; allowed: ${allow}`, undefined, { Allow: allow });
+          const shown = typeof method === 'string' && (METHODS as readonly string[]).includes(method) ? method : 'This method';
+          throw new HttpError(405, 'method_not_allowed', `${shown} is not allowed on ${route.path}; allowed: ${allow}`, undefined, { Allow: allow });
         }
         return handler({ event, params, requestId: event.requestContext?.requestId });
       }

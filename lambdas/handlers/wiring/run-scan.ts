@@ -136,8 +136,8 @@ export async function runScan(request: ScanRequest, deps: ScanDependencies): Pro
   } else {
     result = evaluateSnapshot(snapshot!, evaluateOptions);
   }
-  const waivers = [...(await deps.store.listSuppressions()), ...configSuppressions(deps.config.suppressions ?? [], now)];
-  const findings = applySuppressions(result.findings, waivers, now, scanId);
+  const waivers = [...(await deps.store.listSuppressions()), ...configSuppressions(deps.config.suppressions ?? [], now, deps.config.waiverPolicy)];
+  const findings = applySuppressions(result.findings, waivers, now, scanId, deps.config.waiverPolicy);
   await deps.store.putFindings(running, findings);
 
   const targets = result.scan.targets.map(({ accountId, region }) => ({ accountId, region }));

@@ -1,5 +1,6 @@
 /** Snapshot files written and read as streams, on a real file system: same text, same findings. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { evaluateSnapshotFile, readSnapshotFile, writeSnapshotFile } from '../../../lambdas/adapters/snapshots/snapshot-file';
@@ -41,4 +42,34 @@ it('reports a missing file and a bad file without a result', async () => {
 
 it('refuses to write into a directory that does not exist', async () => {
   await expect(writeSnapshotFile(path.join(dir, 'no', 'such', 'dir.json'), generateSnapshot(1, 2))).rejects.toMatchObject({ code: 'ENOENT' });
+});
+
+describe('files the reader refuses before or while reading, naming the limit', () => {
+  it('refuses a FIFO without a writer and a device before reading a byte', async () => {
+    const fifo = path.join(dir, 'estate.fifo');
+    execFileSync('mkfifo', [fifo]);
+    await expect(readSnapshotFile(fifo)).rejects.toThrow(`${fifo}: invalid snapshot at $: a FIFO (named pipe) is not read (snapshots are read from regular files only)`);
+    await expect(readSnapshotFile('/dev/zero')).rejects.toThrow('/dev/zero: invalid snapshot at $: a character device is not read (snapshots are read from regular files only)');
+    await expect(readSnapshotFile(dir)).rejects.toThrow(/a directory is not read/);
+  });
+
+  it('refuses a file over the byte limit, which the caller may raise', async () => {
+    const file = path.join(dir, 'sample.json');
+    const text = readFileSync(path.join(__dirname, '../../../examples/estate.sample.json'), 'utf8');
+    writeFileSync(file, text);
+    const size = Buffer.byteLength(text);
+    await expect(readSnapshotFile(file, { maxBytes: size - 1 })).rejects.toThrow(`the file is larger than the limit of ${(size - 1).toLocaleString('en-US')} bytes (--max-snapshot-bytes raises it)`);
+    expect((await readSnapshotFile(file, { maxBytes: size })).targets.length).toBeGreaterThan(0);
+  });
+
+  it('stops at a 40 MB string value with its path, not at the end of it', async () => {
+    const data = JSON.parse(readFileSync(path.join(__dirname, '../../../examples/estate.sample.json'), 'utf8'));
+    data.targets[0].ec2.Reservations[0].Instances[0].Description = '@@';
+    const [before, after] = JSON.stringify(data).split('@@') as [string, string];
+    const file = path.join(dir, 'huge-value.json');
+    writeFileSync(file, before);
+    appendFileSync(file, Buffer.alloc(40 * 1024 * 1024, 'a'));
+    appendFileSync(file, after);
+    await expect(readSnapshotFile(file)).rejects.toThrow('invalid snapshot at $.targets[0].ec2.Reservations[0].Instances[0].Description: a string longer than 65,536 characters');
+  });
 });

@@ -138,7 +138,17 @@ describe('renderHtml', () => {
     expect(waivers).toContain('waiver-0');
     expect(waivers).toContain('Expiring within 14 days (1)');
     expect(waivers).toContain('2025-06-15 (in 5 day(s))');
-    expect(waivers).not.toContain('waiver-later');
+    expect(inspectHtml(element(html, 'table', 'expiring-waivers')).text).not.toContain('waiver-later');
+  });
+
+  it('lists every active waiver with its scope, owner and expiry', () => {
+    const active = inspectHtml(element(html, 'table', 'active-waivers')).text;
+    expect(active).toContain('waiver-1');
+    expect(active).toContain('waiver-later');
+    expect(active).toContain('i-0aaa*');
+    expect(active).toContain('platform-team@example.com');
+    expect(active).toContain('2025-08-01');
+    expect(active).not.toContain('waiver-0');
   });
 
   it('shows new and resolved findings since the previous scan', () => {

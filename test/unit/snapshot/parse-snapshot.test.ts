@@ -46,7 +46,8 @@ describe('parseSnapshot', () => {
 
   it('rejects text that is not JSON', () => {
     const error = problemOf('{"format": ');
-    expect(error.jsonPath).toBe('$');
+    // The path of the value the text stops in.
+    expect(error.jsonPath).toBe('$.format');
     expect(error.message).toMatch(/not valid JSON/);
   });
 });
