@@ -99,3 +99,33 @@ export function isLoopback(address: string): boolean {
   const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4) || address === '::1';
 }
+
+/** What a client that never authenticates can do with a process, from outside the host. */
+export type Exposure =
+  | { kind: 'open'; addresses: string[] }
+  | { kind: 'protected'; addresses: string[] }
+  | { kind: 'loopback-only' }
+  | { kind: 'closed' }
+  | { kind: 'unknown'; reason: string };
+
+/**
+ * `open`: commands without authentication on a non-loopback address. `protected`: the same, but
+ * protected mode refuses non-loopback clients while the default user has no password (Redis 7:
+ * `protected_mode && DefaultUser nopass` and a non-local peer gives `-DENIED`; the `protected-mode`
+ * comment of redis.conf). `closed`: authentication required.
+ */
+export function unauthenticatedExposure(posture: ProcessPosture): Exposure {
+  const accepts = acceptsUnauthenticated(posture);
+  if (accepts === false) return { kind: 'closed' };
+  if (accepts === undefined) {
+    const why = posture.process.error ?? posture.process.postureError;
+    return { kind: 'unknown', reason: `whether ${describeProcess(posture.process)} requires authentication was not reported${why ? ` (${why})` : ''}` };
+  }
+  const addresses = clientAddresses(posture.process);
+  if (addresses.length === 0) return { kind: 'unknown', reason: `${describeProcess(posture.process)} answers without authentication, but its listening addresses were not reported` };
+  const outside = addresses.filter((a) => !isLoopback(a));
+  if (outside.length === 0) return { kind: 'loopback-only' };
+  if (posture.process.protectedMode === 'yes') return { kind: 'protected', addresses: outside };
+  if (posture.process.protectedMode === 'no') return { kind: 'open', addresses: outside };
+  return { kind: 'unknown', reason: `${describeProcess(posture.process)} answers without authentication on ${outside.join(', ')}, and its protected-mode setting was not reported` };
+}
