@@ -24,6 +24,7 @@ import { capacityBandwidthRule } from './capacity-bandwidth';
 import { redisAuthenticationRule } from './redis-authentication';
 import { redisScriptingExposureRule } from './redis-scripting-exposure';
 import { redisDangerousCommandsRule } from './redis-dangerous-commands';
+import { redisKnownVulnerabilitiesRule } from './redis-known-vulnerabilities';
 
 export const RULES: readonly RuleDefinition[] = [
   redisVersionRule,
@@ -50,4 +51,5 @@ export const RULES: readonly RuleDefinition[] = [
   redisAuthenticationRule,
   redisScriptingExposureRule,
   redisDangerousCommandsRule,
+  redisKnownVulnerabilitiesRule,
 ];
