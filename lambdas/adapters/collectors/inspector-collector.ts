@@ -115,7 +115,7 @@ export class InspectorClient {
       }
       if (status >= 200 && status < 300) return text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
       const error = parseError(status, text, errorType);
-      const retryable = status === 429 || status >= 500 || error.name === 'ThrottlingException';
+      const retryable = status === 429 || status >= 500 || THROTTLING_CODES.has(error.name);
       if (!retryable || attempt >= this.maxAttempts) throw error;
       await this.pause(attempt);
     }
@@ -152,6 +152,9 @@ async function readBody(body: unknown): Promise<string> {
   for await (const part of body as AsyncIterable<Buffer | string>) chunks.push(Buffer.from(part));
   return Buffer.concat(chunks).toString('utf8');
 }
+
+/** Throttling codes retried whatever the status (inspector2 answers ThrottlingException, HTTP 429). */
+const THROTTLING_CODES = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded']);
 
 const equals = (value: string) => ({ comparison: 'EQUALS', value });
 

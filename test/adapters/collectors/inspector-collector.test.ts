@@ -24,7 +24,7 @@ const OLD = { epoch: 5, version: '7.0.15', release: '1~deb12u5' };
 /** 23 Redis servers (3 calls of 10 ids); 130 findings on the first (two pages of 100), one on the 12th. */
 function estateWithInspector() {
   const estate = compliantEstate();
-  const ids = [...REDIS_IDS];
+  const ids: string[] = [...REDIS_IDS];
   for (let i = 0; i < 20; i++) {
     const id = `i-0ccc${String(i).padStart(13, '0')}`;
     ids.push(id);

@@ -39,8 +39,10 @@ describe('redis.known-vulnerabilities', () => {
     const inactive = findingFor(redisKnownVulnerabilitiesRule, withInspector([], [coverage(ID, 'INACTIVE', 'UNMANAGED_EC2_INSTANCE')]), ID);
     expect(inactive.status).toBe('UNKNOWN');
     expect(inactive.observed).toContain('PACKAGE INACTIVE (UNMANAGED_EC2_INSTANCE)');
-    expect(findingFor(redisKnownVulnerabilitiesRule, compliantEstate(), ID).status).toBe('UNKNOWN');
-    const denied = compliantEstate().error({ service: 'inspector2', operation: 'ListCoverage', code: 'AccessDeniedException', message: 'User is not authorized to perform: inspector2:ListCoverage' });
+    const noSection = findingFor(redisKnownVulnerabilitiesRule, compliantEstate().mutate((t) => delete t.inspector), ID);
+    expect(noSection.status).toBe('UNKNOWN');
+    expect(noSection.observed).toContain('no Amazon Inspector section');
+    const denied = compliantEstate().mutate((t) => delete t.inspector).error({ service: 'inspector2', operation: 'ListCoverage', code: 'AccessDeniedException', message: 'User is not authorized to perform: inspector2:ListCoverage' });
     const f = findingFor(redisKnownVulnerabilitiesRule, denied, ID);
     expect(f.status).toBe('UNKNOWN');
     expect(f.observed).toContain('AccessDeniedException');
