@@ -62,7 +62,7 @@ function judge(target: EstateTarget, server: RedisServer): Verdict {
     return {
       status: 'FAIL',
       severity: critical ? 'critical' : 'high',
-      observed: `${open.map((o) => `${capitalise(o.label)} answers commands without authentication on ${o.addresses.join(', ')}`).join('; ')}: any client that reaches it reads and writes every session and may run Lua.${network}${noted}${problems}`,
+      observed: `${capitalise(open.map((o) => `${o.label} answers commands without authentication on ${o.addresses.join(', ')}`).join('; '))}: any client that reaches it reads and writes every session and may run Lua.${network}${noted}${problems}`,
       required: REQUIRED,
       remediation:
         `Set a password on every Redis process of ${server.instanceId} and on the front-ends together, in one maintenance window: ` +
