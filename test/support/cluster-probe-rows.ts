@@ -81,7 +81,6 @@ export function serverRow(node: NodeSpec, index: number, server: ServerSpec): Re
     enable_debug_command: 'no',
     enable_module_command: 'no',
     enable_protected_configs: 'no',
-    renamed_commands: '0',
     executable: '/usr/bin/redis-server',
     package_manager: 'dpkg',
     package_name: 'redis-server',

@@ -41,8 +41,7 @@ export function addPostureRows(target: SnapshotTarget): void {
         enable_debug_command: rng.pick(['no', 'no', 'yes', 'local', undefined]),
         enable_module_command: rng.pick(['no', 'no', 'yes', undefined]),
         enable_protected_configs: 'no',
-        renamed_commands: '0',
-        executable: '/usr/bin/redis-server',
+            executable: '/usr/bin/redis-server',
         ...rng.pick(PACKAGES),
       };
       const own: Array<Record<string, string>> = [];

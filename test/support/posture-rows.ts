@@ -49,7 +49,6 @@ export function postureRow(address: string, port: number, users: number, row: Pr
     enable_debug_command: 'no',
     enable_module_command: 'no',
     enable_protected_configs: 'no',
-    renamed_commands: '0',
     renamed_command_names: '',
     executable: '/usr/bin/redis-server',
     package_manager: 'dpkg',

@@ -129,3 +129,8 @@ export function unauthenticatedExposure(posture: ProcessPosture): Exposure {
   if (posture.process.protectedMode === 'no') return { kind: 'open', addresses: outside };
   return { kind: 'unknown', reason: `${describeProcess(posture.process)} answers without authentication on ${outside.join(', ')}, and its protected-mode setting was not reported` };
 }
+
+/** A Sentinel process runs no scripts and serves no sessions: the scripting and command rules leave it out. */
+export function isSentinel(posture: ProcessPosture): boolean {
+  return posture.process.redisMode === 'sentinel' || posture.process.process === 'redis-sentinel';
+}

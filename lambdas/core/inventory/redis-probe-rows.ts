@@ -77,7 +77,7 @@ export interface RedisProcessFact {
   enableDebugCommand?: EnableSetting;
   enableModuleCommand?: EnableSetting;
   enableProtectedConfigs?: EnableSetting;
-  /** `rename-command` lines of the config file: how many, and the commands renamed (never the new names). */
+  /** `rename-command` lines of the config file: how many (from the names), and the commands renamed (never the new names). */
   renamedCommands?: number;
   renamedCommandNames?: string[];
   /** Who owns the executable: `dpkg` / `rpm` (package below), or `none` (no package owns it: a build from source). */
@@ -253,13 +253,13 @@ export function parseRedisServerRows(rows: readonly InventoryRow[]): Parsed<Redi
       enableDebugCommand: r.oneOf<EnableSetting>('enable_debug_command', ENABLE_SETTINGS),
       enableModuleCommand: r.oneOf<EnableSetting>('enable_module_command', ENABLE_SETTINGS),
       enableProtectedConfigs: r.oneOf<EnableSetting>('enable_protected_configs', ENABLE_SETTINGS),
-      renamedCommands: r.integer('renamed_commands'),
       renamedCommandNames: words(r.text('renamed_command_names')),
       packageManager: r.oneOf<PackageManager>('package_manager', PACKAGE_MANAGERS),
       packageName: r.text('package_name'),
       packageVersion: r.text('package_version'),
       postureError: r.text('posture_error'),
     });
+    if (fact.renamedCommandNames !== undefined) fact.renamedCommands = fact.renamedCommandNames.length;
     if (fact.packageManager !== undefined && fact.packageManager !== 'none' && (fact.packageName === undefined || fact.packageVersion === undefined)) {
       r.problems.push(`${REDIS_SERVER_TYPE} row ${index + 1}: package_manager ${fact.packageManager} without package_name and package_version`);
       delete fact.packageManager;

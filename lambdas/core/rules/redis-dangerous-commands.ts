@@ -9,7 +9,7 @@
  * CONFIG GET values from the Redis probe (docs/redis-probe.md, "Security posture").
  */
 import type { EstateTarget, RedisServer } from '../estate/estate';
-import { defaultUser, describeProcess, redisPosture, type ProcessPosture } from '../inventory/redis-posture';
+import { defaultUser, describeProcess, isSentinel, redisPosture, type ProcessPosture } from '../inventory/redis-posture';
 import type { AclCapability, AclUserFact } from '../inventory/redis-probe-rows';
 import { REQUIREMENT } from '../requirements';
 import { serverFinding, type RuleDefinition, type Verdict } from './rule';
@@ -43,6 +43,8 @@ function allowed(user: AclUserFact, p: ProcessPosture): { may: string[]; unteste
     const answer = user.may[command];
     // DEBUG and MODULE LOAD also need enable-debug-command / enable-module-command.
     const gate = command === 'debug' ? p.process.enableDebugCommand : command === 'module' ? p.process.enableModuleCommand : undefined;
+    // A command renamed in the config file is unknown by its name (ACL DRYRUN cannot test it): noted, not counted.
+    if (answer === undefined && p.process.renamedCommandNames?.includes(command)) continue;
     if (answer === undefined) untested.push(command.toUpperCase());
     else if (answer && gate !== 'no') may.push(command.toUpperCase());
   }
@@ -88,10 +90,11 @@ function judge(target: EstateTarget, server: RedisServer): Verdict {
   if (!posture.found) {
     return { status: 'UNKNOWN', severity: SEVERITY, observed: `What the Redis users of ${server.instanceId} may run is not known: ${posture.reason}`, required: REQUIRED, remediation: `Run the current Redis probe on ${server.instanceId} (docs/redis-probe.md), then scan again.` };
   }
-  if (posture.processes.length === 0) {
-    return { status: 'NOT_APPLICABLE', severity: 'info', observed: `The Redis probe found no Redis process running on ${server.instanceId} (see redis.version).`, required: REQUIRED, remediation: 'None needed until a Redis process runs.' };
+  const processes = posture.processes.filter((p) => !isSentinel(p));
+  if (processes.length === 0) {
+    return { status: 'NOT_APPLICABLE', severity: 'info', observed: `The Redis probe found no Redis server process running on ${server.instanceId} (Sentinel processes run no scripts; see redis.version).`, required: REQUIRED, remediation: 'None needed until a Redis process runs.' };
   }
-  const results = posture.processes.map(judgeProcess);
+  const results = processes.map(judgeProcess);
   const fail = results.flatMap((r) => r.fail);
   const unknown = results.flatMap((r) => r.unknown);
   const note = results.flatMap((r) => r.note);

@@ -8,7 +8,7 @@
  * An unknown build, or unknown users on a vulnerable build, is UNKNOWN, never PASS.
  */
 import type { EstateTarget, RedisServer } from '../estate/estate';
-import { describeProcess, redisPosture, unauthenticatedExposure, type ProcessPosture } from '../inventory/redis-posture';
+import { describeProcess, isSentinel, redisPosture, unauthenticatedExposure, type ProcessPosture } from '../inventory/redis-posture';
 import { REQUIREMENT } from '../requirements';
 import { DEBIAN12_LUA_FIXED, assessLuaBuild, type LuaCve } from '../versions/redis-lua-cves';
 import { serverFinding, type RuleDefinition, type Verdict } from './rule';
@@ -71,10 +71,11 @@ function judge(target: EstateTarget, server: RedisServer): Verdict {
   if (!posture.found) {
     return { status: 'UNKNOWN', severity: 'high', observed: `Which Redis build runs on ${server.instanceId} and who may run Lua is not known: ${posture.reason}`, required: REQUIRED, remediation: probeRemediation(server) };
   }
-  if (posture.processes.length === 0) {
-    return { status: 'NOT_APPLICABLE', severity: 'info', observed: `The Redis probe found no Redis process running on ${server.instanceId} (see redis.version).`, required: REQUIRED, remediation: 'None needed until a Redis process runs.' };
+  const processes = posture.processes.filter((p) => !isSentinel(p));
+  if (processes.length === 0) {
+    return { status: 'NOT_APPLICABLE', severity: 'info', observed: `The Redis probe found no Redis server process running on ${server.instanceId} (Sentinel processes run no scripts; see redis.version).`, required: REQUIRED, remediation: 'None needed until a Redis process runs.' };
   }
-  const judged = posture.processes.map(judgeProcess);
+  const judged = processes.map(judgeProcess);
   const problems = posture.problems.length > 0 ? ` Rows not understood: ${posture.problems.join('; ')}.` : '';
   const observed = `${judged.map((j) => capitalise(j.text)).join('. ')}.${problems}`;
   const failing = judged.filter((j) => j.status === 'FAIL');
