@@ -14,11 +14,12 @@
  * CloudWatch: ceil(2R/500) GetMetricData calls for R Redis servers (NetworkIn and
  * NetworkOut each, 500 queries a call), plus a page per 100,800 data points a call's answer holds
  * (metricCallLowerBound; the synthetic estates hold none, so ceil(2R/500)).
+ * Amazon Inspector: 2 x ceil(R/10) calls (ListCoverage and ListFindings, 10 instance ids a call).
  * (test/support/aws-fakes/api-call-lower-bound.ts is the collectors' test variant: it counts attached
  * groups only.)
  */
 import type { SnapshotTarget } from '../lambdas/core/snapshot/schema';
-import { inventoryCallLowerBound, metricCallLowerBound } from '../test/support/aws-fakes/api-call-lower-bound';
+import { inspectorCallLowerBound, inventoryCallLowerBound, metricCallLowerBound } from '../test/support/aws-fakes/api-call-lower-bound';
 
 export interface LowerBound {
   total: number;
@@ -57,6 +58,8 @@ export function issueLowerBound(estate: SnapshotTarget, roleKey = 'Role', redisR
     'ssm:DescribeInstanceInformation': pages(instances.length, 50),
     'ssm:ListInventoryEntries': inventoryCallLowerBound(estate, roleKey, redisRole),
     'cloudwatch:GetMetricData': metricCallLowerBound(estate, roleKey, redisRole),
+    // Amazon Inspector (redis.known-vulnerabilities): ListCoverage and ListFindings, 10 Redis servers a call each.
+    'inspector2:ListCoverageAndFindings': inspectorCallLowerBound(estate, roleKey, redisRole),
   };
   return { total: Object.values(byOperation).reduce((s, n) => s + n, 0), byOperation, batchedInventoryCalls: pages(instances.length, 50) * 2 };
 }

@@ -2,12 +2,14 @@
 # redis-compliance Redis probe (docs/redis-probe.md has the row shapes and the reasons).
 #
 # Asks every running redis-server / redis-sentinel process on this machine what it is and writes
-# two SSM custom inventory files: RedisServer.json (Custom:RedisServer, one row per process) and
+# three SSM custom inventory files: RedisServer.json (Custom:RedisServer, one row per process),
 # RedisClusterNode.json (Custom:RedisClusterNode, one row per node as each process sees the
-# cluster). The SSM agent's software inventory step uploads every *.json file of
+# cluster) and RedisAclUser.json (Custom:RedisAclUser, one row per ACL user of each process). The SSM agent's software inventory step uploads every *.json file of
 # /var/lib/amazon/ssm/<instance-id>/inventory/custom (amazon-ssm-agent,
 # agent/plugins/inventory/gatherers/custom/customGatherer.go). Read-only on Redis: PING, INFO,
-# CLUSTER INFO / MYID / NODES, CONFIG GET protected-mode. Records no password, key or value.
+# CLUSTER INFO / MYID / NODES, CONFIG GET (protected-mode, tls-port, enable-*-command,
+# enable-protected-configs), ACL USERS / GETUSER (flags and command rules only) / DRYRUN (checks a
+# permission without running the command). Records no password, password hash, key or value.
 #
 # Runs as root next to processes that may be hostile (docs/redis-probe.md, *Threat model*): it never
 # executes a file a process points at, runs tools only from root-owned system folders, sends a
@@ -183,12 +185,14 @@ fi
 trusted_folder "$OUT_DIR" || fail "the output folder $OUT_DIR (or a folder above it, or a symlink on the way) is not owned by root or is writable by group or others; refusing to write there; nothing written"
 
 WORK=$(mktemp -d 2>/dev/null) || fail 'cannot create a temporary folder'
-trap 'rm -rf "$WORK"; rm -f -- ${TMP_SERVER:+"$TMP_SERVER"} ${TMP_NODES:+"$TMP_NODES"}' EXIT
+trap 'rm -rf "$WORK"; rm -f -- ${TMP_SERVER:+"$TMP_SERVER"} ${TMP_NODES:+"$TMP_NODES"} ${TMP_USERS:+"$TMP_USERS"}' EXIT
 trap 'exit 3' HUP INT TERM
 SERVER_ROWS=$WORK/server.rows
 NODE_ROWS=$WORK/node.rows
+USER_ROWS=$WORK/user.rows
 : >"$SERVER_ROWS"
 : >"$NODE_ROWS"
+: >"$USER_ROWS"
 
 # ---------------------------------------------------------------------------------------------
 # Helpers.
@@ -611,6 +615,107 @@ cluster_node_rows() {
 
 # ---------------------------------------------------------------------------------------------
 # One process.
+# ---------------------------------------------------------------------------------------------
+# Security posture (docs/redis-probe.md, "Security posture"): facts, never a secret. No password
+# and no password hash is read (ACL LIST and the `passwords` of ACL GETUSER are never kept: only the
+# flags and command rules are taken from its answer), no key name, and nothing is executed.
+
+# The package that owns the executable $1 (the file at $2 must be that same file): PKG_MANAGER is
+# dpkg or rpm with PKG_NAME and PKG_VERSION (the full version: epoch, upstream, revision), `none`
+# when the package database that is there says no package owns it, empty when none could be asked.
+package_owner() {
+  PKG_MANAGER='' PKG_NAME='' PKG_VERSION=''
+  case $1 in '' | *' (deleted)') return 0 ;; esac
+  [ "$(stat -L -c '%d %i' -- "$2" 2>/dev/null)" = "$(stat -L -c '%d %i' -- "$1" 2>/dev/null)" ] || return 0
+  po_asked=''
+  if po_dpkg=$(trusted_tool dpkg-query); then
+    po_asked=1
+    PKG_NAME=$("$po_dpkg" -S -- "$1" 2>/dev/null | awk -F': ' '!/^diversion/ && NF >= 2 { split($1, p, ", "); sub(/:.*/, "", p[1]); print p[1]; exit }')
+    if [ -n "$PKG_NAME" ]; then
+      PKG_VERSION=$("$po_dpkg" -W -f "\${Version}" -- "$PKG_NAME" 2>/dev/null)
+      if [ -n "$PKG_VERSION" ]; then PKG_MANAGER=dpkg; return 0; fi
+    fi
+  fi
+  if po_rpm=$(trusted_tool rpm); then
+    po_asked=1
+    po_owner=$("$po_rpm" -qf --qf '%{NAME} %{EPOCH}:%{VERSION}-%{RELEASE}\n' -- "$1" 2>/dev/null | head -n 1)
+    case $po_owner in
+      *' '[0-9]*:* | *' (none):'*)
+        PKG_NAME=${po_owner%% *} PKG_VERSION=${po_owner#* } PKG_MANAGER=rpm
+        PKG_VERSION=${PKG_VERSION#\(none\):}
+        return 0
+        ;;
+    esac
+  fi
+  PKG_NAME='' PKG_VERSION=''
+  [ -z "$po_asked" ] || PKG_MANAGER=none
+  return 0
+}
+
+# The flags of an ACL GETUSER answer (the lines between `flags` and the next field name), space-separated.
+acl_flags() { printf '%s\n' "$1" | tr -d '\r' | awk '$0 == "flags" { f = 1; next } f && ($0 == "passwords" || $0 == "commands" || $0 == "keys" || $0 == "channels" || $0 == "selectors") { exit } f && $0 != "" { printf "%s%s", (n++ ? " " : ""), $0 }'; }
+# The command rules of an ACL GETUSER answer (the line after `commands`).
+acl_commands() { printf '%s\n' "$1" | tr -d '\r' | awk 'f { print; exit } $0 == "commands" { f = 1 }'; }
+has_flag() { case " $1 " in *" $2 "*) return 0 ;; *) return 1 ;; esac; }
+# 1 when ACL DRYRUN answers OK, 0 when it refuses for permissions, empty otherwise (an unknown or renamed command).
+dryrun() {
+  dr_answer=$(rcli ACL DRYRUN "$@" </dev/null | tr -d '\r' | head -n 1)
+  case $dr_answer in
+    OK) echo 1 ;;
+    *'no permissions'* | *NOPERM*) echo 0 ;;
+  esac
+}
+# A CONFIG GET value, or nothing.
+config_value() { rcli CONFIG GET "$1" </dev/null | tr -d '\r' | awk -v k="$1" 'prev == k { print; exit } { prev = $0 }'; }
+
+# The posture of the current process (after INFO answered): attributes of its Custom:RedisServer row,
+# and one Custom:RedisAclUser row per ACL user (at most 100).
+posture_fields() {
+  kv tls_port "$(config_value tls-port)"
+  for setting in enable-debug-command enable-module-command enable-protected-configs; do
+    kv "$(printf '%s' "$setting" | tr - _)" "$(config_value "$setting")"
+  done
+  if [ -n "$CONFIG" ] && [ -r "$CONFIG" ]; then
+    kv renamed_command_names "$(awk 'tolower($1) == "rename-command" && NF >= 2 { printf "%s%s", (n++ ? " " : ""), tolower($2) }' "$CONFIG" 2>/dev/null)"
+  fi
+  pf_default=$(rcli ACL GETUSER default </dev/null)
+  if ! printf '%s\n' "$pf_default" | tr -d '\r' | grep -qx flags; then
+    kv posture_error "$(first_line "$pf_default")"
+    return 0
+  fi
+  pf_flags=$(acl_flags "$pf_default")
+  if has_flag "$pf_flags" on; then kv default_user_enabled 1; else kv default_user_enabled 0; fi
+  if has_flag "$pf_flags" nopass; then kv default_user_nopass 1; else kv default_user_nopass 0; fi
+  pf_users=$(rcli ACL USERS </dev/null | tr -d '\r' | awk 'NF' | head -n 100)
+  pf_count=0
+  # One user name a line (never split on spaces); redis-cli reads /dev/null, not the names.
+  while IFS= read -r user; do
+    [ -n "$user" ] || continue
+    pf_user=$(rcli ACL GETUSER "$user" </dev/null)
+    printf '%s\n' "$pf_user" | tr -d '\r' | grep -qx flags || continue
+    pf_count=$((pf_count + 1))
+    pf_flags=$(acl_flags "$pf_user")
+    {
+      printf 'seen_from_address=%s\nseen_from_port=%s\n' "$ADDR" "$PORT"
+      printf 'user=%s\n' "$user"
+      if has_flag "$pf_flags" on; then echo enabled=1; else echo enabled=0; fi
+      if has_flag "$pf_flags" nopass; then echo nopass=1; else echo nopass=0; fi
+      printf 'commands=%s\n' "$(acl_commands "$pf_user")"
+      printf 'may_eval=%s\n' "$(dryrun "$user" EVAL 'return 1' 0)"
+      printf 'may_config=%s\n' "$(dryrun "$user" CONFIG GET maxmemory)"
+      printf 'may_debug=%s\n' "$(dryrun "$user" DEBUG HELP)"
+      printf 'may_module=%s\n' "$(dryrun "$user" MODULE LIST)"
+      printf 'may_flushall=%s\n' "$(dryrun "$user" FLUSHALL)"
+      printf 'may_flushdb=%s\n' "$(dryrun "$user" FLUSHDB)"
+      printf 'may_keys=%s\n' "$(dryrun "$user" KEYS x)"
+      echo --
+    } >>"$USER_ROWS"
+  done <<EOF
+$pf_users
+EOF
+  kv acl_users "$pf_count"
+}
+
 probe_process() {
   pid=$1
   comm=$(cat "/proc/$pid/comm" 2>/dev/null)
@@ -740,6 +845,10 @@ probe_process() {
   kv binary_version "$BINARY"
   kv binary_version_source "$BINARY_SOURCE"
   kv executable "$EXE"
+  package_owner "$EXE" "/proc/$pid/exe"
+  kv package_manager "$PKG_MANAGER"
+  kv package_name "$PKG_NAME"
+  kv package_version "$PKG_VERSION"
   if [ -n "$INFO" ]; then
     info_config=$(info_field "$INFO" config_file)
     kv config_file "${info_config:-$CONFIG}"
@@ -763,6 +872,7 @@ probe_process() {
       protected=$(conf_get "$CONFIG" protected-mode)
     fi
     kv protected_mode "$protected"
+    [ "$(info_field "$INFO" redis_mode)" = sentinel ] || posture_fields
     kv error ''
   else
     kv config_file "$CONFIG"
@@ -899,14 +1009,17 @@ to_json() {
     END { if (open) printf "}"; printf "]}\n" }' "$2"
 }
 
-for name in RedisServer.json RedisClusterNode.json; do
+for name in RedisServer.json RedisClusterNode.json RedisAclUser.json; do
   if [ -d "$OUT_DIR/$name" ] && ! [ -L "$OUT_DIR/$name" ]; then fail "$OUT_DIR/$name is a folder; nothing written"; fi
 done
 TMP_SERVER=$(mktemp -- "$OUT_DIR/.RedisServer.json.XXXXXX") || fail "cannot create a temporary file in $OUT_DIR; nothing written"
 TMP_NODES=$(mktemp -- "$OUT_DIR/.RedisClusterNode.json.XXXXXX") || fail "cannot create a temporary file in $OUT_DIR; nothing written"
+TMP_USERS=$(mktemp -- "$OUT_DIR/.RedisAclUser.json.XXXXXX") || fail "cannot create a temporary file in $OUT_DIR; nothing written"
 to_json Custom:RedisServer "$SERVER_ROWS" >"$TMP_SERVER" || fail "cannot write $TMP_SERVER"
 to_json Custom:RedisClusterNode "$NODE_ROWS" >"$TMP_NODES" || fail "cannot write $TMP_NODES"
+to_json Custom:RedisAclUser "$USER_ROWS" >"$TMP_USERS" || fail "cannot write $TMP_USERS"
 mv -f -- "$TMP_SERVER" "$OUT_DIR/RedisServer.json" || fail "cannot write $OUT_DIR/RedisServer.json"
 mv -f -- "$TMP_NODES" "$OUT_DIR/RedisClusterNode.json" || fail "cannot write $OUT_DIR/RedisClusterNode.json"
-say "redis-probe: $FOUND Redis process(es); wrote $OUT_DIR/RedisServer.json and $OUT_DIR/RedisClusterNode.json"
+mv -f -- "$TMP_USERS" "$OUT_DIR/RedisAclUser.json" || fail "cannot write $OUT_DIR/RedisAclUser.json"
+say "redis-probe: $FOUND Redis process(es); wrote $OUT_DIR/RedisServer.json, $OUT_DIR/RedisClusterNode.json and $OUT_DIR/RedisAclUser.json"
 cat "$OUT_DIR/RedisServer.json"

@@ -7,6 +7,7 @@ import { SNAPSHOT_FORMAT, type Snapshot } from '../lambdas/core/snapshot/schema'
 import { EstateBuilder, defaultAclEntries, platformServerPackage, redisPackage, tcpPermission } from '../test/support/estate-builder';
 import { withClusterProbe, type NodeSpec } from '../test/support/cluster-probe-rows';
 import { bytesPerPeriod, withNetworkMetrics } from '../test/support/network-metrics';
+import { coverage, inspectorSection, redisFinding } from '../test/support/inspector-section';
 
 const PROD_REDIS_SUBNET = 'subnet-0a11c0ffee0000001';
 const PROD_APP_SUBNET = 'subnet-0a11c0ffee0000002';
@@ -71,7 +72,19 @@ function production(): EstateBuilder {
     .ssmOnline('i-0a11c0ffee00000d2', { PlatformType: 'Windows', PlatformName: 'Microsoft Windows Server 2022 Datacenter', PlatformVersion: '10.0.20348' })
     .inventory('i-0a11c0ffee00000d2', [platformServerPackage('11.24.0.42017')]);
   cartsCluster(b);
+  inspector(b);
   return b;
+}
+
+/**
+ * Amazon Inspector scans every production Redis server; it reports CVE-2025-49844 on redis-prod-2,
+ * whose package is 5:7.0.15-1~deb12u1 (redis.known-vulnerabilities FAIL). redis-dev's agent lost
+ * contact: Inspector does not cover it (UNKNOWN).
+ */
+function inspector(b: EstateBuilder): void {
+  const scanned = ['i-0a11c0ffee00000a1', 'i-0a11c0ffee00000a2', 'i-0a11c0ffee00000a3', 'i-0a11c0ffee00000c1', 'i-0a11c0ffee00000c2', 'i-0a11c0ffee00000c3'];
+  const finding = redisFinding('i-0a11c0ffee00000a2', 'CVE-2025-49844', 'CRITICAL', { epoch: 5, version: '7.0.15', release: '1~deb12u1' }, '5:7.0.15-1~deb12u6');
+  b.mutate((t) => (t.inspector = inspectorSection([...scanned, 'i-0a11c0ffee00000d1'], [finding], scanned.map((id) => coverage(id)))));
 }
 
 const CAPTURED_AT = '2026-11-25T02:00:00.000Z';
@@ -87,6 +100,11 @@ const GIB = 1024 ** 3;
  *  - network.cluster-bus: the network ACL of redis-carts-3's subnet denies 17000-17001 inbound;
  *  - capacity.memory: redis-carts-2's replica has no maxmemory beside a master;
  *  - capacity.bandwidth: redis-carts-1 sent 1.15 Gbps for five minutes (m5.xlarge baseline 1.25 Gbps).
+ * The probe also reports each process's security posture: redis-carts-2 runs Redis 7.0.15 built from
+ * source (no package owns /usr/local/bin/redis-server), without a password, protected mode off,
+ * listening on every address, its default user allowed everything: redis.authentication,
+ * redis.scripting-exposure (CVE-2025-49844 and the other Lua CVEs, reachable without a password)
+ * and redis.dangerous-commands fail there, while redis.version passes (it is 7.0.15).
  * The sessions-prod servers get quiet metrics (capacity.bandwidth PASS).
  */
 function cartsCluster(b: EstateBuilder): void {
@@ -124,6 +142,7 @@ function cartsCluster(b: EstateBuilder): void {
     { server: -1, port: 7000, replicaOf: 2, announce: '10.0.4.99' },
   ];
   withClusterProbe(b, servers.map((s) => ({ instanceId: s.instanceId, ip: s.ip, totalSystemMemory: 16 * GIB })), layout);
+  openUpstreamServer(b, 'i-0a11c0ffee00000c2');
   const quiet = { inBytes: [bytesPerPeriod(180e6), bytesPerPeriod(150e6), bytesPerPeriod(120e6)], outBytes: [bytesPerPeriod(240e6), bytesPerPeriod(210e6), bytesPerPeriod(160e6)] };
   withNetworkMetrics(b, new Date(CAPTURED_AT), {
     'i-0a11c0ffee00000a1': quiet,
@@ -132,6 +151,21 @@ function cartsCluster(b: EstateBuilder): void {
     'i-0a11c0ffee00000c1': { inBytes: [bytesPerPeriod(300e6), bytesPerPeriod(420e6), bytesPerPeriod(250e6)], outBytes: [bytesPerPeriod(640e6), bytesPerPeriod(1.15e9), bytesPerPeriod(480e6)] },
     'i-0a11c0ffee00000c2': quiet,
     'i-0a11c0ffee00000c3': quiet,
+  });
+}
+
+/** redis-carts-2: upstream 7.0.15 from source, no password, protected mode off, the default user allowed everything. */
+function openUpstreamServer(b: EstateBuilder, instanceId: string): void {
+  b.mutate((t) => {
+    const data = t.ssm.Entities.find((e) => e.Id === instanceId)!.Data!;
+    for (const row of data['Custom:RedisServer']!.Content!) {
+      Object.assign(row, { auth_required: '0', default_user_nopass: '1', protected_mode: 'no', listen: `0.0.0.0:${row['port']} 0.0.0.0:${Number(row['port']) + 10000}`, executable: '/usr/local/bin/redis-server', package_manager: 'none' });
+      delete row['package_name'];
+      delete row['package_version'];
+    }
+    for (const user of data['Custom:RedisAclUser']!.Content!) {
+      Object.assign(user, { nopass: '1', commands: '+@all', may_eval: '1', may_config: '1', may_debug: '1', may_module: '1', may_flushall: '1', may_flushdb: '1', may_keys: '1' });
+    }
   });
 }
 

@@ -29,6 +29,10 @@ export const RULE_IDS = [
   'capacity.memory',
   'capacity.bandwidth',
   'frontend.platform-server-version',
+  'redis.authentication',
+  'redis.scripting-exposure',
+  'redis.dangerous-commands',
+  'redis.known-vulnerabilities',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 

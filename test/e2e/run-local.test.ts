@@ -119,10 +119,13 @@ it.each([
 
 it('gates like scan only when asked: --fail-on gives 1 on a FAIL, 3 on the PARTIAL sample, 0 once accepted', async () => {
   expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', join(dir, 'gate-db'), '--fail-on', 'medium'], io().io)).toBe(1);
+  // The sample's critical FAILs (redis.scripting-exposure, redis.known-vulnerabilities) waived: what is left is the PARTIAL scan.
+  const waived = writeConfig({ suppressions: ['redis.scripting-exposure', 'redis.known-vulnerabilities'].map((ruleId) => ({ id: `accept-${ruleId}`, ruleId, resourcePattern: '*', reason: 'gate test', owner: 'tests', expiresAt: '2099-01-01T00:00:00Z' })) });
+  expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', join(dir, 'gate-db'), '--fail-on', 'critical'], io().io)).toBe(1);
   const partial = io();
-  expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', join(dir, 'gate-db'), '--fail-on', 'critical'], partial.io)).toBe(3);
+  expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', join(dir, 'gate-db'), '--fail-on', 'critical', '--config', waived], partial.io)).toBe(3);
   expect(partial.err()).toContain('the scan is PARTIAL');
-  expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', join(dir, 'gate-db'), '--fail-on', 'critical', '--allow-partial'], io().io)).toBe(0);
+  expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', join(dir, 'gate-db'), '--fail-on', 'critical', '--allow-partial', '--config', waived], io().io)).toBe(0);
   const empty = io();
   expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', join(dir, 'gate-db'), '--fail-on', 'critical', '--allow-partial', '--config', writeConfig({ tags: { roleKey: 'Rolee' } })], empty.io)).toBe(3);
   expect(empty.err()).toContain('no Redis server matched the role tag Rolee=redis');

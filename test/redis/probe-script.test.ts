@@ -57,7 +57,7 @@ describe('where the files go', () => {
   it('writes to <agent data>/<AWS_SSM_INSTANCE_ID>/inventory/custom, the folder the agent reads', async () => {
     const { status, dataDir } = await runRaw({ AWS_SSM_INSTANCE_ID: 'i-0123456789abcdef0' });
     expect(status).toBe(0);
-    expect(readdirSync(join(dataDir, 'i-0123456789abcdef0', 'inventory', 'custom')).sort()).toEqual(['RedisClusterNode.json', 'RedisServer.json']);
+    expect(readdirSync(join(dataDir, 'i-0123456789abcdef0', 'inventory', 'custom')).sort()).toEqual(['RedisAclUser.json', 'RedisClusterNode.json', 'RedisServer.json']);
   });
 
   it.each([['../../etc'], ['i-0123456789abcdef0/../../x'], ['i-XYZ'], ['mi-12'], ['i-0123456789abcdef0\nfoo']])('refuses the instance id %j: non-zero exit, nothing written', async (id) => {

@@ -73,6 +73,37 @@ export function serverRow(node: NodeSpec, index: number, server: ServerSpec): Re
     total_system_memory: String(server.totalSystemMemory ?? 16 * GIB),
     protected_mode: 'no',
     error: '',
+    // Security posture (docs/redis-probe.md): a password, one ACL user (aclUserRow), the patched Debian 12 package.
+    default_user_enabled: '1',
+    default_user_nopass: '0',
+    acl_users: '1',
+    tls_port: '0',
+    enable_debug_command: 'no',
+    enable_module_command: 'no',
+    enable_protected_configs: 'no',
+    executable: '/usr/bin/redis-server',
+    package_manager: 'dpkg',
+    package_name: 'redis-server',
+    package_version: '5:7.0.15-1~deb12u10',
+  };
+}
+
+/** The one ACL user of a process: the default user with a password, allowed what sessions use (EVAL) and no administrative command. */
+export function aclUserRow(node: NodeSpec, server: ServerSpec): Record<string, string> {
+  return {
+    seen_from_address: server.ip,
+    seen_from_port: String(node.port),
+    user: 'default',
+    enabled: '1',
+    nopass: '0',
+    commands: '+@all -@dangerous +@scripting',
+    may_eval: '1',
+    may_config: '0',
+    may_debug: '0',
+    may_module: '0',
+    may_flushall: '0',
+    may_flushdb: '0',
+    may_keys: '0',
   };
 }
 
@@ -119,6 +150,7 @@ export function withClusterProbe(estate: EstateBuilder, servers: readonly Server
         for (const i of seen) content.push(clusterNodeRow(viewer, server.ip, nodes[i]!, i, servers, i === v));
       }
       entity.Data['Custom:RedisClusterNode'] = { TypeName: 'Custom:RedisClusterNode', SchemaVersion: '2.0', CaptureTime: '2026-11-25T01:30:00Z', Content: content };
+      entity.Data['Custom:RedisAclUser'] = { TypeName: 'Custom:RedisAclUser', SchemaVersion: '2.0', CaptureTime: '2026-11-25T01:30:00Z', Content: local.map(([n]) => aclUserRow(n, server)) };
     });
   });
 }

@@ -6,11 +6,14 @@
  * that open 7000-7001 from the front-ends' group only, default network ACLs, SSM online with
  * Redis 7.0.15 and Platform Server 11.23 in inventory. A test changes one thing and asserts one rule.
  * The high-availability and capacity rules (cluster.failover, cluster.membership, cluster.zone-spread,
- * capacity.*) need more evidence than this baseline has (one zone, no probe rows, no metrics): use
- * highlyAvailableEstate() (highly-available-estate.ts) where every rule must pass.
+ * capacity.*) and the Redis posture rules (redis.authentication, redis.scripting-exposure,
+ * redis.dangerous-commands) need more evidence than this baseline has (one zone, no probe rows, no
+ * metrics): use highlyAvailableEstate() (highly-available-estate.ts) where every rule must pass.
+ * Amazon Inspector scans the Redis servers and reports nothing (redis.known-vulnerabilities passes).
  */
 import { SNAPSHOT_FORMAT, type CollectionError, type Instance, type InstanceInformation, type InventoryEntity, type IpPermission, type NetworkAcl, type NetworkAclEntry, type NetworkInterface, type Route, type RouteTable, type SecurityGroup, type Snapshot, type SnapshotTarget, type Subnet, type Tag, type Volume } from '../../lambdas/core/snapshot/schema';
 import { INSTANCE_TYPES, type KnownInstanceType } from './instance-types';
+import { INSPECTOR_REDIS_PACKAGES } from '../../lambdas/adapters/collectors/inspector-collector';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'eu-west-1';
@@ -288,6 +291,8 @@ export function compliantEstate(): EstateBuilder {
       .ssmOnline(id)
       .inventory(id, [redisPackage()], { redis_version: '7.0.15', redis_mode: 'cluster', cluster_enabled: '1' });
   });
+  // Amazon Inspector scans every Redis server and has no finding for its Redis packages.
+  b.mutate((t) => (t.inspector = { instanceIds: [...REDIS_IDS], packageNames: [...INSPECTOR_REDIS_PACKAGES], findings: [], coveredResources: REDIS_IDS.map((id) => ({ accountId: t.accountId, resourceId: id, resourceType: 'AWS_EC2_INSTANCE', scanType: 'PACKAGE', scanMode: 'EC2_SSM_AGENT_BASED', lastScannedAt: '2026-11-24T22:10:00.000Z', scanStatus: { statusCode: 'ACTIVE', reason: 'SUCCESSFUL' } })) }));
   FRONTEND_IDS.forEach((id, i) => {
     b.instance({ id, type: 'm5.xlarge', subnetId: FRONTEND_SUBNET, privateIp: `10.0.2.${21 + i}`, securityGroupIds: [FRONTEND_SG], platform: 'windows', volumeSizes: [100], tags: { Name: `os-fe-${i + 1}`, Role: 'outsystems-frontend', Environment: 'Production' } })
       .ssmOnline(id, { PlatformType: 'Windows', PlatformName: 'Microsoft Windows Server 2022 Datacenter', PlatformVersion: '10.0.20348' })

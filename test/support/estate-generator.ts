@@ -39,6 +39,7 @@ import {
 import { networkQueries, NETWORK_METRIC_PERIOD_SECONDS, NETWORK_METRIC_WINDOW_DAYS } from '../../lambdas/adapters/collectors/cloudwatch-collector';
 import { clusterNodeRow, serverRow, type NodeSpec, type ServerSpec } from './cluster-probe-rows';
 import { INSTANCE_TYPES } from './instance-types';
+import { addPostureRows } from './posture-generator';
 
 /** A small, fast PRNG (mulberry32): the same seed gives the same estate on every machine. */
 export class Rng {
@@ -255,6 +256,7 @@ export function generateTarget(rng: Rng, size: number, ids: Ids, accountId: stri
   }
   if (rng.chance(0.4)) addSharedTiers(rng, target, rng.pick(vpcs), ids, usedTypes, hostByEnd);
   if (rng.chance(focus ? 0.95 : 0.5)) addClusterProbeRows(rng, target, focus);
+  addPostureRows(target);
   if (rng.chance(focus ? 0.9 : 0.5)) addNetworkMetrics(rng, target);
   for (const type of usedTypes) {
     const known = (INSTANCE_TYPES as Record<string, (typeof INSTANCE_TYPES)[keyof typeof INSTANCE_TYPES]>)[type];

@@ -11,6 +11,7 @@ import { createTargetClients } from './client-factory';
 import { toCollectionError } from './collection-error';
 import { collectEc2 } from './ec2-collector';
 import { captureNetworkMetrics } from './cloudwatch-collector';
+import { captureInspector } from './inspector-collector';
 import { throttleSignalPlugin } from './adaptive-concurrency';
 import { NO_DEADLINE, type CaptureDeadline } from './capture-deadline';
 import { collectSsmUntil, inventoryConcurrency, type SsmCollectionOptions } from './ssm-collector';
@@ -87,6 +88,8 @@ export async function captureTargetUntil(spec: TargetSpec, options: CaptureTarge
       options.progress?.instancesRead(collected.ec2.Reservations.reduce((n, r) => n + (r.Instances?.length ?? 0), 0));
       const metrics = await captureNetworkMetrics(spec.region, credentials, counter, options, collected.instances.filter((i) => i.role === 'redis').map((i) => i.instanceId), errors);
       if (metrics) target.cloudwatch = metrics;
+      const inspector = await captureInspector(spec.region, credentials, counter, options, collected.instances.filter((i) => i.role === 'redis').map((i) => i.instanceId), errors);
+      if (inspector) target.inspector = inspector;
       const ssm = await collectSsmUntil(clients.ssm, collected.instances, errors, ssmOptions, { concurrency, deadline });
       target.ssm = ssm.ssm;
       progress = ssm.cursor ? { target, continuation: { target, inventory: ssm.cursor } } : { target };

@@ -2,7 +2,7 @@
 import type { CollectionError } from '../../core/snapshot/schema';
 import { failedEndpoint } from './bounded-calls';
 
-export type AwsService = 'ec2' | 'ssm' | 'sts' | 'cloudwatch';
+export type AwsService = 'ec2' | 'ssm' | 'sts' | 'cloudwatch' | 'inspector2';
 
 export function toCollectionError(service: AwsService, operation: string, error: unknown): CollectionError {
   if (error instanceof Error) {

@@ -21,6 +21,10 @@ export const READER_IAM_ACTIONS: readonly string[] = Object.freeze([
   // NetworkIn / NetworkOut of the Redis servers (capacity.bandwidth), 500 queries a call. It has no
   // resource-level permissions: CloudWatch permissions reference, resource "*".
   'cloudwatch:GetMetricData',
+  // Amazon Inspector's open findings on the Redis packages and its coverage of the Redis servers
+  // (redis.known-vulnerabilities): both List-level reads (inspector-collector.ts).
+  'inspector2:ListFindings',
+  'inspector2:ListCoverage',
 ]);
 
 /** What the scanner itself needs to reach the reader role in other accounts. */

@@ -6,7 +6,8 @@
  *   of AWS:Application or a custom type: GetInventory accepts only AWS:InstanceInformation and
  *   AWS:PatchSummary as result types, docs/collectors.md), for the SSM-managed instances only:
  *   - each Redis server: Custom:RedisServer (what the running server reports); Custom:RedisClusterNode
- *     when a row shows a cluster-enabled process (the cluster's own view); then AWS:Application
+ *     when a row shows a cluster-enabled process (the cluster's own view); Custom:RedisAclUser when a
+ *     row counts ACL users (acl_users); then AWS:Application
  *     filtered to Redis package names ONLY when no Custom:RedisServer row gives a redis_version
  *     (the redis.version rule judges the running version when there is one; the package would only
  *     add a note when it differs, see docs/collectors.md for that trade-off);
@@ -40,6 +41,8 @@ export { APPLICATION_INVENTORY_TYPE } from './application-name-filters';
 export const REDIS_SERVER_INVENTORY_TYPE = 'Custom:RedisServer';
 /** Written by inventory/redis-probe.sh for cluster-enabled processes (docs/redis-probe.md). */
 export const REDIS_CLUSTER_NODE_INVENTORY_TYPE = 'Custom:RedisClusterNode';
+/** Written by inventory/redis-probe.sh: one row per (process, ACL user) (docs/redis-probe.md, "Security posture"). */
+export const REDIS_ACL_USER_INVENTORY_TYPE = 'Custom:RedisAclUser';
 export const LIST_INVENTORY_ENTRIES = 'ListInventoryEntries';
 
 export type SsmSection = SnapshotTarget['ssm'];
@@ -152,6 +155,11 @@ class InventoryReader {
       const nodes = await this.read(instanceId, REDIS_CLUSTER_NODE_INVENTORY_TYPE);
       if (nodes) data[REDIS_CLUSTER_NODE_INVENTORY_TYPE] = nodes;
     }
+    // The ACL users exist only where a process reported some (acl_users): the posture rules read them.
+    if (reportsAclUsers(running)) {
+      const users = await this.read(instanceId, REDIS_ACL_USER_INVENTORY_TYPE);
+      if (users) data[REDIS_ACL_USER_INVENTORY_TYPE] = users;
+    }
     if (reportsRedisVersion(running)) return data;
     const packages = await this.applications(instanceId, REDIS_PACKAGE_FILTER);
     if (packages) data[APPLICATION_INVENTORY_TYPE] = packages;
@@ -210,6 +218,11 @@ class InventoryReader {
 /** A Custom:RedisServer row of a cluster-enabled process (the probe then writes Custom:RedisClusterNode rows). */
 export function runsClusterEnabledProcess(data: InventoryTypeData | undefined): boolean {
   return (data?.Content ?? []).some((row) => row['cluster_enabled'] === '1' || (row['redis_mode'] ?? '').trim().toLowerCase() === 'cluster');
+}
+
+/** A Custom:RedisServer row that counts ACL users (the probe then writes Custom:RedisAclUser rows). */
+export function reportsAclUsers(data: InventoryTypeData | undefined): boolean {
+  return (data?.Content ?? []).some((row) => /^[1-9]\d*$/.test((row['acl_users'] ?? '').trim()));
 }
 
 /** Mirrors redis.version: a Custom:RedisServer row with a non-empty redis_version is the running server's version. */

@@ -259,6 +259,7 @@ export function buildEstate(snapshotTarget: SnapshotTarget, config: ScanConfig, 
     ssmInformation: indexBy(ssm.InstanceInformationList, (i) => i.InstanceId),
     inventory: indexBy(ssm.Entities, (e) => e.Id),
     cloudwatch: snapshotTarget.cloudwatch,
+    inspector: snapshotTarget.inspector,
     routeTableForSubnet(subnetId) {
       const explicit = routeTableBySubnet.get(subnetId);
       if (explicit) return explicit;

@@ -2,6 +2,7 @@
 import type {
   CloudWatchSection,
   CollectionError,
+  InspectorSection,
   Instance,
   InstanceInformation,
   InstanceTypeInfo,
@@ -87,6 +88,8 @@ export interface EstateTarget {
   inventory: ReadonlyMap<string, InventoryEntity>;
   /** CloudWatch metrics as captured; undefined in snapshots taken without them. */
   cloudwatch: CloudWatchSection | undefined;
+  /** Amazon Inspector findings and coverage as captured; undefined in snapshots taken without them. */
+  inspector: InspectorSection | undefined;
   /** The route table that governs a subnet: its explicit association, else its VPC's main table. */
   routeTableForSubnet(subnetId: string): RouteTable | undefined;
   /** The network ACL associated with a subnet (every subnet has exactly one). */

@@ -68,6 +68,19 @@ export interface AsffFinding {
   FindingProviderFields: { Severity: { Label: AsffSeverityLabel; Original: string }; Types: string[] };
   RecordState: AsffRecordState;
   Workflow: { Status: AsffWorkflowStatus };
+  /** The CVE ids a failing vulnerability rule names (SDK model `Vulnerability`: `Id` required). */
+  Vulnerabilities?: Array<{ Id: string }>;
+}
+
+/** Rules whose failures name CVEs (in `observed`): their ASFF findings list them in `Vulnerabilities`. */
+const CVE_RULES: ReadonlySet<string> = new Set(['redis.scripting-exposure', 'redis.known-vulnerabilities']);
+const CVE_ID = /\bCVE-\d{4}-\d{4,7}\b/g;
+const MAX_VULNERABILITIES = 50;
+
+/** The distinct CVE ids a failing finding of a vulnerability rule names, in order of first mention. */
+export function cveIdsOf(f: Pick<ExportItem['finding'], 'ruleId' | 'ruleStatus' | 'observed'>): string[] {
+  if (!CVE_RULES.has(f.ruleId) || f.ruleStatus !== 'FAIL') return [];
+  return [...new Set(f.observed.match(CVE_ID) ?? [])].slice(0, MAX_VULNERABILITIES);
 }
 
 const SEVERITY_LABEL: Record<Severity, AsffSeverityLabel> = { critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW', info: 'INFORMATIONAL' };
@@ -119,7 +132,8 @@ export function toAsffFinding(item: ExportItem): AsffFinding {
     ...(f.resourceName !== undefined && /\S/.test(fitText(f.resourceName, 256)) ? { Tags: { Name: fitText(f.resourceName, 256) } } : {}),
     ...(arn === undefined ? { Details: { Other: otherDetails(f) } } : {}),
   };
-  return {
+  const cves = item.gone ? [] : cveIdsOf(f);
+  const finding: AsffFinding = {
     SchemaVersion: ASFF_SCHEMA_VERSION,
     Id: asffFindingId(f),
     ProductArn: productArn(f.accountId, f.region),
@@ -144,6 +158,8 @@ export function toAsffFinding(item: ExportItem): AsffFinding {
     RecordState: archived ? 'ARCHIVED' : 'ACTIVE',
     Workflow: { Status: workflowStatus(item, f.status) },
   };
+  if (cves.length > 0) finding.Vulnerabilities = cves.map((Id) => ({ Id }));
+  return finding;
 }
 
 function workflowStatus(item: ExportItem, status: FindingStatus): AsffWorkflowStatus {

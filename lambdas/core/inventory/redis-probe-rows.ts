@@ -9,6 +9,8 @@ import type { InventoryRow } from '../versions/application-version';
 
 export const REDIS_SERVER_TYPE = 'Custom:RedisServer';
 export const REDIS_CLUSTER_NODE_TYPE = 'Custom:RedisClusterNode';
+/** One row per (process, ACL user): the user's flags and what it may run, never a password or hash. */
+export const REDIS_ACL_USER_TYPE = 'Custom:RedisAclUser';
 /** The number of hash slots of a Redis Cluster. */
 export const CLUSTER_SLOTS = 16384;
 
@@ -62,6 +64,53 @@ export interface RedisProcessFact {
   totalSystemMemory?: number;
   protectedMode?: string;
   error?: string;
+  // Security posture (docs/redis-probe.md, "Security posture"): absent when the probe did not read it.
+  /** ACL GETUSER default: `on` (true) or `off` (false). */
+  defaultUserEnabled?: boolean;
+  /** ACL GETUSER default has the `nopass` flag: a client that never authenticates is this user. */
+  defaultUserNopass?: boolean;
+  /** Number of ACL users (ACL USERS), i.e. of Custom:RedisAclUser rows written for this process. */
+  aclUsers?: number;
+  /** CONFIG GET tls-port (0: no TLS port). */
+  tlsPort?: number;
+  /** CONFIG GET enable-debug-command / enable-module-command / enable-protected-configs: `yes`, `no` or `local`. */
+  enableDebugCommand?: EnableSetting;
+  enableModuleCommand?: EnableSetting;
+  enableProtectedConfigs?: EnableSetting;
+  /** `rename-command` lines of the config file: how many (from the names), and the commands renamed (never the new names). */
+  renamedCommands?: number;
+  renamedCommandNames?: string[];
+  /** Who owns the executable: `dpkg` / `rpm` (package below), or `none` (no package owns it: a build from source). */
+  packageManager?: PackageManager;
+  packageName?: string;
+  /** The owning package's full version (`5:7.0.15-1~deb12u10`, `7.0.15-1.amzn2023.0.3`). */
+  packageVersion?: string;
+  /** Why the posture (ACL, CONFIG) was not read, when it was not. */
+  postureError?: string;
+}
+
+export type EnableSetting = 'yes' | 'no' | 'local';
+export type PackageManager = 'dpkg' | 'rpm' | 'none';
+const ENABLE_SETTINGS: readonly string[] = ['yes', 'no', 'local'];
+const PACKAGE_MANAGERS: readonly string[] = ['dpkg', 'rpm', 'none'];
+
+/** What an ACL user may run, as ACL DRYRUN answered (`may_<capability>`: 1 allowed, 0 denied). */
+export const ACL_CAPABILITIES = ['eval', 'config', 'debug', 'module', 'flushall', 'flushdb', 'keys'] as const;
+export type AclCapability = (typeof ACL_CAPABILITIES)[number];
+
+/** One ACL user of one process (Custom:RedisAclUser). */
+export interface AclUserFact {
+  seenFromAddress: string;
+  seenFromPort: number;
+  user: string;
+  enabled: boolean;
+  nopass: boolean;
+  /** The user's command rules as ACL GETUSER reports them (`+@all -@scripting`). */
+  commands?: string;
+  /** ACL DRYRUN results; a capability left out was not tested. */
+  may: Partial<Record<AclCapability, boolean>>;
+  /** The command rules grant the whole @dangerous category (`+@all` / `allcommands` / `+@dangerous`, not taken back). */
+  dangerousCategory?: boolean;
 }
 
 /** One node of a Redis Cluster as one process (`seenFrom`) sees it in CLUSTER NODES. */
@@ -197,7 +246,24 @@ export function parseRedisServerRows(rows: readonly InventoryRow[]): Parsed<Redi
       totalSystemMemory: r.integer('total_system_memory'),
       protectedMode: r.text('protected_mode'),
       error: r.text('error'),
+      defaultUserEnabled: r.flag('default_user_enabled'),
+      defaultUserNopass: r.flag('default_user_nopass'),
+      aclUsers: r.integer('acl_users'),
+      tlsPort: r.integer('tls_port', 65535),
+      enableDebugCommand: r.oneOf<EnableSetting>('enable_debug_command', ENABLE_SETTINGS),
+      enableModuleCommand: r.oneOf<EnableSetting>('enable_module_command', ENABLE_SETTINGS),
+      enableProtectedConfigs: r.oneOf<EnableSetting>('enable_protected_configs', ENABLE_SETTINGS),
+      renamedCommandNames: words(r.text('renamed_command_names')),
+      packageManager: r.oneOf<PackageManager>('package_manager', PACKAGE_MANAGERS),
+      packageName: r.text('package_name'),
+      packageVersion: r.text('package_version'),
+      postureError: r.text('posture_error'),
     });
+    if (fact.renamedCommandNames !== undefined) fact.renamedCommands = fact.renamedCommandNames.length;
+    if (fact.packageManager !== undefined && fact.packageManager !== 'none' && (fact.packageName === undefined || fact.packageVersion === undefined)) {
+      r.problems.push(`${REDIS_SERVER_TYPE} row ${index + 1}: package_manager ${fact.packageManager} without package_name and package_version`);
+      delete fact.packageManager;
+    }
     if (status === 'ok' && fact.redisVersion === undefined) r.problems.push(`${REDIS_SERVER_TYPE} row ${index + 1}: status ok without redis_version`);
     problems.push(...r.problems);
     facts.push(fact);
@@ -264,6 +330,65 @@ export function parseClusterNodeRows(rows: readonly InventoryRow[]): Parsed<Clus
         configEpoch: r.integer('config_epoch') ?? 0,
         slots: slots!,
         slotCount: counted!,
+      }),
+    );
+  });
+  return { facts, problems };
+}
+
+function words(text: string | undefined): string[] | undefined {
+  return text === undefined ? undefined : text.toLowerCase().split(/\s+/).filter((w) => w !== '');
+}
+
+/**
+ * Whether ACL command rules, applied in order, leave the whole @dangerous category allowed:
+ * `+@all`, `allcommands` and `+@dangerous` grant it, `-@all`, `nocommands` and `-@dangerous` take it back.
+ */
+export function grantsDangerousCategory(commands: string): boolean {
+  let granted = false;
+  for (const rule of commands.toLowerCase().split(/\s+/)) {
+    if (rule === '+@all' || rule === 'allcommands' || rule === '+@dangerous') granted = true;
+    else if (rule === '-@all' || rule === 'nocommands' || rule === '-@dangerous') granted = false;
+  }
+  return granted;
+}
+
+/** Parses the Custom:RedisAclUser rows; a row without a user, its process or its flags is a problem, not a fact. */
+export function parseAclUserRows(rows: readonly InventoryRow[]): Parsed<AclUserFact> {
+  const facts: AclUserFact[] = [];
+  const problems: string[] = [];
+  rows.forEach((row, index) => {
+    const where = `${REDIS_ACL_USER_TYPE} row ${index + 1}`;
+    const r = new RowReader(row, where);
+    const user = row['user'];
+    const seenFromPort = r.integer('seen_from_port', 65535);
+    const enabled = r.flag('enabled');
+    const nopass = r.flag('nopass');
+    const may: Partial<Record<AclCapability, boolean>> = {};
+    for (const capability of ACL_CAPABILITIES) {
+      const allowed = r.flag(`may_${capability}`);
+      if (allowed !== undefined) may[capability] = allowed;
+    }
+    const bad: string[] = [];
+    if (user === undefined || user === '') bad.push('no user');
+    if (seenFromPort === undefined) bad.push('no seen_from_port');
+    if (enabled === undefined) bad.push('no enabled flag');
+    if (nopass === undefined) bad.push('no nopass flag');
+    if (bad.length > 0 || r.problems.length > 0) {
+      problems.push(...r.problems, ...bad.map((b) => `${where}: ${b}`));
+      return;
+    }
+    const commands = r.text('commands');
+    facts.push(
+      defined<AclUserFact>({
+        seenFromAddress: r.text('seen_from_address') ?? '',
+        seenFromPort: seenFromPort!,
+        user: user!,
+        enabled: enabled!,
+        nopass: nopass!,
+        commands,
+        may,
+        dangerousCategory: commands === undefined ? undefined : grantsDangerousCategory(commands),
       }),
     );
   });

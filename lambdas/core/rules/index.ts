@@ -21,6 +21,10 @@ import { clusterZoneSpreadRule } from './cluster-zone-spread';
 import { networkClusterBusRule } from './network-cluster-bus';
 import { capacityMemoryRule } from './capacity-memory';
 import { capacityBandwidthRule } from './capacity-bandwidth';
+import { redisAuthenticationRule } from './redis-authentication';
+import { redisScriptingExposureRule } from './redis-scripting-exposure';
+import { redisDangerousCommandsRule } from './redis-dangerous-commands';
+import { redisKnownVulnerabilitiesRule } from './redis-known-vulnerabilities';
 
 export const RULES: readonly RuleDefinition[] = [
   redisVersionRule,
@@ -44,4 +48,8 @@ export const RULES: readonly RuleDefinition[] = [
   capacityMemoryRule,
   capacityBandwidthRule,
   frontendPlatformServerVersionRule,
+  redisAuthenticationRule,
+  redisScriptingExposureRule,
+  redisDangerousCommandsRule,
+  redisKnownVulnerabilitiesRule,
 ];

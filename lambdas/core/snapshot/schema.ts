@@ -271,6 +271,54 @@ export const ManagedPrefixListSchema = z.looseObject({
   Entries: z.array(z.looseObject({ Cidr: optStr, Description: optStr })),
 });
 
+/**
+ * Amazon Inspector (inspector2) as answered, in the API's own camelCase member names (the SDK model
+ * aws-sdk-js-v3 codegen/sdk-codegen/aws-models/inspector2.json; rest-json, timestamps stored as ISO
+ * strings): the open package findings of the Redis servers' Redis packages (ListFindings, every
+ * page) and the coverage of those instances (ListCoverage, every page). `instanceIds` and
+ * `packageNames` are what the collector asked about. Optional: without it, redis.known-vulnerabilities
+ * says UNKNOWN.
+ */
+const InspectorVulnerablePackageSchema = z.looseObject({ name: optStr, version: optStr, release: optStr, epoch: optNum, arch: optStr, packageManager: optStr, fixedInVersion: optStr, remediation: optStr });
+export const InspectorFindingSchema = z.looseObject({
+  findingArn: optStr,
+  awsAccountId: optStr,
+  type: optStr,
+  title: optStr,
+  severity: optStr,
+  status: optStr,
+  fixAvailable: optStr,
+  exploitAvailable: optStr,
+  inspectorScore: optNum,
+  firstObservedAt: optStr,
+  lastObservedAt: optStr,
+  updatedAt: optStr,
+  resources: z.optional(z.array(z.looseObject({ id: optStr, type: optStr, region: optStr }))),
+  packageVulnerabilityDetails: z.optional(z.looseObject({
+    vulnerabilityId: optStr,
+    source: optStr,
+    vendorSeverity: optStr,
+    relatedVulnerabilities: z.optional(z.array(z.string())),
+    vulnerablePackages: z.optional(z.array(InspectorVulnerablePackageSchema)),
+  })),
+  remediation: z.optional(z.looseObject({ recommendation: z.optional(z.looseObject({ text: optStr, Url: optStr })) })),
+});
+export const InspectorCoveredResourceSchema = z.looseObject({
+  resourceId: optStr,
+  resourceType: optStr,
+  accountId: optStr,
+  scanType: optStr,
+  scanMode: optStr,
+  lastScannedAt: optStr,
+  scanStatus: z.optional(z.looseObject({ statusCode: optStr, reason: optStr })),
+});
+export const InspectorSectionSchema = z.looseObject({
+  instanceIds: z.array(z.string()),
+  packageNames: z.array(z.string()),
+  findings: z.array(InspectorFindingSchema),
+  coveredResources: z.array(InspectorCoveredResourceSchema),
+});
+
 export const CollectionErrorSchema = z.looseObject({
   service: str,
   operation: str,
@@ -299,6 +347,8 @@ export const TargetSchema = z.looseObject({
   managedPrefixLists: z.optional(z.array(ManagedPrefixListSchema)),
   /** CloudWatch metrics of the Redis servers (optional; see CloudWatchSectionSchema). */
   cloudwatch: z.optional(CloudWatchSectionSchema),
+  /** Amazon Inspector findings and coverage of the Redis servers (optional; see InspectorSectionSchema). */
+  inspector: z.optional(InspectorSectionSchema),
   errors: z._default(z.array(CollectionErrorSchema), []),
   /** API calls made to capture this target, by `service:Operation` (written by the live collectors). */
   apiCalls: z.optional(z.record(z.string(), z.number().check(z.int(), z.nonnegative()))),
@@ -331,6 +381,9 @@ export type MetricDataQuery = z.infer<typeof MetricDataQuerySchema>;
 export type MetricDataResult = z.infer<typeof MetricDataResultSchema>;
 export type CloudWatchSection = z.infer<typeof CloudWatchSectionSchema>;
 export type ManagedPrefixList = z.infer<typeof ManagedPrefixListSchema>;
+export type InspectorFinding = z.infer<typeof InspectorFindingSchema>;
+export type InspectorCoveredResource = z.infer<typeof InspectorCoveredResourceSchema>;
+export type InspectorSection = z.infer<typeof InspectorSectionSchema>;
 export type SnapshotTarget = z.infer<typeof TargetSchema>;
 export type Snapshot = z.infer<typeof SnapshotSchema>;
 /** What a collector or another tool may write: `errors` may be left out. */

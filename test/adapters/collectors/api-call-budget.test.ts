@@ -31,9 +31,10 @@ describe.each([
   // (Custom:RedisServer, 1 call; its packages are not needed) and so has its cluster's view read
   // (Custom:RedisClusterNode, 1 call); every front-end's OutSystems rows fit one filtered page: 1 call each.
   // GetMetricData: NetworkIn + NetworkOut of each Redis server, 500 queries a call (1, 60 and 1,000 servers: 1, 1, 4 calls).
-  [1, { DescribeInstances: 1, DescribeInstanceTypes: 1, DescribeSubnets: 1, DescribeRouteTables: 1, DescribeNetworkAcls: 1, DescribeSecurityGroups: 1, DescribeVolumes: 1, DescribeNetworkInterfaces: 1, DescribeInstanceInformation: 1, ListInventoryEntries: 2, GetMetricData: 1 }],
-  [120, { DescribeInstances: 1, DescribeInstanceTypes: 1, DescribeSubnets: 1, DescribeRouteTables: 1, DescribeNetworkAcls: 1, DescribeSecurityGroups: 1, DescribeVolumes: 1, DescribeNetworkInterfaces: 1, DescribeInstanceInformation: 3, ListInventoryEntries: 60 * 2 + 60, GetMetricData: 1 }],
-  [2500, { DescribeInstances: 3, DescribeInstanceTypes: 1, DescribeSubnets: 1, DescribeRouteTables: 1, DescribeNetworkAcls: 1, DescribeSecurityGroups: 1, DescribeVolumes: 3, DescribeNetworkInterfaces: 2, DescribeInstanceInformation: 50, ListInventoryEntries: 1000 * 2 + 1500, GetMetricData: 4 }],
+  // Inspector ListCoverage and ListFindings: 10 Redis servers a call, each answer one page (1, 6 and 100 calls each).
+  [1, { DescribeInstances: 1, DescribeInstanceTypes: 1, DescribeSubnets: 1, DescribeRouteTables: 1, DescribeNetworkAcls: 1, DescribeSecurityGroups: 1, DescribeVolumes: 1, DescribeNetworkInterfaces: 1, DescribeInstanceInformation: 1, ListInventoryEntries: 2, GetMetricData: 1, ListCoverage: 1, ListFindings: 1 }],
+  [120, { DescribeInstances: 1, DescribeInstanceTypes: 1, DescribeSubnets: 1, DescribeRouteTables: 1, DescribeNetworkAcls: 1, DescribeSecurityGroups: 1, DescribeVolumes: 1, DescribeNetworkInterfaces: 1, DescribeInstanceInformation: 3, ListInventoryEntries: 60 * 2 + 60, GetMetricData: 1, ListCoverage: 6, ListFindings: 6 }],
+  [2500, { DescribeInstances: 3, DescribeInstanceTypes: 1, DescribeSubnets: 1, DescribeRouteTables: 1, DescribeNetworkAcls: 1, DescribeSecurityGroups: 1, DescribeVolumes: 3, DescribeNetworkInterfaces: 2, DescribeInstanceInformation: 50, ListInventoryEntries: 1000 * 2 + 1500, GetMetricData: 4, ListCoverage: 100, ListFindings: 100 }],
 ] as const)('an estate of %i tagged instances', (size, expected) => {
   let result: Awaited<ReturnType<typeof capture>>;
   beforeAll(async () => {
@@ -43,7 +44,8 @@ describe.each([
   test('makes exactly the expected calls, and records them as the service received them', () => {
     const { target, fake } = result;
     const ssmOps = new Set(['DescribeInstanceInformation', 'ListInventoryEntries']);
-    const want = Object.fromEntries(Object.entries(expected).map(([op, n]) => [`${ssmOps.has(op) ? 'ssm' : op === 'GetMetricData' ? 'cloudwatch' : 'ec2'}:${op}`, n]));
+    const inspectorOps = new Set(['ListCoverage', 'ListFindings']);
+    const want = Object.fromEntries(Object.entries(expected).map(([op, n]) => [`${ssmOps.has(op) ? 'ssm' : op === 'GetMetricData' ? 'cloudwatch' : inspectorOps.has(op) ? 'inspector2' : 'ec2'}:${op}`, n]));
     const recorded = Object.fromEntries(Object.entries(target.apiCalls ?? {}).filter(([k]) => !k.startsWith('sts:')));
     expect(recorded).toEqual(Object.fromEntries(Object.entries(want).sort(([a], [b]) => a.localeCompare(b))));
     expect(target.apiCalls).toEqual(fake.counts({ accountId: ACCOUNT, region: REGION }));
@@ -86,5 +88,5 @@ describe.each([
 
 test('the lower bounds and budgets behind these counts', () => {
   // Printed numbers are in docs/collectors.md; asserted here so the doc cannot drift from the code.
-  expect([1, 120, 2500].map((n) => apiCallLowerBound(generateEstate(n).builder.target))).toEqual([12, 192, 3565]);
+  expect([1, 120, 2500].map((n) => apiCallLowerBound(generateEstate(n).builder.target))).toEqual([14, 204, 3765]);
 });

@@ -139,18 +139,19 @@ test('a live capture of the compliant estate gives the findings of the estate it
   expect(evaluateSnapshot(live, { now }).findings).toEqual(evaluateSnapshot(estate.snapshot(), { now }).findings);
 });
 
-test('AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL_SSM / AWS_ENDPOINT_URL_CLOUDWATCH send the calls to that endpoint', async () => {
-  const saved = { ec2: process.env.AWS_ENDPOINT_URL_EC2, ssm: process.env.AWS_ENDPOINT_URL_SSM, cloudwatch: process.env.AWS_ENDPOINT_URL_CLOUDWATCH };
+test('AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL_SSM / AWS_ENDPOINT_URL_CLOUDWATCH / AWS_ENDPOINT_URL_INSPECTOR2 send the calls to that endpoint', async () => {
+  const saved = { ec2: process.env.AWS_ENDPOINT_URL_EC2, ssm: process.env.AWS_ENDPOINT_URL_SSM, cloudwatch: process.env.AWS_ENDPOINT_URL_CLOUDWATCH, inspector2: process.env.AWS_ENDPOINT_URL_INSPECTOR2 };
   process.env.AWS_ENDPOINT_URL_EC2 = 'http://127.0.0.1:4566';
   process.env.AWS_ENDPOINT_URL_SSM = 'http://127.0.0.1:4567';
   process.env.AWS_ENDPOINT_URL_CLOUDWATCH = 'http://127.0.0.1:4568';
+  process.env.AWS_ENDPOINT_URL_INSPECTOR2 = 'http://127.0.0.1:4569';
   try {
     const fake = new FakeAws().add(compliantEstate().target);
     await captureEstate({ regions: ['eu-west-1'], accounts: undefined, ...fakeClientOptions(fake) });
     const hosts = new Set(fake.calls.filter((c) => c.service !== 'sts').map((c) => `${c.service}@${c.host}`));
-    expect([...hosts].sort()).toEqual(['cloudwatch@127.0.0.1', 'ec2@127.0.0.1', 'ssm@127.0.0.1']);
+    expect([...hosts].sort()).toEqual(['cloudwatch@127.0.0.1', 'ec2@127.0.0.1', 'inspector2@127.0.0.1', 'ssm@127.0.0.1']);
   } finally {
-    for (const [k, v] of [['AWS_ENDPOINT_URL_EC2', saved.ec2], ['AWS_ENDPOINT_URL_SSM', saved.ssm], ['AWS_ENDPOINT_URL_CLOUDWATCH', saved.cloudwatch]] as const) {
+    for (const [k, v] of [['AWS_ENDPOINT_URL_EC2', saved.ec2], ['AWS_ENDPOINT_URL_SSM', saved.ssm], ['AWS_ENDPOINT_URL_CLOUDWATCH', saved.cloudwatch], ['AWS_ENDPOINT_URL_INSPECTOR2', saved.inspector2]] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }

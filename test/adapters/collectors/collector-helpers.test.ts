@@ -50,7 +50,7 @@ test('toCollectionError keeps the AWS error code and the HTTP status', () => {
 });
 
 test('the reader actions are read-only describe/list/get calls; AssumeRole is the scanner\'s alone', () => {
-  expect(READER_IAM_ACTIONS.every((a) => /^(ec2:Describe|ec2:GetManagedPrefixListEntries$|ssm:(Describe|List)|cloudwatch:GetMetricData$)/.test(a))).toBe(true);
+  expect(READER_IAM_ACTIONS.every((a) => /^(ec2:Describe|ec2:GetManagedPrefixListEntries$|ssm:(Describe|List)|cloudwatch:GetMetricData$|inspector2:List(Findings|Coverage)$)/.test(a))).toBe(true);
   expect(READER_IAM_ACTIONS).toContain('cloudwatch:GetMetricData');
   expect(READER_IAM_ACTIONS).toContain('ssm:ListInventoryEntries');
   expect(READER_IAM_ACTIONS).not.toContain('ssm:GetInventory');

@@ -31,6 +31,7 @@ export interface ProbeRun {
   dir: string;
   server: InventoryFile;
   nodes: InventoryFile;
+  users: InventoryFile;
 }
 
 /** Runs the probe; `env` adds to a minimal environment (PATH only, as the agent's shell has). */
@@ -44,7 +45,7 @@ export function runProbe(env: Record<string, string>, options: { script?: string
   });
   if (result.status !== 0) throw new Error(`probe exited ${result.status}: ${result.stderr}${result.stdout}`);
   const read = (file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as InventoryFile;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, dir, server: read('RedisServer.json'), nodes: read('RedisClusterNode.json') };
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, dir, server: read('RedisServer.json'), nodes: read('RedisClusterNode.json'), users: read('RedisAclUser.json') };
 }
 
 /**
@@ -73,13 +74,15 @@ export function customInventoryProblems(file: unknown): string[] {
   return problems;
 }
 
-/** Every file the probe left in its folder: only the two inventory files, each valid. */
+/** Every file the probe left in its folder: only the three inventory files, each valid. */
 export function expectValidOutput(run: ProbeRun): void {
-  expect(readdirSync(run.dir).sort()).toEqual(['RedisClusterNode.json', 'RedisServer.json']);
+  expect(readdirSync(run.dir).sort()).toEqual(['RedisAclUser.json', 'RedisClusterNode.json', 'RedisServer.json']);
   expect(customInventoryProblems(run.server)).toEqual([]);
   expect(customInventoryProblems(run.nodes)).toEqual([]);
+  expect(customInventoryProblems(run.users)).toEqual([]);
   expect(run.server.TypeName).toBe('Custom:RedisServer');
   expect(run.nodes.TypeName).toBe('Custom:RedisClusterNode');
+  expect(run.users.TypeName).toBe('Custom:RedisAclUser');
   expect(existsSync(join(run.dir, `.RedisServer.json.tmp`))).toBe(false);
 }
 

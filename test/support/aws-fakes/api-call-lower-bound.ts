@@ -91,6 +91,7 @@ export function apiCallLowerBound(estate: SnapshotTarget, roleKey = 'Role', redi
     pages(n, 50) +
     inventoryCallLowerBound(estate, roleKey, redisRole) +
     metricCallLowerBound(estate, roleKey, redisRole) +
+    inspectorCallLowerBound(estate, roleKey, redisRole) +
     pages(estate.ec2.Subnets.filter((s) => vpcs.has(s.VpcId)).length, 1000) +
     pages(estate.ec2.RouteTables.filter((x) => vpcs.has(x.VpcId)).length, 100) +
     pages(estate.ec2.NetworkAcls.filter((x) => vpcs.has(x.VpcId)).length, 100) +
@@ -98,6 +99,15 @@ export function apiCallLowerBound(estate: SnapshotTarget, roleKey = 'Role', redi
     (r > 0 ? pages(estate.ec2.Volumes.filter((v) => (v.Attachments ?? []).some((a) => redisIds.has(a.InstanceId ?? ''))).length, 1000) : 0) +
     (redisSubnets.size > 0 ? pages(estate.ec2.NetworkInterfaces.filter((x) => redisSubnets.has(x.SubnetId)).length, 1000) : 0)
   );
+}
+
+/**
+ * Inspector ListCoverage + ListFindings for R Redis servers at 10 instance ids a call (the collector's
+ * filter size; a larger filter list, if the API takes one, would lower this), one page each.
+ */
+export function inspectorCallLowerBound(estate: SnapshotTarget, roleKey = 'Role', redisRole = 'redis'): number {
+  const r = estate.ec2.Reservations.flatMap((x) => x.Instances ?? []).filter((i) => i.Tags?.some((t) => t.Key === roleKey && t.Value === redisRole)).length;
+  return r > 0 ? 2 * Math.ceil(r / 10) : 0;
 }
 
 export function apiCallBudget(lowerBound: number): number {

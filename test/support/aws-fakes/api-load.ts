@@ -42,6 +42,7 @@ export const THROTTLING_ERRORS = {
   ssm: { code: 'ThrottlingException', message: 'Rate exceeded', status: 400 },
   sts: { code: 'Throttling', message: 'Rate exceeded', status: 400 },
   cloudwatch: { code: 'Throttling', message: 'Rate exceeded', status: 400 },
+  inspector2: { code: 'ThrottlingException', message: 'Rate exceeded', status: 429 },
 } as const;
 
 export class TokenBucket {

@@ -13,11 +13,12 @@ import type { StaticOperationSchema } from '@smithy/types';
 import type { SnapshotTarget } from '../../../lambdas/core/snapshot/schema';
 import { ApiLoad, THROTTLING_ERRORS } from './api-load';
 import { getMetricData, type GetMetricDataInput } from './fake-cloudwatch';
+import { listCoverage, listFindings } from './fake-inspector';
 import { FakeAwsError, FakeRegion } from './fake-region';
 import { ec2XmlError, ec2XmlResponse, jsonResponse, outputSchemaOf } from './wire-encoding';
 
 export interface FakeCall {
-  service: 'ec2' | 'ssm' | 'sts' | 'cloudwatch';
+  service: 'ec2' | 'ssm' | 'sts' | 'cloudwatch' | 'inspector2';
   operation: string;
   accountId: string;
   region: string;
@@ -90,6 +91,10 @@ export class FakeAws {
     } else if (target.startsWith(CLOUDWATCH_TARGET_PREFIX)) {
       // CloudWatch speaks AWS JSON 1.0 (the SDK's protocol settings: serviceTarget GraniteServiceVersion20100801).
       call = { service: 'cloudwatch', operation: target.slice(CLOUDWATCH_TARGET_PREFIX.length), accountId, region, attempt, input: JSON.parse(body || '{}'), host: request.hostname };
+    } else if (scope?.[3] === 'inspector2') {
+      // Inspector2 speaks rest-json: the operation is in the path (POST /findings/list, /coverage/list).
+      const operation = request.path === '/findings/list' ? 'ListFindings' : request.path === '/coverage/list' ? 'ListCoverage' : `Unknown ${request.path}`;
+      call = { service: 'inspector2', operation, accountId, region, attempt, input: JSON.parse(body || '{}'), host: request.hostname };
     } else {
       const params = new URLSearchParams(body);
       const service = scope?.[3] === 'sts' ? 'sts' : 'ec2';
@@ -120,6 +125,11 @@ export class FakeAws {
     if (call.service === 'sts') return this.sts(call);
     const fake = this.regions.get(`${call.accountId}/${call.region}`);
     if (!fake) throw new FakeAwsError(call.service === 'ec2' ? 'AuthFailure' : 'UnrecognizedClientException', `no fake estate for ${call.accountId}/${call.region}`, 401);
+    if (call.service === 'inspector2') {
+      if (call.operation === 'ListFindings') return reply(200, 'application/json', JSON.stringify(listFindings(fake.estate, call.input)));
+      if (call.operation === 'ListCoverage') return reply(200, 'application/json', JSON.stringify(listCoverage(fake.estate, call.input)));
+      throw new FakeAwsError('ResourceNotFoundException', `no such inspector2 operation: ${call.operation}`, 404);
+    }
     if (call.service === 'cloudwatch') {
       if (call.operation !== 'GetMetricData') throw new FakeAwsError('InvalidAction', `The action ${call.operation} is not valid for this fake`);
       const output = getMetricData(fake.estate, call.input as GetMetricDataInput);
@@ -157,6 +167,9 @@ function reply(statusCode: number, contentType: string, text: string): HttpRespo
 }
 
 function errorResponse(service: FakeCall['service'], error: FakeAwsError): HttpResponse {
+  if (service === 'inspector2') {
+    return new HttpResponse({ statusCode: error.status, headers: { 'content-type': 'application/json', 'x-amzn-errortype': `${error.code}:http://internal.amazon.com/coral/com.amazonaws.inspector2/`, 'x-amzn-requestid': 'fake-request' }, body: Readable.from([Buffer.from(JSON.stringify({ message: error.message }))]) });
+  }
   if (service === 'ssm') return reply(error.status, 'application/x-amz-json-1.1', JSON.stringify({ __type: error.code, message: error.message }));
   if (service === 'cloudwatch') return reply(error.status, 'application/x-amz-json-1.0', JSON.stringify({ __type: `com.amazonaws.cloudwatch#${error.code}`, message: error.message }));
   if (service === 'sts') return reply(error.status, 'text/xml', `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${error.code}</Code><Message>${error.message}</Message></Error><RequestId>r</RequestId></ErrorResponse>`);
