@@ -120,7 +120,12 @@ it.each([
 it('gates like scan only when asked: --fail-on gives 1 on a FAIL, 3 on the PARTIAL sample, 0 once accepted', async () => {
   expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', join(dir, 'gate-db'), '--fail-on', 'medium'], io().io)).toBe(1);
   // The sample's critical FAILs (redis.scripting-exposure, redis.known-vulnerabilities) waived: what is left is the PARTIAL scan.
-  const waived = writeConfig({ suppressions: ['redis.scripting-exposure', 'redis.known-vulnerabilities'].map((ruleId) => ({ id: `accept-${ruleId}`, ruleId, resourcePattern: '*', reason: 'gate test', owner: 'tests', expiresAt: '2099-01-01T00:00:00Z' })) });
+  // Waiving a critical finding needs the explicit waiverPolicy flag, and a waiver lasts at most 365 days.
+  const expiresAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
+  const waived = writeConfig({
+    waiverPolicy: { allowCritical: true },
+    suppressions: ['redis.scripting-exposure', 'redis.known-vulnerabilities'].map((ruleId) => ({ id: `accept-${ruleId}`, ruleId, resourcePattern: '*', reason: 'gate test', owner: 'tests', expiresAt })),
+  });
   expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', join(dir, 'gate-db'), '--fail-on', 'critical'], io().io)).toBe(1);
   const partial = io();
   expect(await runCli(['run-local', '--snapshot', SAMPLE, '--out', dir, '--local-db', join(dir, 'gate-db'), '--fail-on', 'critical', '--config', waived], partial.io)).toBe(3);
