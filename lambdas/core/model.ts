@@ -164,6 +164,11 @@ export interface ScanRecord {
   frontends: number;
   clusters: number;
   notEvaluated: NotEvaluatedInstance[];
+  /**
+   * Organization mode: ACTIVE accounts without the reader role (no successful stack instance of its
+   * StackSet), not scanned. Not targets and not errors: they leave the scan COMPLETE.
+   */
+  notEnrolled?: string[];
 }
 
 /** What changed since the previous scan, by (account, region, resource, rule). */

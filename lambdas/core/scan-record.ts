@@ -24,7 +24,7 @@ export function runningScanRecord(scanId: string, trigger: ScanTrigger, startedA
 }
 
 /** The finished record: counts after waivers, COMPLETE or PARTIAL as the evaluation said. */
-export function finishedScanRecord(running: ScanRecord, result: Pick<ScanResult, 'scan' | 'summary'>, findings: readonly StoredFinding[], finishedAt: string): ScanRecord {
+export function finishedScanRecord(running: ScanRecord, result: Pick<ScanResult, 'scan' | 'summary'>, findings: readonly StoredFinding[], finishedAt: string, notEnrolled: readonly string[] = []): ScanRecord {
   const { byStatus: counts, failBySeverity } = countFindings(findings);
   return {
     ...running,
@@ -40,6 +40,7 @@ export function finishedScanRecord(running: ScanRecord, result: Pick<ScanResult,
     frontends: result.summary.frontends,
     clusters: result.summary.clusters,
     notEvaluated: result.scan.notEvaluated,
+    ...(notEnrolled.length > 0 ? { notEnrolled: [...new Set(notEnrolled)].sort() } : {}),
   };
 }
 

@@ -2,8 +2,9 @@
  * Fan-out step 1 (and each Organizations page): the scan id, the scan lease, the expiry of the
  * per-target items, and the account x region targets. Input from the state machine:
  * `{ scanId: <execution name>, startedAt, input: <execution input>, accounts?: <configured account ids> }`
- * for the start, or `{ scanId, startedAt, accounts: <ListAccounts page> }` for a page of
- * organization accounts.
+ * for the start, `{ scanId, startedAt, accounts: <ListAccounts page>, enrolment, enrolledOnly }`
+ * for a page of organization accounts, or `{ scanId, enrolment, instances: <ListStackInstances page> }`
+ * for a page of the reader role StackSet's instances (organization mode; adapters/fanout/plan-targets.ts).
  *
  * The start takes the scan lease (lambdas/core/scan-lease.ts) before anything else: while another
  * scan holds it, it throws ScanAlreadyRunning and the state machine ends the execution there. Then
@@ -17,7 +18,7 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import '../core/zod-messages';
 import { FANOUT_ITEM_TTL_SECONDS } from '../adapters/fanout/fanout-keys';
-import { activeAccountIds, configuredTargets, crossTargets, OrganizationAccountSchema, TARGET_SOURCES, type FanOutTarget } from '../adapters/fanout/plan-targets';
+import { addEnrolledInstances, configuredTargets, EMPTY_ENROLMENT, EnrolmentSchema, OrganizationAccountSchema, planOrganizationPage, StackInstanceSummarySchema, TARGET_SOURCES, type Enrolment, type FanOutTarget } from '../adapters/fanout/plan-targets';
 import type { FindingsStore } from '../adapters/store/findings-store';
 import { ScanAlreadyRunningError } from '../core/scan-lease';
 import { runningScanRecord } from '../core/scan-record';
@@ -42,6 +43,15 @@ const PageSchema = z.strictObject({
   scanId: z.string().check(z.minLength(1)),
   startedAt: z.iso.datetime({ offset: true }),
   accounts: z.array(OrganizationAccountSchema),
+  /** Which accounts have the reader role so far (absent: every ACTIVE account is a target). */
+  enrolment: z.optional(EnrolmentSchema),
+  /** true: only accounts with the reader role are targets (the reader role's StackSet is listed first). */
+  enrolledOnly: z.optional(z.boolean()),
+});
+const InstancesPageSchema = z.strictObject({
+  scanId: z.string().check(z.minLength(1)),
+  enrolment: EnrolmentSchema,
+  instances: z.array(StackInstanceSummarySchema),
 });
 
 export interface FanOutStart {
@@ -51,6 +61,8 @@ export interface FanOutStart {
   /** Epoch seconds, as a string (the state machine puts it in a DynamoDB N attribute). */
   expiresAt: string;
   targets: FanOutTarget[];
+  /** Organization mode: the first page's input (no targets yet, no account enrolled yet). */
+  expanded?: { targets: FanOutTarget[]; enrolment: Enrolment };
 }
 
 function settings(env: NodeJS.ProcessEnv = process.env) {
@@ -63,16 +75,22 @@ function settings(env: NodeJS.ProcessEnv = process.env) {
 
 export const listTargetsStore = lazy<FindingsStore>(() => storeFromEnv());
 
-export async function listTargets(event: unknown, context: Pick<Context, 'invokedFunctionArn'>, store?: FindingsStore, now: () => Date = () => new Date()): Promise<FanOutStart | { targets: FanOutTarget[] }> {
+export async function listTargets(event: unknown, context: Pick<Context, 'invokedFunctionArn'>, store?: FindingsStore, now: () => Date = () => new Date()): Promise<FanOutStart | { targets: FanOutTarget[]; enrolment: Enrolment } | Enrolment> {
   const { source, regions, accounts: envAccounts } = settings();
+  const ownAccountId = context.invokedFunctionArn.split(':')[4] ?? '';
+  const instances = InstancesPageSchema.safeParse(event);
+  if (instances.success) {
+    const enrolment = addEnrolledInstances(instances.data.enrolment, instances.data.instances);
+    logger.info('reader role instances read', { scanId: instances.data.scanId, instances: instances.data.instances.length, enrolled: enrolment.enrolled.length });
+    return enrolment;
+  }
   const page = PageSchema.safeParse(event);
   if (page.success) {
-    const targets = crossTargets(activeAccountIds(page.data.accounts), regions);
-    logger.info('organization page expanded', { scanId: page.data.scanId, accounts: page.data.accounts.length, targets: targets.length });
-    return { targets };
+    const planned = planOrganizationPage(page.data.accounts, regions, page.data.enrolment ?? EMPTY_ENROLMENT, { enrolledOnly: page.data.enrolledOnly ?? false, ownAccountId });
+    logger.info('organization page expanded', { scanId: page.data.scanId, accounts: page.data.accounts.length, targets: planned.targets.length, notEnrolled: planned.enrolment.notEnrolled.length });
+    return planned;
   }
   const start = parseEvent(StartSchema, event);
-  const ownAccountId = context.invokedFunctionArn.split(':')[4] ?? '';
   const scanId = fanOutScanId(start.scanId, start.startedAt, start.input);
   const lease = await (store ?? listTargetsStore.get()).acquireScanLease(scanId, now(), scanLeaseMsFromEnv());
   if (!lease.acquired) {
@@ -87,7 +105,7 @@ export async function listTargets(event: unknown, context: Pick<Context, 'invoke
   const expiresAt = String(Math.floor(Date.parse(start.startedAt) / 1000) + FANOUT_ITEM_TTL_SECONDS);
   const targets = configuredTargets(source, start.accounts ?? envAccounts, ownAccountId, regions);
   logger.info('fan-out planned', { scanId, source, targets: targets.length });
-  return { scanId, startedAt: start.startedAt, trigger, expiresAt, targets };
+  return { scanId, startedAt: start.startedAt, trigger, expiresAt, targets, ...(source === 'organization' ? { expanded: { targets: [], enrolment: EMPTY_ENROLMENT } } : {}) };
 }
 
 export const handler = middy((event: unknown, context: Context) => listTargets(event, context)).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -3,7 +3,7 @@
  * becomes a target with a collection error: the scan becomes PARTIAL and findings that needed it
  * UNKNOWN) inside the same scan path as the scan Lambda (runScan: evaluate, store, "Scan
  * Completed" -> report).
- * Input: `{ scanId, startedAt, trigger }`.
+ * Input: `{ scanId, startedAt, trigger, notEnrolled? }`.
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -28,6 +28,8 @@ const MergeEventSchema = z.strictObject({
   scanId: ScanIdSchema,
   startedAt: z.iso.datetime({ offset: true }),
   trigger: z.enum(['scheduled', 'api', 'cli']),
+  /** Organization mode: ACTIVE accounts without the reader role, not scanned (recorded, not errors). */
+  notEnrolled: z.optional(z.array(z.string().check(z.regex(/^\d{12}$/, 'a 12-digit AWS account id')))),
 });
 
 /** The merge hands runScan the assembled snapshot, so it never captures (nor bundles the collectors). */
@@ -92,7 +94,7 @@ export async function mergeScan(event: unknown, store: TargetResultStore = merge
   }
   const refs = await store.listTargets(request.scanId);
   logger.info('fan-out merge', { scanId: request.scanId, targets: refs.length });
-  const outcome = await runScan({ scanId: request.scanId, trigger: request.trigger, evaluate: (options) => evaluateStoredTargets(store, request.scanId, request.startedAt, refs, options) }, deps);
+  const outcome = await runScan({ scanId: request.scanId, trigger: request.trigger, ...(request.notEnrolled ? { notEnrolled: request.notEnrolled } : {}), evaluate: (options) => evaluateStoredTargets(store, request.scanId, request.startedAt, refs, options) }, deps);
   await store.deleteTargets(request.scanId);
   return outcome;
 }

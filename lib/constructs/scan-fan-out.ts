@@ -6,7 +6,10 @@
  * Payload limit (256 KB): workers store their snapshot target in the table (gzipped chunks, see
  * lambdas/adapters/fanout) and the Map discards their outputs; the merge reads the table. Organizations
  * accounts are listed one page (20 accounts) at a time, and each page runs its own Map, so no state
- * ever holds the whole account list. A worker that still fails after its retries is recorded in the
+ * holds the account details. With the reader role's StackSet (`enrolment`), its stack instances are
+ * read first and the state carries the enrolled and not-enrolled account ids (15 bytes each: about
+ * 15,000 ids fit the payload), so only accounts with the reader role are scanned and the others are
+ * recorded as not enrolled instead of failing AssumeRole. A worker that still fails after its retries is recorded in the
  * table by the Catch (the merge turns it into a target with a collection error: the scan is PARTIAL).
  *
  * DynamoPutItem of the Catch writes a table encrypted with a customer-managed key: CDK's task grants
@@ -25,7 +28,7 @@
  * its alarm fires. 0 is also the service default, so CDK leaves the field out of the definition
  * (https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html#maprun-fail-threshold).
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -59,9 +62,22 @@ export interface ScanFanOutProps {
    * definition (a Lambda environment holds at most 4 KB, about 270 ids).
    */
   readonly configuredAccounts?: readonly string[];
+  /**
+   * Organization mode with the reader role's StackSet administered from this account: only accounts
+   * with a successful stack instance of it are scanned; the other ACTIVE accounts are recorded as
+   * not enrolled. Without it every ACTIVE account is a target.
+   */
+  readonly enrolment?: ReaderRoleEnrolment;
   readonly maxConcurrency: number;
   readonly logRetention: logs.RetentionDays;
   readonly timeout?: Duration;
+}
+
+/** The reader role's StackSet, read with CloudFormation ListStackInstances. */
+export interface ReaderRoleEnrolment {
+  readonly stackSetName: string;
+  /** SELF in the management account, DELEGATED_ADMIN in a StackSets delegated administrator account. */
+  readonly callAs: 'SELF' | 'DELEGATED_ADMIN';
 }
 
 export class ScanFanOut extends Construct {
@@ -128,6 +144,7 @@ export class ScanFanOut extends Construct {
         scanId: sfn.JsonPath.stringAt('$.scanId'),
         startedAt: sfn.JsonPath.stringAt('$.startedAt'),
         trigger: sfn.JsonPath.stringAt('$.trigger'),
+        ...(props.source === 'organization' ? { notEnrolled: sfn.JsonPath.listAt('$.expanded.enrolment.notEnrolled') } : {}),
       }),
       outputPath: '$.Payload',
     });
@@ -146,8 +163,10 @@ export class ScanFanOut extends Construct {
           scanId: sfn.JsonPath.stringAt('$.scanId'),
           startedAt: sfn.JsonPath.stringAt('$.startedAt'),
           accounts: sfn.JsonPath.objectAt('$.page.Accounts'),
+          enrolment: sfn.JsonPath.objectAt('$.expanded.enrolment'),
+          enrolledOnly: props.enrolment !== undefined,
         }),
-        resultSelector: { 'targets.$': '$.Payload.targets' },
+        resultSelector: { 'targets.$': '$.Payload.targets', 'enrolment.$': '$.Payload.enrolment' },
         resultPath: '$.expanded',
       });
       retryLambdaThrottling(expand);
@@ -157,7 +176,8 @@ export class ScanFanOut extends Construct {
       const morePages = new sfn.Choice(this, 'MoreAccounts')
         .when(sfn.Condition.isPresent('$.page.NextToken'), nextPage.next(expand))
         .otherwise(merge);
-      definition = start.next(firstPage).next(expand).next(scanTargets).next(morePages);
+      const accounts = firstPage.next(expand).next(scanTargets).next(morePages);
+      definition = props.enrolment ? start.next(this.readEnrolment(props, props.enrolment, firstPage, catchToFailurePath)) : start.next(accounts);
     } else {
       definition = start.next(scanTargets).next(merge);
     }
@@ -178,6 +198,51 @@ export class ScanFanOut extends Construct {
   /** True when the targets are distributed over child executions. */
   static isDistributed(props: Pick<ScanFanOutProps, 'source' | 'knownTargetCount'>): boolean {
     return props.source === 'organization' || (props.knownTargetCount ?? Infinity) > INLINE_MAP_TARGET_LIMIT;
+  }
+
+  /**
+   * The reader role's StackSet instances, page by page (CloudFormation ListStackInstances, at most
+   * 100 a page; https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListStackInstances.html),
+   * each page folded into `$.expanded.enrolment.enrolled` by the first step's function; then `next`.
+   * CallAs is DELEGATED_ADMIN in a StackSets delegated administrator account and SELF in the
+   * management account (same API page). IAM: cloudformation:ListStackInstances on the stackset
+   * resource `arn:${Partition}:cloudformation:${Region}:${Account}:stackset/${StackSetName}:*`
+   * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudformation.html).
+   */
+  private readEnrolment(props: ScanFanOutProps, enrolment: ReaderRoleEnrolment, next: sfn.IChainable, catchToFailurePath: (state: tasks.CallAwsService | tasks.LambdaInvoke) => void): sfn.IChainable {
+    const page = (id: string, extra: Record<string, unknown>) => {
+      const task = new tasks.CallAwsService(this, id, {
+        comment: 'one page of the reader role StackSet\'s stack instances (the accounts that have the reader role)',
+        service: 'cloudformation',
+        action: 'listStackInstances',
+        parameters: { StackSetName: enrolment.stackSetName, CallAs: enrolment.callAs, MaxResults: 100, ...extra },
+        iamAction: 'cloudformation:ListStackInstances',
+        iamResources: [Stack.of(this).formatArn({ service: 'cloudformation', resource: 'stackset', resourceName: `${enrolment.stackSetName}:*` })],
+        resultPath: '$.page',
+      });
+      task.addRetry({ errors: ['CloudFormation.CloudFormationException', 'CloudFormation.ThrottlingException'], interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+      catchToFailurePath(task);
+      return task;
+    };
+    const firstPage = page('ListReaderRoleInstances', {});
+    const nextPage = page('ListReaderRoleInstancesNextPage', { NextToken: sfn.JsonPath.stringAt('$.page.NextToken') });
+    const fold = new tasks.LambdaInvoke(this, 'RecordEnrolledAccounts', {
+      comment: 'add the accounts of this page whose stack instance succeeded to the enrolled accounts',
+      lambdaFunction: props.listTargets,
+      payload: sfn.TaskInput.fromObject({
+        scanId: sfn.JsonPath.stringAt('$.scanId'),
+        enrolment: sfn.JsonPath.objectAt('$.expanded.enrolment'),
+        instances: sfn.JsonPath.objectAt('$.page.Summaries'),
+      }),
+      resultSelector: { 'enrolled.$': '$.Payload.enrolled', 'notEnrolled.$': '$.Payload.notEnrolled' },
+      resultPath: '$.expanded.enrolment',
+    });
+    retryLambdaThrottling(fold);
+    catchToFailurePath(fold);
+    const moreInstances = new sfn.Choice(this, 'MoreReaderRoleInstances')
+      .when(sfn.Condition.isPresent('$.page.NextToken'), nextPage.next(fold))
+      .otherwise(next);
+    return firstPage.next(fold).next(moreInstances);
   }
 
   private listAccountsPage(id: string, parameters: Record<string, unknown>): tasks.CallAwsService {

@@ -21,6 +21,11 @@ import { ReaderRoleStack } from './reader-role-stack';
 import { RedisInventoryStack } from './redis-inventory-stack';
 import { renderStandaloneTemplate } from './render-template';
 
+/** The reader role's StackSet name (the fan-out reads its stack instances to know the enrolled accounts). */
+export function readerRoleStackSetName(namePrefix: string): string {
+  return `${namePrefix}-reader-role`;
+}
+
 export interface MemberStackSetsStackProps extends StackProps {
   readonly organizationalUnitIds: readonly string[];
   readonly regions: readonly string[];
@@ -56,7 +61,7 @@ export class MemberStackSetsStack extends Stack {
     } as const;
     this.readerRoleStackSet = new cloudformation.CfnStackSet(this, 'ReaderRoleStackSet', {
       ...common,
-      stackSetName: `${props.namePrefix}-reader-role`,
+      stackSetName: readerRoleStackSetName(props.namePrefix),
       description: 'redis-compliance: read-only reader role trusted by the scanner account',
       capabilities: ['CAPABILITY_NAMED_IAM'],
       templateBody: readerTemplate,

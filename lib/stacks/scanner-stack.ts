@@ -22,7 +22,8 @@ import { AlarmTopic } from '../constructs/alarm-topic';
 import { createDeadLetterQueue } from '../constructs/dead-letter-queue';
 import type { FunctionFactory } from '../constructs/function-factory';
 import { assumeReaderRoleStatement, readerRoleScopeOf, readerStatement, type ReaderRoleScope } from '../constructs/reader-permissions';
-import { ScanFanOut } from '../constructs/scan-fan-out';
+import { ScanFanOut, type ReaderRoleEnrolment } from '../constructs/scan-fan-out';
+import { readerRoleStackSetName } from './member-stack-sets-stack';
 import { fanOutTimeoutMinutes } from '../constructs/fan-out-budget';
 import { ScannerAlarms } from '../constructs/scanner-alarms';
 import { ScannerApi } from '../constructs/scanner-api';
@@ -224,6 +225,10 @@ export class ScannerStack extends Stack {
     });
 
     // --- Fan-out ---
+    const enrolment = readerRoleEnrolment(config);
+    if (config.targets.source === 'organization' && !enrolment) {
+      Annotations.of(this).addWarning('targets.source is "organization" without the reader role\'s StackSet administered from the scanner account (readerRole.stackSetOrganizationalUnitIds, stackSetAccountId): every ACTIVE account is scanned, and each one without the reader role fails AssumeRole and ends the scan PARTIAL.');
+    }
     this.fanOut = new ScanFanOut(this, 'FanOut', {
       listTargets: listTargets.function,
       scanTarget: scanTarget.function,
@@ -234,11 +239,18 @@ export class ScannerStack extends Stack {
       source: config.targets.source,
       ...(config.targets.source === 'organization' ? {} : { knownTargetCount: config.targets.regions.length * Math.max(1, config.targets.accountIds.length) }),
       ...(config.targets.source === 'accounts' ? { configuredAccounts: config.targets.accountIds } : {}),
+      ...(enrolment ? { enrolment } : {}),
       maxConcurrency: config.fanOut.maxConcurrency,
       logRetention,
       timeout: fanOutTimeout,
     });
     acknowledgeStateMachineRole(this.fanOut, config.targets.source === 'organization', [listTargets, scanTarget, merge, scanFailed]);
+    if (enrolment) {
+      Validations.of(this.fanOut.stateMachine.role).acknowledge({
+        id: iam5Resource(`arn:<AWS::Partition>:cloudformation:${this.region}:${this.account}:stackset/${enrolment.stackSetName}:*`),
+        reason: 'A StackSet ARN ends with the id CloudFormation gives it at creation; the name fixes the one StackSet (the reader role\'s), whose stack instances the fan-out lists.',
+      });
+    }
     // An execution that failed, timed out or was aborted: its scan recorded FAILED, its lease released.
     // Step Functions sends these status changes to the default bus (best effort), so the Catch on
     // every step runs the same handler first.
@@ -352,6 +364,19 @@ function acknowledgeKeyWrites(role: iam.IRole): void {
 }
 
 /** The Distributed Map's grants on its own child executions (CDK's DistributedMapPolicy). */
+/**
+ * Organization mode scans only the accounts where the reader role's StackSet has a successful
+ * instance, when that StackSet is administered from the scanner account (ListStackInstances is
+ * answered only there: the management account with CallAs SELF, a delegated administrator with
+ * DELEGATED_ADMIN) in the scanner's region (the Organization stage's region).
+ */
+export function readerRoleEnrolment(config: AppConfig): ReaderRoleEnrolment | undefined {
+  const role = config.readerRole;
+  if (config.targets.source !== 'organization' || role.stackSetOrganizationalUnitIds.length === 0 || !role.scannerAccountId) return undefined;
+  if (role.stackSetAccountId && role.stackSetAccountId !== role.scannerAccountId) return undefined;
+  return { stackSetName: readerRoleStackSetName(config.stackPrefix), callAs: role.stackSetCallAs };
+}
+
 function acknowledgeDistributedMap(fanOut: ScanFanOut, stack: Stack): void {
   const machine = fanOut.stateMachine.node.defaultChild as CfnElement;
   const name = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${stack.getLogicalId(machine)}"}]}]}`;

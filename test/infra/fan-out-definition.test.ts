@@ -5,7 +5,7 @@
  * execution without recording anything. Also the EventBridge rule that runs the same failure path
  * for executions that failed, timed out or were aborted.
  */
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { buildTestApp } from './app-fixture';
 
 type State = Record<string, any>;
@@ -29,10 +29,17 @@ function allStates(states: Record<string, State>, nested = false): Array<[string
 const isLambda = (state: State) => String(state['Resource']).endsWith(':states:::lambda:invoke');
 const retried = (state: State) => (state['Retry'] ?? []).flatMap((r: { ErrorEquals: string[] }) => r.ErrorEquals);
 
+const ENROLLED_ORGANIZATION = {
+  fanOut: { enabled: true },
+  targets: { regions: ['eu-west-1'], source: 'organization' as const },
+  readerRole: { externalId: 'test-external-id', scannerAccountId: '111122223333', stackSetOrganizationalUnitIds: ['ou-ab12-cdef3456'], stackSetCallAs: 'DELEGATED_ADMIN' as const },
+};
+
 const CONFIGS = {
   self: { fanOut: { enabled: true } },
   accounts: { fanOut: { enabled: true }, targets: { regions: ['eu-west-1'], source: 'accounts' as const, accountIds: ['444455556666', '777788889999'] } },
   organization: { fanOut: { enabled: true }, targets: { regions: ['eu-west-1'], source: 'organization' as const } },
+  'organization with the reader role StackSet': ENROLLED_ORGANIZATION,
 };
 
 describe.each(Object.entries(CONFIGS))('fan-out definition (%s)', (_name, config) => {
@@ -108,4 +115,58 @@ test('accounts mode: the configured accounts reach the first step in its input, 
   for (const f of Object.values(t.findResources('AWS::Lambda::Function'))) {
     if (String(f['Properties']['Description']).includes('fan-out')) expect(f['Properties']['Environment']['Variables']['TARGET_ACCOUNTS']).toBeUndefined();
   }
+});
+
+describe('organization mode with the reader role StackSet: only enrolled accounts are targets', () => {
+  const { t, definition } = synth(ENROLLED_ORGANIZATION);
+  const S = definition.States;
+
+  test('after the start, the StackSet\'s instances are listed page by page (CallAs DELEGATED_ADMIN) and folded into the enrolment before any account is listed', () => {
+    expect(S['ListTargets']!['Next']).toBe('ListReaderRoleInstances');
+    const first = S['ListReaderRoleInstances']!;
+    expect(first['Resource']).toBe('arn:TOKEN:states:::aws-sdk:cloudformation:listStackInstances');
+    expect(first['Parameters']).toEqual({ StackSetName: 'RedisCompliance-reader-role', CallAs: 'DELEGATED_ADMIN', MaxResults: 100 });
+    expect(first['ResultPath']).toBe('$.page');
+    expect(first['Next']).toBe('RecordEnrolledAccounts');
+    expect(S['ListReaderRoleInstancesNextPage']!['Parameters']).toEqual({ StackSetName: 'RedisCompliance-reader-role', CallAs: 'DELEGATED_ADMIN', MaxResults: 100, 'NextToken.$': '$.page.NextToken' });
+    const fold = S['RecordEnrolledAccounts']!;
+    expect(fold['Parameters']['Payload']).toEqual({ 'scanId.$': '$.scanId', 'enrolment.$': '$.expanded.enrolment', 'instances.$': '$.page.Summaries' });
+    expect(fold['ResultPath']).toBe('$.expanded.enrolment');
+    expect(fold['Next']).toBe('MoreReaderRoleInstances');
+    expect(S['MoreReaderRoleInstances']).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.page.NextToken', IsPresent: true, Next: 'ListReaderRoleInstancesNextPage' }],
+      Default: 'ListAccounts',
+    });
+  });
+
+  test('each page of accounts is planned against the enrolment; the merge gets the accounts not enrolled', () => {
+    const expand = S['ExpandAccountsPage']!;
+    expect(expand['Parameters']['Payload']).toMatchObject({ 'enrolment.$': '$.expanded.enrolment', enrolledOnly: true });
+    expect(expand['ResultSelector']).toEqual({ 'targets.$': '$.Payload.targets', 'enrolment.$': '$.Payload.enrolment' });
+    expect(S['MergeAndEvaluate']!['Parameters']['Payload']).toMatchObject({ 'notEnrolled.$': '$.expanded.enrolment.notEnrolled' });
+  });
+
+  test('the state machine role may list the instances of the reader role StackSet only', () => {
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'cloudformation:ListStackInstances',
+            Effect: 'Allow',
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudformation:eu-west-1:111122223333:stackset/RedisCompliance-reader-role:*']] },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('without the StackSet in the scanner account, every ACTIVE account is listed and synth warns', () => {
+    const elsewhere = { ...ENROLLED_ORGANIZATION, readerRole: { ...ENROLLED_ORGANIZATION.readerRole, stackSetAccountId: '999988887777' } };
+    const { definition: plain } = synth(elsewhere);
+    Annotations.fromStack(buildTestApp(elsewhere).stacks.scanner).hasWarning('*', Match.stringLikeRegexp('every ACTIVE account is scanned'));
+    expect(plain.States['ListTargets']!['Next']).toBe('ListAccounts');
+    expect(plain.States['ExpandAccountsPage']!['Parameters']['Payload']).toMatchObject({ enrolledOnly: false });
+    expect(Object.keys(plain.States)).not.toContain('ListReaderRoleInstances');
+  });
 });

@@ -42,6 +42,14 @@ export function formatDate(iso: string): string {
 }
 
 /** One line saying how the scan ended. */
+/**
+ * Organization accounts the scan could not read because the reader role is not deployed there:
+ * a coverage note, not a capture error (the scan stays COMPLETE and no alarm fires).
+ */
+export function notEnrolledSentence(accountIds: readonly string[]): string {
+  return `${accountIds.length} organization account(s) not enrolled: the reader role's StackSet has no successful stack instance there, so they were not scanned. Deploy the StackSet to their organizational units to scan them.`;
+}
+
 export function scanStatusSentence(scan: ScanRecord): string {
   switch (scan.status) {
     case 'COMPLETE':

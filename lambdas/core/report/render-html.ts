@@ -10,7 +10,7 @@ import { SEVERITIES, type StoredFinding } from '../model';
 import { COMPLIANCE_DEFINITION, formatPercent } from './compliance';
 import { escapeHtml as h } from './escaping';
 import { REPORT_CSS } from './html-styles';
-import { formatDate, formatTime, locationLabel, REPORT_TITLE, resourceLabel, scanStatusSentence, STATUS_LABEL } from './labels';
+import { formatDate, formatTime, locationLabel, notEnrolledSentence, REPORT_TITLE, resourceLabel, scanStatusSentence, STATUS_LABEL } from './labels';
 import { FINDING_STATUSES, type ReportModel } from './report-model';
 import { PLACEHOLDERS } from './finding-groups';
 import { PassingCollector } from './passing-resources';
@@ -48,6 +48,7 @@ export function renderHtml(model: ReportModel): string {
     waivers(model),
     findings(model),
     notEvaluated(model),
+    notEnrolled(model),
     '</main>',
     `<footer><p>Generated ${h(formatTime(model.generatedAt))}. Compliance is PASS as a share of evaluated findings (UNKNOWN and SUPPRESSED count against it; NOT_APPLICABLE is left out).</p></footer>`,
     '</body>',
@@ -174,6 +175,12 @@ function notEvaluated(model: ReportModel): string {
     .map((n) => `<tr><td><code>${h(n.instanceId)}</code></td><td>${h(n.role)}</td><td>${h(locationLabel(n))}</td><td>${h(n.state)}</td><td>${h(n.reason)}</td></tr>`)
     .join('');
   return `<section id="not-evaluated"><h2>Instances not evaluated (${list.length})</h2><div class="scroll"><table><thead><tr><th>Instance</th><th>Role</th><th>Where</th><th>State</th><th>Reason</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
+}
+
+function notEnrolled(model: ReportModel): string {
+  const list = model.scan.notEnrolled ?? [];
+  if (list.length === 0) return '';
+  return `<section id="not-enrolled"><h2>Accounts not enrolled (${list.length})</h2><p>${h(notEnrolledSentence(list))}</p><p class="wrap">${list.map((id) => `<code class="token">${h(id)}</code>`).join(', ')}</p></section>`;
 }
 
 /** Only http(s) links are rendered as links; anything else becomes an inert fragment. */

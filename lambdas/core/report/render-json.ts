@@ -28,6 +28,7 @@ export function reportJson(model: ReportModel): unknown {
       clusters: scan.clusters,
       notEvaluated: scan.notEvaluated.map((n) => ({ accountId: n.accountId, region: n.region, instanceId: n.instanceId, role: n.role, state: n.state, reason: n.reason })),
       apiCalls: sortedRecord(scan.apiCalls),
+      notEnrolled: [...(scan.notEnrolled ?? [])],
     },
     summary: {
       total: model.findings.length,

@@ -2,7 +2,7 @@
 import { SEVERITIES, type StoredFinding } from '../model';
 import { COMPLIANCE_DEFINITION, formatPercent } from './compliance';
 import { escapeMarkdown as md } from './escaping';
-import { environmentLabel, formatDate, formatTime, locationLabel, REPORT_TITLE, resourceLabel, scanStatusSentence, STATUS_LABEL } from './labels';
+import { environmentLabel, formatDate, formatTime, locationLabel, notEnrolledSentence, REPORT_TITLE, resourceLabel, scanStatusSentence, STATUS_LABEL } from './labels';
 import { FINDING_STATUSES, type ReportModel } from './report-model';
 
 export function renderMarkdown(model: ReportModel): string {
@@ -111,6 +111,10 @@ export function renderMarkdown(model: ReportModel): string {
 
   if (scan.notEvaluated.length > 0) {
     out.push('', `## Instances not evaluated (${scan.notEvaluated.length})`, '', table(['Instance', 'Role', 'Where', 'State', 'Reason'], scan.notEvaluated.map((n) => [n.instanceId, n.role, locationLabel(n), n.state, n.reason])));
+  }
+  const notEnrolled = scan.notEnrolled ?? [];
+  if (notEnrolled.length > 0) {
+    out.push('', `## Accounts not enrolled (${notEnrolled.length})`, '', md(notEnrolledSentence(notEnrolled)), '', notEnrolled.map((id) => `\`${id}\``).join(', '));
   }
   out.push('', `Generated ${md(formatTime(model.generatedAt))}.`, '');
   return out.join('\n');

@@ -54,6 +54,8 @@ export interface ScanRequest {
    * is recorded FAILED with the error, as a failed capture is.
    */
   evaluate?: (options: EvaluateOptions) => Promise<ScanResult>;
+  /** Organization mode: ACTIVE accounts without the reader role, recorded in the scan (not scanned, not errors). */
+  notEnrolled?: readonly string[];
   /** For a live capture: when to stop starting per-instance reads (the scan Lambda's remaining time). */
   deadline?: CaptureDeadline;
 }
@@ -145,7 +147,7 @@ export async function runScan(request: ScanRequest, deps: ScanDependencies): Pro
   const { states, changes } = nextFindingStates(previousStates, findings, { scanId, at: running.startedAt, targets });
   await deps.store.putFindingStates(states);
 
-  const finished = finishedScanRecord(running, result, findings, deps.clock.now().toISOString());
+  const finished = finishedScanRecord(running, result, findings, deps.clock.now().toISOString(), request.notEnrolled);
   await deps.store.putScan(finished);
   const versionUnknown = result.summary.byRule['redis.version']?.UNKNOWN ?? 0;
   const inventoryGap = result.summary.redisServers > 0 ? Math.round((100 * versionUnknown) / result.summary.redisServers) : 0;

@@ -48,7 +48,7 @@ describe('planning', () => {
       targets: [{ accountId: '444455556666', region: 'eu-west-1' }],
     });
     const page = await listTargets({ scanId: 'scan-x', startedAt: '2030-01-01T02:00:00.000Z', accounts: [{ Id: '777788889999', Status: 'ACTIVE', Name: 'a', Email: 'a@example.com' }] }, { invokedFunctionArn: FN_ARN }, new InMemoryFindingsStore());
-    expect(page).toEqual({ targets: [{ accountId: '777788889999', region: 'eu-west-1' }] });
+    expect(page).toEqual({ targets: [{ accountId: '777788889999', region: 'eu-west-1' }], enrolment: { enrolled: [], notEnrolled: [] } });
     await expect(listTargets({ scanId: 'x' }, { invokedFunctionArn: FN_ARN }, new InMemoryFindingsStore())).rejects.toThrow();
   });
 });
