@@ -39,6 +39,20 @@ export async function evaluateTargetFeed(options: EvaluateOptions, feed: (onTarg
 }
 
 /**
+ * What an evaluation holds between targets, as plain JSON: a merge that must stop before its
+ * Lambda's time is up stores it and the next invocation resumes from it (SnapshotEvaluation.resume).
+ */
+export interface EvaluationState {
+  findings: Finding[];
+  notEvaluated: NotEvaluatedInstance[];
+  targets: ScanTarget[];
+  apiCalls: Record<string, number>;
+  redisServers: number;
+  frontends: number;
+  clusters: number;
+}
+
+/**
  * An evaluation fed one target at a time, so a caller that reads targets as a stream holds one
  * target's records at a time (the findings, the not-evaluated list and the counts are all it keeps
  * of a target). Targets added in snapshot order give exactly evaluateSnapshot's result.
@@ -57,6 +71,24 @@ export class SnapshotEvaluation {
   constructor(private readonly options: EvaluateOptions = {}) {
     this.config = options.config ?? DEFAULT_CONFIG;
     this.rules = options.rules ?? RULES;
+  }
+
+  /** An evaluation that continues from `state` (the targets before it are not evaluated again). */
+  static resume(state: EvaluationState, options: EvaluateOptions = {}): SnapshotEvaluation {
+    const evaluation = new SnapshotEvaluation(options);
+    evaluation.findings.push(...state.findings);
+    evaluation.notEvaluated.push(...state.notEvaluated);
+    evaluation.targets.push(...state.targets);
+    Object.assign(evaluation.apiCalls, state.apiCalls);
+    evaluation.redisServers = state.redisServers;
+    evaluation.frontends = state.frontends;
+    evaluation.clusters = state.clusters;
+    return evaluation;
+  }
+
+  /** The state after the targets added so far (see EvaluationState). */
+  state(): EvaluationState {
+    return { findings: this.findings, notEvaluated: this.notEvaluated, targets: this.targets, apiCalls: this.apiCalls, redisServers: this.redisServers, frontends: this.frontends, clusters: this.clusters };
   }
 
   addTarget(received: SnapshotTarget): void {

@@ -146,10 +146,18 @@ export class ScanFanOut extends Construct {
         trigger: sfn.JsonPath.stringAt('$.trigger'),
         ...(props.source === 'organization' ? { notEnrolled: sfn.JsonPath.listAt('$.expanded.enrolment.notEnrolled') } : {}),
       }),
-      outputPath: '$.Payload',
+      resultSelector: { 'continued.$': '$.Payload.continued', 'outcome.$': '$.Payload' },
+      resultPath: '$.merge',
     });
     retryLambdaThrottling(merge);
     catchToFailurePath(merge);
+    // A merge that reached its reserve before the last target stored its progress and says continued
+    // (lambdas/handlers/fanout-merge.ts): it is invoked again with the same input and resumes there,
+    // so the merge is not bounded by one Lambda's 15 minutes.
+    const mergeDone = new sfn.Choice(this, 'MergeContinued')
+      .when(sfn.Condition.booleanEquals('$.merge.continued', true), merge)
+      .otherwise(new sfn.Succeed(this, 'ScanStored', { comment: 'the scan is stored and announced', outputPath: '$.merge.outcome' }));
+    merge.next(mergeDone);
     catchToFailurePath(scanTargets);
 
     let definition: sfn.IChainable;

@@ -84,6 +84,20 @@ describe.each(Object.entries(CONFIGS))('fan-out definition (%s)', (_name, config
     expect(definition.States['ScanRefused']).toMatchObject({ Type: 'Fail', Error: 'ScanAlreadyRunning', CausePath: '$.failure.Cause' });
   });
 
+  test('a merge that hands back (continued) is invoked again with the same input; otherwise the execution ends with its outcome', () => {
+    const merge = definition.States['MergeAndEvaluate']!;
+    expect(merge['ResultSelector']).toEqual({ 'continued.$': '$.Payload.continued', 'outcome.$': '$.Payload' });
+    expect(merge['ResultPath']).toBe('$.merge');
+    expect(merge['OutputPath']).toBeUndefined();
+    expect(merge['Next']).toBe('MergeContinued');
+    expect(definition.States['MergeContinued']).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.merge.continued', BooleanEquals: true, Next: 'MergeAndEvaluate' }],
+      Default: 'ScanStored',
+    });
+    expect(definition.States['ScanStored']).toMatchObject({ Type: 'Succeed', OutputPath: '$.merge.outcome' });
+  });
+
   test('an EventBridge rule on the default bus sends this machine\'s FAILED / TIMED_OUT / ABORTED executions to the failure handler', () => {
     const machineId = Object.keys(t.findResources('AWS::StepFunctions::StateMachine'))[0]!;
     t.hasResourceProperties('AWS::Events::Rule', {

@@ -15,6 +15,12 @@ export const FANOUT_KEYS = {
    */
   continuationPrefix: 'CONTINUE#',
   continuationPart: (accountId: string, region: string, index: number) => `CONTINUE#${accountId}#${region}#PART#${String(index).padStart(4, '0')}`,
+  /**
+   * One gzip chunk of the merge's progress (the evaluation so far and the next target), stored when
+   * the merge stops before its Lambda's time is up; the next invocation resumes from it.
+   */
+  mergePrefix: 'MERGE#',
+  mergePart: (index: number) => `MERGE#PART#${String(index).padStart(4, '0')}`,
   /** A worker that failed after its retries (written by the state machine's Catch). */
   failed: (accountId: string, region: string) => `TARGET#${accountId}#${region}#FAILED`,
 } as const;
@@ -27,6 +33,8 @@ export const FANOUT_ATTRIBUTES = {
   parts: 'parts',
   error: 'error',
   cause: 'cause',
+  /** Merge progress chunks: the index of the next target to evaluate (the same on every chunk of one write). */
+  next: 'next',
 } as const;
 
 /** Fan-out items expire two days after the execution started, whether or not the merge ran. */

@@ -126,9 +126,38 @@ export class TargetResultStore {
     return assemble(items);
   }
 
+  /**
+   * Stores the merge's progress: `state` (gzipped chunks) to resume at target `next`. Chunks beyond
+   * the new count are deleted; every chunk carries `next` and the chunk count, so a write cut off
+   * half way is seen as incomplete by readMergeProgress, never mixed with an older one.
+   */
+  async putMergeProgress(scanId: string, next: number, state: unknown, expiresAt: number): Promise<number> {
+    const old = await this.queryAll(scanId, true, FANOUT_KEYS.mergePrefix);
+    const gz = gzipSync(Buffer.from(JSON.stringify(state), 'utf8'));
+    const parts = Math.max(1, Math.ceil(gz.length / CHUNK_BYTES));
+    const puts: WriteRequest[] = Array.from({ length: parts }, (_, i) => ({
+      PutRequest: {
+        Item: { PK: FANOUT_KEYS.partition(scanId), SK: FANOUT_KEYS.mergePart(i), [A.next]: next, [A.parts]: parts, [A.data]: gz.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES), [TTL_ATTRIBUTE]: expiresAt },
+      },
+    }));
+    const stale = old.filter((i) => Number(String(i['SK']).slice(-4)) >= parts).map((i) => ({ DeleteRequest: { Key: { PK: i['PK'], SK: i['SK'] } } }));
+    await batchWrite(this.client, this.tableName, [...puts, ...stale], keyOfRequest, this.retry);
+    return parts;
+  }
+
+  /** The merge's stored progress, or undefined when there is none or it is incomplete (then the merge starts over). */
+  async readMergeProgress<T>(scanId: string): Promise<{ next: number; state: T } | undefined> {
+    const items = (await this.queryAll(scanId, false, FANOUT_KEYS.mergePrefix)).sort((a, b) => String(a['SK']).localeCompare(String(b['SK'])));
+    const first = items[0];
+    if (!first) return undefined;
+    const next = Number(first[A.next]);
+    if (items.length !== Number(first[A.parts]) || items.some((i) => Number(i[A.next]) !== next || Number(i[A.parts]) !== items.length)) return undefined;
+    return { next, state: JSON.parse(gunzipSync(Buffer.concat(items.map((p) => toBuffer(p[A.data])))).toString('utf8')) as T };
+  }
+
   /** Removes the scan's fan-out items once the merged scan is stored (TTL is the backstop). */
   async deleteTargets(scanId: string): Promise<void> {
-    const items = await this.queryAll(scanId, true);
+    const items = [...(await this.queryAll(scanId, true)), ...(await this.queryAll(scanId, true, FANOUT_KEYS.mergePrefix))];
     await batchWrite(this.client, this.tableName, items.map((i) => ({ DeleteRequest: { Key: { PK: i['PK'], SK: i['SK'] } } })), keyOfRequest, this.retry);
   }
 
