@@ -154,3 +154,12 @@ export function costTables(resources: DeployedResources): string {
   lines.push(`| **Total per month** | ${costs.map((c) => `**${usd(c.reduce((sum, l) => sum + l.usd, 0))}**`).join(' | ')} |`);
   return lines.join('\n');
 }
+
+/** The estate behind docs/deploy.md's capacity table's cost column: per account x region target. */
+export const CAPACITY_ESTATE = { redisServersPerTarget: 10, frontendsPerTarget: 2 } as const;
+
+/** Monthly cost (nightly scans) of `targets` account x region targets of CAPACITY_ESTATE's size. */
+export function capacityMonthlyCost(resources: DeployedResources, targets: number): string {
+  const estate: Estate = { name: `${targets} targets`, redisServers: targets * CAPACITY_ESTATE.redisServersPerTarget, frontends: targets * CAPACITY_ESTATE.frontendsPerTarget, targets };
+  return usd(monthlyCost(resources, estate).reduce((sum, line) => sum + line.usd, 0));
+}

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { fanOutTimeoutMinutes } from '../../lib/constructs/fan-out-budget';
+import { capacityMonthlyCost, deployedResources } from '../../scripts/cost-model';
 import { buildTestApp } from './app-fixture';
 
 const accounts = (n: number) => Array.from({ length: n }, (_, i) => String(100000000000 + i * 7919));
@@ -38,15 +39,21 @@ test('organization mode sizes by fanOut.maxTargets; longer than a day warns', ()
   Annotations.fromStack(small.stacks.scanner).hasNoWarning('*', Match.stringLikeRegexp('Raise fanOut.maxConcurrency'));
 });
 
-test('docs/deploy.md\'s capacity table is the formula\'s output', () => {
+test('docs/deploy.md\'s capacity table is the formula\'s output: wall time by maxConcurrency, and the monthly cost of the cost model', () => {
   const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'deploy.md'), 'utf8');
   const section = doc.slice(doc.indexOf('## Fan-out capacity'), doc.indexOf('## Calling the API'));
-  const header = /^\| targets \(account x region\) \| (.+) \|$/m.exec(section)![1]!.split(' | ').map((h) => Number(h.replace('maxConcurrency ', '')));
+  const headers = /^\| targets \(account x region\) \| (.+) \|$/m.exec(section)![1]!.split(' | ');
+  expect(headers.at(-1)).toBe('cost per month');
+  const concurrency = headers.slice(0, -1).map((h) => Number(h.replace('maxConcurrency ', '')));
   const rows = [...section.matchAll(/^\| ([\d,]+) \| (.+) \|$/gm)];
   expect(rows.length).toBeGreaterThanOrEqual(5);
+  // The same app as docs/cost.md's tables (test/infra/cost-doc.test.ts).
+  const { app } = buildTestApp({ fanOut: { enabled: true }, report: { slack: true, sender: 'compliance@example.com', recipients: ['ops@example.com'] } });
+  const resources = deployedResources(app.synth().stacks.map((s) => s.template));
   const fmt = (m: number) => `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
-  for (const [, targets, cells] of rows) {
-    const expected = header.map((c) => fmt(fanOutTimeoutMinutes({ targets: Number(targets!.replace(/,/g, '')), maxConcurrency: c, minutesPerTarget: 10 })));
-    expect([targets, cells!.split(' | ')]).toEqual([targets, expected]);
+  for (const [, targetsText, cells] of rows) {
+    const targets = Number(targetsText!.replace(/,/g, ''));
+    const expected = [...concurrency.map((c) => fmt(fanOutTimeoutMinutes({ targets, maxConcurrency: c, minutesPerTarget: 10 }))), capacityMonthlyCost(resources, targets)];
+    expect([targetsText, cells!.split(' | ')]).toEqual([targetsText, expected]);
   }
 });
