@@ -40,26 +40,8 @@ export function reportJson(model: ReportModel): unknown {
         : { compared: false, previousScanId: null, new: [], resolved: [] },
       waivers: {
         expiringWithinDays: model.waivers.expiringWithinDays,
-        active: model.waivers.active.map(({ suppression: s, daysLeft, suppressedFindings }) => ({
-          id: s.id,
-          ruleId: s.ruleId,
-          resourcePattern: s.resourcePattern,
-          reason: s.reason,
-          owner: s.owner,
-          expiresAt: s.expiresAt,
-          daysLeft,
-          suppressedFindings,
-        })),
-        expiringSoon: model.waivers.expiringSoon.map(({ suppression: s, daysLeft, suppressedFindings }) => ({
-          id: s.id,
-          ruleId: s.ruleId,
-          resourcePattern: s.resourcePattern,
-          reason: s.reason,
-          owner: s.owner,
-          expiresAt: s.expiresAt,
-          daysLeft,
-          suppressedFindings,
-        })),
+        active: model.waivers.active.map(waiverJson),
+        expiringSoon: model.waivers.expiringSoon.map(waiverJson),
         expired: model.waivers.expired.map(({ finding, waiver }) => ({ finding: findingRef(finding), waiver: { id: waiver.id, reason: waiver.reason, owner: waiver.owner, expiredAt: waiver.expiredAt } })),
       },
       trend: model.trend.map((p) => ({ scanId: p.scanId, finishedAt: p.finishedAt, compliancePercent: p.compliancePercent })),
@@ -103,4 +85,18 @@ function findingJson(f: StoredFinding): Record<string, unknown> {
 
 function sortedRecord(record: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** A waiver as the report lists it: its scope, owner, expiry and how many findings it suppresses. */
+function waiverJson({ suppression, daysLeft, suppressedFindings }: ReportModel['waivers']['active'][number]) {
+  return {
+    id: suppression.id,
+    ruleId: suppression.ruleId,
+    resourcePattern: suppression.resourcePattern,
+    reason: suppression.reason,
+    owner: suppression.owner,
+    expiresAt: suppression.expiresAt,
+    daysLeft,
+    suppressedFindings,
+  };
 }
