@@ -97,7 +97,7 @@ function clusterVerdicts(analyzer: ReachabilityAnalyzer, target: EstateTarget, c
     if (!groups) byClass.set(placement, (groups = analyzer.analyse(cluster.servers, server, ports)));
     return groups;
   };
-  return cluster.servers.map((server) => judge(cluster, server, ports, portText, required, analyse));
+  return cluster.servers.map((server) => memberVerdict(cluster, server, ports, portText, required, analyse));
 }
 
 const CLUSTER_NAME = '\u0000C\u0000';
@@ -164,27 +164,27 @@ function portsOf(target: EstateTarget, cluster: RedisCluster): number[] {
   return [...ports].sort((a, b) => a - b);
 }
 
-function describe(group: FlowGroupVerdict): string {
+function describeFlowGroup(group: FlowGroupVerdict): string {
   const peers = group.frontends.map((f) => f.instanceId);
   const who = peers.length === 1 ? `peer ${peers[0]}` : `${peers.length} peers (${peers.slice(0, 5).join(', ')}${peers.length > 5 ? ` and ${peers.length - 5} more` : ''})`;
   const where = group.result.hop ? ` at ${HOP_WORDS[group.result.hop]}` : '';
   return `TCP ${group.port} from ${who}${where}: ${asPeer(group.result.detail).replace(/\.+$/, '')}`;
 }
 
-function fixesOf(groups: readonly FlowGroupVerdict[], verdict: 'blocked' | 'unknown'): string {
+function remediationText(groups: readonly FlowGroupVerdict[], verdict: 'blocked' | 'unknown'): string {
   const all = new Set<string>();
   for (const g of groups) for (const issue of g.result.issues) if (issue.verdict === verdict) all.add(asPeer(issue.fix));
   const list = [...all];
   return list.length > MAX_PROBLEMS ? `${list.slice(0, MAX_PROBLEMS).join(' ')} (and ${list.length - MAX_PROBLEMS} more changes of the same kind)` : list.join(' ');
 }
 
-function spell(groups: readonly FlowGroupVerdict[]): string {
-  const shown = groups.slice(0, MAX_PROBLEMS).map(describe);
+function problemsText(groups: readonly FlowGroupVerdict[]): string {
+  const shown = groups.slice(0, MAX_PROBLEMS).map(describeFlowGroup);
   if (groups.length > MAX_PROBLEMS) shown.push(`and ${groups.length - MAX_PROBLEMS} more`);
   return shown.join(' | ');
 }
 
-function judge(cluster: RedisCluster, server: RedisServer, ports: number[], portText: string, required: string, analyse: (server: RedisServer) => FlowGroupVerdict[]): Verdict {
+function memberVerdict(cluster: RedisCluster, server: RedisServer, ports: number[], portText: string, required: string, analyse: (server: RedisServer) => FlowGroupVerdict[]): Verdict {
   const severity = cluster.production ? 'high' : 'medium';
   const peers = cluster.servers.filter((s) => s !== server);
   if (peers.length === 0) {
@@ -205,14 +205,14 @@ function judge(cluster: RedisCluster, server: RedisServer, ports: number[], port
     return {
       status: 'FAIL',
       severity,
-      observed: `${count} of ${pairs} (peer, port) pairs are blocked: ${spell(blocked)}${unknown.length > 0 ? `. Also not judged: ${spell(unknown)}` : ''}. Without the bus port the nodes cannot gossip or fail over; without the client port replicas cannot sync.`,
+      observed: `${count} of ${pairs} (peer, port) pairs are blocked: ${problemsText(blocked)}${unknown.length > 0 ? `. Also not judged: ${problemsText(unknown)}` : ''}. Without the bus port the nodes cannot gossip or fail over; without the client port replicas cannot sync.`,
       required,
-      remediation: fixesOf(blocked, 'blocked'),
+      remediation: remediationText(blocked, 'blocked'),
     };
   }
   if (unknown.length > 0) {
     const count = unknown.reduce((n, g) => n + g.frontends.length, 0);
-    return { status: 'UNKNOWN', severity, observed: `${count} of ${pairs} (peer, port) pairs cannot be judged from the snapshot: ${spell(unknown)}.`, required, remediation: fixesOf(unknown, 'unknown') };
+    return { status: 'UNKNOWN', severity, observed: `${count} of ${pairs} (peer, port) pairs cannot be judged from the snapshot: ${problemsText(unknown)}.`, required, remediation: remediationText(unknown, 'unknown') };
   }
   return {
     status: 'PASS',

@@ -43,14 +43,14 @@ function mergeGroups(groups: readonly FlowGroupVerdict[]): FlowGroupVerdict[] {
 }
 
 /** The problems as one text that ends without a full stop (the caller adds it). */
-function spell(groups: readonly FlowGroupVerdict[]): string {
+function problemsText(groups: readonly FlowGroupVerdict[]): string {
   const shown = groups.slice(0, MAX_PROBLEMS).map(describeGroup);
   if (groups.length > MAX_PROBLEMS) shown.push(`and ${groups.length - MAX_PROBLEMS} more`);
   return shown.join(' | ').replace(/\.+$/, '');
 }
 
 /** The distinct changes that clear the problems of one verdict. */
-function fixes(groups: readonly FlowGroupVerdict[], verdict: 'blocked' | 'unknown'): string {
+function remediationText(groups: readonly FlowGroupVerdict[], verdict: 'blocked' | 'unknown'): string {
   const all = new Set<string>();
   for (const group of groups) for (const issue of group.result.issues) if (issue.verdict === verdict) all.add(issue.fix);
   const list = [...all];
@@ -114,7 +114,7 @@ export const networkFrontendReachabilityRule: RuleDefinition = {
       });
     };
 
-    const judge = (scope: EnvironmentScope, server: RedisServer): Verdict => {
+    const serverVerdict = (scope: EnvironmentScope, server: RedisServer): Verdict => {
       const { frontends, severity, required, environment } = scope;
       if (frontends.length === 0) {
         return {
@@ -134,9 +134,9 @@ export const networkFrontendReachabilityRule: RuleDefinition = {
         return {
           status: 'FAIL',
           severity,
-          observed: `${blockedPairs} of ${pairs} (front-end, port) pairs are blocked: ${spell(blocked)}${unknown.length > 0 ? `. Also not judged: ${spell(unknown)}` : ''}.`,
+          observed: `${blockedPairs} of ${pairs} (front-end, port) pairs are blocked: ${problemsText(blocked)}${unknown.length > 0 ? `. Also not judged: ${problemsText(unknown)}` : ''}.`,
           required,
-          remediation: fixes(blocked, 'blocked'),
+          remediation: remediationText(blocked, 'blocked'),
         };
       }
       if (unknown.length > 0) {
@@ -144,9 +144,9 @@ export const networkFrontendReachabilityRule: RuleDefinition = {
         return {
           status: 'UNKNOWN',
           severity,
-          observed: `${unknownPairs} of ${pairs} (front-end, port) pairs cannot be judged from the snapshot: ${spell(unknown)}.`,
+          observed: `${unknownPairs} of ${pairs} (front-end, port) pairs cannot be judged from the snapshot: ${problemsText(unknown)}.`,
           required,
-          remediation: fixes(unknown, 'unknown'),
+          remediation: remediationText(unknown, 'unknown'),
         };
       }
       const example = groups[0]!.result.detail;
@@ -174,7 +174,7 @@ export const networkFrontendReachabilityRule: RuleDefinition = {
       const scope = scopeOf(server);
       // Without front-ends the verdict names only the environment, so one serves the whole scope.
       const placement = !target.shareVerdicts ? undefined : scope.frontends.length === 0 ? NO_FRONTENDS : analyzer.destinationClassOf(scope.frontends, server);
-      if (placement === undefined) return serverFinding(networkFrontendReachabilityRule, server, judge(scope, server));
+      if (placement === undefined) return serverFinding(networkFrontendReachabilityRule, server, serverVerdict(scope, server));
       let verdict = scope.verdicts.get(placement);
       if (!verdict) {
         // Servers that differ only in groups without a say on the Redis ports (one cluster-bus
@@ -182,7 +182,7 @@ export const networkFrontendReachabilityRule: RuleDefinition = {
         const shareKey = scope.frontends.length === 0 ? undefined : analyzer.passShareKeyOf(scope.frontends, server, ports);
         verdict = shareKey === undefined ? undefined : scope.passes.get(shareKey);
         if (!verdict) {
-          verdict = judge(scope, server);
+          verdict = serverVerdict(scope, server);
           if (shareKey !== undefined && verdict.status === 'PASS') scope.passes.set(shareKey, verdict);
         }
         scope.verdicts.set(placement, verdict);
