@@ -22,11 +22,11 @@ export const capacityBandwidthRule: RuleDefinition = {
   requirement: `${REQUIREMENT.prodNetwork} ${REQUIREMENT.bandwidthFootnote}`,
   evaluate(target) {
     // Without CloudWatch metrics and a workload, a verdict reads only the type, the production flag
-    // and whether the server is pending (judge below): servers alike in those share it.
+    // and whether the server is pending (serverVerdict below): servers alike in those share it.
     const shared = new SharedVerdicts(target.shareVerdicts);
     const alike = target.cloudwatch === undefined && !target.config.workload;
     return target.redisServers.map((server) =>
-      serverFinding(capacityBandwidthRule, server, alike ? shared.get(server, `${instanceTypeKey(server)}\u0000${server.instance.State?.Name === 'pending'}`, () => judge(target, server)) : judge(target, server)),
+      serverFinding(capacityBandwidthRule, server, alike ? shared.get(server, `${instanceTypeKey(server)}\u0000${server.instance.State?.Name === 'pending'}`, () => serverVerdict(target, server)) : serverVerdict(target, server)),
     );
   },
 };
@@ -54,7 +54,7 @@ function mastersOfCluster(target: EstateTarget, server: RedisServer): { count: n
   return { count: servers, source: `${servers} server${servers === 1 ? '' : 's'} of cluster ${cluster.name}, one master each (no CLUSTER NODES view)` };
 }
 
-function judge(target: EstateTarget, server: RedisServer): Verdict {
+function serverVerdict(target: EstateTarget, server: RedisServer): Verdict {
   const fraction = target.config.capacity.bandwidthFraction;
   const percent = `${Math.round(fraction * 100)} %`;
   const severity = server.production ? 'medium' : 'low';
@@ -76,7 +76,7 @@ function judge(target: EstateTarget, server: RedisServer): Verdict {
   const workload = target.config.workload;
   const sentences: string[] = [];
   const problems: string[] = [];
-  const fixes: string[] = [];
+  const remediations: string[] = [];
   if (measured.found) {
     const p = measured.peaks;
     const part = (name: string, peak: Peak | undefined) => (peak ? `${name} ${formatBps(peak.bps)} (${peak.at})` : `${name} not measured`);
@@ -85,7 +85,7 @@ function judge(target: EstateTarget, server: RedisServer): Verdict {
     const over = [p.inbound && p.inbound.bps > limit ? `inbound ${formatBps(p.inbound.bps)}` : '', p.outbound && p.outbound.bps > limit ? `outbound ${formatBps(p.outbound.bps)}` : ''].filter(Boolean);
     if (over.length > 0) {
       problems.push(`measured ${over.join(' and ')} above ${percent} of the baseline`);
-      fixes.push(`Move ${server.instanceId} to an instance type with a higher baseline bandwidth (not an "up to" burst figure), or add servers to the cluster and rebalance slots (redis-cli --cluster add-node, then rebalance) so each carries less.`);
+      remediations.push(`Move ${server.instanceId} to an instance type with a higher baseline bandwidth (not an "up to" burst figure), or add servers to the cluster and rebalance slots (redis-cli --cluster add-node, then rebalance) so each carries less.`);
     }
   }
   if (workload) {
@@ -98,12 +98,12 @@ function judge(target: EstateTarget, server: RedisServer): Verdict {
     );
     if (eachWay > limit) {
       problems.push(`the configured workload needs about ${formatBps(eachWay)} each way per master server, above ${percent} of the baseline`);
-      fixes.push(`Use instance types with a baseline of at least ${formatBps(eachWay / fraction)}, or add master servers so the load spreads (the footnote's 1 Gbps assumes three servers for 20 KB x 10,000 requests/s).`);
+      remediations.push(`Use instance types with a baseline of at least ${formatBps(eachWay / fraction)}, or add master servers so the load spreads (the footnote's 1 Gbps assumes three servers for 20 KB x 10,000 requests/s).`);
     }
   }
   const baselineText = `${type.info.InstanceType} baseline ${formatBps(baselineBps)}.`;
   if (problems.length > 0) {
-    return { status: 'FAIL', severity, observed: `${capitalise(problems.join('; '))}. ${sentences.join(' ')} ${baselineText}`, required, remediation: [...new Set(fixes)].join(' ') };
+    return { status: 'FAIL', severity, observed: `${capitalise(problems.join('; '))}. ${sentences.join(' ')} ${baselineText}`, required, remediation: [...new Set(remediations)].join(' ') };
   }
   // A direction without data points is not a measurement of 0 bps.
   const unmeasured = measured.found ? measured.peaks.unmeasured.join(' ') : measured.reason;

@@ -18,7 +18,7 @@ export const capacityMemoryRule: RuleDefinition = {
   title: 'Redis memory limits fit the server and are not exhausted',
   requirement: REQUIREMENT.memoryFootnote,
   evaluate(target) {
-    return target.redisServers.map((server) => serverFinding(capacityMemoryRule, server, judge(target, server)));
+    return target.redisServers.map((server) => serverFinding(capacityMemoryRule, server, serverVerdict(target, server)));
   },
 };
 
@@ -34,7 +34,7 @@ function processLabel(p: ProbedProcess): string {
   return `port ${p.port ?? '?'}${p.role ? ` (${p.role === 'slave' ? 'replica' : p.role})` : ''}`;
 }
 
-function judge(target: EstateTarget, server: RedisServer): Verdict {
+function serverVerdict(target: EstateTarget, server: RedisServer): Verdict {
   const fraction = target.config.capacity.memoryUsedFraction;
   const percent = `${Math.round(fraction * 100)} %`;
   const severity = server.production ? 'high' : 'medium';
@@ -75,7 +75,7 @@ function judge(target: EstateTarget, server: RedisServer): Verdict {
   const required = `${n} Redis process${n === 1 ? '' : 'es'} on ${formatBytes(ram)} of RAM (${ramSource}): each maxmemory at most ${formatBytes(share)}${n >= 2 ? ' and not 0 (unbounded)' : ''}, their sum within RAM, used_memory at or under ${percent} of maxmemory.`;
   const facts = answered.map((p) => `${processLabel(p)}: maxmemory ${p.maxmemory === 0 ? '0 (unbounded)' : formatBytes(p.maxmemory!)}, used_memory ${p.usedMemory !== undefined ? formatBytes(p.usedMemory) : 'not reported'}`).join('; ');
   const problems: string[] = [];
-  const fixes: string[] = [];
+  const remediations: string[] = [];
   const unbounded = answered.filter((p) => p.maxmemory === 0);
   if (n >= 2 && unbounded.length > 0) {
     problems.push(`${unbounded.map(processLabel).join(', ')} ${unbounded.length === 1 ? 'has' : 'have'} no memory limit (maxmemory 0) while ${n} processes share the server`);
@@ -84,20 +84,20 @@ function judge(target: EstateTarget, server: RedisServer): Verdict {
   if (oversized.length > 0) problems.push(`${oversized.map((p) => `${processLabel(p)} maxmemory ${formatBytes(p.maxmemory!)}`).join(', ')} above its share of ${formatBytes(share)}`);
   const sum = answered.reduce((s, p) => s + (p.maxmemory ?? 0), 0);
   if (sum > ram) problems.push(`the limits add up to ${formatBytes(sum)}, more than the ${formatBytes(ram)} of RAM`);
-  if (problems.length > 0) fixes.push(`Set maxmemory on each process to at most ${formatBytes(share)} (CONFIG SET maxmemory ${share} and the same in its redis.conf, then CONFIG REWRITE), or give the server more RAM.`);
+  if (problems.length > 0) remediations.push(`Set maxmemory on each process to at most ${formatBytes(share)} (CONFIG SET maxmemory ${share} and the same in its redis.conf, then CONFIG REWRITE), or give the server more RAM.`);
   if (full.length > 0) {
     problems.push(fullText());
-    fixes.push(fullFix);
+    remediations.push(fullFix);
   }
   if (n === 1 && unbounded.length === 1) {
     const used = unbounded[0]!.usedMemory;
     if (used !== undefined && used > fraction * ram) {
       problems.push(`the only process has no limit and uses ${formatBytes(used)} of ${formatBytes(ram)} of RAM, above ${percent}`);
-      fixes.push(`Set maxmemory to at most ${formatBytes(Math.floor(fraction * ram))} and add RAM.`);
+      remediations.push(`Set maxmemory to at most ${formatBytes(Math.floor(fraction * ram))} and add RAM.`);
     }
   }
   if (problems.length > 0) {
-    return { status: 'FAIL', severity, observed: `${capitalise(problems.join('; '))}. Processes: ${facts}.${silent.length > 0 ? ` Not answering: ${silent.map((p) => `${processLabel(p)}${p.error ? ` (${p.error})` : ''}`).join(', ')}.` : ''}`, required, remediation: fixes.join(' ') };
+    return { status: 'FAIL', severity, observed: `${capitalise(problems.join('; '))}. Processes: ${facts}.${silent.length > 0 ? ` Not answering: ${silent.map((p) => `${processLabel(p)}${p.error ? ` (${p.error})` : ''}`).join(', ')}.` : ''}`, required, remediation: remediations.join(' ') };
   }
   if (silent.length > 0) {
     return { status: 'UNKNOWN', severity, observed: `${silent.map((p) => `${processLabel(p)}${p.error ? `: ${p.error}` : ': no maxmemory reported'}`).join('; ')}.${facts ? ` Answered: ${facts}.` : ''}`, required, remediation: 'Make every Redis process answer the probe (authentication, TLS; see docs/redis-probe.md) and scan again.' };

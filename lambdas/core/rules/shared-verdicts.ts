@@ -19,12 +19,12 @@ export class SharedVerdicts {
   /** `enabled` false: every server is judged on its own (EstateTarget.shareVerdicts). */
   constructor(private readonly enabled = true) {}
 
-  /** The verdict of `server`, whose verdict depends on `key` and its own id only: shared when one was made, else made by `judge`. */
-  get(server: Server, key: string, judge: () => Verdict): Verdict {
-    if (!this.enabled) return judge();
+  /** The verdict of `server`, whose verdict depends on `key` and its own id only: shared when one was made, else made by `makeVerdict`. */
+  get(server: Server, key: string, makeVerdict: () => Verdict): Verdict {
+    if (!this.enabled) return makeVerdict();
     const shared = this.byKey.get(key);
     if (shared) return shared;
-    const verdict = judge();
+    const verdict = makeVerdict();
     // A verdict of this key that names its server names it for every server of the key: stop asking.
     if (shared === undefined) this.byKey.set(key, namesServer(verdict, server.instanceId) ? null : verdict);
     return verdict;
