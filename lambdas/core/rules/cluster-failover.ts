@@ -23,7 +23,7 @@ export const clusterFailoverRule: RuleDefinition = {
   title: 'Redis Cluster survives the loss of any one server',
   requirement: REQUIREMENT.prodServers,
   evaluate(target) {
-    return target.clusters.map((cluster) => clusterFinding(clusterFailoverRule, cluster, judge(target, cluster)));
+    return target.clusters.map((cluster) => clusterFinding(clusterFailoverRule, cluster, clusterVerdict(target, cluster)));
   },
 };
 
@@ -62,7 +62,7 @@ function describeLoss(target: EstateTarget, view: ClusterView, nodes: readonly C
 
 interface Failures {
   problems: string[];
-  fixes: string[];
+  remediations: string[];
   analysis: FailoverAnalysis;
 }
 
@@ -76,18 +76,18 @@ function failuresOf(target: EstateTarget, view: ClusterView, nodes: readonly Clu
     problems.push(`master${analysis.mastersWithoutReplica.length === 1 ? '' : 's'} without a replica that can take over: ${analysis.mastersWithoutReplica.map((m) => `${describeNode(m)}, which ${replicaReasons(nodes, m, undefined, unreportedLinksUp)}`).join('; ')}`);
   }
   for (const loss of failures) problems.push(describeLoss(target, view, nodes, loss, unreportedLinksUp));
-  const fixes: string[] = [];
-  for (const l of failures) if (l.mastersLost.length > 1 && !l.quorumKept) fixes.push(`move all but one master off ${machineLabel(target, view, l.machine)} (CLUSTER FAILOVER on a replica elsewhere)`);
+  const remediations: string[] = [];
+  for (const l of failures) if (l.mastersLost.length > 1 && !l.quorumKept) remediations.push(`move all but one master off ${machineLabel(target, view, l.machine)} (CLUSTER FAILOVER on a replica elsewhere)`);
   const stranded = [...analysis.mastersWithoutReplica, ...failures.flatMap((l) => l.noReplicaLeft)];
   for (const master of stranded) {
     const replicas = nodes.filter((n) => n.masterId === master.nodeId && !n.failing && machineOf(n) !== machineOf(master));
     const noFailover = replicas.filter((r) => replicaState(r) === 'nofailover');
     const linkDown = replicas.filter((r) => replicaState(r) === 'link-down');
-    for (const r of noFailover) fixes.push(`let replica ${describeNode(r)} take over: set cluster-replica-no-failover no on it (CONFIG SET cluster-replica-no-failover no, and the same in its redis.conf)`);
-    for (const r of linkDown) fixes.push(`repair the replication of ${describeNode(r)} (its masterauth must match the master's requirepass, and it must reach the master's client port) until INFO replication shows master_link_status:up`);
-    if (noFailover.length === 0 && linkDown.length === 0) fixes.push(`give master ${describeNode(master)} a replica on another server (CLUSTER REPLICATE <${master.nodeId}> on a node elsewhere)`);
+    for (const r of noFailover) remediations.push(`let replica ${describeNode(r)} take over: set cluster-replica-no-failover no on it (CONFIG SET cluster-replica-no-failover no, and the same in its redis.conf)`);
+    for (const r of linkDown) remediations.push(`repair the replication of ${describeNode(r)} (its masterauth must match the master's requirepass, and it must reach the master's client port) until INFO replication shows master_link_status:up`);
+    if (noFailover.length === 0 && linkDown.length === 0) remediations.push(`give master ${describeNode(master)} a replica on another server (CLUSTER REPLICATE <${master.nodeId}> on a node elsewhere)`);
   }
-  return { problems, fixes: [...new Set(fixes)], analysis };
+  return { problems, remediations: [...new Set(remediations)], analysis };
 }
 
 /** Nodes whose viewers disagree (no line of their own decides) give one layout per combination of versions; undefined past `max`. */
@@ -101,7 +101,7 @@ function layoutsOf(view: ClusterView, max = 32): ClusterNode[][] | undefined {
   return layouts;
 }
 
-export function judge(target: EstateTarget, cluster: RedisCluster): Verdict {
+export function clusterVerdict(target: EstateTarget, cluster: RedisCluster): Verdict {
   if (!cluster.production) {
     return {
       status: 'NOT_APPLICABLE',
@@ -145,38 +145,38 @@ export function judge(target: EstateTarget, cluster: RedisCluster): Verdict {
       severity: SEVERITY,
       observed: `${capitalise(first.problems.join('; '))}. Layout: ${layout}.${disputedText}`,
       required: REQUIRED,
-      remediation: `${capitalise(first.fixes.join('; ') || 'add a replica on another server for every master (CLUSTER REPLICATE <master-id> on a node of another server)')}; then check with redis-cli --cluster check that each server holds one master and the replica of another server's master.`,
+      remediation: `${capitalise(first.remediations.join('; ') || 'add a replica on another server for every master (CLUSTER REPLICATE <master-id> on a node of another server)')}; then check with redis-cli --cluster check that each server holds one master and the replica of another server's master.`,
     };
   }
   // Read the other way only when a replica's link state is missing (otherwise both readings are equal).
   const unreportedLinks = [...view.nodes.values(), ...[...view.nodes.values()].flatMap((n) => n.otherVersions.map((v) => ({ ...n, ...v })))].some((n) => n.masterId !== undefined && replicaState(n) === 'link-not-reported');
   const pessimistic = unreportedLinks ? layouts?.map((nodes) => failuresOf(target, view, nodes, false)) : optimistic;
   const gaps: string[] = [];
-  const fixes: string[] = [];
+  const remediations: string[] = [];
   if (!layouts) {
     gaps.push(`the members' views disagree about ${disputed.length} nodes with no line of their own, too many readings to weigh (${disputed.slice(0, 5).map(describeNode).join(', ')})`);
-    fixes.push('Probe every node of the cluster (its own CLUSTER NODES line decides) and run redis-cli --cluster check.');
+    remediations.push('Probe every node of the cluster (its own CLUSTER NODES line decides) and run redis-cli --cluster check.');
   } else if (pessimistic!.some((f) => f.problems.length > 0)) {
     const unreported = [...view.nodes.values()].filter((n) => n.masterId !== undefined && !n.failing && replicaState(n) === 'link-not-reported');
     const worst = pessimistic!.find((f) => f.problems.length > 0)!;
     const because = [unreported.length > 0 ? `the replication link state (master_link_status) of replica${unreported.length === 1 ? '' : 's'} ${unreported.map(describeNode).join(', ')} is not reported` : '', disputed.length > 0 ? `the members' views disagree about ${disputed.map(describeNode).join(', ')}` : ''].filter(Boolean).join(', and ');
     gaps.push(`whether the cluster survives depends on evidence the snapshot lacks: ${because}; read the other way, ${worst.problems.join('; ')}`);
-    if (unreported.length > 0) fixes.push('Run the Redis probe (inventory/redis-probe.sh) on the servers of these replicas so their master_link_status is recorded.');
-    if (disputed.length > 0) fixes.push('Probe the nodes the views disagree about (their own CLUSTER NODES line decides), and CLUSTER FORGET stale nodes.');
+    if (unreported.length > 0) remediations.push('Run the Redis probe (inventory/redis-probe.sh) on the servers of these replicas so their master_link_status is recorded.');
+    if (disputed.length > 0) remediations.push('Probe the nodes the views disagree about (their own CLUSTER NODES line decides), and CLUSTER FORGET stale nodes.');
   }
   if (view.unprobed.length > 0) {
     gaps.push(`not every member was probed: ${unprobed}`);
-    fixes.push('Collect the Redis probe rows from every member of the cluster.');
+    remediations.push('Collect the Redis probe rows from every member of the cluster.');
   }
   if (view.missingViews.length > 0) {
     gaps.push(`the CLUSTER NODES view of ${view.missingViews.map((m) => `${m.server.instanceId}${m.port !== undefined ? ` port ${m.port}` : ''}`).join(', ')} is missing (${[...new Set(view.missingViews.map((m) => m.reason))].join(' ')})`);
-    fixes.push('Capture the Custom:RedisClusterNode rows of every member (ssm:ListInventoryEntries).');
+    remediations.push('Capture the Custom:RedisClusterNode rows of every member (ssm:ListInventoryEntries).');
   }
   const instancesError = ec2Error(target, 'DescribeInstances');
   const unplaced = [...view.nodes.values()].filter((n) => !n.server && !n.otherInstance);
   if (instancesError && unplaced.length > 0) {
     gaps.push(`the instance list is incomplete (${describeError(instancesError)}), so the servers behind ${[...new Set(unplaced.map((n) => n.ip || n.nodeId))].join(', ')} are not known and may be one machine`);
-    fixes.push('Grant the scanner ec2:DescribeInstances.');
+    remediations.push('Grant the scanner ec2:DescribeInstances.');
   }
   if (gaps.length > 0) {
     return {
@@ -184,7 +184,7 @@ export function judge(target: EstateTarget, cluster: RedisCluster): Verdict {
       severity: SEVERITY,
       observed: `Whether losing any one server leaves every slot served is not known: ${gaps.join('; ')}. Layout seen: ${layout}.`,
       required: REQUIRED,
-      remediation: `${fixes.join(' ')} Then scan again.`,
+      remediation: `${remediations.join(' ')} Then scan again.`,
     };
   }
   const analysis = pessimistic![0]!.analysis;

@@ -18,11 +18,11 @@ export const clusterMembershipRule: RuleDefinition = {
   title: 'Redis Cluster members are exactly the tagged servers',
   requirement: REQUIREMENT.prodServers,
   evaluate(target) {
-    return target.clusters.map((cluster) => clusterFinding(clusterMembershipRule, cluster, judge(target, cluster)));
+    return target.clusters.map((cluster) => clusterFinding(clusterMembershipRule, cluster, clusterVerdict(target, cluster)));
   },
 };
 
-export function judge(target: EstateTarget, cluster: RedisCluster): Verdict {
+export function clusterVerdict(target: EstateTarget, cluster: RedisCluster): Verdict {
   const severity = cluster.production ? 'high' : 'medium';
   const tags = target.config.tags;
   const view = clusterView(target, cluster);
@@ -63,23 +63,23 @@ export function judge(target: EstateTarget, cluster: RedisCluster): Verdict {
     else distinct.set(key, [who]);
   }
   const problems: string[] = [];
-  const fixes: string[] = [];
+  const remediations: string[] = [];
   if (strangers.length > 0) {
     problems.push(`the cluster knows ${strangers.length} node${strangers.length === 1 ? '' : 's'} on no server tagged for ${cluster.name}: ${strangers.map(describeNode).join(', ')}`);
-    fixes.push(`Find the machine behind ${strangers.map((n) => n.ip || n.nodeId).join(', ')}: if it belongs to the cluster, tag it ${tags.roleKey}=${tags.redisRole}, ${tags.clusterKey}=${cluster.name} so it is scanned; if not, remove it (CLUSTER FORGET <node-id> on every node, after moving its slots away with redis-cli --cluster reshard).`);
+    remediations.push(`Find the machine behind ${strangers.map((n) => n.ip || n.nodeId).join(', ')}: if it belongs to the cluster, tag it ${tags.roleKey}=${tags.redisRole}, ${tags.clusterKey}=${cluster.name} so it is scanned; if not, remove it (CLUSTER FORGET <node-id> on every node, after moving its slots away with redis-cli --cluster reshard).`);
   }
   if (unknownMembers.length > 0) {
     problems.push(`tagged server${unknownMembers.length === 1 ? '' : 's'} ${unknownMembers.map((s) => label(s.instanceId, s.name)).join(', ')} ${unknownMembers.length === 1 ? 'is' : 'are'} not a node of the cluster`);
-    fixes.push(`Join ${unknownMembers.map((s) => s.instanceId).join(', ')} to the cluster (redis-cli --cluster add-node <ip>:7000 <existing-node>:7000, and the replica on 7001 with --cluster-slave), or remove the ${tags.clusterKey}=${cluster.name} tag if it is not meant to be a member.`);
+    remediations.push(`Join ${unknownMembers.map((s) => s.instanceId).join(', ')} to the cluster (redis-cli --cluster add-node <ip>:7000 <existing-node>:7000, and the replica on 7001 with --cluster-slave), or remove the ${tags.clusterKey}=${cluster.name} tag if it is not meant to be a member.`);
   }
   if (distinct.size > 1) {
     const sets = [...distinct].map(([key, who]) => `${who.join(', ')} know${who.length === 1 ? 's' : ''} ${key === '' ? 0 : key.split(',').length} nodes`);
     problems.push(`the members do not agree on the node set (split view): ${sets.join('; ')}`);
-    fixes.push('Check the cluster bus (network.cluster-bus) and run redis-cli --cluster check; CLUSTER MEET the nodes that are missing from some views, or CLUSTER FORGET stale ones on every node.');
+    remediations.push('Check the cluster bus (network.cluster-bus) and run redis-cli --cluster check; CLUSTER MEET the nodes that are missing from some views, or CLUSTER FORGET stale ones on every node.');
   }
   const summary = `${nodes.length} node${nodes.length === 1 ? '' : 's'} known (${nodes.map(describeNode).join(', ')}); ${running.length} running tagged server${running.length === 1 ? '' : 's'}`;
   if (problems.length > 0) {
-    return { status: 'FAIL', severity, observed: `${capitalise(problems.join('; '))}. Seen: ${summary}.`, required: REQUIRED, remediation: fixes.join(' ') };
+    return { status: 'FAIL', severity, observed: `${capitalise(problems.join('; '))}. Seen: ${summary}.`, required: REQUIRED, remediation: remediations.join(' ') };
   }
   if (view.unprobed.length > 0) {
     return { status: 'UNKNOWN', severity, observed: `The views available agree with the tags (${summary}), but not every member was probed: ${unprobed}`, required: REQUIRED, remediation: 'Collect the Redis probe rows from every member of the cluster and scan again.' };

@@ -84,7 +84,7 @@ export const clusterModeRule: RuleDefinition = {
   title: 'Production Redis runs Redis Cluster, not Sentinel',
   requirement: REQUIREMENT.prodRedisCluster,
   evaluate(target) {
-    return target.clusters.map((cluster) => clusterFinding(clusterModeRule, cluster, judge(target, cluster)));
+    return target.clusters.map((cluster) => clusterFinding(clusterModeRule, cluster, clusterVerdict(target, cluster)));
   },
 };
 
@@ -117,11 +117,11 @@ function memberMode(target: EstateTarget, server: RedisServer): MemberMode {
   return { server, mode: undefined, source: `${inventoryNote}; ${tagNote}` };
 }
 
-function describe(members: readonly MemberMode[]): string {
+function describeMembers(members: readonly MemberMode[]): string {
   return members.map((m) => `${label(m.server.instanceId, m.server.name)}: ${m.mode ?? 'unknown'} (${m.source})`).join('; ');
 }
 
-function judge(target: EstateTarget, cluster: RedisCluster): Verdict {
+function clusterVerdict(target: EstateTarget, cluster: RedisCluster): Verdict {
   if (!cluster.production) {
     return {
       status: 'NOT_APPLICABLE',
@@ -140,7 +140,7 @@ function judge(target: EstateTarget, cluster: RedisCluster): Verdict {
     return {
       status: 'FAIL',
       severity: SEVERITY,
-      observed: `${disagree}${describe(members)}.`,
+      observed: `${disagree}${describeMembers(members)}.`,
       required: REQUIRED,
       remediation: failRemediation(cluster, others),
     };
@@ -152,7 +152,7 @@ function judge(target: EstateTarget, cluster: RedisCluster): Verdict {
       severity: SEVERITY,
       observed:
         (clustered.length > 0 ? `Redis Cluster confirmed on ${clustered.length} of ${members.length} servers; no mode evidence for the rest. ` : 'No evidence of how Redis runs on any server. ') +
-        `${describe(members)}.${error && !describe(members).includes(describeError(error)) ? ` ${describeError(error)}.` : ''}`,
+        `${describeMembers(members)}.${error && !describeMembers(members).includes(describeError(error)) ? ` ${describeError(error)}.` : ''}`,
       required: REQUIRED,
       remediation:
         `Report the mode from each server with a ${REDIS_SERVER_INVENTORY} custom inventory (redis_mode and cluster_enabled from INFO), ` +
@@ -171,14 +171,14 @@ function judge(target: EstateTarget, cluster: RedisCluster): Verdict {
     return {
       status: 'UNKNOWN',
       severity: SEVERITY,
-      observed: `Redis Cluster on every server seen: ${describe(members)}. ${why}`,
+      observed: `Redis Cluster on every server seen: ${describeMembers(members)}. ${why}`,
       required: REQUIRED,
       remediation: instancesError
         ? 'Grant the scanner ec2:DescribeInstances (and check the capture errors), then scan again.'
         : `Grant the scanner ssm:GetInventory and ssm:ListInventoryEntries, run the Redis inventory association on ${byTag.map((m) => m.server.instanceId).join(', ')}, then scan again.`,
     };
   }
-  return { status: 'PASS', severity: SEVERITY, observed: `Every server runs Redis Cluster: ${describe(members)}.`, required: REQUIRED, remediation: 'None needed. Add new servers as cluster nodes (redis-cli --cluster add-node).' };
+  return { status: 'PASS', severity: SEVERITY, observed: `Every server runs Redis Cluster: ${describeMembers(members)}.`, required: REQUIRED, remediation: 'None needed. Add new servers as cluster nodes (redis-cli --cluster add-node).' };
 }
 
 /** The fix for each way the members fail: Sentinel / standalone, a cluster never created or broken, no Redis running. */

@@ -18,7 +18,7 @@ export const clusterSizeRule: RuleDefinition = {
   evaluate(target) {
     return target.clusters.map((cluster) => {
       const requirement = cluster.production ? REQUIREMENT.prodServers : REQUIREMENT.nonProdServer;
-      return clusterFinding(clusterSizeRule, cluster, judge(target, cluster), requirement);
+      return clusterFinding(clusterSizeRule, cluster, clusterVerdict(target, cluster), requirement);
     });
   },
 };
@@ -27,7 +27,7 @@ function names(servers: readonly RedisServer[]): string {
   return servers.map((s) => label(s.instanceId, s.name)).join(', ');
 }
 
-function judge(target: EstateTarget, cluster: RedisCluster): Verdict {
+function clusterVerdict(target: EstateTarget, cluster: RedisCluster): Verdict {
   const min = cluster.production ? PRODUCTION_MIN_SERVERS : NON_PRODUCTION_MIN_SERVERS;
   const severity = cluster.production ? 'high' : 'low';
   const required = cluster.production ? `At least ${min} running Redis servers (production, highly available).` : `At least ${min} running Redis server (non-production).`;

@@ -22,7 +22,7 @@ export const clusterZoneSpreadRule: RuleDefinition = {
   title: 'Redis cluster spans Availability Zones',
   requirement: REQUIREMENT.prodHighAvailability,
   evaluate(target) {
-    return target.clusters.map((cluster) => clusterFinding(clusterZoneSpreadRule, cluster, judge(target, cluster)));
+    return target.clusters.map((cluster) => clusterFinding(clusterZoneSpreadRule, cluster, clusterVerdict(target, cluster)));
   },
 };
 
@@ -37,7 +37,7 @@ export function zoneOfInstance(target: EstateTarget, instance: Instance): string
   return subnetId ? target.subnets.get(subnetId)?.AvailabilityZone : undefined;
 }
 
-function judge(target: EstateTarget, cluster: RedisCluster): Verdict {
+function clusterVerdict(target: EstateTarget, cluster: RedisCluster): Verdict {
   if (!cluster.production) {
     return { status: 'NOT_APPLICABLE', severity: 'info', observed: `Cluster ${cluster.name} is non-production (environment ${cluster.environment}).`, required: 'Zone spread is advised for production clusters only.', remediation: 'None needed.' };
   }
