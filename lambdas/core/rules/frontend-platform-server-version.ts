@@ -20,11 +20,11 @@ export const frontendPlatformServerVersionRule: RuleDefinition = {
   title: 'Front-end runs Platform Server 11.23 or later',
   requirement: REQUIREMENT.platformServer,
   evaluate(target) {
-    return target.frontends.map((frontend) => serverFinding(frontendPlatformServerVersionRule, frontend, judge(target, frontend)));
+    return target.frontends.map((frontend) => serverFinding(frontendPlatformServerVersionRule, frontend, frontendVerdict(target, frontend)));
   },
 };
 
-function judge(target: EstateTarget, frontend: Server): Verdict {
+function frontendVerdict(target: EstateTarget, frontend: Server): Verdict {
   const severity = frontend.production ? 'high' : 'medium';
   const unknown = (observed: string): Verdict => ({
     status: 'UNKNOWN',

@@ -15,13 +15,13 @@ export const instanceClockSpeedRule: RuleDefinition = {
   evaluate(target) {
     const shared = new SharedVerdicts(target.shareVerdicts);
     return target.redisServers.map((server) =>
-      serverFinding(instanceClockSpeedRule, server, shared.get(server, instanceTypeKey(server), () => judge(target, server)), server.production ? REQUIREMENT.prodServers : REQUIREMENT.nonProdServer),
+      serverFinding(instanceClockSpeedRule, server, shared.get(server, instanceTypeKey(server), () => serverVerdict(target, server)), server.production ? REQUIREMENT.prodServers : REQUIREMENT.nonProdServer),
     );
   },
 };
 
 /** The verdict for one server; it names the server only in a fix (see instanceTypeKey for what else it reads). */
-function judge(target: EstateTarget, server: RedisServer): Verdict {
+function serverVerdict(target: EstateTarget, server: RedisServer): Verdict {
   const required = `Sustained clock speed above ${MIN_CLOCK_GHZ} GHz.`;
   const lookup = lookupInstanceType(target, server);
   if (!lookup.found) {

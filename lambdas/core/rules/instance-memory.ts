@@ -15,13 +15,13 @@ export const instanceMemoryRule: RuleDefinition = {
   evaluate(target) {
     const shared = new SharedVerdicts(target.shareVerdicts);
     return target.redisServers.map((server) =>
-      serverFinding(instanceMemoryRule, server, shared.get(server, instanceTypeKey(server), () => judge(target, server)), server.production ? REQUIREMENT.prodServers : REQUIREMENT.nonProdServer),
+      serverFinding(instanceMemoryRule, server, shared.get(server, instanceTypeKey(server), () => serverVerdict(target, server)), server.production ? REQUIREMENT.prodServers : REQUIREMENT.nonProdServer),
     );
   },
 };
 
 /** The verdict for one server; it names the server only in a fix (see instanceTypeKey for what else it reads). */
-function judge(target: EstateTarget, server: RedisServer): Verdict {
+function serverVerdict(target: EstateTarget, server: RedisServer): Verdict {
   const minGiB = server.production ? PRODUCTION_MIN_MEMORY_GIB : NON_PRODUCTION_MIN_MEMORY_GIB;
   const severity = server.production ? 'high' : 'medium';
   const required = `At least ${minGiB} GiB of RAM (${server.production ? 'production' : 'non-production'}).`;

@@ -16,13 +16,13 @@ export const instanceNetworkBandwidthRule: RuleDefinition = {
   evaluate(target) {
     const shared = new SharedVerdicts(target.shareVerdicts);
     return target.redisServers.map((server) =>
-      serverFinding(instanceNetworkBandwidthRule, server, shared.get(server, instanceTypeKey(server), () => judge(target, server)), server.production ? REQUIREMENT.prodNetwork : REQUIREMENT.nonProdNetwork),
+      serverFinding(instanceNetworkBandwidthRule, server, shared.get(server, instanceTypeKey(server), () => serverVerdict(target, server)), server.production ? REQUIREMENT.prodNetwork : REQUIREMENT.nonProdNetwork),
     );
   },
 };
 
 /** The verdict for one server; it names the server only in a fix (see instanceTypeKey for what else it reads). */
-function judge(target: EstateTarget, server: RedisServer): Verdict {
+function serverVerdict(target: EstateTarget, server: RedisServer): Verdict {
   const minGbps = server.production ? PRODUCTION_MIN_BASELINE_GBPS : NON_PRODUCTION_MIN_BASELINE_GBPS;
   const severity = server.production ? 'medium' : 'low';
   const required = `Baseline bandwidth of at least ${formatBandwidth(minGbps)} (${server.production ? 'production' : 'non-production'}).`;

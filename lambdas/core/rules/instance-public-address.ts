@@ -62,15 +62,15 @@ export const instancePublicAddressRule: RuleDefinition = {
       if (addresses.length > 0) {
         const hasIpv4 = addresses.some((a) => !a.where.startsWith('IPv6'));
         const hasIpv6 = addresses.some((a) => a.where.startsWith('IPv6'));
-        const fixes: string[] = [];
-        if (hasIpv4) fixes.push(`Release or disassociate the Elastic IP(s) / stop auto-assigning public IPv4 (relaunch ${server.instanceId} in a subnet with MapPublicIpOnLaunch false, or modify the interface).`);
-        if (hasIpv6) fixes.push(`Unassign the IPv6 address(es) (aws ec2 unassign-ipv6-addresses) and turn off IPv6 auto-assignment on the subnet.`);
+        const remediations: string[] = [];
+        if (hasIpv4) remediations.push(`Release or disassociate the Elastic IP(s) / stop auto-assigning public IPv4 (relaunch ${server.instanceId} in a subnet with MapPublicIpOnLaunch false, or modify the interface).`);
+        if (hasIpv6) remediations.push(`Unassign the IPv6 address(es) (aws ec2 unassign-ipv6-addresses) and turn off IPv6 auto-assignment on the subnet.`);
         return serverFinding(instancePublicAddressRule, server, {
           status: 'FAIL',
           severity,
           observed: `Redis server has ${addresses.length} public address(es): ${addresses.map((a) => `${a.address} (${a.where})`).join('; ')}.`,
           required,
-          remediation: `${fixes.join(' ')} Front-ends reach Redis over private addresses.`,
+          remediation: `${remediations.join(' ')} Front-ends reach Redis over private addresses.`,
         });
       }
       if (!instance.NetworkInterfaces) {

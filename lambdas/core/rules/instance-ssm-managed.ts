@@ -16,7 +16,7 @@ export const instanceSsmManagedRule: RuleDefinition = {
   title: 'Redis server is managed by SSM and online',
   requirement: REQUIREMENT.redisVersion,
   evaluate(target) {
-    return target.redisServers.map((server) => serverFinding(instanceSsmManagedRule, server, judge(target, server)));
+    return target.redisServers.map((server) => serverFinding(instanceSsmManagedRule, server, serverVerdict(target, server)));
   },
 };
 
@@ -28,7 +28,7 @@ function remediation(instanceId: string): string {
   );
 }
 
-function judge(target: EstateTarget, server: RedisServer): Verdict {
+function serverVerdict(target: EstateTarget, server: RedisServer): Verdict {
   const information = target.ssmInformation.get(server.instanceId);
   if (!information) {
     const error = target.errorFor('ssm:DescribeInstanceInformation');

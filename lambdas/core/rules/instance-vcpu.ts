@@ -16,13 +16,13 @@ export const instanceVcpuRule: RuleDefinition = {
   evaluate(target) {
     const shared = new SharedVerdicts(target.shareVerdicts);
     return target.redisServers.map((server) =>
-      serverFinding(instanceVcpuRule, server, shared.get(server, instanceTypeKey(server, true), () => judge(target, server)), server.production ? REQUIREMENT.prodServers : REQUIREMENT.nonProdServer),
+      serverFinding(instanceVcpuRule, server, shared.get(server, instanceTypeKey(server, true), () => serverVerdict(target, server)), server.production ? REQUIREMENT.prodServers : REQUIREMENT.nonProdServer),
     );
   },
 };
 
 /** The verdict for one server; it names the server only in a fix (see instanceTypeKey for what else it reads). */
-function judge(target: EstateTarget, server: RedisServer): Verdict {
+function serverVerdict(target: EstateTarget, server: RedisServer): Verdict {
   const min = server.production ? PRODUCTION_MIN_VCPUS : NON_PRODUCTION_MIN_VCPUS;
   const required = `At least ${min} vCPUs (${server.production ? 'production' : 'non-production'}).`;
   const severity = server.production ? 'high' : 'medium';

@@ -42,7 +42,7 @@ export const redisVersionRule: RuleDefinition = {
     const serverPackageNames = new Map<string, boolean>();
     return target.redisServers.map((server) => {
       const key = target.shareVerdicts ? runningEvidenceKey(target, server.instanceId, serverPackageNames) : undefined;
-      if (key === undefined) return serverFinding(redisVersionRule, server, judge(target, server));
+      if (key === undefined) return serverFinding(redisVersionRule, server, serverVerdict(target, server));
       let known = assessments.get(key);
       if (!known) {
         const assessment = assessRunning(target, server.instanceId)!;
@@ -94,7 +94,7 @@ function keyPart(value: string | undefined): string {
   return value === undefined ? '\u0002' : value;
 }
 
-/** The running path of judge: undefined when neither the probe nor the running server reported a version. */
+/** The running-server path of serverVerdict: undefined when neither the probe nor the running server reported a version. */
 function assessRunning(target: EstateTarget, instanceId: string): Assessment | undefined {
   const rows = redisServerRows(target, instanceId);
   if (rows.found && rows.probe) return assessProbe(rows.probe, packageReadings(target, instanceId).readings);
@@ -105,7 +105,7 @@ function assessRunning(target: EstateTarget, instanceId: string): Assessment | u
   return assess(running.readings, `The running Redis server reports redis_version ${list(running.readings)} (${REDIS_SERVER_INVENTORY} inventory).${disagreement}`);
 }
 
-function judge(target: EstateTarget, server: RedisServer): Verdict {
+function serverVerdict(target: EstateTarget, server: RedisServer): Verdict {
   const runningAssessment = assessRunning(target, server.instanceId);
   if (runningAssessment) return verdictFor(server, runningAssessment);
   const running = runningReadings(target, server.instanceId);

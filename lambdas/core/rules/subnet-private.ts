@@ -38,11 +38,11 @@ export const subnetPrivateRule: RuleDefinition = {
         return finding({ status: 'UNKNOWN', severity, observed: notInSnapshot(target, `Subnet ${subnetId}`, 'DescribeSubnets'), required, remediation: `Make sure the collector can describe subnet ${subnetId} (ec2:DescribeSubnets) and scan again.` });
       }
       const problems: string[] = [];
-      const fixes: string[] = [];
+      const remediations: string[] = [];
       // Facts of the subnet itself decide on their own, whatever the route table says.
       if (subnet.MapPublicIpOnLaunch) {
         problems.push('MapPublicIpOnLaunch is true: instances launched here get a public IPv4 address');
-        fixes.push(`Turn off auto-assign public IPv4 on subnet ${subnetId} (aws ec2 modify-subnet-attribute --subnet-id ${subnetId} --no-map-public-ip-on-launch).`);
+        remediations.push(`Turn off auto-assign public IPv4 on subnet ${subnetId} (aws ec2 modify-subnet-attribute --subnet-id ${subnetId} --no-map-public-ip-on-launch).`);
       }
       const table = target.routeTableForSubnet(subnetId);
       const explicit = !!table && (table.Associations ?? []).some((a) => a.SubnetId === subnetId);
@@ -57,7 +57,7 @@ export const subnetPrivateRule: RuleDefinition = {
       const serversText = servers.length > 0 ? ` It holds Redis server(s) ${servers.map((s) => s.instanceId).join(', ')}.` : '';
       if (routesUnknown !== undefined) {
         if (problems.length > 0) {
-          return finding({ status: 'FAIL', severity, observed: `Subnet ${subnetId} is public: ${problems.join('; ')}. Its routes were not judged: ${routesUnknown}${serversText}`, required, remediation: `${fixes.join(' ')} Then check its route table for internet gateway routes.` });
+          return finding({ status: 'FAIL', severity, observed: `Subnet ${subnetId} is public: ${problems.join('; ')}. Its routes were not judged: ${routesUnknown}${serversText}`, required, remediation: `${remediations.join(' ')} Then check its route table for internet gateway routes.` });
         }
         return finding({ status: 'UNKNOWN', severity, observed: routesUnknown, required, remediation: 'Make sure the collector can describe route tables (ec2:DescribeRouteTables) and scan again.' });
       }
@@ -66,7 +66,7 @@ export const subnetPrivateRule: RuleDefinition = {
       if (igwRoutes.length > 0) {
         problems.unshift(`${tableText} routes to an internet gateway: ${igwRoutes.map(describeIgwRoute).join('; ')}`);
         const destinations = igwRoutes.map((r) => r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock ?? r.DestinationPrefixListId).join(', ');
-        fixes.unshift(
+        remediations.unshift(
           explicit
             ? `Remove the internet gateway route(s) ${destinations} from route table ${table!.RouteTableId} (use a NAT gateway for outbound access), or associate subnet ${subnetId} with a private route table.`
             : `Associate subnet ${subnetId} with a private route table (it now uses the main table ${table!.RouteTableId}, which routes ${destinations} to an internet gateway).`,
@@ -74,10 +74,10 @@ export const subnetPrivateRule: RuleDefinition = {
       }
       if (subnet.AssignIpv6AddressOnCreation && igwRoutes.length > 0) {
         problems.push('AssignIpv6AddressOnCreation is true with an internet gateway route: new interfaces get globally routable IPv6 addresses');
-        fixes.push(`Turn off IPv6 auto-assignment on subnet ${subnetId} (aws ec2 modify-subnet-attribute --subnet-id ${subnetId} --no-assign-ipv6-address-on-creation).`);
+        remediations.push(`Turn off IPv6 auto-assignment on subnet ${subnetId} (aws ec2 modify-subnet-attribute --subnet-id ${subnetId} --no-assign-ipv6-address-on-creation).`);
       }
       if (problems.length > 0) {
-        return finding({ status: 'FAIL', severity, observed: `Subnet ${subnetId} is public: ${problems.join('; ')}.${serversText}`, required, remediation: fixes.join(' ') });
+        return finding({ status: 'FAIL', severity, observed: `Subnet ${subnetId} is public: ${problems.join('; ')}.${serversText}`, required, remediation: remediations.join(' ') });
       }
       return finding({
         status: 'PASS',
