@@ -82,7 +82,7 @@ function serverVerdict(target: EstateTarget, server: RedisServer): Verdict {
   }
   const oversized = answered.filter((p) => p.maxmemory! > share);
   if (oversized.length > 0) problems.push(`${oversized.map((p) => `${processLabel(p)} maxmemory ${formatBytes(p.maxmemory!)}`).join(', ')} above its share of ${formatBytes(share)}`);
-  const sum = answered.reduce((s, p) => s + (p.maxmemory ?? 0), 0);
+  const sum = answered.reduce((total, redisProcess) => total + (redisProcess.maxmemory ?? 0), 0);
   if (sum > ram) problems.push(`the limits add up to ${formatBytes(sum)}, more than the ${formatBytes(ram)} of RAM`);
   if (problems.length > 0) remediations.push(`Set maxmemory on each process to at most ${formatBytes(share)} (CONFIG SET maxmemory ${share} and the same in its redis.conf, then CONFIG REWRITE), or give the server more RAM.`);
   if (full.length > 0) {

@@ -28,7 +28,7 @@ export const clusterFailoverRule: RuleDefinition = {
 };
 
 function machineLabel(target: EstateTarget, view: ClusterView, machine: string): string {
-  const server = view.cluster.servers.find((s) => s.instanceId === machine);
+  const server = view.cluster.servers.find((candidate) => candidate.instanceId === machine);
   if (server) return label(server.instanceId, server.name);
   const instance = target.instancesById.get(machine);
   return instance ? `${machine} (not tagged for this cluster)` : machine;

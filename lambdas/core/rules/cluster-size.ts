@@ -24,16 +24,16 @@ export const clusterSizeRule: RuleDefinition = {
 };
 
 function names(servers: readonly RedisServer[]): string {
-  return servers.map((s) => label(s.instanceId, s.name)).join(', ');
+  return servers.map((member) => label(member.instanceId, member.name)).join(', ');
 }
 
 function clusterVerdict(target: EstateTarget, cluster: RedisCluster): Verdict {
   const min = cluster.production ? PRODUCTION_MIN_SERVERS : NON_PRODUCTION_MIN_SERVERS;
   const severity = cluster.production ? 'high' : 'low';
   const required = cluster.production ? `At least ${min} running Redis servers (production, highly available).` : `At least ${min} running Redis server (non-production).`;
-  const running = cluster.servers.filter((s) => s.instance.State?.Name === 'running');
-  const pending = cluster.servers.filter((s) => s.instance.State?.Name !== 'running');
-  const untagged = cluster.servers.some((s) => s.environmentTagMissing) ? ` ${UNTAGGED_NOTE}` : '';
+  const running = cluster.servers.filter((member) => member.instance.State?.Name === 'running');
+  const pending = cluster.servers.filter((member) => member.instance.State?.Name !== 'running');
+  const untagged = cluster.servers.some((member) => member.environmentTagMissing) ? ` ${UNTAGGED_NOTE}` : '';
   const observed =
     `${running.length} running Redis server${running.length === 1 ? '' : 's'} in cluster ${cluster.name}${running.length ? `: ${names(running)}` : ''}.` +
     (pending.length ? ` Not counted (pending): ${names(pending)}.` : '') +

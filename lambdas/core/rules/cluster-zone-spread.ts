@@ -53,9 +53,9 @@ function clusterVerdict(target: EstateTarget, cluster: RedisCluster): Verdict {
     if (list) list.push(server);
     else zones.set(zone, [server]);
   }
-  const spread = [...zones].map(([zone, servers]) => `${zone}: ${servers.map((s) => label(s.instanceId, s.name)).join(', ')}`).join('; ');
+  const spread = [...zones].map(([zone, servers]) => `${zone}: ${servers.map((member) => label(member.instanceId, member.name)).join(', ')}`).join('; ');
   if (unknown.length > 0 && zones.size < 2) {
-    return { status: 'UNKNOWN', severity: SEVERITY, observed: `The Availability Zone of ${unknown.map((s) => s.instanceId).join(', ')} is not in the snapshot (no Placement, subnet not described).${spread ? ` Known: ${spread}.` : ''}`, required: REQUIRED, remediation: 'Capture DescribeInstances and DescribeSubnets for these servers and scan again.' };
+    return { status: 'UNKNOWN', severity: SEVERITY, observed: `The Availability Zone of ${unknown.map((member) => member.instanceId).join(', ')} is not in the snapshot (no Placement, subnet not described).${spread ? ` Known: ${spread}.` : ''}`, required: REQUIRED, remediation: 'Capture DescribeInstances and DescribeSubnets for these servers and scan again.' };
   }
   const instancesError = ec2Error(target, 'DescribeInstances');
   if (zones.size < 2 && instancesError) {

@@ -76,7 +76,7 @@ export const securityGroupNoPublicIngressRule: RuleDefinition = {
     return [...redisServersByGroup(target)].map(([groupId, servers]) => {
       const group = target.securityGroups.get(groupId);
       const scope = usageScope(servers);
-      const users = `Used by Redis server(s) ${listIds(servers.map((s) => s.instanceId))}.`;
+      const users = `Used by Redis server(s) ${listIds(servers.map((redisServer) => redisServer.instanceId))}.`;
       const finding = (verdict: Verdict) =>
         resourceFinding(securityGroupNoPublicIngressRule, { resourceType: 'AWS::EC2::SecurityGroup', resourceId: groupId, resourceName: group?.GroupName, accountId: target.accountId, region: target.region, ...scope }, verdict);
       const topSeverity: Severity = scope.production ? 'critical' : 'high';

@@ -51,13 +51,13 @@ export const subnetDedicatedRule: RuleDefinition = {
       const scope = usageScope(servers);
       const finding = (verdict: Verdict) =>
         resourceFinding(subnetDedicatedRule, { resourceType: 'AWS::EC2::Subnet', resourceId: subnetId, resourceName: subnet ? tagValue(subnet.Tags, 'Name') : undefined, accountId: target.accountId, region: target.region, ...scope }, verdict);
-      const production = servers.filter((s) => s.production);
+      const production = servers.filter((redisServer) => redisServer.production);
       const required = 'Every network interface in the subnet belongs to a Redis server of the one cluster that lives there.';
       if (production.length === 0) {
         return finding({
           status: 'NOT_APPLICABLE',
           severity: 'info',
-          observed: servers.length === 0 ? `No running Redis server is in subnet ${subnetId}.` : `Subnet ${subnetId} holds only non-production Redis servers (${listIds(servers.map((s) => s.instanceId))}); a dedicated subnet is asked of production clusters.`,
+          observed: servers.length === 0 ? `No running Redis server is in subnet ${subnetId}.` : `Subnet ${subnetId} holds only non-production Redis servers (${listIds(servers.map((redisServer) => redisServer.instanceId))}); a dedicated subnet is asked of production clusters.`,
           required,
           remediation: 'None needed.',
         });
@@ -65,7 +65,7 @@ export const subnetDedicatedRule: RuleDefinition = {
       const eniError = ec2Error(target, 'DescribeNetworkInterfaces');
       const interfaces = target.networkInterfacesBySubnet.get(subnetId) ?? [];
       const instancesError = ec2Error(target, 'DescribeInstances');
-      const clusters = new Map(production.map((s) => [s.clusterKey, s.cluster] as const));
+      const clusters = new Map(production.map((redisServer) => [redisServer.clusterKey, redisServer.cluster] as const));
       const foreign: NetworkInterface[] = [];
       const unresolved: NetworkInterface[] = [];
       const otherClusters = new Map<string, { name: string; ids: string[] }>();
@@ -118,7 +118,7 @@ export const subnetDedicatedRule: RuleDefinition = {
         return finding({ status: 'UNKNOWN', severity: 'medium', observed: `The network interfaces of subnet ${subnetId} cannot be listed: ${describeError(eniError)}.`, required, remediation: 'Make sure the collector can call ec2:DescribeNetworkInterfaces and scan again.' });
       }
       if (interfaces.length === 0) {
-        return finding({ status: 'UNKNOWN', severity: 'medium', observed: `No network interface of subnet ${subnetId} is in the snapshot, although Redis server(s) ${listIds(servers.map((s) => s.instanceId))} run there; the capture looks incomplete.`, required, remediation: 'Capture ec2:DescribeNetworkInterfaces for the subnet and scan again.' });
+        return finding({ status: 'UNKNOWN', severity: 'medium', observed: `No network interface of subnet ${subnetId} is in the snapshot, although Redis server(s) ${listIds(servers.map((redisServer) => redisServer.instanceId))} run there; the capture looks incomplete.`, required, remediation: 'Capture ec2:DescribeNetworkInterfaces for the subnet and scan again.' });
       }
       if (unresolved.length > 0) {
         return finding({ status: 'UNKNOWN', severity: 'medium', observed: `Interface(s) ${listIds(unresolved.map((e) => e.NetworkInterfaceId))} are attached to instances the snapshot lacks (${describeError(instancesError!)}), so their role is unknown.`, required, remediation: 'Make sure the collector can call ec2:DescribeInstances and scan again.' });

@@ -54,7 +54,7 @@ export const subnetPrivateRule: RuleDefinition = {
         : !explicit && routeError
           ? `Subnet ${subnetId} would use its VPC's main route table ${table.RouteTableId}, but an explicit association may be missing: ${describeError(routeError)}.`
           : undefined;
-      const serversText = servers.length > 0 ? ` It holds Redis server(s) ${servers.map((s) => s.instanceId).join(', ')}.` : '';
+      const serversText = servers.length > 0 ? ` It holds Redis server(s) ${servers.map((redisServer) => redisServer.instanceId).join(', ')}.` : '';
       if (routesUnknown !== undefined) {
         if (problems.length > 0) {
           return finding({ status: 'FAIL', severity, observed: `Subnet ${subnetId} is public: ${problems.join('; ')}. Its routes were not judged: ${routesUnknown}${serversText}`, required, remediation: `${remediations.join(' ')} Then check its route table for internet gateway routes.` });
