@@ -52,8 +52,8 @@ export function clusterVerdict(target: EstateTarget, cluster: RedisCluster): Ver
   const strangers = nodes.filter((n) => versionsOf(n).every((v) => outside(v) && (v.otherInstance !== undefined || !instancesError)));
   const maybeStrangers = nodes.filter((n) => !strangers.includes(n) && versionsOf(n).some(outside));
   const knownAddresses = new Set(nodes.flatMap((n) => versionsOf(n).map((v) => v.ip)));
-  const running = cluster.servers.filter((s) => s.instance.State?.Name === 'running');
-  const unknownMembers = running.filter((s) => !addressesOf(s.instance).some((a) => knownAddresses.has(a)));
+  const running = cluster.servers.filter((member) => member.instance.State?.Name === 'running');
+  const unknownMembers = running.filter((member) => !addressesOf(member.instance).some((a) => knownAddresses.has(a)));
   const distinct = new Map<string, string[]>();
   for (const v of view.views) {
     const key = [...v.nodeIds].sort().join(',');
@@ -69,8 +69,8 @@ export function clusterVerdict(target: EstateTarget, cluster: RedisCluster): Ver
     remediations.push(`Find the machine behind ${strangers.map((n) => n.ip || n.nodeId).join(', ')}: if it belongs to the cluster, tag it ${tags.roleKey}=${tags.redisRole}, ${tags.clusterKey}=${cluster.name} so it is scanned; if not, remove it (CLUSTER FORGET <node-id> on every node, after moving its slots away with redis-cli --cluster reshard).`);
   }
   if (unknownMembers.length > 0) {
-    problems.push(`tagged server${unknownMembers.length === 1 ? '' : 's'} ${unknownMembers.map((s) => label(s.instanceId, s.name)).join(', ')} ${unknownMembers.length === 1 ? 'is' : 'are'} not a node of the cluster`);
-    remediations.push(`Join ${unknownMembers.map((s) => s.instanceId).join(', ')} to the cluster (redis-cli --cluster add-node <ip>:7000 <existing-node>:7000, and the replica on 7001 with --cluster-slave), or remove the ${tags.clusterKey}=${cluster.name} tag if it is not meant to be a member.`);
+    problems.push(`tagged server${unknownMembers.length === 1 ? '' : 's'} ${unknownMembers.map((member) => label(member.instanceId, member.name)).join(', ')} ${unknownMembers.length === 1 ? 'is' : 'are'} not a node of the cluster`);
+    remediations.push(`Join ${unknownMembers.map((member) => member.instanceId).join(', ')} to the cluster (redis-cli --cluster add-node <ip>:7000 <existing-node>:7000, and the replica on 7001 with --cluster-slave), or remove the ${tags.clusterKey}=${cluster.name} tag if it is not meant to be a member.`);
   }
   if (distinct.size > 1) {
     const sets = [...distinct].map(([key, who]) => `${who.join(', ')} know${who.length === 1 ? 's' : ''} ${key === '' ? 0 : key.split(',').length} nodes`);
@@ -92,7 +92,7 @@ export function clusterVerdict(target: EstateTarget, cluster: RedisCluster): Ver
     return { status: 'UNKNOWN', severity, observed: `The views available agree with the tags (${summary}), except for ${maybeStrangers.map(describeNode).join(', ')}: ${why}.`, required: REQUIRED, remediation: instancesError ? 'Grant the scanner ec2:DescribeInstances and scan again.' : 'Run redis-cli --cluster check, CLUSTER FORGET stale nodes on every node, and scan again.' };
   }
   if (instancesError) {
-    // A tagged server the failed listing hid may be outside the cluster (issue 9: less evidence never passes).
+    // A tagged server the failed listing hid may be outside the cluster (less evidence never passes).
     return { status: 'UNKNOWN', severity, observed: `The views available agree with the tags (${summary}), but the instance list is incomplete, so tagged servers it hid are not judged: ${describeError(instancesError)}.`, required: REQUIRED, remediation: 'Grant the scanner ec2:DescribeInstances and scan again.' };
   }
   return { status: 'PASS', severity, observed: `Every member sees the same ${nodes.length} nodes, all on the ${running.length} tagged servers: ${nodes.map(describeNode).join(', ')}.`, required: REQUIRED, remediation: 'None needed. Tag new Redis servers before joining them to the cluster.' };

@@ -159,7 +159,7 @@ function clusterVerdict(target: EstateTarget, cluster: RedisCluster): Verdict {
         `or tag each server ${target.config.tags.clusterModeKey}=cluster|sentinel|standalone; then scan again.`,
     };
   }
-  // Less evidence never passes (issue 9): members a failed DescribeInstances hid may be Sentinel
+  // Less evidence never passes: members a failed DescribeInstances hid may be Sentinel
   // members, and a tag read while the inventory read failed stands in for rows that may say Sentinel.
   const instancesError = ec2Error(target, 'DescribeInstances');
   const inventoryError = target.errorFor('ssm:GetInventory', 'ssm:ListInventoryEntries');

@@ -67,13 +67,13 @@ export const networkClusterBusRule: RuleDefinition = {
       const ports = portsOf(target, cluster);
       const shape = target.shareVerdicts ? analyzer.membersShapeOf(cluster.servers) : undefined;
       const verdicts =
-        shape && shape.groups.every((g) => plainValue(g.GroupId) && (!g.GroupName || plainValue(g.GroupName))) && cluster.servers.every((s) => plainValue(s.instanceId))
+        shape && shape.groups.every((g) => plainValue(g.GroupId) && (!g.GroupName || plainValue(g.GroupName))) && cluster.servers.every((member) => plainValue(member.instanceId))
           ? templates.verdicts(templatedCluster(analyzer, target, cluster, ports, shape))
           : clusterVerdicts(analyzer, target, cluster, ports);
       const portsLost = lostPortEvidence(target, cluster);
       cluster.servers.forEach((server, i) => {
         const verdict = verdicts[i]!;
-        // "Every other member": members the failed listing hid are not judged (issue 9: less evidence never passes).
+        // "Every other member": members the failed listing hid are not judged (less evidence never passes).
         if (verdict.status === 'PASS' && instancesError) findings.push(serverFinding(networkClusterBusRule, server, { ...verdict, status: 'UNKNOWN', observed: `${verdict.observed} But the instance list is incomplete, so members it hid are not judged: ${describeError(instancesError)}.`, remediation: 'Grant the scanner ec2:DescribeInstances and scan again.' }));
         else if (verdict.status === 'PASS' && portsLost) findings.push(serverFinding(networkClusterBusRule, server, { ...verdict, status: 'UNKNOWN', observed: `${verdict.observed} But ${portsLost}`, remediation: 'Grant the scanner ssm:ListInventoryEntries (the Redis probe rows) and scan again.' }));
         else findings.push(serverFinding(networkClusterBusRule, server, verdict));
@@ -113,12 +113,12 @@ function templatedCluster(analyzer: ReachabilityAnalyzer, target: EstateTarget, 
   const groups = shape.groups.length;
   return {
     key: `${cluster.production}|${ports.join(',')}|${shape.key}`,
-    values: [cluster.name, ...cluster.servers.map((s) => s.instanceId), ...shape.groups.map((g) => g.GroupId), ...shape.groups.map((g) => g.GroupName ?? '')],
+    values: [cluster.name, ...cluster.servers.map((member) => member.instanceId), ...shape.groups.map((g) => g.GroupId), ...shape.groups.map((g) => g.GroupName ?? '')],
     judge: () => clusterVerdicts(analyzer, target, cluster, ports),
     judgeStandIns: () => {
       const standIns = analyzer.canonicalMembers(cluster.servers, shape);
       const slots = new Map<string, number>([[CLUSTER_NAME, 0]]);
-      standIns.servers.forEach((s, i) => slots.set(s.instanceId, 1 + i));
+      standIns.servers.forEach((standIn, index) => slots.set(standIn.instanceId, 1 + index));
       standIns.groups.forEach((g, i) => {
         slots.set(g.GroupId, 1 + members + i);
         if (g.GroupName && g.GroupName !== g.GroupId) slots.set(g.GroupName, 1 + members + groups + i);
@@ -186,7 +186,7 @@ function problemsText(groups: readonly FlowGroupVerdict[]): string {
 
 function memberVerdict(cluster: RedisCluster, server: RedisServer, ports: number[], portText: string, required: string, analyse: (server: RedisServer) => FlowGroupVerdict[]): Verdict {
   const severity = cluster.production ? 'high' : 'medium';
-  const peers = cluster.servers.filter((s) => s !== server);
+  const peers = cluster.servers.filter((member) => member !== server);
   if (peers.length === 0) {
     return { status: 'NOT_APPLICABLE', severity: 'info', observed: `${server.instanceId} is the only server of cluster ${cluster.name}: no other member to reach.`, required, remediation: 'None needed.' };
   }
@@ -195,7 +195,7 @@ function memberVerdict(cluster: RedisCluster, server: RedisServer, ports: number
   const groups: FlowGroupVerdict[] = [];
   for (const group of analyse(server)) {
     if (!group.frontends.includes(server)) groups.push(group);
-    else if (group.frontends.length > 1) groups.push({ ...group, frontends: group.frontends.filter((s) => s !== server) });
+    else if (group.frontends.length > 1) groups.push({ ...group, frontends: group.frontends.filter((member) => member !== server) });
   }
   const blocked = groups.filter((g) => g.result.verdict === 'blocked');
   const unknown = groups.filter((g) => g.result.verdict === 'unknown');

@@ -113,7 +113,7 @@ function serverVerdict(target: EstateTarget, server: RedisServer): Verdict {
   if (packages.readings.length > 0) {
     const assessment = assess(packages.readings, `Installed package ${list(packages.readings)} (${APPLICATION_INVENTORY} inventory); the running server's version was not reported (${withoutFullStop(running.missing)}).`);
     // The package stands in for the running server only when nothing hid the running server's rows:
-    // after a failed inventory read they may exist and report another version (issue 9, evidence).
+    // after a failed inventory read they may exist and report another version.
     const inventoryError = target.errorFor('ssm:GetInventory', 'ssm:ListInventoryEntries');
     if (assessment.status === 'PASS' && inventoryError) {
       return verdictFor(server, { ...assessment, status: 'UNKNOWN', observed: `${assessment.observed} The package alone does not decide: the running server's rows may be missing because ${describeError(inventoryError)}.` });
