@@ -194,10 +194,15 @@ export class DynamoDbFindingsStore implements FindingsStore {
   }
 
   async listFindingStates(): Promise<FindingState[]> {
-    const all: FindingState[] = [];
+    return this.queryAllOfIndexPartition<FindingState>(keys.statesPartition);
+  }
+
+  /** Every item of one GSI1 partition, read page by page at the largest page size. */
+  private async queryAllOfIndexPartition<T>(partition: string): Promise<T[]> {
+    const all: T[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await this.queryPage<FindingState>({ index: 'GSI1', partition: keys.statesPartition }, { limit: MAX_PAGE_SIZE, ...(nextToken ? { nextToken } : {}) });
+      const page = await this.queryPage<T>({ index: 'GSI1', partition }, { limit: MAX_PAGE_SIZE, ...(nextToken ? { nextToken } : {}) });
       all.push(...page.items);
       nextToken = page.nextToken;
     } while (nextToken);
@@ -282,14 +287,7 @@ export class DynamoDbFindingsStore implements FindingsStore {
   }
 
   async listExportedPairs(): Promise<ExportedPair[]> {
-    const all: ExportedPair[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await this.queryPage<ExportedPair>({ index: 'GSI1', partition: keys.exportedPairsPartition }, { limit: MAX_PAGE_SIZE, ...(nextToken ? { nextToken } : {}) });
-      all.push(...page.items);
-      nextToken = page.nextToken;
-    } while (nextToken);
-    return all;
+    return this.queryAllOfIndexPartition<ExportedPair>(keys.exportedPairsPartition);
   }
 
   async putExportedPairs(pairs: readonly ExportedPair[]): Promise<void> {
