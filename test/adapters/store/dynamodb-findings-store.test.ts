@@ -134,19 +134,27 @@ describe('DynamoDbFindingsStore on dynalite', () => {
     expect((await get(keys.suppression('ttl-w'))).Item).not.toHaveProperty('expiresAt');
   });
 
-  it('makes each finding item as its batch is sent, not every item of the scan before the first write', async () => {
-    const scan = aScanRecord('scan-lazy', '2030-02-04T00:00:00.000Z');
-    const findings = manyFindings(scan.scanId, 113);
-    // Each finding counts the plain copies made of it (its item's `data`).
+  /**
+   * Runs `write` through a client that notes, at each BatchWriteItem, how many plain copies of the
+   * records had been made so far (each record counts its own JSON copies, its item's `data`).
+   */
+  async function copiesMadeAtEachBatchWrite(records: readonly object[], write: (client: DynamoDBDocumentClient) => Promise<unknown>): Promise<number[]> {
     let copied = 0;
-    for (const f of findings) Object.defineProperty(f, 'toJSON', { enumerable: false, value: () => (copied++, { ...f }) });
+    for (const record of records) Object.defineProperty(record, 'toJSON', { enumerable: false, value: () => (copied++, { ...record }) });
     const copiedAtEachWrite: number[] = [];
     const client = Object.create(table.documentClient) as DynamoDBDocumentClient;
     client.send = ((command: unknown) => {
       if (command instanceof BatchWriteCommand) copiedAtEachWrite.push(copied);
       return table.documentClient.send(command as BatchWriteCommand);
     }) as DynamoDBDocumentClient['send'];
-    await storeWith(client).putFindings(scan, findings);
+    await write(client);
+    return copiedAtEachWrite;
+  }
+
+  it('makes each finding item as its batch is sent, not every item of the scan before the first write', async () => {
+    const scan = aScanRecord('scan-lazy', '2030-02-04T00:00:00.000Z');
+    const findings = manyFindings(scan.scanId, 113);
+    const copiedAtEachWrite = await copiesMadeAtEachBatchWrite(findings, (client) => storeWith(client).putFindings(scan, findings));
     expect(copiedAtEachWrite).toEqual([25, 50, 75, 100, 113]);
     const item = await table.documentClient.send(new GetCommand({ TableName: table.tableName, Key: { PK: keys.scanPartition(scan.scanId), SK: keys.findingSortKey(findings[112]!) } }));
     expect(item.Item?.data).toEqual({ ...findings[112] });
@@ -156,15 +164,7 @@ describe('DynamoDbFindingsStore on dynalite', () => {
     const scan = aScanRecord('scan-lazy-states', '2030-02-05T00:00:00.000Z');
     const { states } = nextFindingStates([], manyFindings(scan.scanId, 60).map((f) => ({ ...f, resourceId: `${f.resourceId}-state`, status: 'FAIL' as const, ruleStatus: 'FAIL' as const })), { scanId: scan.scanId, at: scan.startedAt, targets: scan.targets });
     expect(states).toHaveLength(60);
-    let copied = 0;
-    for (const s of states) Object.defineProperty(s, 'toJSON', { enumerable: false, value: () => (copied++, { ...s }) });
-    const copiedAtEachWrite: number[] = [];
-    const client = Object.create(table.documentClient) as DynamoDBDocumentClient;
-    client.send = ((command: unknown) => {
-      if (command instanceof BatchWriteCommand) copiedAtEachWrite.push(copied);
-      return table.documentClient.send(command as BatchWriteCommand);
-    }) as DynamoDBDocumentClient['send'];
-    await storeWith(client).putFindingStates(states);
+    const copiedAtEachWrite = await copiesMadeAtEachBatchWrite(states, (client) => storeWith(client).putFindingStates(states));
     expect(copiedAtEachWrite).toEqual([25, 50, 60]);
     expect(await storeWith().getFindingState(states[59]!)).toEqual({ ...states[59] });
   });
