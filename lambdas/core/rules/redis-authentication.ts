@@ -24,11 +24,11 @@ export const redisAuthenticationRule: RuleDefinition = {
   title: 'Redis requires authentication',
   requirement: REQUIREMENT.ownSubnet,
   evaluate(target) {
-    return target.redisServers.map((server) => serverFinding(redisAuthenticationRule, server, judge(target, server)));
+    return target.redisServers.map((server) => serverFinding(redisAuthenticationRule, server, serverVerdict(target, server)));
   },
 };
 
-function judge(target: EstateTarget, server: RedisServer): Verdict {
+function serverVerdict(target: EstateTarget, server: RedisServer): Verdict {
   const posture = redisPosture(target, server.instanceId);
   if (!posture.found) {
     return { status: 'UNKNOWN', severity: 'high', observed: `Whether Redis on ${server.instanceId} requires authentication is not known: ${posture.reason}`, required: REQUIRED, remediation: probeRemediation(server) };

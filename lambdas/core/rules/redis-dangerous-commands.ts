@@ -25,7 +25,7 @@ export const redisDangerousCommandsRule: RuleDefinition = {
   title: "Redis front-end user cannot run administrative commands (advisory)",
   requirement: REQUIREMENT.ownSubnet,
   evaluate(target) {
-    return target.redisServers.map((server) => serverFinding(redisDangerousCommandsRule, server, judge(target, server)));
+    return target.redisServers.map((server) => serverFinding(redisDangerousCommandsRule, server, serverVerdict(target, server)));
   },
 };
 
@@ -85,7 +85,7 @@ function judgeProcess(p: ProcessPosture): ProcessResult {
   return out;
 }
 
-function judge(target: EstateTarget, server: RedisServer): Verdict {
+function serverVerdict(target: EstateTarget, server: RedisServer): Verdict {
   const posture = redisPosture(target, server.instanceId);
   if (!posture.found) {
     return { status: 'UNKNOWN', severity: SEVERITY, observed: `What the Redis users of ${server.instanceId} may run is not known: ${posture.reason}`, required: REQUIRED, remediation: `Run the current Redis probe on ${server.instanceId} (docs/redis-probe.md), then scan again.` };

@@ -26,11 +26,11 @@ export const redisKnownVulnerabilitiesRule: RuleDefinition = {
   title: 'Amazon Inspector finds no open vulnerability in the Redis packages',
   requirement: REQUIREMENT.redisVersion,
   evaluate(target) {
-    return target.redisServers.map((server) => serverFinding(redisKnownVulnerabilitiesRule, server, judge(target, server)));
+    return target.redisServers.map((server) => serverFinding(redisKnownVulnerabilitiesRule, server, serverVerdict(target, server)));
   },
 };
 
-function judge(target: EstateTarget, server: RedisServer): Verdict {
+function serverVerdict(target: EstateTarget, server: RedisServer): Verdict {
   const section = target.inspector;
   const findingsError = target.errorFor('inspector2:ListFindings');
   const coverageError = target.errorFor('inspector2:ListCoverage');

@@ -21,7 +21,7 @@ export const redisScriptingExposureRule: RuleDefinition = {
   title: 'Redis build with Lua CVEs does not let clients run Lua',
   requirement: REQUIREMENT.redisVersion,
   evaluate(target) {
-    return target.redisServers.map((server) => serverFinding(redisScriptingExposureRule, server, judge(target, server)));
+    return target.redisServers.map((server) => serverFinding(redisScriptingExposureRule, server, serverVerdict(target, server)));
   },
 };
 
@@ -66,7 +66,7 @@ function pick(process: ProcessPosture['process']) {
   };
 }
 
-function judge(target: EstateTarget, server: RedisServer): Verdict {
+function serverVerdict(target: EstateTarget, server: RedisServer): Verdict {
   const posture = redisPosture(target, server.instanceId);
   if (!posture.found) {
     return { status: 'UNKNOWN', severity: 'high', observed: `Which Redis build runs on ${server.instanceId} and who may run Lua is not known: ${posture.reason}`, required: REQUIRED, remediation: probeRemediation(server) };
