@@ -24,7 +24,7 @@ export function cleanEvidenceText(text: string): string {
  * to a changed string is copied, so the caller's snapshot is never modified.
  */
 export function sanitiseEvidence<T>(value: T): T {
-  if (typeof value === 'string') return (UNSAFE.test(value) ? cleanEvidenceText(value) : value) as T;
+  if (typeof value === 'string') return cleanEvidenceText(value) as T;
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
