@@ -111,6 +111,7 @@ export function buildEstate(snapshotTarget: SnapshotTarget, config: ScanConfig, 
   const instancesById = new Map<string, Instance>();
   const redisServers: RedisServer[] = [];
   const frontends: Server[] = [];
+  const frontendInstanceIds = new Set<string>();
 
   const environments = new EnvironmentValues(tags);
   for (let r = 0; r < ec2.Reservations.length; r++) {
@@ -128,6 +129,7 @@ export function buildEstate(snapshotTarget: SnapshotTarget, config: ScanConfig, 
       const found = serverTags(instance.Tags, tags);
       const role = found.role === tags.redisRole ? 'redis' : found.role === tags.frontendRole ? 'frontend' : undefined;
       if (!role) continue;
+      if (role === 'frontend') frontendInstanceIds.add(instance.InstanceId);
       const state = instance.State?.Name ?? 'unknown';
       if (!JUDGED_STATES.has(state)) {
         notEvaluated.push({ accountId, region, instanceId: instance.InstanceId, role, state, reason: `instance is ${state}: only pending or running instances are judged` });
@@ -244,6 +246,7 @@ export function buildEstate(snapshotTarget: SnapshotTarget, config: ScanConfig, 
     errors,
     redisServers,
     frontends,
+    frontendInstanceIds,
     clusters: [...clustersByKey.values()],
     instancesById,
     instanceTypes: new Map(ec2.InstanceTypes.map((t) => [t.InstanceType, t] as const)),

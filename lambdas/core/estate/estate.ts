@@ -69,6 +69,8 @@ export interface EstateTarget {
   errors: CollectionError[];
   redisServers: RedisServer[];
   frontends: Server[];
+  /** Every instance tagged as a front-end, in any state (a stopped front-end is still one when it starts). */
+  frontendInstanceIds: ReadonlySet<string>;
   clusters: RedisCluster[];
   instancesById: ReadonlyMap<string, Instance>;
   instanceTypes: ReadonlyMap<string, InstanceTypeInfo>;

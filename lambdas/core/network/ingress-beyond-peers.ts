@@ -1,7 +1,8 @@
 /**
  * Which ingress rules of a Redis server's security groups admit, on given TCP ports, sources other
- * than its peers: the OutSystems front-ends (any environment's: they run the application and are
- * judged by their own environment's rules) and the members of its cluster. Read with the
+ * than its peers: the OutSystems front-ends (any environment's, in any state: they run the
+ * application and are judged by their own environment's rules; a stopped one is a front-end again
+ * when it starts) and the members of its cluster. Read with the
  * reachability engine's own readers of rule protocols, port ranges and CIDRs (protocol.ts,
  * port-range.ts, cidr.ts). A source counts as a peer only when it cannot hold anything else:
  *  - a CIDR that is exactly one peer's address (/32, /128); any wider block can hold other hosts;
@@ -24,7 +25,7 @@ export interface IngressBeyondPeers {
 
 export function ingressBeyondPeers(target: EstateTarget, server: RedisServer, ports: readonly number[]): IngressBeyondPeers {
   const peers: Server[] = [...target.frontends, ...target.redisServers.filter((s) => s.clusterKey === server.clusterKey)];
-  const peerIds = new Set(peers.map((p) => p.instanceId));
+  const peerIds = new Set([...target.frontendInstanceIds, ...peers.map((p) => p.instanceId)]);
   const peerAddresses = new Set(peers.flatMap((p) => addressesOf(p.instance)));
   const beyond: string[] = [];
   const unknownGroups: string[] = [];

@@ -174,8 +174,14 @@ export function clusterVerdict(target: EstateTarget, cluster: RedisCluster): Ver
   }
   const instancesError = ec2Error(target, 'DescribeInstances');
   const unplaced = [...view.nodes.values()].filter((n) => !n.server && !n.otherInstance);
-  if (instancesError && unplaced.length > 0) {
-    gaps.push(`the instance list is incomplete (${describeError(instancesError)}), so the servers behind ${[...new Set(unplaced.map((n) => n.ip || n.nodeId))].join(', ')} are not known and may be one machine`);
+  // Less evidence never passes: a failed DescribeInstances may have hidden members of the cluster
+  // (servers the views do not show, e.g. never joined or running a cluster of their own).
+  if (instancesError) {
+    gaps.push(
+      unplaced.length > 0
+        ? `the instance list is incomplete (${describeError(instancesError)}), so the servers behind ${[...new Set(unplaced.map((n) => n.ip || n.nodeId))].join(', ')} are not known and may be one machine`
+        : `the instance list is incomplete (${describeError(instancesError)}), so members of the cluster it hid were neither listed nor probed`,
+    );
     remediations.push('Grant the scanner ec2:DescribeInstances.');
   }
   if (gaps.length > 0) {

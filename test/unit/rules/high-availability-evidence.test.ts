@@ -137,6 +137,14 @@ describe('servers the failed instance listing hid', () => {
     expect(f.observed).toContain('the servers behind 10.0.1.12, 10.0.1.13 are not known and may be one machine');
   });
 
+  it('cluster.failover is UNKNOWN, not PASS, when the listing failed although every node in the views is placed (a hidden member may be one never joined)', () => {
+    expect(failover(probed(HEALTHY_LAYOUT)).status).toBe('PASS');
+    const f = failover(probed(HEALTHY_LAYOUT).mutate((t) => t.errors.push(DESCRIBE_INSTANCES_DENIED)));
+    expect(f.status).toBe('UNKNOWN');
+    expect(f.observed).toContain('members of the cluster it hid were neither listed nor probed');
+    expect(f.remediation).toContain('ec2:DescribeInstances');
+  });
+
   it('cluster.membership does not fail their addresses as belonging to no instance', () => {
     const f = membership(hidden());
     expect(f.status).toBe('UNKNOWN');
