@@ -35,12 +35,13 @@ export function sanitiseEvidence<T>(value: T): T {
     }
     return (copy ?? value) as T;
   }
-  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return value;
   let copy: Record<string, unknown> | undefined;
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
-  for (let k = 0; k < keys.length; k++) {
-    const key = keys[k]!;
+  // for-in, not Object.keys: the same own keys in the same order (a plain object inherits no
+  // enumerable key), without a keys array per record.
+  for (const key in record) {
     const item = record[key];
     const clean = sanitiseEvidence(item);
     if (clean !== item) (copy ??= { ...record })[key] = clean;

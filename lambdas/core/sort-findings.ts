@@ -36,10 +36,12 @@ function compareWithinRank(a: Sortable, b: Sortable): number {
 export function sortFindings<T extends Sortable>(findings: T[]): void {
   const buckets: T[][] = [];
   for (let i = 0; i < Object.keys(STATUS_ORDER).length * SEVERITIES.length; i++) buckets.push([]);
-  for (const finding of findings) {
-    const bucket = buckets[STATUS_ORDER[finding.status] * SEVERITIES.length + severityRank(finding.severity)];
+  for (let i = 0; i < findings.length; i++) {
+    const finding = findings[i]!;
+    const rank = severityRank(finding.severity);
+    const bucket = buckets[STATUS_ORDER[finding.status] * SEVERITIES.length + rank];
     // A status or severity outside the model has no bucket: keep the plain comparator's answer.
-    if (bucket === undefined || severityRank(finding.severity) < 0) {
+    if (bucket === undefined || rank < 0) {
       findings.sort(compareFindings);
       return;
     }

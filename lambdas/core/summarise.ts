@@ -9,7 +9,8 @@ export function summarise(
   const byStatus = zeroFindingCounts();
   const failBySeverity = zeroSeverityCounts();
   const byRule: Record<string, Record<FindingStatus, number>> = {};
-  for (const finding of findings) {
+  for (let i = 0; i < findings.length; i++) {
+    const finding = findings[i]!;
     byStatus[finding.status]++;
     if (finding.status === 'FAIL') failBySeverity[finding.severity]++;
     (byRule[finding.ruleId] ??= zeroFindingCounts())[finding.status]++;
