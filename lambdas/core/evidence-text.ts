@@ -25,15 +25,22 @@ export function cleanEvidenceText(text: string): string {
  */
 export function sanitiseEvidence<T>(value: T): T {
   if (typeof value === 'string') return cleanEvidenceText(value) as T;
-  if (value === null || typeof value !== 'object') return value;
+  return value !== null && typeof value === 'object' ? (sanitiseContainer(value) as T) : value;
+}
+
+/**
+ * An array or plain object with every string cleaned (anything else as it is). Strings met as
+ * items are tested here rather than in a call each: a snapshot holds millions of them.
+ */
+function sanitiseContainer(value: object): object {
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      const clean = sanitiseEvidence(item);
+      const clean = typeof item === 'string' ? (UNSAFE.test(item) ? cleanEvidenceText(item) : item) : item !== null && typeof item === 'object' ? sanitiseContainer(item) : item;
       if (clean !== item) (copy ??= value.slice())[i] = clean;
     }
-    return (copy ?? value) as T;
+    return copy ?? value;
   }
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return value;
@@ -43,8 +50,8 @@ export function sanitiseEvidence<T>(value: T): T {
   // enumerable key), without a keys array per record.
   for (const key in record) {
     const item = record[key];
-    const clean = sanitiseEvidence(item);
+    const clean = typeof item === 'string' ? (UNSAFE.test(item) ? cleanEvidenceText(item) : item) : item !== null && typeof item === 'object' ? sanitiseContainer(item) : item;
     if (clean !== item) (copy ??= { ...record })[key] = clean;
   }
-  return (copy ?? value) as T;
+  return copy ?? value;
 }

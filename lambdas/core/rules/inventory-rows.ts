@@ -10,11 +10,12 @@ export const REDIS_SERVER_INVENTORY = 'Custom:RedisServer';
 export type InventoryLookup = { found: true; rows: InventoryRow[] } | { found: false; reason: string };
 
 export function inventoryRows(target: EstateTarget, instanceId: string, typeName: string): InventoryLookup {
+  const entity = target.inventory.get(instanceId);
+  const data = entity?.Data?.[typeName];
+  if (data) return { found: true, rows: data.Content ?? [] };
+  // Missing rows only: the reason names the failed read, if any.
   const error = target.errorFor('ssm:GetInventory', 'ssm:ListInventoryEntries');
   const because = error ? ` ${describeError(error)}.` : '';
-  const entity = target.inventory.get(instanceId);
   if (!entity) return { found: false, reason: `SSM inventory has no entry for ${instanceId}${because ? `.${because}` : ': ListInventoryEntries returned no inventory (the instance is not managed by SSM, or no inventory association runs on it).'}` };
-  const data = entity.Data?.[typeName];
-  if (!data) return { found: false, reason: `The SSM inventory of ${instanceId} has no ${typeName} data.${because}` };
-  return { found: true, rows: data.Content ?? [] };
+  return { found: false, reason: `The SSM inventory of ${instanceId} has no ${typeName} data.${because}` };
 }
