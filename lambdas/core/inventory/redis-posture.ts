@@ -20,7 +20,24 @@ export type PostureEvidence =
   | { found: false; reason: string }
   | { found: true; processes: ProcessPosture[]; problems: string[] };
 
+/** Per target, the posture of each instance (one weak entry per target, not one per instance). */
+const posturesByTarget = new WeakMap<EstateTarget, Map<string, PostureEvidence>>();
+
+/**
+ * The posture of one instance, read once per instance and evaluation (the three rules above each
+ * ask for every Redis server; they only read it), except with verdict sharing off
+ * (EstateTarget.shareVerdicts), where every call reads the rows again.
+ */
 export function redisPosture(target: EstateTarget, instanceId: string): PostureEvidence {
+  if (!target.shareVerdicts) return readRedisPosture(target, instanceId);
+  let postures = posturesByTarget.get(target);
+  if (!postures) posturesByTarget.set(target, (postures = new Map()));
+  let posture = postures.get(instanceId);
+  if (!posture) postures.set(instanceId, (posture = readRedisPosture(target, instanceId)));
+  return posture;
+}
+
+function readRedisPosture(target: EstateTarget, instanceId: string): PostureEvidence {
   const rows = redisServerRows(target, instanceId);
   if (!rows.found) return rows;
   if (!rows.probe) {
