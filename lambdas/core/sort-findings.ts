@@ -20,7 +20,8 @@ export function compareFindings(a: Sortable, b: Sortable): number {
 }
 
 function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  // Equality first: most compared pairs share their account and region (often the same string object).
+  return a === b ? 0 : a < b ? -1 : 1;
 }
 
 /** Ties of status and severity: by account, region, resource and rule. */

@@ -36,8 +36,15 @@ export function resolveEndpoint(instance: Instance): NetworkEndpoint {
   const ipv4Text = instance.PrivateIpAddress ?? eni?.PrivateIpAddress ?? eni?.PrivateIpAddresses?.find((a) => a.Primary)?.PrivateIpAddress;
   const ipv6Addresses = eni?.Ipv6Addresses ?? [];
   const ipv6Text = ipv6Addresses.find((a) => a.IsPrimaryIpv6)?.Ipv6Address ?? ipv6Addresses[0]?.Ipv6Address ?? instance.Ipv6Address;
-  const groups = (eni?.Groups?.length ? eni.Groups : instance.SecurityGroups ?? []).map((g) => g.GroupId).filter((id): id is string => !!id);
-  const groupIds = new Set(groups);
+  // The ids in order, each once, and their comma-joined key, in one pass (an endpoint is resolved per server and rule that asks).
+  const groupIds = new Set<string>();
+  let groupKey = '';
+  for (const group of eni?.Groups?.length ? eni.Groups : (instance.SecurityGroups ?? [])) {
+    const id = group.GroupId;
+    if (!id || groupIds.has(id)) continue;
+    groupKey = groupIds.size === 0 ? id : `${groupKey},${id}`;
+    groupIds.add(id);
+  }
   return {
     instanceId: instance.InstanceId,
     subnetId: eni?.SubnetId ?? instance.SubnetId,
@@ -45,6 +52,6 @@ export function resolveEndpoint(instance: Instance): NetworkEndpoint {
     ipv4: ipv4Text ? parseIp(ipv4Text) : undefined,
     ipv6: ipv6Text ? parseIp(ipv6Text) : undefined,
     groupIds,
-    groupKey: [...groupIds].join(','),
+    groupKey,
   };
 }
