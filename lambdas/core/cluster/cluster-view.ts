@@ -5,6 +5,7 @@
  */
 import type { EstateTarget, RedisCluster, RedisServer } from '../estate/estate';
 import type { Instance } from '../snapshot/schema';
+import { label } from '../rules/rule';
 import { serverProbe } from './probe-topology';
 import { isFailing, type ClusterNodeEntry, type ClusterNodeFacts, type ProbedProcess } from './redis-topology';
 
@@ -43,6 +44,8 @@ export interface ClusterView {
   cluster: RedisCluster;
   /** Members whose probe rows are missing, with the reason. */
   unprobed: Array<{ server: RedisServer; reason: string }>;
+  /** The unprobed members as findings name them ("i-1 (name): reason", space-separated; '' when none): one string for every rule that writes it. */
+  unprobedText: string;
   processes: ProbedProcess[];
   /** Nodes by id, in first-seen order. */
   nodes: Map<string, ClusterNode>;
@@ -86,7 +89,7 @@ export function clusterView(target: EstateTarget, cluster: RedisCluster): Cluste
   if (known) return known;
   const memberByAddress = new Map<string, RedisServer>();
   for (const server of cluster.servers) for (const address of addressesOf(server.instance)) memberByAddress.set(address, server);
-  const view: ClusterView = { cluster, unprobed: [], processes: [], nodes: new Map(), views: [], missingViews: [] };
+  const view: ClusterView = { cluster, unprobed: [], unprobedText: '', processes: [], nodes: new Map(), views: [], missingViews: [] };
   const lines: ClusterNodeEntry[] = [];
   for (const server of cluster.servers) {
     const probe = serverProbe(target, server);
@@ -111,6 +114,7 @@ export function clusterView(target: EstateTarget, cluster: RedisCluster): Cluste
       if (!seen) view.missingViews.push({ server, port: process.port, reason: probe.nodesMissing ?? `its CLUSTER NODES answer (${server.instanceId}${process.port !== undefined ? ` port ${process.port}` : ''}) is not among the Custom:RedisClusterNode rows` });
     }
   }
+  view.unprobedText = view.unprobed.map((u) => `${label(u.server.instanceId, u.server.name)}: ${u.reason}`).join(' ');
   const linkByNode = new Map<string, string | undefined>();
   for (const process of view.processes) {
     if (process.nodeId === undefined || process.error !== undefined) continue;

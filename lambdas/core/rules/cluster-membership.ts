@@ -26,7 +26,7 @@ export function clusterVerdict(target: EstateTarget, cluster: RedisCluster): Ver
   const severity = cluster.production ? 'high' : 'medium';
   const tags = target.config.tags;
   const view = clusterView(target, cluster);
-  const unprobed = view.unprobed.map((u) => `${label(u.server.instanceId, u.server.name)}: ${u.reason}`).join(' ');
+  const unprobed = view.unprobedText;
   if (view.nodes.size === 0) {
     const modes = new Set(view.processes.map((p) => p.mode).filter((m) => m !== undefined));
     if (view.processes.length > 0 && modes.size > 0 && !modes.has('cluster')) {

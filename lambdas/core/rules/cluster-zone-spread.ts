@@ -101,7 +101,7 @@ function clusterVerdict(target: EstateTarget, cluster: RedisCluster): Verdict {
     return { status: 'UNKNOWN', severity: SEVERITY, observed: `${unplaced + unknown.length} master(s) or server(s) have no known zone. Masters per zone: ${perZone}. Servers: ${spread}.`, required: REQUIRED, remediation: 'Tag and scan every node of the cluster (see cluster.membership), then scan again.' };
   }
   const gaps: string[] = [];
-  if (view.unprobed.length > 0) gaps.push(`not every member was probed (${view.unprobed.map((u) => `${label(u.server.instanceId, u.server.name)}: ${u.reason}`).join(' ')}), so masters it may hold are not seen`);
+  if (view.unprobed.length > 0) gaps.push(`not every member was probed (${view.unprobedText}), so masters it may hold are not seen`);
   if (view.missingViews.length > 0) gaps.push(`the CLUSTER NODES view of ${view.missingViews.map((m) => `${m.server.instanceId}${m.port !== undefined ? ` port ${m.port}` : ''}`).join(', ')} is missing`);
   const disputed = masters.filter((m) => m.otherVersions.length > 0);
   const disputedAll = [...view.nodes.values()].filter((n) => n.otherVersions.length > 0);
