@@ -3,8 +3,11 @@
  * Generates the synthetic estate of N Redis servers (+2% front-ends), collects the generator's
  * garbage, then times evaluateSnapshot (every rule, reachability included) once. Prints one JSON
  * line: times, the RSS after generating, and the peak RSS of the whole process (not reduced by
- * anything, so generator and evaluation together).
+ * anything, so generator and evaluation together). Beside the wall time: the process's CPU time
+ * over the evaluation (user + system, the garbage collector's helper threads included), which a
+ * shared machine stretches less, and the 1-minute load average when it started.
  */
+import { loadavg } from 'node:os';
 import { evaluateSnapshot } from '../lambdas/core/evaluate';
 import { syntheticSnapshot } from './synthetic-estate';
 
@@ -27,9 +30,13 @@ collectGarbage();
 const rssAfterGenerate = process.memoryUsage().rss;
 const heapAfterGenerate = process.memoryUsage().heapUsed;
 
+const loadAverage = loadavg()[0]!;
+const cpuStart = process.cpuUsage();
 const evaluateStart = performance.now();
 const result = evaluateSnapshot(snapshot, { now: () => new Date('2026-11-25T02:05:00.000Z') });
 const evaluateMs = performance.now() - evaluateStart;
+const cpu = process.cpuUsage(cpuStart);
+const evaluateCpuMs = (cpu.user + cpu.system) / 1000;
 const heapAfterEvaluate = process.memoryUsage().heapUsed;
 const maxRss = process.resourceUsage().maxRSS * 1024;
 
@@ -40,6 +47,8 @@ console.log(
     findings: result.findings.length,
     generateMs,
     evaluateMs,
+    evaluateCpuMs,
+    loadAverage,
     rssAfterGenerateMB: rssAfterGenerate / MB,
     heapAfterGenerateMB: heapAfterGenerate / MB,
     heapAfterEvaluateMB: heapAfterEvaluate / MB,

@@ -15,6 +15,10 @@ export interface EvaluationRun {
   findings: number;
   generateMs: number;
   evaluateMs: number;
+  /** CPU time of the evaluation (user + system); absent in runs of older children. */
+  evaluateCpuMs?: number;
+  /** The 1-minute load average when the evaluation started. */
+  loadAverage?: number;
   rssAfterGenerateMB: number;
   heapAfterGenerateMB: number;
   heapAfterEvaluateMB: number;
@@ -55,6 +59,17 @@ export async function measureEvaluation(options: BenchOptions, withLargest = tru
   return { sizes, bySize };
 }
 
+/** "; CPU 1.2 s (median of 1.1 s, 1.2 s, 1.3 s), load 0.8-1.1": what a busy machine's wall time hides. */
+function cpuAndLoad(runs: readonly EvaluationRun[]): string {
+  const cpu = runs.map((r) => r.evaluateCpuMs).filter((ms): ms is number => ms !== undefined);
+  const load = runs.map((r) => r.loadAverage).filter((l): l is number => l !== undefined);
+  if (cpu.length === 0) return '';
+  const cpuText = cpu.length === 1 ? `CPU ${formatMs(cpu[0]!)}` : `CPU ${formatMs(median(cpu))} (median of ${cpu.map(formatMs).join(', ')})`;
+  const [low, high] = [Math.min(...load).toFixed(1), Math.max(...load).toFixed(1)];
+  const loadText = load.length === 0 ? '' : `, load ${low}${high !== low ? `-${high}` : ''}`;
+  return `; ${cpuText}${loadText}`;
+}
+
 function medianRun(runs: readonly EvaluationRun[]): EvaluationRun {
   const ms = median(runs.map((r) => r.evaluateMs));
   return { ...runs.reduce((best, r) => (Math.abs(r.evaluateMs - ms) < Math.abs(best.evaluateMs - ms) ? r : best)), evaluateMs: ms };
@@ -76,7 +91,7 @@ export function evaluationTimeRows(options: BenchOptions, m: EvaluationMeasureme
     medians.set(size, run);
     rows.push({
       figure: label,
-      measured: `${formatMs(run.evaluateMs)} (${runs.length === 1 ? '1 run' : `median of ${runs.length}`}: ${runs.map((r) => formatMs(r.evaluateMs)).join(', ')}; ${run.findings.toLocaleString('en-US')} findings)`,
+      measured: `${formatMs(run.evaluateMs)} (${runs.length === 1 ? '1 run' : `median of ${runs.length}`}: ${runs.map((r) => formatMs(r.evaluateMs)).join(', ')}; ${run.findings.toLocaleString('en-US')} findings)${cpuAndLoad(runs)}`,
       target,
       met: size === 100000 ? verdict(options, run.evaluateMs <= TIME_TARGET_MS) : null,
       data: { runs },
