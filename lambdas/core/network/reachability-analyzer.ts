@@ -150,9 +150,17 @@ export class ReachabilityAnalyzer {
     return this.target.securityGroups.get(groupId);
   }
 
+  /**
+   * A stand-in's endpoint (see canonicalMembers), else undefined. Every stand-in's id starts with
+   * NUL, so a server whose id does not is none, without a WeakMap lookup.
+   */
+  private standInOf(server: Server): NetworkEndpoint | undefined {
+    return this.standInCount > 0 && server.instanceId.charCodeAt(0) === 0 ? this.standIns.get(server) : undefined;
+  }
+
   /** A Redis server's endpoint: the one resolved already when it was met as a source (or a canonical member), else resolved now and not kept. */
   private destinationEndpoint(server: Server): NetworkEndpoint {
-    const kept = (this.standInCount > 0 ? this.standIns.get(server) : undefined) ?? this.endpoints.get(server.instanceId);
+    const kept = this.standInOf(server) ?? this.endpoints.get(server.instanceId);
     if (kept) return kept;
     // The last one is remembered: callers ask destinationClassOf, passShareKeyOf and analyse of one server in a row.
     if (this.lastDestination !== server) {
@@ -164,10 +172,8 @@ export class ReachabilityAnalyzer {
 
   /** The endpoint of a front-end, resolved once (front-ends are met again for every destination class). */
   endpointOf(server: Server): NetworkEndpoint {
-    if (this.standInCount > 0) {
-      const standIn = this.standIns.get(server);
-      if (standIn) return standIn;
-    }
+    const standIn = this.standInOf(server);
+    if (standIn) return standIn;
     let endpoint = this.endpoints.get(server.instanceId);
     if (!endpoint) {
       endpoint = resolveEndpoint(server.instance);
@@ -450,7 +456,7 @@ export class ReachabilityAnalyzer {
 
   /** A front-end's platform (a canonical member's is its real instance's: see canonicalMembers). */
   private platformOf(server: Server): ClientPlatform {
-    const instanceId = this.standInCount > 0 && this.standIns.has(server) ? server.instance.InstanceId : server.instanceId;
+    const instanceId = this.standInOf(server) ? server.instance.InstanceId : server.instanceId;
     return clientPlatform(server.instance, this.target.ssmInformation.get(instanceId));
   }
 
