@@ -1,7 +1,7 @@
 /** Sends the report e-mail through SES v2 (SendEmail, Simple content: subject, HTML and text parts). */
 import { SendEmailCommand, type SendEmailCommandOutput } from '@aws-sdk/client-sesv2';
 import { renderEmail, type EmailOptions, type RenderedEmail } from '../../core/report/render-email';
-import type { ReportModel } from '../../core/report/report-model';
+import type { ReportSummaryModel } from '../../core/report/report-model';
 
 export interface SesV2Like {
   send(command: SendEmailCommand): Promise<SendEmailCommandOutput>;
@@ -21,7 +21,7 @@ export interface EmailNotifierOptions {
    * report Lambda puts it in the report bucket and presigns a GET); without it the e-mail links to
    * the model's reportUrl.
    */
-  publishFullReport?: (model: ReportModel) => Promise<string>;
+  publishFullReport?: (model: ReportSummaryModel) => Promise<string>;
 }
 
 export interface EmailDelivery {
@@ -34,7 +34,7 @@ export class EmailNotifier {
     if (!options.from.trim()) throw new Error('The report e-mail needs a sender address.');
   }
 
-  async notify(model: ReportModel): Promise<EmailDelivery> {
+  async notify(model: ReportSummaryModel): Promise<EmailDelivery> {
     const fullReportUrl = this.options.publishFullReport ? await this.options.publishFullReport(model) : undefined;
     return this.send(renderEmail(model, { ...this.options.render, ...(fullReportUrl !== undefined ? { fullReportUrl } : {}) }));
   }

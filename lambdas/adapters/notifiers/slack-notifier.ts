@@ -5,7 +5,7 @@
 import { networkErrorCause } from '../network-error';
 import { plainText, truncate } from '../../core/report/escaping';
 import { renderSlackMessage, type SlackMessage } from '../../core/report/render-slack';
-import type { ReportModel } from '../../core/report/report-model';
+import type { ReportSummaryModel } from '../../core/report/report-model';
 import type { SecretProvider } from './secret-provider';
 import { parseWebhookUrl, redactWebhookUrl } from './slack-webhook-url';
 
@@ -56,7 +56,7 @@ export class SlackNotifier {
     this.fetch = options.fetch ?? fetch;
   }
 
-  notify(model: ReportModel): Promise<SlackDelivery> {
+  notify(model: ReportSummaryModel): Promise<SlackDelivery> {
     return this.send(renderSlackMessage(model));
   }
 

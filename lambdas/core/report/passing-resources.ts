@@ -4,11 +4,20 @@
  * instance.vcpu, instance.disk, ...; NOT_APPLICABLE on ..."). A resource passes many rules, so one
  * list per rule would print each id about seven times; listing it once under its set of verdicts
  * keeps the page a few hundred kilobytes at 100k findings, and each rule's count says how many of
- * its findings there are. Pure; the JSON and CSV exports keep every finding as a record.
+ * its findings there are. The findings may come in any order: the result is the same. Pure; the
+ * JSON and CSV exports keep every finding as a record.
  */
-import type { StoredFinding } from '../model';
+import type { FindingStatus, StoredFinding } from '../model';
+import { compareStoredFindings } from './order-findings';
 
 export type PassingStatus = 'PASS' | 'NOT_APPLICABLE';
+
+export function isPassingStatus(status: FindingStatus): status is PassingStatus {
+  return status === 'PASS' || status === 'NOT_APPLICABLE';
+}
+
+/** What the passing lists read of a finding (a store can read just these: FindingsStore.listFindingOutlines). */
+export type FindingOutline = Pick<StoredFinding, 'ruleId' | 'status' | 'severity' | 'title' | 'accountId' | 'region' | 'resourceId' | 'resourceName'>;
 
 export interface RuleTally {
   ruleId: string;
@@ -53,6 +62,8 @@ function cmp(a: string, b: string): number {
 interface Entry {
   resource: PassingResource;
   verdicts: number[];
+  /** The finding the name was taken from: the first in report order that has one. */
+  nameFrom?: FindingOutline;
 }
 
 /**
@@ -61,6 +72,8 @@ interface Entry {
  */
 export class PassingCollector {
   private readonly tallies: RuleTally[] = [];
+  /** Per tally, the finding its title was taken from: the first in report order. */
+  private readonly titleFrom: FindingOutline[] = [];
   /** rule id -> [PASS tally, NOT_APPLICABLE tally] (-1: none yet). */
   private readonly tallyOf = new Map<string, [number, number]>();
   /** By resource id alone (ids are unique across accounts in practice) ... */
@@ -71,9 +84,9 @@ export class PassingCollector {
   private last: Entry | undefined;
   private count = 0;
 
-  add(f: StoredFinding): void {
+  add(f: FindingOutline): void {
     const status = f.status;
-    if (status !== 'PASS' && status !== 'NOT_APPLICABLE') return;
+    if (!isPassingStatus(status)) return;
     this.count++;
     let tallies = this.tallyOf.get(f.ruleId);
     if (!tallies) this.tallyOf.set(f.ruleId, (tallies = [-1, -1]));
@@ -82,12 +95,23 @@ export class PassingCollector {
     if (tally < 0) {
       tally = tallies[column] = this.tallies.length;
       this.tallies.push({ ruleId: f.ruleId, status, title: f.title, count: 0, sets: [] });
+      this.titleFrom.push(f);
+    } else if (compareStoredFindings(f, this.titleFrom[tally]!) < 0) {
+      // The title of the rule's first finding in report order, whatever order the findings came in.
+      this.titleFrom[tally] = f;
+      this.tallies[tally]!.title = f.title;
     }
     this.tallies[tally]!.count++;
-    this.entryOf(f).verdicts.push(tally);
+    const entry = this.entryOf(f);
+    entry.verdicts.push(tally);
+    if (f.resourceName !== undefined && (entry.nameFrom === undefined || compareStoredFindings(f, entry.nameFrom) < 0)) {
+      // The name on the resource's first finding in report order that has one.
+      entry.nameFrom = f;
+      entry.resource.resourceName = f.resourceName;
+    }
   }
 
-  private entryOf(f: StoredFinding): Entry {
+  private entryOf(f: FindingOutline): Entry {
     const { accountId, region, resourceId } = f;
     // Findings come sorted by resource within a status and severity: most are the previous one's.
     const last = this.last;
@@ -100,7 +124,6 @@ export class PassingCollector {
     } else if (entry === undefined) {
       this.byId.set(resourceId, (entry = this.newEntry(accountId, region, resourceId)));
     }
-    if (entry.resource.resourceName === undefined && f.resourceName !== undefined) entry.resource.resourceName = f.resourceName;
     this.last = entry;
     return entry;
   }

@@ -9,7 +9,7 @@ import { COMPLIANCE_DEFINITION, formatPercent } from './compliance';
 import { escapeHtml as h, plainText, truncate } from './escaping';
 import { andMore, environmentLabel, formatTime, locationLabel, REPORT_TITLE, resourceLabel, scanStatusSentence, STATUS_LABEL } from './labels';
 import { renderTextSummary } from './render-text-summary';
-import { FINDING_STATUSES, type ReportModel } from './report-model';
+import { FINDING_STATUSES, type ReportSummaryModel } from './report-model';
 import { SEVERITY_PALETTE } from './severity-palette';
 
 export interface RenderedEmail {
@@ -33,14 +33,14 @@ const VALUE_CHARS = 300;
 /** Share of the budget the "what changed" lists may use, so the worst findings always get room. */
 const CHANGES_SHARE = 0.3;
 
-export function renderEmail(model: ReportModel, options: EmailOptions = {}): RenderedEmail {
+export function renderEmail(model: ReportSummaryModel, options: EmailOptions = {}): RenderedEmail {
   const url = options.fullReportUrl ?? model.reportUrl;
   const withUrl = url === undefined || url === model.reportUrl ? model : { ...model, reportUrl: url };
   return { subject: emailSubject(model), html: renderEmailHtml(withUrl, options.maxHtmlBytes ?? DEFAULT_EMAIL_HTML_BYTES), text: renderTextSummary(withUrl) };
 }
 
 /** One line, no control characters (no header injection), at most 200 characters. */
-export function emailSubject(model: ReportModel): string {
+export function emailSubject(model: ReportSummaryModel): string {
   const { scan, counts } = model;
   const critical = model.failBySeverity.critical > 0 ? ` (${model.failBySeverity.critical} critical)` : '';
   const newPart = model.changes.compared && model.changes.new.length > 0 ? `, ${model.changes.new.length} new` : '';
@@ -77,7 +77,7 @@ class BoundedHtml {
 
 const v = (value: string): string => h(truncate(value, VALUE_CHARS));
 
-function renderEmailHtml(model: ReportModel, maxBytes: number): string {
+function renderEmailHtml(model: ReportSummaryModel, maxBytes: number): string {
   const { scan } = model;
   const link = model.reportUrl !== undefined && /^(https?|file):\/\//i.test(model.reportUrl) ? model.reportUrl : undefined;
   const linkHtml = link === undefined ? '' : `<p style="font-size:16px"><a href="${h(link)}">Open the full report</a> (every finding, passing resources, charts and waivers)</p>`;
@@ -102,7 +102,7 @@ function renderEmailHtml(model: ReportModel, maxBytes: number): string {
   return `${out}${closing}`;
 }
 
-function summaryHtml(model: ReportModel): string {
+function summaryHtml(model: ReportSummaryModel): string {
   const cell = 'style="border:1px solid #e5e7eb;padding:4px 8px;text-align:left"';
   const counts = FINDING_STATUSES.map((s) => `<tr><th ${cell}>${h(STATUS_LABEL[s])}</th><td ${cell}>${model.counts[s]}</td></tr>`).join('');
   const severities = SEVERITIES.map((s) => `${badge(s)} ${model.failBySeverity[s]}`).join(' ');
@@ -113,7 +113,7 @@ function summaryHtml(model: ReportModel): string {
   );
 }
 
-function changesHtml(out: BoundedHtml, model: ReportModel, limit: number): void {
+function changesHtml(out: BoundedHtml, model: ReportSummaryModel, limit: number): void {
   out.add('<h2 style="font-size:17px;margin:16px 0 6px">What changed since the previous scan</h2>');
   if (!model.changes.compared) {
     out.add('<p>No previous scan to compare with.</p>');
@@ -139,7 +139,7 @@ function changesHtml(out: BoundedHtml, model: ReportModel, limit: number): void 
   }
 }
 
-function worstHtml(out: BoundedHtml, model: ReportModel): void {
+function worstHtml(out: BoundedHtml, model: ReportSummaryModel): void {
   const attention = model.attention;
   out.add(`<h2 style="font-size:17px;margin:16px 0 6px">Needing attention (${attention.length}), worst first</h2>`);
   if (attention.length === 0) {

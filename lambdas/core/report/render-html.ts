@@ -11,16 +11,15 @@ import { COMPLIANCE_DEFINITION, formatPercent } from './compliance';
 import { escapeHtml as h } from './escaping';
 import { REPORT_CSS } from './html-styles';
 import { formatDate, formatTime, locationLabel, notEnrolledSentence, REPORT_TITLE, resourceLabel, scanStatusSentence, STATUS_LABEL } from './labels';
-import { FINDING_STATUSES, type ReportModel } from './report-model';
+import { FINDING_STATUSES, type ReportSummaryModel } from './report-model';
 import { PLACEHOLDERS } from './finding-groups';
-import { PassingCollector } from './passing-resources';
 import { AttentionSection } from './render-html-attention';
 import { passingSection } from './render-html-passing';
 import { complianceTrendChart, severityBarChart } from './svg-charts';
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
-export function renderHtml(model: ReportModel): string {
+export function renderHtml(model: ReportSummaryModel): string {
   const { scan } = model;
   return [
     '<!doctype html>',
@@ -57,7 +56,7 @@ export function renderHtml(model: ReportModel): string {
   ].join('\n');
 }
 
-function scanErrors(model: ReportModel): string {
+function scanErrors(model: ReportSummaryModel): string {
   const { scan } = model;
   if (scan.status === 'COMPLETE' && scan.errors.length === 0) return '';
   const rows = scan.errors
@@ -73,7 +72,7 @@ function scanErrors(model: ReportModel): string {
   );
 }
 
-function summary(model: ReportModel): string {
+function summary(model: ReportSummaryModel): string {
   const cards = FINDING_STATUSES.map(
     (status) => `<div class="card"><span class="n">${model.counts[status]}</span><span class="badge st-${status}">${h(STATUS_LABEL[status])}</span></div>`,
   ).join('');
@@ -83,7 +82,7 @@ function summary(model: ReportModel): string {
   );
 }
 
-function charts(model: ReportModel): string {
+function charts(model: ReportSummaryModel): string {
   // The table repeats the bar chart's numbers for readers (and mail clients) without SVG.
   const table = `<table class="severity-table"><thead><tr>${SEVERITIES.map((s) => `<th>${h(s)}</th>`).join('')}</tr></thead><tbody><tr>${SEVERITIES.map((s) => `<td>${model.failBySeverity[s]}</td>`).join('')}</tr></tbody></table>`;
   return (
@@ -94,7 +93,7 @@ function charts(model: ReportModel): string {
   );
 }
 
-function changes(model: ReportModel): string {
+function changes(model: ReportSummaryModel): string {
   if (!model.changes.compared) return '<section id="changes"><h2>Changes since the previous scan</h2><p>No previous scan to compare with.</p></section>';
   const since = model.changes.previousScanId ? ` (<code>${h(model.changes.previousScanId)}</code>)` : '';
   return (
@@ -110,7 +109,7 @@ function findingList(list: readonly StoredFinding[], empty: string): string {
   return `<ul>${list.map((f) => `<li>${badges(f)} ${h(f.title)}: ${h(resourceLabel(f))} <span class="meta">(${h(locationLabel(f))}, <code>${h(f.ruleId)}</code>)</span></li>`).join('')}</ul>`;
 }
 
-function waivers(model: ReportModel): string {
+function waivers(model: ReportSummaryModel): string {
   const { active, expiringSoon, expired, expiringWithinDays } = model.waivers;
   const activePart =
     active.length === 0
@@ -148,27 +147,27 @@ function waivers(model: ReportModel): string {
   return `<section id="waivers"><h2>Waivers</h2>${expiredPart}<h3>Active (${active.length})</h3>${activePart}<h3>Expiring within ${expiringWithinDays} days (${expiringSoon.length})</h3>${expiringPart}</section>`;
 }
 
-function findings(model: ReportModel): string {
-  // One pass over the findings: each goes to the attention groups or to the passing lists.
+function findings(model: ReportSummaryModel): string {
+  // FAIL, UNKNOWN, then SUPPRESSED: report order. PASS and NOT_APPLICABLE are in model.passing.
   const attention = new AttentionSection();
-  const passing = new PassingCollector();
-  for (const f of model.findings) if (!attention.add(f)) passing.add(f);
+  for (const f of model.attention) attention.add(f);
+  for (const f of model.suppressed) attention.add(f);
   const count = attention.count;
   const html = attention.html();
   const intro =
-    model.findings.length === 0
+    model.total === 0
       ? '<p>No findings: nothing was evaluated.</p>'
       : count === 0
         ? '<p>No finding fails, is unknown or is waived.</p>'
         : `<p class="meta">Every failing, unknown and waived finding, grouped by rule and verdict; where findings share an observation, it is written once with ${h(PLACEHOLDERS.resource)}, ${h(PLACEHOLDERS.name)} and ${h(PLACEHOLDERS.cluster)} standing for each resource listed under it. The JSON and CSV exports hold every finding as a record.</p>`;
-  return `<section id="findings"><h2>Findings needing attention (${count} of ${model.findings.length})</h2>${intro}${html}</section>${passingSection(passing.result())}`;
+  return `<section id="findings"><h2>Findings needing attention (${count} of ${model.total})</h2>${intro}${html}</section>${passingSection(model.passing)}`;
 }
 
 function badges(f: StoredFinding): string {
   return `<span class="badge st-${h(f.status)}">${h(f.status)}</span> <span class="badge sev-${h(f.severity)}">${h(f.severity)}</span>`;
 }
 
-function notEvaluated(model: ReportModel): string {
+function notEvaluated(model: ReportSummaryModel): string {
   const list = model.scan.notEvaluated;
   if (list.length === 0) return '';
   const rows = list
@@ -177,7 +176,7 @@ function notEvaluated(model: ReportModel): string {
   return `<section id="not-evaluated"><h2>Instances not evaluated (${list.length})</h2><div class="scroll"><table><thead><tr><th>Instance</th><th>Role</th><th>Where</th><th>State</th><th>Reason</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
 
-function notEnrolled(model: ReportModel): string {
+function notEnrolled(model: ReportSummaryModel): string {
   const list = model.scan.notEnrolled ?? [];
   if (list.length === 0) return '';
   return `<section id="not-enrolled"><h2>Accounts not enrolled (${list.length})</h2><p>${h(notEnrolledSentence(list))}</p><p class="wrap">${list.map((id) => `<code class="token">${h(id)}</code>`).join(', ')}</p></section>`;

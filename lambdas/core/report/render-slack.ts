@@ -7,7 +7,7 @@ import { SEVERITIES, type StoredFinding } from '../model';
 import { COMPLIANCE_DEFINITION, formatPercent } from './compliance';
 import { escapeSlackMrkdwn, fitEscaped, slackPlainText, truncate, type Printable } from './escaping';
 import { andMore, formatDate, formatTime, locationLabel, REPORT_TITLE, resourceLabel, scanStatusSentence } from './labels';
-import type { ReportModel } from './report-model';
+import type { ReportSummaryModel } from './report-model';
 
 export const SLACK_LIMITS = { blocks: 50, text: 3000, field: 2000, fields: 10, header: 150, buttonText: 75, url: 3000, contextElements: 10 } as const;
 
@@ -50,7 +50,7 @@ function section(text: string): SlackBlock {
   return { type: 'section', text: mrkdwn(text) };
 }
 
-export function renderSlackMessage(model: ReportModel, options: SlackOptions = {}): SlackMessage {
+export function renderSlackMessage(model: ReportSummaryModel, options: SlackOptions = {}): SlackMessage {
   const worst = Math.min(options.worstFindings ?? 10, 30);
   const { scan, counts } = model;
   const blocks: SlackBlock[] = [];
@@ -184,7 +184,7 @@ function withinBlockLimit(blocks: SlackBlock[]): SlackBlock[] {
   return [...kept, { type: 'context', elements: [mrkdwn(`_${andMore(blocks.length - kept.length, 'block(s) left out')}_`)] }];
 }
 
-function fallbackText(model: ReportModel): string {
+function fallbackText(model: ReportSummaryModel): string {
   const { scan, counts } = model;
   const severities = SEVERITIES.map((sev) => `${sev} ${model.failBySeverity[sev]}`).join(', ');
   const changes = model.changes.compared ? ` ${model.changes.new.length} new, ${model.changes.resolved.length} resolved since the previous scan.` : '';

@@ -7,7 +7,7 @@ import { SEVERITIES, type StoredFinding } from '../model';
 import { COMPLIANCE_DEFINITION, formatPercent } from './compliance';
 import { plainText, truncate } from './escaping';
 import { andMore, environmentLabel, formatDate, formatTime, locationLabel, REPORT_TITLE, resourceLabel, scanStatusSentence } from './labels';
-import type { ReportModel } from './report-model';
+import type { ReportSummaryModel } from './report-model';
 
 export interface TextSummaryOptions {
   /** Findings shown in full, worst first (default 10). */
@@ -18,7 +18,7 @@ export interface TextSummaryOptions {
   valueLength?: number;
 }
 
-export function renderTextSummary(model: ReportModel, options: TextSummaryOptions = {}): string {
+export function renderTextSummary(model: ReportSummaryModel, options: TextSummaryOptions = {}): string {
   const worst = options.worstFindings ?? 10;
   const listItems = options.listItems ?? 20;
   const t = (value: string): string => truncate(plainText(value), options.valueLength ?? 400);

@@ -11,6 +11,7 @@ import {
 import { countFindings } from '../finding-counts';
 import { compliancePercent } from './compliance';
 import { compareStoredFindings, needsAttention, sortFindings } from './order-findings';
+import { isPassingStatus, PassingCollector, type PassingResources } from './passing-resources';
 
 export const DEFAULT_EXPIRING_WITHIN_DAYS = 14;
 export const DEFAULT_TREND_LENGTH = 30;
@@ -35,17 +36,27 @@ export interface ReportTrendPoint extends TrendPoint {
   compliancePercent: number | null;
 }
 
-export interface ReportModel {
+/**
+ * What every report renders except the list of every finding: the findings that need a decision
+ * (FAIL, UNKNOWN, SUPPRESSED) in full, PASS and NOT_APPLICABLE as counts per rule and resource ids
+ * (`passing`). Slack, the e-mail, the text summary and the HTML report render from this alone, so it
+ * can be built without holding every finding of a scan (load-report-model.ts).
+ */
+export interface ReportSummaryModel {
   generatedAt: string;
   reportUrl?: string;
   /** When the evidence was captured, when it differs from the scan (a snapshot evaluated later). */
   capturedAt?: string;
   scan: ScanRecord;
-  /** Every finding, worst first. */
-  findings: StoredFinding[];
+  /** How many findings the scan has, of every status. */
+  total: number;
   /** FAIL and UNKNOWN findings, worst first. */
   attention: StoredFinding[];
-  /** Findings by final status, counted from `findings`. */
+  /** SUPPRESSED findings, worst first. */
+  suppressed: StoredFinding[];
+  /** PASS and NOT_APPLICABLE findings: counts per rule, every resource listed once. */
+  passing: PassingResources;
+  /** Findings by final status. */
   counts: Record<FindingStatus, number>;
   /** FAIL findings (after waivers) by severity. */
   failBySeverity: Record<Severity, number>;
@@ -70,9 +81,26 @@ export interface ReportModel {
   trend: ReportTrendPoint[];
 }
 
-export interface ReportModelInput {
-  scan: ScanRecord;
+/** The summary and every finding: what the CSV, JSON and Markdown reports list. */
+export interface ReportModel extends ReportSummaryModel {
+  /** Every finding, worst first. */
   findings: StoredFinding[];
+}
+
+export interface ReportModelInput extends ReportContext {
+  findings: StoredFinding[];
+}
+
+/** The summary's input: the findings that need a decision in full, the others already tallied. */
+export interface ReportSummaryInput extends ReportContext {
+  /** The scan's FAIL, UNKNOWN and SUPPRESSED findings, in any order (and no others). */
+  needingDecision: readonly StoredFinding[];
+  /** The scan's PASS and NOT_APPLICABLE findings (PassingCollector). */
+  passing: PassingResources;
+}
+
+export interface ReportContext {
+  scan: ScanRecord;
   changes: FindingChanges;
   suppressions: Suppression[];
   trend: TrendPoint[];
@@ -90,7 +118,21 @@ export interface ReportModelInput {
 export function buildReportModel(input: ReportModelInput): ReportModel {
   const findings = [...input.findings];
   sortFindings(findings);
-  const { byStatus: counts, failBySeverity } = countFindings(findings);
+  const passing = new PassingCollector();
+  const needingDecision: StoredFinding[] = [];
+  for (const finding of findings) {
+    if (isPassingStatus(finding.status)) passing.add(finding);
+    else needingDecision.push(finding);
+  }
+  return { ...buildReportSummaryModel({ ...input, needingDecision, passing: passing.result() }), findings };
+}
+
+export function buildReportSummaryModel(input: ReportSummaryInput): ReportSummaryModel {
+  const held = [...input.needingDecision];
+  for (const finding of held) if (isPassingStatus(finding.status)) throw new Error(`a ${finding.status} finding among those needing a decision: ${finding.ruleId} on ${finding.resourceId}`);
+  sortFindings(held);
+  const { byStatus: counts, failBySeverity } = countFindings(held);
+  for (const tally of input.passing.tallies) counts[tally.status] += tally.count;
   const compared = input.compared ?? true;
   const expiringWithinDays = input.expiringWithinDays ?? DEFAULT_EXPIRING_WITHIN_DAYS;
   return {
@@ -98,8 +140,10 @@ export function buildReportModel(input: ReportModelInput): ReportModel {
     ...(input.reportUrl !== undefined ? { reportUrl: input.reportUrl } : {}),
     ...(input.capturedAt !== undefined ? { capturedAt: input.capturedAt } : {}),
     scan: input.scan,
-    findings,
-    attention: findings.filter(needsAttention),
+    total: held.length + input.passing.findings,
+    attention: held.filter(needsAttention),
+    suppressed: held.filter((f) => f.status === 'SUPPRESSED'),
+    passing: input.passing,
     counts,
     failBySeverity,
     compliancePercent: compliancePercent(counts),
@@ -111,14 +155,14 @@ export function buildReportModel(input: ReportModelInput): ReportModel {
     },
     waivers: {
       expiringWithinDays,
-      active: expiringWaivers(input.suppressions, findings, input.now, Infinity),
-      expiringSoon: expiringWaivers(input.suppressions, findings, input.now, expiringWithinDays),
-      expired: findings.flatMap((finding) => (finding.waiverExpired ? [{ finding, waiver: finding.waiverExpired }] : [])),
+      // Only SUPPRESSED findings carry a waiver, only FAIL and UNKNOWN ones an expired one (apply-suppressions.ts).
+      active: expiringWaivers(input.suppressions, held, input.now, Infinity),
+      expiringSoon: expiringWaivers(input.suppressions, held, input.now, expiringWithinDays),
+      expired: held.flatMap((finding) => (finding.waiverExpired ? [{ finding, waiver: finding.waiverExpired }] : [])),
     },
     trend: trendEndingWith(input.trend, input.scan, counts, input.trendLength ?? DEFAULT_TREND_LENGTH),
   };
 }
-
 
 function expiringWaivers(suppressions: readonly Suppression[], findings: readonly StoredFinding[], now: Date, days: number): ExpiringWaiver[] {
   const from = now.getTime();

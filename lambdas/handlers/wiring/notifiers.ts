@@ -15,7 +15,7 @@ import { SlackNotifier } from '../../adapters/notifiers/slack-notifier';
 import { reportObjectKey } from '../../adapters/reports/report-object-key';
 import { ReportObjectStore, PRESIGNED_URL_MAX_SECONDS } from '../../adapters/reports/report-object-store';
 import { renderHtml } from '../../core/report/render-html';
-import type { ReportModel } from '../../core/report/report-model';
+import type { ReportSummaryModel } from '../../core/report/report-model';
 
 /** How long the e-mail's link to the full report works by default: 12 hours. */
 export const EMAIL_REPORT_LINK_SECONDS = 12 * 3600;
@@ -24,7 +24,7 @@ import { EnvironmentError, listEnv, optionalEnv } from './environment';
 export interface ReportNotifier {
   /** For logs and the handler's result: `slack`, `email`. */
   readonly channel: string;
-  notify(model: ReportModel): Promise<unknown>;
+  notify(model: ReportSummaryModel): Promise<unknown>;
 }
 
 export function notifiersFromEnv(env: NodeJS.ProcessEnv = process.env): ReportNotifier[] {
@@ -45,7 +45,7 @@ export function notifiersFromEnv(env: NodeJS.ProcessEnv = process.env): ReportNo
       from,
       to,
       cc: listEnv('EMAIL_CC', env),
-      ...(store ? { publishFullReport: async (model: ReportModel) => (await store.put(reportObjectKey(model.scan.scanId, 'html'), renderHtml(model), 'text/html; charset=utf-8')).url } : {}),
+      ...(store ? { publishFullReport: async (model: ReportSummaryModel) => (await store.put(reportObjectKey(model.scan.scanId, 'html'), renderHtml(model), 'text/html; charset=utf-8')).url } : {}),
     });
     notifiers.push({ channel: 'email', notify: (model) => email.notify(model) });
   } else if (from || to.length > 0) {

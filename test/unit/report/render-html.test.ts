@@ -174,7 +174,7 @@ describe('renderHtml', () => {
   it('shares one observed sentence between findings that differ only in their own resource, and reads back each one exactly', () => {
     const base = model.findings.find((f) => f.status === 'FAIL')!;
     const many = Array.from({ length: 30 }, (_, i) => ({ ...base, resourceId: `i-0shared${String(i).padStart(9, '0')}`, resourceName: `redis-shared-${i}`, observed: `Server i-0shared${String(i).padStart(9, '0')} (redis-shared-${i}) carries the shared-sentence marker.` }));
-    const big = renderHtml({ ...model, findings: [...many, ...model.findings] });
+    const big = renderHtml({ ...model, attention: [...many, ...model.attention] });
     const text = inspectHtml(big).text;
     expect(text).toContain('Server [resource] ([name]) carries the shared-sentence marker.');
     expect(text).toContain('30 resource(s)');
@@ -187,7 +187,7 @@ describe('renderHtml', () => {
     // Two servers whose sentences name a peer called "[name]": without care, the shared sentence
     // would show [name] as if it were each server's own name.
     const many = Array.from({ length: 2 }, (_, i) => ({ ...base, resourceId: `i-0peer${String(i).padStart(10, '0')}`, resourceName: `redis-peer-${i}`, observed: `Server i-0peer${String(i).padStart(10, '0')} replicates from the peer named [name] and [resource].` }));
-    const big = renderHtml({ ...model, findings: [...many, ...model.findings] });
+    const big = renderHtml({ ...model, attention: [...many, ...model.attention] });
     const text = inspectHtml(big).text;
     expect(text).toContain('Server [resource] replicates from the peer named \uff3bname\uff3d and \uff3bresource\uff3d.');
     expect(text).not.toContain('peer named [name]');
@@ -198,7 +198,7 @@ describe('renderHtml', () => {
   it('folds a location with many different observed sentences into one <details>, every sentence and resource still in it', () => {
     const base = model.findings.find((f) => f.status === 'FAIL')!;
     const many = Array.from({ length: 20 }, (_, i) => ({ ...base, resourceId: `i-0fold${String(i).padStart(10, '0')}`, resourceName: `redis-fold-${i}`, observed: `Distinct observation number ${i} for the fold test.` }));
-    const big = renderHtml({ ...model, findings: [...many, ...model.findings] });
+    const big = renderHtml({ ...model, attention: [...many, ...model.attention] });
     const groupId = [...big.matchAll(/id="(group-\d+)"/g)].map((m) => m[1]!).find((id) => element(big, 'article', id).includes('Distinct observation number 0 '))!;
     const article = element(big, 'article', groupId);
     const fold = article.slice(article.indexOf('different observations</summary>'));
