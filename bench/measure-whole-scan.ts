@@ -231,7 +231,7 @@ async function report(store: FindingsStore): Promise<Record<string, unknown>> {
     clock: fixedClock('2026-11-25T02:10:00.000Z'),
     configSuppressions: [],
   });
-  return { wallMs: performance.now() - started, findings: model.findings.length, delivered: outcome.delivered, failed: outcome.failed, ...rendered };
+  return { wallMs: performance.now() - started, findings: model.total, attentionFindings: model.attention.length + model.suppressed.length, delivered: outcome.delivered, failed: outcome.failed, ...rendered };
 }
 
 async function main(): Promise<void> {

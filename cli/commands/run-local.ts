@@ -27,6 +27,7 @@ import { renderMarkdown } from '../../lambdas/core/report/render-markdown';
 import { renderTextSummary } from '../../lambdas/core/report/render-text-summary';
 import { configSuppressions } from '../../lambdas/core/suppressions/suppression-schema';
 import { runReport } from '../../lambdas/handlers/report';
+import { loadReportModel } from '../../lambdas/handlers/wiring/load-report-model';
 import { runScan } from '../../lambdas/handlers/scan';
 import { CollectingPublisher } from '../../lambdas/handlers/wiring/event-publisher';
 import type { ReportNotifier } from '../../lambdas/handlers/wiring/notifiers';
@@ -109,13 +110,14 @@ export async function runLocal(options: RunLocalOptions, io: CommandIo, environm
     const scan = await runScan({ trigger: 'cli' }, { store, snapshots: fixedSnapshotSource(snapshot), publisher: new CollectingPublisher(), clock, config });
 
     const htmlPath = resolve(outDir, 'report.html');
-    const { model, outcome } = await runReport(scan.scanId, {
+    const reportSources = {
       store,
-      notifiers,
-      clock,
       configSuppressions: configSuppressions(config.suppressions ?? [], clock.now(), config.waiverPolicy),
       reportUrl: pathToFileURL(htmlPath).href,
-    });
+    };
+    const { model: sent, outcome } = await runReport(scan.scanId, { ...reportSources, notifiers, clock });
+    // The files list every finding: the full model, as of the report that was sent.
+    const model = await loadReportModel(sent.scan, { ...reportSources, now: new Date(sent.generatedAt) });
     mkdirSync(outDir, { recursive: true });
     // What the deployed scanner would import into Security Hub / give an OCSF consumer, with the
     // first observation from the stored finding states.

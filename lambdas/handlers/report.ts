@@ -15,12 +15,12 @@ import { systemClock } from '../adapters/store/clock';
 import type { FindingsStore } from '../adapters/store/findings-store';
 import type { ReportDeliveries } from '../adapters/store/report-deliveries';
 import type { Suppression } from '../core/model';
-import type { ReportModel } from '../core/report/report-model';
+import type { ReportSummaryModel } from '../core/report/report-model';
 import { configSuppressions } from '../core/suppressions/suppression-schema';
 import { optionalEnv, positiveNumberEnv, scanConfigFromEnv } from './wiring/environment';
 import { EVENT_SOURCE, SCAN_COMPLETED, type ScanCompletedDetail } from './wiring/event-publisher';
 import { lazy } from './wiring/lazy';
-import { loadReportModel } from './wiring/load-report-model';
+import { loadReportSummaryModel } from './wiring/load-report-model';
 import { logger } from './wiring/logger';
 import { notifiersFromEnv, type ReportNotifier } from './wiring/notifiers';
 import { ScanIdSchema } from './wiring/scan-id';
@@ -74,9 +74,12 @@ export class ReportDeliveryError extends Error {
   override name = 'ReportDeliveryError';
 }
 
-/** Builds the report of one scan and sends it everywhere configured. */
-export async function runReport(scanId: string, deps: ReportDependencies): Promise<{ model: ReportModel; outcome: ReportOutcome }> {
-  const model = await loadReportModel(scanId, {
+/**
+ * Builds the report of one scan and sends it everywhere configured. Slack, the e-mail and the HTML
+ * report need only the summary model, which does not hold the scan's passing findings.
+ */
+export async function runReport(scanId: string, deps: ReportDependencies): Promise<{ model: ReportSummaryModel; outcome: ReportOutcome }> {
+  const model = await loadReportSummaryModel(scanId, {
     store: deps.store,
     now: deps.clock.now(),
     configSuppressions: deps.configSuppressions,

@@ -9,7 +9,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { FindingState } from '../../core/finding-states';
 import type { ExportedPair } from '../../core/export/exported-pairs';
-import type { RuleId, ScanRecord, Severity, StoredFinding, Suppression } from '../../core/model';
+import type { FindingStatus, RuleId, ScanRecord, Severity, StoredFinding, Suppression } from '../../core/model';
+import type { FindingOutline } from '../../core/report/passing-resources';
 import { newLease, type ScanLease, type ScanLeaseResult } from '../../core/scan-lease';
 import { batchWrite, batchWriteEach, DEFAULT_RETRY_POLICY, type RetryPolicy, type WriteRequest } from './batch-write';
 import type { Clock } from './clock';
@@ -24,7 +25,7 @@ import {
   type ResourceRef,
 } from './findings-store';
 import { decodePageToken, encodePageToken } from './page-token';
-import { findingItemKeys, findingsQuery, INDEX, KEY_ATTRIBUTES, keyPart, keys, severityPart, statusPart, STATUSES_WORST_FIRST, TTL_ATTRIBUTE, type IndexName } from './table-design';
+import { FINDING_OUTLINE_FIELDS, findingItemKeys, findingsQuery, INDEX, KEY_ATTRIBUTES, keyPart, keys, severityPart, statusPart, STATUSES_WORST_FIRST, TTL_ATTRIBUTE, type IndexName } from './table-design';
 
 export interface DynamoDbFindingsStoreOptions {
   tableName: string;
@@ -45,6 +46,8 @@ interface QuerySpec {
   /** Only sort keys strictly below this value. */
   sortBelow?: string;
   newestFirst?: boolean;
+  /** Only these fields of each item's `data` (a projection expression of document paths). */
+  dataFields?: readonly string[];
 }
 
 export class DynamoDbFindingsStore implements FindingsStore {
@@ -187,6 +190,11 @@ export class DynamoDbFindingsStore implements FindingsStore {
       nextToken = page.nextToken;
     } while (nextToken);
     return all;
+  }
+
+  async listFindingOutlines(scanId: string, filter: PageRequest & { status: FindingStatus }): Promise<Page<FindingOutline>> {
+    const { index, partition, sortPrefix } = findingsQuery(scanId, { status: filter.status });
+    return this.queryPage<FindingOutline>({ index, partition, sortPrefix, dataFields: FINDING_OUTLINE_FIELDS }, filter);
   }
 
   async resourceHistory(resource: ResourceRef, page: PageRequest = {}): Promise<Page<StoredFinding>> {
@@ -397,6 +405,14 @@ export class DynamoDbFindingsStore implements FindingsStore {
       Limit: limit,
     };
     if (spec.index) input.IndexName = INDEX[spec.index];
+    if (spec.dataFields) {
+      // Document paths into the `data` map, each name an alias (`data`, `status` and `region` are
+      // reserved words). DynamoDB still reads (and bills) whole items; it returns only these fields:
+      // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ProjectionExpressions.html
+      // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.Attributes.html (nested attributes, document paths)
+      names['#data'] = 'data';
+      input.ProjectionExpression = spec.dataFields.map((field, i) => ((names[`#f${i}`] = field), `#data.#f${i}`)).join(', ');
+    }
     if (page.nextToken !== undefined) {
       const expected = spec.index ? [table.partition, table.sort, attributes.partition, attributes.sort] : [table.partition, table.sort];
       input.ExclusiveStartKey = decodePageToken(

@@ -1,6 +1,7 @@
 /** The port through which handlers keep scans, findings, finding states and waivers. */
 import type { FindingState } from '../../core/finding-states';
 import type { ExportedPair } from '../../core/export/exported-pairs';
+import type { FindingOutline } from '../../core/report/passing-resources';
 import type { FindingStatus, RuleId, ScanRecord, Severity, StoredFinding, Suppression } from '../../core/model';
 import type { ScanLease, ScanLeaseResult } from '../../core/scan-lease';
 
@@ -62,6 +63,12 @@ export interface FindingsStore {
   listFindings(scanId: string, filter?: FindingFilter): Promise<Page<StoredFinding>>;
   /** Every finding of a scan (all pages). */
   allFindings(scanId: string): Promise<StoredFinding[]>;
+  /**
+   * A scan's findings of one status, in listFindings' order, each reduced to the fields the
+   * report's passing lists read (FindingOutline): the PASS and NOT_APPLICABLE findings of a large
+   * scan page by page without their sentences.
+   */
+  listFindingOutlines(scanId: string, filter: PageRequest & { status: FindingStatus }): Promise<Page<FindingOutline>>;
   /** Findings about one resource across scans, newest scan first. */
   resourceHistory(resource: ResourceRef, page?: PageRequest): Promise<Page<StoredFinding>>;
 

@@ -5,10 +5,11 @@
 import type { FindingState } from '../../core/finding-states';
 import { leaseAvailable, newLease, type ScanLease, type ScanLeaseResult } from '../../core/scan-lease';
 import type { ExportedPair } from '../../core/export/exported-pairs';
-import { findingKey, type RuleId, type ScanRecord, type StoredFinding, type Suppression } from '../../core/model';
+import type { FindingOutline } from '../../core/report/passing-resources';
+import { findingKey, type FindingStatus, type RuleId, type ScanRecord, type StoredFinding, type Suppression } from '../../core/model';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type FindingFilter, type FindingsStore, type Page, type PageRequest, type ResourceRef } from './findings-store';
 import { decodePageToken, encodePageToken } from './page-token';
-import { findingItemKeys, keys } from './table-design';
+import { findingItemKeys, FINDING_OUTLINE_FIELDS, keys } from './table-design';
 
 interface Sorted<T> {
   sortKey: string;
@@ -64,6 +65,11 @@ export class InMemoryFindingsStore implements FindingsStore {
 
   async allFindings(scanId: string): Promise<StoredFinding[]> {
     return this.sortedFindings(scanId).map((s) => clone(s.value));
+  }
+
+  async listFindingOutlines(scanId: string, filter: PageRequest & { status: FindingStatus }): Promise<Page<FindingOutline>> {
+    const page = await this.listFindings(scanId, { ...filter, status: filter.status });
+    return { ...page, items: page.items.map(outlineOf) };
   }
 
   async resourceHistory(resource: ResourceRef, page: PageRequest = {}): Promise<Page<StoredFinding>> {
@@ -168,4 +174,11 @@ function clone<T>(value: T): T {
 
 function maybeClone<T>(value: T | undefined): T | undefined {
   return value === undefined ? undefined : clone(value);
+}
+
+/** The outline's fields of a finding, absent ones left out (as a DynamoDB projection leaves them). */
+function outlineOf(finding: StoredFinding): FindingOutline {
+  const outline: Record<string, unknown> = {};
+  for (const field of FINDING_OUTLINE_FIELDS) if (finding[field] !== undefined) outline[field] = finding[field];
+  return outline as unknown as FindingOutline;
 }

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { findingKey, SEVERITIES, type FindingStatus, type RuleId, type ScanRecord, type Severity, type StoredFinding } from '../../core/model';
+import type { FindingOutline } from '../../core/report/passing-resources';
 import type { ResourceRef } from './findings-store';
 
 export const TTL_ATTRIBUTE = 'expiresAt';
@@ -123,6 +124,9 @@ export function findingsQuery(scanId: string, filter: { status?: FindingStatus; 
   // GSI4: rule partition, status > severity. Serves rule.
   return { index: 'GSI4', partition: keys.byRulePartition(scanId, ruleId!), sortPrefix: '' };
 }
+
+/** The finding fields a FindingOutline holds (what FindingsStore.listFindingOutlines projects). */
+export const FINDING_OUTLINE_FIELDS = ['ruleId', 'status', 'severity', 'title', 'accountId', 'region', 'resourceId', 'resourceName'] as const satisfies ReadonlyArray<keyof FindingOutline>;
 
 /** Every key attribute of a finding item (deterministic: same scan and finding => same keys). */
 export function findingItemKeys(scan: Pick<ScanRecord, 'scanId' | 'startedAt'>, f: StoredFinding): Record<string, string> {

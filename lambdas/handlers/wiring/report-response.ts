@@ -9,7 +9,7 @@ import { renderHtml } from '../../core/report/render-html';
 import { renderJson } from '../../core/report/render-json';
 import { renderMarkdown } from '../../core/report/render-markdown';
 import { HTML_REPORT_CSP } from '../http/responses';
-import { loadReportModel, type ReportModelSources } from './load-report-model';
+import { loadReportModel, loadReportSummaryModel, type ReportModelSources } from './load-report-model';
 
 export type ApiReportFormat = 'json' | 'markdown' | 'html' | 'csv';
 
@@ -20,15 +20,20 @@ export interface ReportResponse {
   csp?: string;
 }
 
-/** Loads the scan's report model and renders it. */
+/** Loads the scan's report model and renders it: the HTML report from the summary alone, the others list every finding. */
 export async function reportResponse(scan: ScanRecord, format: ApiReportFormat, sources: ReportModelSources): Promise<ReportResponse> {
+  if (format === 'html') return htmlResponse(renderHtml(await loadReportSummaryModel(scan, sources)));
   return renderReport(format, await loadReportModel(scan, sources), scan.scanId);
+}
+
+function htmlResponse(body: string): ReportResponse {
+  return { body, contentType: 'text/html; charset=utf-8', headers: {}, csp: HTML_REPORT_CSP };
 }
 
 export function renderReport(format: ApiReportFormat, model: Parameters<typeof renderJson>[0], scanId: string): ReportResponse {
   switch (format) {
     case 'html':
-      return { body: renderHtml(model), contentType: 'text/html; charset=utf-8', headers: {}, csp: HTML_REPORT_CSP };
+      return htmlResponse(renderHtml(model));
     case 'markdown':
       return { body: renderMarkdown(model), contentType: 'text/markdown; charset=utf-8', headers: {} };
     case 'csv':
