@@ -1,4 +1,5 @@
 import type { RuleId, StoredFinding } from '../../../lambdas/core/model';
+import { sortFindings } from '../../../lambdas/core/sort-findings';
 import { PassingCollector, type PassingResources } from '../../../lambdas/core/report/passing-resources';
 import { ACCOUNT, REGION, storedFinding } from '../../support/report-fixtures';
 
@@ -46,5 +47,38 @@ describe('passingResources', () => {
 
   it('is empty when nothing passes', () => {
     expect(passingResources([storedFinding({ status: 'UNKNOWN' })])).toEqual({ findings: 0, tallies: [], sets: [] });
+  });
+
+  it('gives the same result whatever order the findings come in: the title and the name of the first finding in report order', () => {
+    // A store reads findings by status, severity and rule: not the report's order. Titles and names
+    // that differ between a rule's (or a resource's) findings must not depend on it.
+    const findings: StoredFinding[] = [];
+    for (let i = 0; i < 40; i++) {
+      const resourceId = `i-${String(i % 7).padStart(3, '0')}`;
+      findings.push(
+        pass(i % 2 === 0 ? 'instance.vcpu' : 'instance.disk', resourceId, {
+          severity: i % 3 === 0 ? 'high' : 'low',
+          title: `title variant ${i % 5}`,
+          resourceName: i % 4 === 0 ? undefined : `name-${i % 6}`,
+        }),
+      );
+    }
+    const sorted = [...findings];
+    sortFindings(sorted);
+    const expected = passingResources(sorted);
+    expect(new Set(expected.tallies.map((t) => t.title)).size).toBeGreaterThan(0);
+    for (let seed = 1; seed <= 20; seed++) {
+      let state = seed;
+      const next = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+      const shuffled = [...findings];
+      for (let i = shuffled.length - 1; i > 0; i--) {
+        const j = Math.floor(next() * (i + 1));
+        [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+      }
+      expect(passingResources(shuffled)).toEqual(expected);
+    }
+    // The first in report order: high before low, then by resource.
+    const firstVcpu = sorted.find((f) => f.ruleId === 'instance.vcpu')!;
+    expect(expected.tallies.find((t) => t.ruleId === 'instance.vcpu')!.title).toBe(firstVcpu.title);
   });
 });
