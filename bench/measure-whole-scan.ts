@@ -9,6 +9,9 @@
  *   (the fan-out merge's `evaluate` path): file -> evaluation -> waivers -> findings stored ->
  *   finding states -> scan record. Times each step by wrapping the store, counts DynamoDB requests
  *   (the collectors' counter plugin: one count per attempt), and reports the whole process's peak RSS.
+ * - `seed-report`: for the report alone (no scan run): the scan's findings, waivers applied, stored
+ *   as the scan stores them, and a previous scan of the same estate stored before it with one in
+ *   ten of its failing findings passing (those are new in the later scan). Not measured.
  * - `report`: the report Lambda's runReport for the stored scan, with a Slack and an e-mail
  *   notifier that render and do not send.
  * Prints one JSON line.
@@ -25,9 +28,10 @@ import type { FindingsStore } from '../lambdas/adapters/store/findings-store';
 import { InMemoryFindingsStore } from '../lambdas/adapters/store/in-memory-findings-store';
 import { DEFAULT_CONFIG } from '../lambdas/core/config';
 import { nextFindingStates, type FindingState } from '../lambdas/core/finding-states';
-import type { Suppression } from '../lambdas/core/model';
+import type { Finding, Suppression } from '../lambdas/core/model';
 import { renderEmail } from '../lambdas/core/report/render-email';
 import { renderSlackMessage } from '../lambdas/core/report/render-slack';
+import { finishedScanRecord, runningScanRecord } from '../lambdas/core/scan-record';
 import { applySuppressions } from '../lambdas/core/suppressions/apply-suppressions';
 import { runReport } from '../lambdas/handlers/report';
 import { logger } from '../lambdas/handlers/wiring/logger';
@@ -56,14 +60,11 @@ function peakRssMB(): number {
   return (process.resourceUsage().maxRSS * 1024) / MB;
 }
 
-/** Waivers that match some failing findings, and the previous scan's finding states (nine in ten). */
-async function seed(file: string, store: FindingsStore): Promise<Record<string, unknown>> {
-  const now = new Date(SCAN_TIME);
-  const result = await evaluateSnapshotFile(file, { config: DEFAULT_CONFIG, now: () => now });
-  // The first failing resource of each of the first five failing rules.
+/** Waivers that match some failing findings: the first failing resource of each of the first five failing rules. */
+function benchWaivers(findings: readonly Finding[]): Suppression[] {
   const byRule = new Map<string, string>();
-  for (const f of result.findings) if (f.status === 'FAIL' && !byRule.has(f.ruleId)) byRule.set(f.ruleId, f.resourceId);
-  const waivers: Suppression[] = [...byRule].slice(0, 5).map(([ruleId, resourceId], i) => ({
+  for (const f of findings) if (f.status === 'FAIL' && !byRule.has(f.ruleId)) byRule.set(f.ruleId, f.resourceId);
+  return [...byRule].slice(0, 5).map(([ruleId, resourceId], i) => ({
     id: `bench-waiver-${i}`,
     ruleId: ruleId as Suppression['ruleId'],
     // The id with its last two characters as a glob: a handful of servers each.
@@ -73,6 +74,13 @@ async function seed(file: string, store: FindingsStore): Promise<Record<string, 
     expiresAt: '2027-06-30T00:00:00.000Z',
     createdAt: '2026-11-01T00:00:00.000Z',
   }));
+}
+
+/** Waivers that match some failing findings, and the previous scan's finding states (nine in ten). */
+async function seed(file: string, store: FindingsStore): Promise<Record<string, unknown>> {
+  const now = new Date(SCAN_TIME);
+  const result = await evaluateSnapshotFile(file, { config: DEFAULT_CONFIG, now: () => now });
+  const waivers = benchWaivers(result.findings);
   for (const w of waivers) await store.putSuppression(w);
   const previous = applySuppressions(result.findings, [], new Date('2026-11-24T02:05:00.000Z'), PREVIOUS_SCAN_ID);
   const targets = result.scan.targets.map(({ accountId, region }) => ({ accountId, region }));
@@ -80,6 +88,26 @@ async function seed(file: string, store: FindingsStore): Promise<Record<string, 
   const kept = states.filter((_, i) => i % 10 !== 9);
   await store.putFindingStates(kept);
   return { waivers: waivers.length, previousStates: kept.length, findings: result.findings.length };
+}
+
+/** The stored scan the report reads, and the previous one it compares with (see `seed-report`). */
+async function seedReport(file: string, store: FindingsStore): Promise<Record<string, unknown>> {
+  const now = new Date(SCAN_TIME);
+  const result = await evaluateSnapshotFile(file, { config: DEFAULT_CONFIG, now: () => now });
+  const waivers = benchWaivers(result.findings);
+  for (const w of waivers) await store.putSuppression(w);
+  const previousAt = '2026-11-24T02:00:00.000Z';
+  let failing = 0;
+  const earlier = result.findings.map((f) => (f.status === 'FAIL' || f.status === 'UNKNOWN') && failing++ % 10 === 9 ? { ...f, status: 'PASS' as const } : f);
+  const previousFindings = applySuppressions(earlier, waivers, new Date(previousAt), PREVIOUS_SCAN_ID);
+  const previous = finishedScanRecord(runningScanRecord(PREVIOUS_SCAN_ID, 'scheduled', previousAt), result, previousFindings, '2026-11-24T02:05:00.000Z');
+  const findings = applySuppressions(result.findings, waivers, now, SCAN_ID);
+  const scan = finishedScanRecord(runningScanRecord(SCAN_ID, 'scheduled', '2026-11-25T02:00:00.000Z'), result, findings, SCAN_TIME);
+  // Both scans' findings written at once: two BatchWriteItem requests in flight.
+  await Promise.all([store.putFindings(previous, previousFindings), store.putFindings(scan, findings)]);
+  await store.putScan(previous);
+  await store.putScan(scan);
+  return { waivers: waivers.length, findings: findings.length, previousFindings: previousFindings.length, counts: scan.counts };
 }
 
 /**
@@ -236,8 +264,8 @@ async function report(store: FindingsStore): Promise<Record<string, unknown>> {
 
 async function main(): Promise<void> {
   const [mode, file, endpoint, table] = process.argv.slice(2);
-  if (!mode || !file || !endpoint || !table || !['seed', 'scan', 'report'].includes(mode)) {
-    console.error('usage: measure-whole-scan.ts seed|scan|report <snapshot file> <dynamodb endpoint> <table>');
+  if (!mode || !file || !endpoint || !table || !['seed', 'seed-report', 'scan', 'report'].includes(mode)) {
+    console.error('usage: measure-whole-scan.ts seed|seed-report|scan|report <snapshot file> <dynamodb endpoint> <table>');
     process.exit(2);
   }
   progressFile = `${file}.progress`;
@@ -248,7 +276,8 @@ async function main(): Promise<void> {
   const store = endpoint !== 'memory' ? storeFor(endpoint, table, counter) : mode === 'seed' ? new InMemoryFindingsStore() : new DiscardingStore(seeded);
   if (endpoint === 'memory' && mode === 'report') throw new Error('the report reads a stored scan: run it against dynalite');
   const cpu = process.cpuUsage();
-  const value = mode === 'seed' ? await seed(file, store) : mode === 'scan' ? await scan(file, store) : await report(store);
+  if (endpoint === 'memory' && mode === 'seed-report') throw new Error('the report reads a stored scan: seed dynalite');
+  const value = mode === 'seed' ? await seed(file, store) : mode === 'seed-report' ? await seedReport(file, store) : mode === 'scan' ? await scan(file, store) : await report(store);
   if (endpoint === 'memory' && mode === 'seed') {
     // The in-memory store lives in this process: its waivers and states are handed on in files.
     writeFileSync(`${seeded}.waivers.json`, JSON.stringify(await store.listSuppressions()));
