@@ -12,6 +12,7 @@
 import { MAX_PAGE_SIZE, type FindingsStore } from '../../adapters/store/findings-store';
 import { diffFindings, isFailing } from '../../core/finding-states';
 import { findingKey, type FindingChanges, type FindingStatus, type ScanRecord, type StoredFinding, type Suppression } from '../../core/model';
+import { ChangesSincePrevious } from '../../core/report/changes-since-previous';
 import { PassingCollector } from '../../core/report/passing-resources';
 import {
   buildReportModel,
@@ -76,14 +77,10 @@ export async function loadReportSummaryModel(scanOrId: string | ScanRecord, sour
   ]);
   let changes = NO_CHANGES;
   if (context.previous) {
-    const previousFailing = await failingFindings(store, context.previous.scanId);
-    // The same answer as diffFindings over both scans' every finding: a previous finding that was
-    // not failing changes nothing, and a failing one is resolved when this scan has the pair passing
-    // or does not have it in a target it covered.
-    changes = diffFindings(previousFailing, needingDecision, scan.targets);
-    for (const before of previousFailing) {
-      if (!covered.has(`${before.accountId}/${before.region}`) && presentOutsideTargets.has(findingKey(before))) changes.resolved.push(before);
-    }
+    // The previous scan's failing findings page by page: only those resolved now are kept.
+    const comparison = new ChangesSincePrevious(needingDecision, scan.targets, presentOutsideTargets);
+    await eachFindingWithStatuses(store, context.previous.scanId, NEEDING_DECISION, (before) => comparison.addPrevious(before));
+    changes = comparison.changes();
   }
   return buildReportSummaryModel({ ...context.input, needingDecision, passing: passing.result(), changes });
 }
@@ -126,13 +123,17 @@ async function failingFindings(store: FindingsStore, scanId: string): Promise<St
 /** A scan's findings of these statuses, in full, each status read from the by-status index. */
 async function findingsWithStatuses(store: FindingsStore, scanId: string, statuses: readonly FindingStatus[]): Promise<StoredFinding[]> {
   const out: StoredFinding[] = [];
+  await eachFindingWithStatuses(store, scanId, statuses, (finding) => out.push(finding));
+  return out;
+}
+
+async function eachFindingWithStatuses(store: FindingsStore, scanId: string, statuses: readonly FindingStatus[], each: (finding: StoredFinding) => void): Promise<void> {
   for (const status of statuses) {
     let nextToken: string | undefined;
     do {
       const page = await store.listFindings(scanId, { status, limit: MAX_PAGE_SIZE, ...(nextToken ? { nextToken } : {}) });
-      for (const finding of page.items) out.push(finding);
+      for (const finding of page.items) each(finding);
       nextToken = page.nextToken;
     } while (nextToken);
   }
-  return out;
 }
