@@ -5,7 +5,7 @@ import { InMemoryFindingsStore } from '../../lambdas/adapters/store/in-memory-fi
 import { SlackNotifier } from '../../lambdas/adapters/notifiers/slack-notifier';
 import { StaticSecretProvider } from '../../lambdas/adapters/notifiers/secret-provider';
 import { ConfigSchema } from '../../lambdas/core/config';
-import type { ReportModel } from '../../lambdas/core/report/report-model';
+import type { ReportSummaryModel } from '../../lambdas/core/report/report-model';
 import { handler, reportDependencies, reportScanId, runReport, ReportDeliveryError, ReportRequestError, type ReportDependencies } from '../../lambdas/handlers/report';
 import { runScan, type ScanDependencies } from '../../lambdas/handlers/scan';
 import { CollectingPublisher } from '../../lambdas/handlers/wiring/event-publisher';
@@ -30,9 +30,9 @@ function undersized() {
 }
 
 class RecordingNotifier implements ReportNotifier {
-  readonly models: ReportModel[] = [];
+  readonly models: ReportSummaryModel[] = [];
   constructor(readonly channel: string) {}
-  async notify(model: ReportModel) {
+  async notify(model: ReportSummaryModel) {
     this.models.push(model);
   }
 }
@@ -75,7 +75,7 @@ describe('report handler', () => {
     expect(model.changes).toMatchObject({ compared: true, previousScanId: 'scan-1', new: [] });
     expect(model.changes.resolved.map((f) => `${f.resourceId}:${f.ruleId}`).sort()).toEqual([`${REDIS_IDS[0]}:instance.network-bandwidth`, `${REDIS_IDS[0]}:instance.vcpu`]);
     expect(model.trend.map((p) => p.scanId)).toEqual(['scan-1', 'scan-2']);
-    expect(model.findings).toHaveLength((await store.allFindings('scan-2')).length);
+    expect(model.total).toBe((await store.allFindings('scan-2')).length);
   });
 
   it('reports any scan id on a direct invocation; the first scan has nothing to compare with', async () => {
