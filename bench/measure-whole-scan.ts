@@ -13,7 +13,8 @@
  *   as the scan stores them, and a previous scan of the same estate stored before it with one in
  *   ten of its failing findings passing (those are new in the later scan). Not measured.
  * - `report`: the report Lambda's runReport for the stored scan, with a Slack and an e-mail
- *   notifier that render and do not send.
+ *   notifier that render and do not send (the e-mail one renders the full HTML report too, as with
+ *   a report bucket).
  * Prints one JSON line.
  */
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
@@ -30,12 +31,14 @@ import { DEFAULT_CONFIG } from '../lambdas/core/config';
 import { nextFindingStates, type FindingState } from '../lambdas/core/finding-states';
 import type { Finding, Suppression } from '../lambdas/core/model';
 import { renderEmail } from '../lambdas/core/report/render-email';
+import { renderHtml } from '../lambdas/core/report/render-html';
 import { renderSlackMessage } from '../lambdas/core/report/render-slack';
 import { finishedScanRecord, runningScanRecord } from '../lambdas/core/scan-record';
 import { applySuppressions } from '../lambdas/core/suppressions/apply-suppressions';
 import { runReport } from '../lambdas/handlers/report';
 import { logger } from '../lambdas/handlers/wiring/logger';
 import { runScan } from '../lambdas/handlers/wiring/run-scan';
+import { peakRssMB } from './peak-rss';
 
 const MB = 1024 * 1024;
 export const SCAN_ID = 'scan-2026-11-25T02-00-00Z';
@@ -56,9 +59,6 @@ function progress(line: string): void {
   if (progressFile) appendFileSync(progressFile, `${((performance.now() - startedAt) / 1000).toFixed(1)} s ${line}\n`);
 }
 
-function peakRssMB(): number {
-  return (process.resourceUsage().maxRSS * 1024) / MB;
-}
 
 /** Waivers that match some failing findings: the first failing resource of each of the first five failing rules. */
 function benchWaivers(findings: readonly Finding[]): Suppression[] {
@@ -254,7 +254,8 @@ async function report(store: FindingsStore): Promise<Record<string, unknown>> {
     store,
     notifiers: [
       { channel: 'slack', notify: async (m) => (rendered.slackBlocks = renderSlackMessage(m).blocks.length) },
-      { channel: 'email', notify: async (m) => (rendered.emailHtmlBytes = Buffer.byteLength(renderEmail(m).html)) },
+      // With a report bucket, the e-mail links the full HTML report, rendered from the same model.
+      { channel: 'email', notify: async (m) => ((rendered.emailHtmlBytes = Buffer.byteLength(renderEmail(m).html)), (rendered.fullHtmlBytes = Buffer.byteLength(renderHtml(m)))) },
     ],
     clock: fixedClock('2026-11-25T02:10:00.000Z'),
     configSuppressions: [],

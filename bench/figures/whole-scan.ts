@@ -51,6 +51,7 @@ interface ReportRun {
   attentionFindings?: number;
   slackBlocks?: number;
   emailHtmlBytes?: number;
+  fullHtmlBytes?: number;
   requests: number;
   calls: Record<string, number>;
   cpuMs: number;
@@ -98,7 +99,7 @@ function callText(calls: Record<string, number>): string {
 async function measureSize(options: BenchOptions, size: number, store: 'dynalite' | 'memory'): Promise<FigureRow[]> {
   const onDynalite = store === 'dynalite';
   const label = `9. whole scan (file -> evaluation -> waivers -> store -> finding states -> scan record), ${sizeLabel(size)} Redis servers, ${onDynalite ? 'dynalite' : 'no DynamoDB (written findings and states counted and dropped: the scan process\'s own memory and time)'}`;
-  const reportLabel = `9. report Lambda (runReport: stored scan -> model -> Slack + e-mail rendered), ${sizeLabel(size)} Redis servers' findings`;
+  const reportLabel = `9. report Lambda (runReport: stored scan -> model -> Slack + e-mail + full HTML rendered), ${sizeLabel(size)} Redis servers' findings`;
   const ratioTarget = `requests <= ${RATIO_TARGET.toFixed(2)} x ceil(items/25)`;
   const target = size === 100000 ? `peak RSS <= ${SCAN_RSS_TARGET_MB} MB${onDynalite ? `; ${ratioTarget}` : ''}; wall time reported` : onDynalite ? `${ratioTarget} (RSS target at 100k)` : '- (RSS target at 100k)';
   // The issue's report target is set at 100k stored findings (about 7k Redis servers of the synthetic estate).
@@ -163,7 +164,7 @@ function reportMeasured(r: ReportRun, previous: string): string {
  * estate stored directly (measure-whole-scan.ts seed-report), without running the scan row.
  */
 async function measureReportOnly(options: BenchOptions, size: number): Promise<FigureRow[]> {
-  const label = `9. report Lambda (runReport: stored scan and a previous one -> model -> Slack + e-mail rendered), ${sizeLabel(size)} Redis servers' findings`;
+  const label = `9. report Lambda (runReport: stored scan and a previous one -> model -> Slack + e-mail + full HTML rendered), ${sizeLabel(size)} Redis servers' findings`;
   const target = `peak RSS <= ${REPORT_RSS_TARGET_MB} MB at >= 100k stored findings`;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-report-'));
   const file = path.join(dir, `synthetic-${size}.json`);
