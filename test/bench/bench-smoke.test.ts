@@ -144,4 +144,29 @@ describe('figure 9 (whole scan against dynalite)', () => {
       else process.env.BENCH_WHOLE_SCAN_SIZES = previous;
     }
   }, 180_000);
+
+  it('BENCH_WHOLE_SCAN_REPORT_ONLY=1: the report row alone, from the scan and a previous scan stored directly', async () => {
+    const saved = { sizes: process.env.BENCH_WHOLE_SCAN_SIZES, only: process.env.BENCH_WHOLE_SCAN_REPORT_ONLY };
+    process.env.BENCH_WHOLE_SCAN_SIZES = '60';
+    process.env.BENCH_WHOLE_SCAN_REPORT_ONLY = '1';
+    try {
+      const rows = await wholeScanFigure.run({ smoke: true });
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.measured).not.toMatch(/^not measured/);
+      const data = rows[0]!.data as { findings: number; attentionFindings: number; maxRssMB: number; fullHtmlBytes: number; seeded: { findings: number; previousFindings: number; counts: Record<string, number> } };
+      const findings = evaluateSnapshot(syntheticSnapshot(60), { now: NOW }).findings.length;
+      expect(data.findings).toBe(findings);
+      expect(data.seeded.previousFindings).toBe(findings);
+      // Held in full: exactly the findings that need a decision.
+      expect(data.attentionFindings).toBe(data.seeded.counts.FAIL! + data.seeded.counts.UNKNOWN! + data.seeded.counts.SUPPRESSED!);
+      expect(data.attentionFindings).toBeLessThan(findings);
+      expect(data.fullHtmlBytes).toBeGreaterThan(0);
+      expect(data.maxRssMB).toBeGreaterThan(0);
+    } finally {
+      for (const [key, value] of [['BENCH_WHOLE_SCAN_SIZES', saved.sizes], ['BENCH_WHOLE_SCAN_REPORT_ONLY', saved.only]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  }, 180_000);
 });
