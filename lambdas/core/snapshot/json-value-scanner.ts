@@ -11,7 +11,7 @@
  * and a slightly larger estate cannot be read at all. Pure: no I/O, data in, events out.
  */
 
-import { firstLimitProblemInText, KEY_TOO_LONG, MAX_STRING_TEXT_BYTES, MAX_TAKEN_VALUE_BYTES, TOO_DEEP, tooDeep, VALUE_TOO_LARGE } from './reader-limits';
+import { firstLimitProblemInText, KEY_TOO_LONG, MAX_NESTING_DEPTH, MAX_STRING_TEXT_BYTES, MAX_TAKEN_VALUE_BYTES, TOO_DEEP, tooDeep, VALUE_TOO_LARGE } from './reader-limits';
 
 /** A step of a JSON path: an object key or an array index. */
 export type JsonPathStep = string | number;
@@ -80,6 +80,14 @@ const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 
+/**
+ * The limits as local constants: the scanner's inner loops read them once per string or nesting
+ * level, and an imported binding costs a property read through the module's exports each time
+ * when the sources run untranspiled-ahead (tsx).
+ */
+const MAX_STRING_BYTES = MAX_STRING_TEXT_BYTES;
+const MAX_DEPTH = MAX_NESTING_DEPTH;
+
 function isWhiteSpace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
@@ -87,13 +95,6 @@ function isWhiteSpace(byte: number): boolean {
 /** The bytes that may end a number or literal (true, false, null) outside a string. */
 function endsScalar(byte: number): boolean {
   return byte === COMMA || byte === CLOSE_BRACE || byte === CLOSE_BRACKET || isWhiteSpace(byte);
-}
-
-/** Whether the backslashes just before `end` (not before `floor`) are an odd run, so they escape what follows. */
-function oddBackslashRunBefore(chunk: Uint8Array, end: number, floor: number): boolean {
-  let run = 0;
-  for (let k = end - 1; k >= floor && chunk[k] === BACKSLASH; k--) run++;
-  return run % 2 === 1;
 }
 
 function joinBytes(pieces: readonly Uint8Array[]): Uint8Array {
@@ -251,41 +252,51 @@ export class JsonValueScanner {
   private takeStart = 0;
 
   private continueTaking(chunk: Uint8Array, from: number): number {
+    if (this.takenIsScalar && !this.inString) return this.continueScalar(chunk, from);
     let i = from;
     const n = chunk.length;
     const start = from === this.takeStart ? from : 0;
     let depth = this.takenDepth;
     let inString = this.inString;
-    let escaped = this.escaped;
-    const scalar = this.takenIsScalar;
-    /** Backslashes before this index were read already (an escape carried over from the previous chunk). */
-    let floor = 0;
     /** Where the open string's text begins in this chunk (0: it began in an earlier chunk). */
     let stringStart = 0;
+    if (inString && this.escaped) {
+      // The character a backslash at the end of the previous chunk escapes.
+      this.escaped = false;
+      i++;
+    } else if (i === start && this.takenPieces.length === 0 && chunk[i] === QUOTE) {
+      // A taken string scalar: its opening quote.
+      inString = true;
+      i++;
+      stringStart = i;
+      this.stringBytesBefore = 0;
+    }
     while (i < n) {
-      const byte = chunk[i]!;
       if (inString) {
-        if (escaped) {
-          // The character a backslash at the end of the previous chunk escapes.
-          escaped = false;
-          i++;
-          floor = i;
-          continue;
+        // Most of a record is string text, mostly short strings (keys, ids): a plain loop to the
+        // closing quote, stepping over each escaped character.
+        while (i < n) {
+          const byte = chunk[i]!;
+          if (byte === QUOTE) break;
+          if (byte === BACKSLASH) {
+            if (i + 1 === n) {
+              this.escaped = true;
+              i = n;
+              break;
+            }
+            i += 2;
+          } else {
+            i++;
+          }
         }
-        // Most of a record is string text: jump to the next quote (a native search), then see
-        // whether an odd run of backslashes escapes it.
-        const quote = chunk.indexOf(QUOTE, i);
-        if (quote < 0) {
-          escaped = oddBackslashRunBefore(chunk, n, floor);
-          if (this.stringBytesBefore + n - stringStart > MAX_STRING_TEXT_BYTES) this.overLimit(chunk, start, n);
-          i = n;
+        if (i >= n) {
+          if (this.stringBytesBefore + n - stringStart > MAX_STRING_BYTES) this.overLimit(chunk, start, n);
           break;
         }
-        i = quote + 1;
-        if (oddBackslashRunBefore(chunk, quote, floor)) continue;
-        if (this.stringBytesBefore + quote - stringStart > MAX_STRING_TEXT_BYTES) this.overLimit(chunk, start, quote);
+        if (this.stringBytesBefore + i - stringStart > MAX_STRING_BYTES) this.overLimit(chunk, start, i);
         this.stringBytesBefore = 0;
         inString = false;
+        i++;
         if (depth === 0) {
           // A taken string scalar ends at its closing quote.
           this.finishTaking(chunk, start, i);
@@ -293,30 +304,18 @@ export class JsonValueScanner {
         }
         continue;
       }
-      if (scalar && depth === 0) {
-        if (byte === QUOTE && i === start && this.takenPieces.length === 0) {
+      const byte = chunk[i]!;
+      // Below '[': white space, punctuation, digits, letters of the literals, and the quote.
+      if (byte < OPEN_BRACKET) {
+        if (byte === QUOTE) {
           inString = true;
-          i++;
-          stringStart = i;
+          stringStart = i + 1;
           this.stringBytesBefore = 0;
-          continue;
         }
-        if (endsScalar(byte)) {
-          this.finishTaking(chunk, start, i);
-          return i;
-        }
-        i++;
-        continue;
-      }
-      if (byte === QUOTE) {
-        inString = true;
-        stringStart = i + 1;
-        this.stringBytesBefore = 0;
       } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
         depth++;
-        if (tooDeep(this.takenPath.length + depth - 1)) this.overLimit(chunk, start, i + 1);
-      }
-      else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+        if (this.takenPath.length + depth - 1 >= MAX_DEPTH) this.overLimit(chunk, start, i + 1);
+      } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
         depth--;
         if (depth === 0) {
           this.finishTaking(chunk, start, i + 1);
@@ -327,14 +326,32 @@ export class JsonValueScanner {
     }
     // The chunk ended inside the value: keep its bytes and carry the state over.
     if (inString) this.stringBytesBefore += n - stringStart;
-    this.takenPieces.push(chunk.subarray(start, n));
-    this.takenBytes += n - start;
-    if (this.takenBytes > MAX_TAKEN_VALUE_BYTES) throw new JsonScanError(this.takenPath, VALUE_TOO_LARGE);
+    this.keepTaken(chunk, start);
     this.takenDepth = depth;
     this.inString = inString;
-    this.escaped = escaped;
-    this.takeStart = -1;
     return n;
+  }
+
+  /** A taken number or literal (true, false, null): it ends before the first byte that may follow a value. */
+  private continueScalar(chunk: Uint8Array, from: number): number {
+    const n = chunk.length;
+    const start = from === this.takeStart ? from : 0;
+    for (let i = from; i < n; i++) {
+      if (endsScalar(chunk[i]!)) {
+        this.finishTaking(chunk, start, i);
+        return i;
+      }
+    }
+    this.keepTaken(chunk, start);
+    return n;
+  }
+
+  /** The chunk ended inside the taken value: keeps the value's bytes of it. */
+  private keepTaken(chunk: Uint8Array, start: number): void {
+    this.takenPieces.push(chunk.subarray(start, chunk.length));
+    this.takenBytes += chunk.length - start;
+    if (this.takenBytes > MAX_TAKEN_VALUE_BYTES) throw new JsonScanError(this.takenPath, VALUE_TOO_LARGE);
+    this.takeStart = -1;
   }
 
   /** A string or a nesting level in the taken value is over a limit: finds the first problem in the text read so far and throws it. */

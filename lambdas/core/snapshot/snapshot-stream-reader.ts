@@ -18,6 +18,7 @@
 import { JsonScanError, JsonValueScanner, type JsonPathStep, type ScanDecision } from './json-value-scanner';
 import * as z from 'zod/mini';
 import { findConflictingDuplicate } from './duplicate-records';
+import { compileSchema, UNDECIDED, type CompiledSchema } from './compiled-schema';
 import { firstLimitProblem, keyProblem } from './reader-limits';
 import { SnapshotSchema, TargetSchema, type Snapshot, type SnapshotTarget } from './schema';
 import { firstIssueError, SnapshotError, toJsonPath } from './snapshot-error';
@@ -37,11 +38,25 @@ const STREAMED_SECTIONS: ReadonlySet<JsonPathStep> = new Set<JsonPathStep>(['ec2
 
 const SECTION_SHAPES = { ec2: TargetSchema.shape.ec2.shape, ssm: TargetSchema.shape.ssm.shape };
 
-/** The schema of one record of `section.list` (TargetSchema's own), or undefined for a list the schema does not name. */
-function recordSchemaOf(section: Section, list: string): z.ZodMiniType | undefined {
-  const shape = SECTION_SHAPES[section] as Record<string, { _zod: { def: { element?: z.ZodMiniType } } }>;
-  return Object.hasOwn(shape, list) ? shape[list]!._zod.def.element : undefined;
+interface RecordCheck {
+  /** The record schema (TargetSchema's own): the judge of every record, and the source of every message. */
+  schema: z.ZodMiniType;
+  /** The same schema compiled: the checked record for a record the schema accepts, or UNDECIDED. */
+  compiled: CompiledSchema;
 }
+
+/** The record check of each list of each streamed section, by section and list name. */
+const RECORD_CHECKS: ReadonlyMap<string, ReadonlyMap<string, RecordCheck>> = new Map(
+  Object.entries(SECTION_SHAPES).map(([section, shape]) => [
+    section,
+    new Map(
+      Object.entries(shape as Record<string, { _zod: { def: { element: z.ZodMiniType } } }>).map(([list, listSchema]) => {
+        const schema = listSchema._zod.def.element;
+        return [list, { schema, compiled: compileSchema(schema) }];
+      }),
+    ),
+  ]),
+);
 
 /**
  * TargetSchema with each list's records taken as already checked: the reader validates every record
@@ -73,9 +88,15 @@ export class SnapshotDocumentReader {
   /** Keys seen in each descended object still open, by the object's depth. */
   private readonly keysSeen = new Map<number, Set<string>>();
 
+  /**
+   * @param valuesOwned whether the values handed to `value` are the reader's own (parsed from the
+   *   text for this reader, held by nothing else): then a record already in its checked form is
+   *   kept as it is instead of copied. Data from a caller is always copied, as zod copies it.
+   */
   constructor(
     private readonly source: string,
     private readonly onTarget: (target: SnapshotTarget, index: number) => void,
+    private readonly valuesOwned = false,
   ) {}
 
   decide(path: readonly JsonPathStep[], kind: 'object' | 'array'): ScanDecision {
@@ -179,9 +200,11 @@ export class SnapshotDocumentReader {
 
   /** A record of a streamed list, validated now by its list's record schema (the raw copy is dropped). */
   private checkedRecord(path: readonly JsonPathStep[], value: Json): Json {
-    const schema = recordSchemaOf(path[2] as Section, path[3] as string);
-    if (!schema) return value;
-    const result = schema.safeParse(value);
+    const check = RECORD_CHECKS.get(path[2] as Section)?.get(path[3] as string);
+    if (!check) return value;
+    const compiled = check.compiled(value, this.valuesOwned);
+    if (compiled !== UNDECIDED) return compiled;
+    const result = check.schema.safeParse(value);
     if (result.success) return result.data;
     throw firstIssueError(this.source, result.error, path);
   }
@@ -206,7 +229,7 @@ export class SnapshotStreamReader {
     private readonly source: string,
     onTarget: (target: SnapshotTarget, index: number) => void,
   ) {
-    const document = new SnapshotDocumentReader(source, onTarget);
+    const document = new SnapshotDocumentReader(source, onTarget, true);
     this.document = document;
     this.scanner = new JsonValueScanner({
       decide: (path, kind) => document.decide(path, kind),
