@@ -108,52 +108,38 @@ function compileString(checks: readonly CheckInternals[]): CompiledSchema {
 const inheritedByEveryObject = (key: string): boolean => key in Object.prototype;
 
 /**
- * A loose object's check, generated as code with the shape's keys written out (a property read
- * with a literal key is what V8 makes fast; the same read with a key from an array is slow on
- * objects of many shapes). The output is zod's: shape keys first, in the shape's order (each one
- * `in` the input), then the other keys `for...in` gives, but `__proto__`. An owned input that is
- * that output already (its keys in that order, every field's check returning the field itself)
- * is returned as it is.
+ * A loose object's check. The output is zod's: shape keys first, in the shape's order (each one
+ * `in` the input), then the other keys `for...in` gives, but `__proto__`.
+ *
+ * Two ways to it. For any value, code generated with the shape's keys written out builds that
+ * output (a property read with a literal key is what V8 makes fast). For an owned value (parsed
+ * from text by the caller: a plain object of its own enumerable keys, nothing inherited), one
+ * `for...in` pass over its keys checks each field: when its keys are already in the output's
+ * order and every field's check returns the field itself, the value is returned as it is;
+ * otherwise the output is built from the fields checked in that pass.
  */
 function compileObject(shape: Record<string, z.ZodMiniType>, catchall: z.ZodMiniType | undefined): CompiledSchema | undefined {
   if (catchall === undefined || internals(catchall).def.type !== 'unknown' || Object.getOwnPropertySymbols(shape).length > 0) return undefined;
   const keys = Object.keys(shape).filter((key) => key !== '__proto__');
   const fields = keys.map((key) => compileSchema(shape[key]!));
   const index = new Map(keys.map((key, i) => [key, i]));
-  const mayReuse = !keys.some(inheritedByEveryObject);
+  const optional = keys.map((key) => internals(shape[key]!).def.type === 'optional');
   const lines: string[] = [
     'return function checkObject(value, owned) {',
     '  if (typeof value !== "object" || value === null || Array.isArray(value)) return UNDECIDED;',
-    `  let same = owned === true && ${mayReuse};`,
   ];
   keys.forEach((key, i) => {
     const literal = JSON.stringify(key);
-    const optional = internals(shape[key]!).def.type === 'optional';
     lines.push(
       `  const present${i} = ${literal} in value;`,
       `  let field${i};`,
       `  if (present${i}) {`,
-      `    const input${i} = value[${literal}];`,
-      `    field${i} = fields[${i}](input${i}, owned);`,
+      `    field${i} = fields[${i}](value[${literal}], owned);`,
       `    if (field${i} === UNDECIDED) return UNDECIDED;`,
-      `    if (field${i} !== input${i}) same = false;`,
-      optional ? '  }' : '  } else return UNDECIDED;',
+      optional[i] ? '  }' : '  } else return UNDECIDED;',
     );
   });
   lines.push(
-    '  if (same) {',
-    '    let last = -1;',
-    '    let other = false;',
-    '    for (const key in value) {',
-    '      const at = index.get(key);',
-    '      if (at === undefined) {',
-    '        if (key === "__proto__" || !Object.hasOwn(value, key)) { same = false; break; }',
-    '        other = true;',
-    '      } else if (other || at < last || !Object.hasOwn(value, key)) { same = false; break; }',
-    '      else last = at;',
-    '    }',
-    '    if (same) return value;',
-    '  }',
     '  const out = {};',
     ...keys.map((key, i) => `  if (present${i}) out[${JSON.stringify(key)}] = field${i};`),
     '  for (const key in value) {',
@@ -163,40 +149,94 @@ function compileObject(shape: Record<string, z.ZodMiniType>, catchall: z.ZodMini
     '  return out;',
     '};',
   );
-  return new Function('fields', 'index', 'UNDECIDED', lines.join('\n'))(fields, index, UNDECIDED) as CompiledSchema;
+  const copy = new Function('fields', 'index', 'UNDECIDED', lines.join('\n'))(fields, index, UNDECIDED) as CompiledSchema;
+  if (keys.some(inheritedByEveryObject)) return copy;
+  const required = optional.filter((isOptional) => !isOptional).length;
+  // Each checked field of the owned value being checked, kept for building a reordered copy: a
+  // field counts when its stamp is this call's. A schema never contains itself, so no call of this
+  // check starts while another is under way.
+  const checkedFields = new Array<unknown>(keys.length);
+  const stamps = new Array<number>(keys.length).fill(0);
+  let call = 0;
+  return function checkOwnedObject(value, owned) {
+    if (owned !== true) return copy(value, owned);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return UNDECIDED;
+    const input = value as Record<string, unknown>;
+    const stamp = ++call;
+    let same = true;
+    let last = -1;
+    let other = false;
+    let requiredSeen = 0;
+    for (const key in input) {
+      const at = index.get(key);
+      if (at === undefined) {
+        other = true;
+        if (key === '__proto__' || !Object.hasOwn(input, key)) same = false;
+        continue;
+      }
+      const field: unknown = input[key];
+      const checked = fields[at]!(field, true);
+      if (checked === UNDECIDED) return UNDECIDED;
+      if (checked !== field || other || at < last) same = false;
+      last = at;
+      checkedFields[at] = checked;
+      stamps[at] = stamp;
+      if (!optional[at]) requiredSeen++;
+    }
+    if (requiredSeen !== required) return UNDECIDED;
+    if (same) return input;
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < keys.length; i++) {
+      if (stamps[i] !== stamp) continue;
+      out[keys[i]!] = checkedFields[i];
+      checkedFields[i] = undefined;
+    }
+    for (const key in input) {
+      if (index.has(key) || key === '__proto__') continue;
+      out[key] = input[key];
+    }
+    return out;
+  };
 }
 
 function compileRecord(keyType: z.ZodMiniType, valueType: z.ZodMiniType): CompiledSchema | undefined {
   const keyDef = internals(keyType).def;
   if (keyDef.type !== 'string' || (keyDef.checks?.length ?? 0) > 0) return undefined;
   const element = compileSchema(valueType);
-  return (value, owned) => {
+  return function checkRecord(value, owned) {
+    if (owned === true && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      // An owned value is a plain object of its own enumerable string keys (zod's isPlainObject
+      // holds, whatever its `constructor` key holds): one pass over its keys. Kept as it is when
+      // every item's check returns the item; otherwise copied as below.
+      const input = value as Record<string, unknown>;
+      let same = true;
+      for (const key in input) {
+        if (key === '__proto__' || !Object.hasOwn(input, key)) return UNDECIDED;
+        const item: unknown = input[key];
+        const checked = element(item, true);
+        if (checked === UNDECIDED) return UNDECIDED;
+        if (checked !== item) same = false;
+      }
+      if (same) return input;
+    }
     if (!util.isPlainObject(value)) return UNDECIDED;
     const input = value as Record<PropertyKey, unknown>;
     const out: Record<string, unknown> = {};
-    let same = owned === true;
     for (const key of Reflect.ownKeys(input)) {
-      if (key === '__proto__') {
-        same = false;
-        continue;
-      }
-      if (!Object.prototype.propertyIsEnumerable.call(input, key)) {
-        same = false;
-        continue;
-      }
+      if (key === '__proto__') continue;
+      if (!Object.prototype.propertyIsEnumerable.call(input, key)) continue;
       if (typeof key !== 'string') return UNDECIDED;
       const item = element(input[key], owned);
       if (item === UNDECIDED) return UNDECIDED;
-      if (item !== input[key]) same = false;
       out[key] = item;
     }
-    return same ? value : out;
+    return out;
   };
 }
 
 function compileArray(elementType: z.ZodMiniType): CompiledSchema {
   const element = compileSchema(elementType);
-  return (value, owned) => {
+  return function checkArray(value, owned) {
     if (!Array.isArray(value)) return UNDECIDED;
     const length = value.length;
     // Made at the first element that differs from its input (at once for a value not owned).
@@ -237,7 +277,9 @@ export function compileSchema(schema: z.ZodMiniType): CompiledSchema {
     case 'optional':
       if (checks.length === 0 && internals(def.innerType!).def.type !== 'default') {
         const inner = compileSchema(def.innerType!);
-        compiled = (value, owned) => (value === undefined ? undefined : inner(value, owned));
+        compiled = function checkOptional(value, owned) {
+          return value === undefined ? undefined : inner(value, owned);
+        };
       }
       break;
     case 'array':
