@@ -168,7 +168,7 @@ export class JsonValueScanner {
 
   /** The document has ended: throws when it stopped inside a value. */
   end(): void {
-    if (this.taking && this.takenIsScalar && !this.inString) this.finishTaking(undefined, 0, 0);
+    if (this.taking && this.takenIsScalar) this.finishTaking(undefined, 0, 0);
     if (this.taking || this.readingKey || this.stack.length > 0 || this.expect !== Expect.End) {
       throw new JsonScanError(this.currentPath(), 'not valid JSON (the document ends before it is complete)');
     }
@@ -238,7 +238,8 @@ export class JsonValueScanner {
     this.taking = true;
     this.takenPath = path;
     this.takenPieces = [];
-    this.takenIsScalar = kind === 'scalar';
+    // A number or literal; a string is read as a container's strings are, at depth 0.
+    this.takenIsScalar = kind === 'scalar' && byte !== QUOTE;
     this.takenDepth = 0;
     this.inString = false;
     this.escaped = false;
@@ -252,7 +253,7 @@ export class JsonValueScanner {
   private takeStart = 0;
 
   private continueTaking(chunk: Uint8Array, from: number): number {
-    if (this.takenIsScalar && !this.inString) return this.continueScalar(chunk, from);
+    if (this.takenIsScalar) return this.continueScalar(chunk, from);
     let i = from;
     const n = chunk.length;
     const start = from === this.takeStart ? from : 0;
