@@ -277,18 +277,19 @@ export class JsonValueScanner {
         // Most of a record is string text, mostly short strings (keys, ids): a plain loop to the
         // closing quote, stepping over each escaped character.
         while (i < n) {
-          const byte = chunk[i]!;
-          if (byte === QUOTE) break;
-          if (byte === BACKSLASH) {
-            if (i + 1 === n) {
-              this.escaped = true;
-              i = n;
-              break;
-            }
-            i += 2;
-          } else {
-            i++;
+          let byte = chunk[i]!;
+          while (byte !== QUOTE && byte !== BACKSLASH) {
+            if (++i === n) break;
+            byte = chunk[i]!;
           }
+          if (i === n || byte === QUOTE) break;
+          // A backslash: the next character is escaped (it may be in the next chunk).
+          if (i + 1 === n) {
+            this.escaped = true;
+            i = n;
+            break;
+          }
+          i += 2;
         }
         if (i >= n) {
           if (this.stringBytesBefore + n - stringStart > MAX_STRING_BYTES) this.overLimit(chunk, start, n);
@@ -305,18 +306,22 @@ export class JsonValueScanner {
         }
         continue;
       }
-      const byte = chunk[i]!;
-      // Below '[': white space, punctuation, digits, letters of the literals, and the quote.
-      if (byte < OPEN_BRACKET) {
-        if (byte === QUOTE) {
-          inString = true;
-          stringStart = i + 1;
-          this.stringBytesBefore = 0;
-        }
+      // Outside strings: white space, punctuation, digits and the literals' letters pass; a quote
+      // opens a string; a bracket changes the depth.
+      let byte = chunk[i]!;
+      while (byte !== QUOTE && (byte < OPEN_BRACKET || (byte !== OPEN_BRACE && byte !== CLOSE_BRACE && byte !== CLOSE_BRACKET && byte !== OPEN_BRACKET))) {
+        if (++i === n) break;
+        byte = chunk[i]!;
+      }
+      if (i === n) break;
+      if (byte === QUOTE) {
+        inString = true;
+        stringStart = i + 1;
+        this.stringBytesBefore = 0;
       } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
         depth++;
         if (this.takenPath.length + depth - 1 >= MAX_DEPTH) this.overLimit(chunk, start, i + 1);
-      } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+      } else {
         depth--;
         if (depth === 0) {
           this.finishTaking(chunk, start, i + 1);
