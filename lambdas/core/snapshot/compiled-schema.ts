@@ -276,10 +276,18 @@ export function compileSchema(schema: z.ZodMiniType): CompiledSchema {
       break;
     case 'optional':
       if (checks.length === 0 && internals(def.innerType!).def.type !== 'default') {
-        const inner = compileSchema(def.innerType!);
-        compiled = function checkOptional(value, owned) {
-          return value === undefined ? undefined : inner(value, owned);
-        };
+        const innerDef = internals(def.innerType!).def;
+        const plain = (innerDef.checks?.length ?? 0) === 0;
+        // The optional strings, numbers and booleans most fields are: one check, no call to the inner one.
+        if (plain && innerDef.type === 'string') compiled = (value) => (value === undefined || typeof value === 'string' ? value : UNDECIDED);
+        else if (plain && innerDef.type === 'number') compiled = (value) => (value === undefined || (typeof value === 'number' && Number.isFinite(value)) ? value : UNDECIDED);
+        else if (plain && innerDef.type === 'boolean') compiled = (value) => (value === undefined || typeof value === 'boolean' ? value : UNDECIDED);
+        else {
+          const inner = compileSchema(def.innerType!);
+          compiled = function checkOptional(value, owned) {
+            return value === undefined ? undefined : inner(value, owned);
+          };
+        }
       }
       break;
     case 'array':
