@@ -10,7 +10,7 @@ import * as fc from 'fast-check';
 import * as z from 'zod/mini';
 import { compileSchema, UNDECIDED } from '../../lambdas/core/snapshot/compiled-schema';
 import { parseSnapshot, SnapshotError } from '../../lambdas/core/snapshot/parse-snapshot';
-import { TargetSchema, TagSchema } from '../../lambdas/core/snapshot/schema';
+import { SnapshotSchema, TargetSchema, TagSchema } from '../../lambdas/core/snapshot/schema';
 import { estateSeedArbitrary, generateSnapshot } from '../support/estate-generator';
 
 const FACTOR = Number(process.env.PROPERTY_RUNS_FACTOR ?? 1);
@@ -21,7 +21,7 @@ type Data = Record<string, unknown>;
 const RECORD_SCHEMAS: ReadonlyArray<[string, z.ZodMiniType]> = (['ec2', 'ssm'] as const).flatMap((section) =>
   Object.entries(TargetSchema.shape[section].shape).map(([list, schema]) => [`${section}.${list}`, (schema as unknown as { _zod: { def: { element: z.ZodMiniType } } })._zod.def.element] as [string, z.ZodMiniType]),
 );
-const COMPILED = new Map(RECORD_SCHEMAS.map(([name, schema]) => [name, compileSchema(schema)]));
+const COMPILED = new Map<string, ReturnType<typeof compileSchema>>(RECORD_SCHEMAS.map(([name, schema]) => [name, compileSchema(schema)]));
 
 /** JSON text that keeps key order and tells undefined, NaN and the infinities apart from null. */
 function orderedText(value: unknown): string {
@@ -198,6 +198,27 @@ describe('the compiled record checks give what zod gives', () => {
     );
     expect(checked).toBeGreaterThan(0);
     expect(vouched).toBeGreaterThan(0);
+  });
+
+  it('on whole generated targets and snapshots, mutated or not (defaults, regex checks and refinements left to zod where they stand)', () => {
+    const schemas: ReadonlyArray<[string, z.ZodMiniType]> = [
+      ['target', TargetSchema],
+      ['snapshot', SnapshotSchema],
+      ['optional default', z.looseObject({ errors: z.optional(z._default(z.array(z.string()), [])), name: z.optional(z.string()) })],
+    ];
+    for (const [name, schema] of schemas) COMPILED.set(name, compileSchema(schema));
+    fc.assert(
+      fc.property(estateSeedArbitrary(2), fc.array(mutationArbitrary, { maxLength: 2 }), fc.boolean(), ({ seed, size }, mutations, withoutErrors) => {
+        const snapshot = generateSnapshot(seed, size) as unknown as { targets: Data[] };
+        if (withoutErrors) delete snapshot.targets[0]!.errors;
+        let target: unknown = structuredClone(snapshot.targets[0]);
+        for (const mutation of mutations) target = mutate(target, mutation);
+        agree('target', TargetSchema, target);
+        agree('snapshot', SnapshotSchema, { ...snapshot, targets: [target] });
+        agree('optional default', schemas[2]![1], withoutErrors ? { name: 'n' } : { errors: ['e'], name: 'n' });
+      }),
+      { numRuns: 20 * FACTOR },
+    );
   });
 
   it('on arbitrary values', () => {

@@ -35,6 +35,8 @@ export const UNDECIDED: unique symbol = Symbol('undecided');
 export type CompiledSchema = (value: unknown, owned?: boolean) => unknown;
 
 interface ZodInternals {
+  optin?: 'optional' | 'defaulted';
+  optout?: 'optional';
   def: {
     type: string;
     shape?: Record<string, z.ZodMiniType>;
@@ -123,7 +125,8 @@ function compileObject(shape: Record<string, z.ZodMiniType>, catchall: z.ZodMini
   const keys = Object.keys(shape).filter((key) => key !== '__proto__');
   const fields = keys.map((key) => compileSchema(shape[key]!));
   const index = new Map(keys.map((key, i) => [key, i]));
-  const optional = keys.map((key) => internals(shape[key]!).def.type === 'optional');
+  // A key zod leaves out when absent: its schema is optional in and out (not one that puts a default in its place).
+  const optional = keys.map((key) => internals(shape[key]!).optin === 'optional' && internals(shape[key]!).optout === 'optional');
   const lines: string[] = [
     'return function checkObject(value, owned) {',
     '  if (typeof value !== "object" || value === null || Array.isArray(value)) return UNDECIDED;',
@@ -275,7 +278,8 @@ export function compileSchema(schema: z.ZodMiniType): CompiledSchema {
       if (checks.length === 0) compiled = (value) => value;
       break;
     case 'optional':
-      if (checks.length === 0 && internals(def.innerType!).def.type !== 'default') {
+      // zod gives an undefined value to the inner schema only when that one puts a default in its place.
+      if (checks.length === 0 && internals(def.innerType!).optin !== 'defaulted') {
         const innerDef = internals(def.innerType!).def;
         const plain = (innerDef.checks?.length ?? 0) === 0;
         // The optional strings, numbers and booleans most fields are: one check, no call to the inner one.
