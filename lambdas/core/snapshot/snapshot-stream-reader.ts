@@ -10,7 +10,8 @@
  *   document reader the same events in the same order.
  *
  * The document reader checks each value against the reader's limits (reader-limits.ts) as it
- * arrives, each record against its list's record schema, each target (the rest of TargetSchema and
+ * arrives, each record against its list's record schema (through its compiled form,
+ * compiled-schema.ts, with zod deciding and wording every record that form does not vouch for), each target (the rest of TargetSchema and
  * the duplicate-record check) when it closes, and the document-level fields (format, capturedAt)
  * at the end, wherever they stand. Input keys are held in Maps and null-prototype objects only.
  * Pure: chunks or values in, targets out.
