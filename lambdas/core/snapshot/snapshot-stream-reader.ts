@@ -42,8 +42,12 @@ const SECTION_SHAPES = { ec2: TargetSchema.shape.ec2.shape, ssm: TargetSchema.sh
 interface RecordCheck {
   /** The record schema (TargetSchema's own): the judge of every record, and the source of every message. */
   schema: z.ZodMiniType;
-  /** The same schema compiled: the checked record for a record the schema accepts, or UNDECIDED. */
-  compiled: CompiledSchema;
+  /**
+   * The same schema compiled: the checked record for a record the schema accepts, or UNDECIDED.
+   * Compiled at the first record of its list, so loading the reader (a Lambda's cold start)
+   * compiles nothing.
+   */
+  compiled?: CompiledSchema;
 }
 
 /** The record check of each list of each streamed section, by section and list name. */
@@ -52,8 +56,8 @@ const RECORD_CHECKS: ReadonlyMap<string, ReadonlyMap<string, RecordCheck>> = new
     section,
     new Map(
       Object.entries(shape as Record<string, { _zod: { def: { element: z.ZodMiniType } } }>).map(([list, listSchema]) => {
-        const schema = listSchema._zod.def.element;
-        return [list, { schema, compiled: compileSchema(schema) }];
+        const check: RecordCheck = { schema: listSchema._zod.def.element };
+        return [list, check];
       }),
     ),
   ]),
@@ -203,6 +207,7 @@ export class SnapshotDocumentReader {
   private checkedRecord(path: readonly JsonPathStep[], value: Json): Json {
     const check = RECORD_CHECKS.get(path[2] as Section)?.get(path[3] as string);
     if (!check) return value;
+    check.compiled ??= compileSchema(check.schema);
     const compiled = check.compiled(value, this.valuesOwned);
     if (compiled !== UNDECIDED) return compiled;
     const result = check.schema.safeParse(value);
