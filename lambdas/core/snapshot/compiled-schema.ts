@@ -14,7 +14,7 @@
  *   other key `for...in` gives, in that order, but `__proto__`.
  * - optional: an undefined value stays undefined; anything else goes to the inner schema.
  * - string, boolean: the value itself when its type is right. number: finite numbers only.
- * - record (string keys): plain objects only (zod's isPlainObject); keys as Reflect.ownKeys gives
+ * - record (string keys): plain objects only (as zod's isPlainObject surely takes them); keys as Reflect.ownKeys gives
  *   them, enumerable ones only, `__proto__` skipped; a symbol key -> undecided.
  * - array: a new array of the element's outputs.
  * - unknown: the value itself.
@@ -22,7 +22,6 @@
  * Any other kind of schema is left to zod's safeParse for that part of the value.
  */
 import * as z from 'zod/mini';
-import { util } from 'zod/v4/core';
 
 /** The compiled function's answer when it cannot vouch for the value: ask zod. */
 export const UNDECIDED: unique symbol = Symbol('undecided');
@@ -202,6 +201,18 @@ function compileObject(shape: Record<string, z.ZodMiniType>, catchall: z.ZodMini
   };
 }
 
+/**
+ * Objects zod's isPlainObject (zod/v4/core/util) surely takes as plain: a null prototype and no
+ * `constructor`, or Object.prototype with Object as `constructor`. Anything else is left to zod.
+ */
+function surelyPlainObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  const constructor = (value as { constructor?: unknown }).constructor;
+  if (prototype === null) return constructor === undefined;
+  return prototype === Object.prototype && constructor === Object && Object.hasOwn(Object.prototype, 'isPrototypeOf');
+}
+
 function compileRecord(keyType: z.ZodMiniType, valueType: z.ZodMiniType): CompiledSchema | undefined {
   const keyDef = internals(keyType).def;
   if (keyDef.type !== 'string' || (keyDef.checks?.length ?? 0) > 0) return undefined;
@@ -222,7 +233,7 @@ function compileRecord(keyType: z.ZodMiniType, valueType: z.ZodMiniType): Compil
       }
       if (same) return input;
     }
-    if (!util.isPlainObject(value)) return UNDECIDED;
+    if (!surelyPlainObject(value)) return UNDECIDED;
     const input = value as Record<PropertyKey, unknown>;
     const out: Record<string, unknown> = {};
     for (const key of Reflect.ownKeys(input)) {
