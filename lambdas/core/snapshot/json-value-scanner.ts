@@ -11,7 +11,7 @@
  * and a slightly larger estate cannot be read at all. Pure: no I/O, data in, events out.
  */
 
-import { firstLimitProblemInText, KEY_TOO_LONG, MAX_NESTING_DEPTH, MAX_STRING_TEXT_BYTES, MAX_TAKEN_VALUE_BYTES, TOO_DEEP, tooDeep, VALUE_TOO_LARGE } from './reader-limits';
+import { FORBIDDEN_KEY, firstLimitProblemInText, KEY_TOO_LONG, MAX_NESTING_DEPTH, MAX_STRING_LENGTH, MAX_STRING_TEXT_BYTES, MAX_TAKEN_VALUE_BYTES, TOO_DEEP, tooDeep, VALUE_TOO_LARGE } from './reader-limits';
 
 /** A step of a JSON path: an object key or an array index. */
 export type JsonPathStep = string | number;
@@ -24,8 +24,14 @@ export interface JsonValueScannerHandler {
    * member, 'take' hands the whole value to onValue. A string, number or literal is always taken.
    */
   decide(path: readonly JsonPathStep[], kind: 'object' | 'array'): ScanDecision;
-  /** A taken value: its exact text (UTF-8 chunks, in order) and where it stands. */
-  onValue(path: readonly JsonPathStep[], text: string): void;
+  /**
+   * A taken value: its exact text (UTF-8 chunks, in order) and where it stands. `withinLimits`:
+   * the text alone shows that the parsed value is within the reader's limits (reader-limits.ts):
+   * no string or key of more than MAX_STRING_LENGTH units, no key `__proto__`, no nesting past
+   * the limit (the scanner refuses a taken value nested deeper). False says only that the text
+   * does not show it (an escape, a long string, a 9-byte string starting with `_`).
+   */
+  onValue(path: readonly JsonPathStep[], text: string, withinLimits: boolean): void;
   /** An object or array that was descended into has closed. */
   onClose?(path: readonly JsonPathStep[]): void;
   /** A key of an object that was descended into (`path` is the object's), before its value. */
@@ -87,6 +93,10 @@ const COLON = 0x3a;
  */
 const MAX_STRING_BYTES = MAX_STRING_TEXT_BYTES;
 const MAX_DEPTH = MAX_NESTING_DEPTH;
+const MAX_STRING_UNITS = MAX_STRING_LENGTH;
+/** The bytes of the text of the key `__proto__` without escapes, and the byte it starts with. */
+const FORBIDDEN_KEY_BYTES = FORBIDDEN_KEY.length;
+const UNDERSCORE = FORBIDDEN_KEY.charCodeAt(0);
 
 function isWhiteSpace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
@@ -136,6 +146,10 @@ export class JsonValueScanner {
   private bomMatched = 0;
   /** Bytes of the taken value kept from earlier chunks. */
   private takenBytes = 0;
+  /** Whether a string of the taken value has an escape (its text then says less about what it decodes to). */
+  private takenHasEscape = false;
+  /** Whether a string of the taken value may be over the string limit or be the key `__proto__`. */
+  private takenMaybeOverLimits = false;
 
   constructor(private readonly handler: JsonValueScannerHandler) {}
 
@@ -245,6 +259,8 @@ export class JsonValueScanner {
     this.escaped = false;
     this.stringBytesBefore = 0;
     this.takenBytes = 0;
+    this.takenHasEscape = false;
+    this.takenMaybeOverLimits = false;
     this.takeStart = i;
     return this.continueTaking(chunk, i);
   }
@@ -284,6 +300,7 @@ export class JsonValueScanner {
           }
           if (i === n || byte === QUOTE) break;
           // A backslash: the next character is escaped (it may be in the next chunk).
+          this.takenHasEscape = true;
           if (i + 1 === n) {
             this.escaped = true;
             i = n;
@@ -295,7 +312,11 @@ export class JsonValueScanner {
           if (this.stringBytesBefore + n - stringStart > MAX_STRING_BYTES) this.overLimit(chunk, start, n);
           break;
         }
-        if (this.stringBytesBefore + i - stringStart > MAX_STRING_BYTES) this.overLimit(chunk, start, i);
+        const textBytes = this.stringBytesBefore + i - stringStart;
+        if (textBytes > MAX_STRING_BYTES) this.overLimit(chunk, start, i);
+        // A string may be over the length limit (it has at least as many bytes of text as UTF-16
+        // units), or may be the key `__proto__` (9 bytes; counted in when its start is not seen).
+        if (textBytes > MAX_STRING_UNITS || (textBytes === FORBIDDEN_KEY_BYTES && (this.stringBytesBefore > 0 || chunk[stringStart] === UNDERSCORE))) this.takenMaybeOverLimits = true;
         this.stringBytesBefore = 0;
         inString = false;
         i++;
@@ -372,7 +393,7 @@ export class JsonValueScanner {
     const text = this.decode(this.takenPieces);
     this.taking = false;
     this.takenPieces = [];
-    this.handler.onValue(this.takenPath, text);
+    this.handler.onValue(this.takenPath, text, !this.takenHasEscape && !this.takenMaybeOverLimits);
     this.afterValue();
   }
 

@@ -153,9 +153,12 @@ export class SnapshotDocumentReader {
     seen?.add(key);
   }
 
-  value(path: readonly JsonPathStep[], value: Json): void {
-    const over = firstLimitProblem(value, path);
-    if (over) throw new SnapshotError(this.source, toJsonPath(over.path), over.problem);
+  /** A taken value, parsed. `withinLimits`: its text showed it within the reader's limits (see JsonValueScannerHandler.onValue), so they are not checked again. */
+  value(path: readonly JsonPathStep[], value: Json, withinLimits = false): void {
+    if (!withinLimits) {
+      const over = firstLimitProblem(value, path);
+      if (over) throw new SnapshotError(this.source, toJsonPath(over.path), over.problem);
+    }
     switch (path.length) {
       case 0:
         this.rootValue = { value };
@@ -240,14 +243,14 @@ export class SnapshotStreamReader {
     this.scanner = new JsonValueScanner({
       decide: (path, kind) => document.decide(path, kind),
       onKey: (path, key) => document.key(path, key),
-      onValue: (path, text) => {
+      onValue: (path, text, withinLimits) => {
         let value: Json;
         try {
           value = JSON.parse(text);
         } catch (error) {
           throw new SnapshotError(source, toJsonPath(path), `not valid JSON (${(error as Error).message})`);
         }
-        document.value(path, value);
+        document.value(path, value, withinLimits);
       },
       onClose: (path) => document.close(path),
     });
