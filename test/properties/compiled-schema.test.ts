@@ -56,13 +56,28 @@ function plainCopy<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-/** Every object and array inside `root` (root included), in document order. */
+/**
+ * A deep copy of a generated value that keeps what JSON would lose (undefined, NaN, a null
+ * prototype): the arbitraries hand out the same constant objects run after run, and a mutation
+ * must not write into them.
+ */
+function freshCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(freshCopy);
+  if (value === null || typeof value !== 'object') return value;
+  const out = Object.create(Object.getPrototypeOf(value) === null ? null : Object.prototype) as Data;
+  for (const key of Object.keys(value)) out[key] = freshCopy((value as Data)[key]);
+  return out;
+}
+
+/** Every object and array inside `root` (root included), in document order; each once. */
 function containers(root: unknown): Array<Data | unknown[]> {
   const found: Array<Data | unknown[]> = [];
+  const seen = new Set<unknown>();
   const stack: unknown[] = [root];
   while (stack.length > 0) {
     const node = stack.pop();
-    if (node === null || typeof node !== 'object') continue;
+    if (node === null || typeof node !== 'object' || seen.has(node)) continue;
+    seen.add(node);
     found.push(node as Data);
     const children = Array.isArray(node) ? node : Object.values(node);
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
@@ -100,7 +115,8 @@ function reversed(object: Data): Data {
   return out;
 }
 
-function mutate(record: unknown, mutation: Mutation): unknown {
+function mutate(record: unknown, given: Mutation): unknown {
+  const mutation = 'value' in given ? { ...given, value: freshCopy(given.value) } : given;
   const all = containers(record);
   const target = all[mutation.pick % all.length]!;
   switch (mutation.kind) {
@@ -160,7 +176,7 @@ function withValueAt(root: unknown, path: ReadonlyArray<string | number>, value:
   const copy = plainCopy(root) as Data;
   let node = copy as Data;
   for (const step of path.slice(0, -1)) node = node[step as string] as Data;
-  node[path[path.length - 1] as string] = value;
+  node[path[path.length - 1] as string] = freshCopy(value);
   return copy;
 }
 
