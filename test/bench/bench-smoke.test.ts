@@ -108,15 +108,18 @@ describe('bench command line and table', () => {
 });
 
 describe('figure 4 from a file', () => {
-  it('writes the synthetic estate to a file in a child, evaluates it streamed in another, and removes the file', async () => {
+  it('writes the synthetic estate to a file in a child, evaluates it streamed in another, reads it alone in a third, and removes the file', async () => {
     const run = await measureFileEvaluation({ smoke: true });
     if (run instanceof Error) throw run;
     expect(run.redisServers).toBe(1000);
     expect(run.findings).toBe(evaluateSnapshot(syntheticSnapshot(1000), { now: NOW }).findings.length);
     expect(run.bytes).toBeGreaterThan(1_000_000);
     expect(run.maxRssMB).toBeGreaterThan(0);
+    expect(run.read.readMs).toBeGreaterThan(0);
+    expect(run.read.maxRssMB).toBeGreaterThan(0);
     const [row] = fileEvaluationMemoryRows({ smoke: true }, run);
     expect(row!.measured).toContain('MB peak');
+    expect(row!.measured).toContain('reading alone');
   }, 120_000);
 });
 

@@ -11,7 +11,7 @@
  * and a slightly larger estate cannot be read at all. Pure: no I/O, data in, events out.
  */
 
-import { firstLimitProblemInText, KEY_TOO_LONG, MAX_STRING_TEXT_BYTES, MAX_TAKEN_VALUE_BYTES, TOO_DEEP, tooDeep, VALUE_TOO_LARGE } from './reader-limits';
+import { FORBIDDEN_KEY, firstLimitProblemInText, KEY_TOO_LONG, MAX_NESTING_DEPTH, MAX_STRING_LENGTH, MAX_STRING_TEXT_BYTES, MAX_TAKEN_VALUE_BYTES, TOO_DEEP, tooDeep, VALUE_TOO_LARGE } from './reader-limits';
 
 /** A step of a JSON path: an object key or an array index. */
 export type JsonPathStep = string | number;
@@ -24,8 +24,14 @@ export interface JsonValueScannerHandler {
    * member, 'take' hands the whole value to onValue. A string, number or literal is always taken.
    */
   decide(path: readonly JsonPathStep[], kind: 'object' | 'array'): ScanDecision;
-  /** A taken value: its exact text (UTF-8 chunks, in order) and where it stands. */
-  onValue(path: readonly JsonPathStep[], text: string): void;
+  /**
+   * A taken value: its exact text (UTF-8 chunks, in order) and where it stands. `withinLimits`:
+   * the text alone shows that the parsed value is within the reader's limits (reader-limits.ts):
+   * no string or key of more than MAX_STRING_LENGTH units, no key `__proto__`, no nesting past
+   * the limit (the scanner refuses a taken value nested deeper). False says only that the text
+   * does not show it (an escape, a long string, a 9-byte string starting with `_`).
+   */
+  onValue(path: readonly JsonPathStep[], text: string, withinLimits: boolean): void;
   /** An object or array that was descended into has closed. */
   onClose?(path: readonly JsonPathStep[]): void;
   /** A key of an object that was descended into (`path` is the object's), before its value. */
@@ -80,6 +86,18 @@ const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 
+/**
+ * The limits as local constants: the scanner's inner loops read them once per string or nesting
+ * level, and when the sources run through tsx (the CLI, the benchmarks) each read of an imported
+ * binding is a getter call on the module's exports.
+ */
+const MAX_STRING_BYTES = MAX_STRING_TEXT_BYTES;
+const MAX_DEPTH = MAX_NESTING_DEPTH;
+const MAX_STRING_UNITS = MAX_STRING_LENGTH;
+/** The bytes of the text of the key `__proto__` without escapes, and the byte it starts with. */
+const FORBIDDEN_KEY_BYTES = FORBIDDEN_KEY.length;
+const UNDERSCORE = FORBIDDEN_KEY.charCodeAt(0);
+
 function isWhiteSpace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
@@ -87,13 +105,6 @@ function isWhiteSpace(byte: number): boolean {
 /** The bytes that may end a number or literal (true, false, null) outside a string. */
 function endsScalar(byte: number): boolean {
   return byte === COMMA || byte === CLOSE_BRACE || byte === CLOSE_BRACKET || isWhiteSpace(byte);
-}
-
-/** Whether the backslashes just before `end` (not before `floor`) are an odd run, so they escape what follows. */
-function oddBackslashRunBefore(chunk: Uint8Array, end: number, floor: number): boolean {
-  let run = 0;
-  for (let k = end - 1; k >= floor && chunk[k] === BACKSLASH; k--) run++;
-  return run % 2 === 1;
 }
 
 function joinBytes(pieces: readonly Uint8Array[]): Uint8Array {
@@ -135,6 +146,10 @@ export class JsonValueScanner {
   private bomMatched = 0;
   /** Bytes of the taken value kept from earlier chunks. */
   private takenBytes = 0;
+  /** Whether a string of the taken value has an escape (its text then says less about what it decodes to). */
+  private takenHasEscape = false;
+  /** Whether a string of the taken value may be over the string limit or be the key `__proto__`. */
+  private takenMaybeOverLimits = false;
 
   constructor(private readonly handler: JsonValueScannerHandler) {}
 
@@ -167,7 +182,7 @@ export class JsonValueScanner {
 
   /** The document has ended: throws when it stopped inside a value. */
   end(): void {
-    if (this.taking && this.takenIsScalar && !this.inString) this.finishTaking(undefined, 0, 0);
+    if (this.taking && this.takenIsScalar) this.finishTaking(undefined, 0, 0);
     if (this.taking || this.readingKey || this.stack.length > 0 || this.expect !== Expect.End) {
       throw new JsonScanError(this.currentPath(), 'not valid JSON (the document ends before it is complete)');
     }
@@ -237,12 +252,15 @@ export class JsonValueScanner {
     this.taking = true;
     this.takenPath = path;
     this.takenPieces = [];
-    this.takenIsScalar = kind === 'scalar';
+    // A number or literal; a string is read as a container's strings are, at depth 0.
+    this.takenIsScalar = kind === 'scalar' && byte !== QUOTE;
     this.takenDepth = 0;
     this.inString = false;
     this.escaped = false;
     this.stringBytesBefore = 0;
     this.takenBytes = 0;
+    this.takenHasEscape = false;
+    this.takenMaybeOverLimits = false;
     this.takeStart = i;
     return this.continueTaking(chunk, i);
   }
@@ -251,41 +269,57 @@ export class JsonValueScanner {
   private takeStart = 0;
 
   private continueTaking(chunk: Uint8Array, from: number): number {
+    if (this.takenIsScalar) return this.continueScalar(chunk, from);
     let i = from;
     const n = chunk.length;
     const start = from === this.takeStart ? from : 0;
     let depth = this.takenDepth;
     let inString = this.inString;
-    let escaped = this.escaped;
-    const scalar = this.takenIsScalar;
-    /** Backslashes before this index were read already (an escape carried over from the previous chunk). */
-    let floor = 0;
     /** Where the open string's text begins in this chunk (0: it began in an earlier chunk). */
     let stringStart = 0;
+    if (inString && this.escaped) {
+      // The character a backslash at the end of the previous chunk escapes.
+      this.escaped = false;
+      i++;
+    } else if (i === start && this.takenPieces.length === 0 && chunk[i] === QUOTE) {
+      // A taken string scalar: its opening quote.
+      inString = true;
+      i++;
+      stringStart = i;
+      this.stringBytesBefore = 0;
+    }
     while (i < n) {
-      const byte = chunk[i]!;
       if (inString) {
-        if (escaped) {
-          // The character a backslash at the end of the previous chunk escapes.
-          escaped = false;
-          i++;
-          floor = i;
-          continue;
+        // Most of a record is string text, mostly short strings (keys, ids): a plain loop to the
+        // closing quote, stepping over each escaped character.
+        while (i < n) {
+          let byte = chunk[i]!;
+          while (byte !== QUOTE && byte !== BACKSLASH) {
+            if (++i === n) break;
+            byte = chunk[i]!;
+          }
+          if (i === n || byte === QUOTE) break;
+          // A backslash: the next character is escaped (it may be in the next chunk).
+          this.takenHasEscape = true;
+          if (i + 1 === n) {
+            this.escaped = true;
+            i = n;
+            break;
+          }
+          i += 2;
         }
-        // Most of a record is string text: jump to the next quote (a native search), then see
-        // whether an odd run of backslashes escapes it.
-        const quote = chunk.indexOf(QUOTE, i);
-        if (quote < 0) {
-          escaped = oddBackslashRunBefore(chunk, n, floor);
-          if (this.stringBytesBefore + n - stringStart > MAX_STRING_TEXT_BYTES) this.overLimit(chunk, start, n);
-          i = n;
+        if (i >= n) {
+          if (this.stringBytesBefore + n - stringStart > MAX_STRING_BYTES) this.overLimit(chunk, start, n);
           break;
         }
-        i = quote + 1;
-        if (oddBackslashRunBefore(chunk, quote, floor)) continue;
-        if (this.stringBytesBefore + quote - stringStart > MAX_STRING_TEXT_BYTES) this.overLimit(chunk, start, quote);
+        const textBytes = this.stringBytesBefore + i - stringStart;
+        if (textBytes > MAX_STRING_BYTES) this.overLimit(chunk, start, i);
+        // A string may be over the length limit (it has at least as many bytes of text as UTF-16
+        // units), or may be the key `__proto__` (9 bytes; counted in when its start is not seen).
+        if (textBytes > MAX_STRING_UNITS || (textBytes === FORBIDDEN_KEY_BYTES && (this.stringBytesBefore > 0 || chunk[stringStart] === UNDERSCORE))) this.takenMaybeOverLimits = true;
         this.stringBytesBefore = 0;
         inString = false;
+        i++;
         if (depth === 0) {
           // A taken string scalar ends at its closing quote.
           this.finishTaking(chunk, start, i);
@@ -293,30 +327,22 @@ export class JsonValueScanner {
         }
         continue;
       }
-      if (scalar && depth === 0) {
-        if (byte === QUOTE && i === start && this.takenPieces.length === 0) {
-          inString = true;
-          i++;
-          stringStart = i;
-          this.stringBytesBefore = 0;
-          continue;
-        }
-        if (endsScalar(byte)) {
-          this.finishTaking(chunk, start, i);
-          return i;
-        }
-        i++;
-        continue;
+      // Outside strings: white space, punctuation, digits and the literals' letters pass; a quote
+      // opens a string; a bracket changes the depth.
+      let byte = chunk[i]!;
+      while (byte !== QUOTE && (byte < OPEN_BRACKET || (byte !== OPEN_BRACE && byte !== CLOSE_BRACE && byte !== CLOSE_BRACKET && byte !== OPEN_BRACKET))) {
+        if (++i === n) break;
+        byte = chunk[i]!;
       }
+      if (i === n) break;
       if (byte === QUOTE) {
         inString = true;
         stringStart = i + 1;
         this.stringBytesBefore = 0;
       } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
         depth++;
-        if (tooDeep(this.takenPath.length + depth - 1)) this.overLimit(chunk, start, i + 1);
-      }
-      else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+        if (this.takenPath.length + depth - 1 >= MAX_DEPTH) this.overLimit(chunk, start, i + 1);
+      } else {
         depth--;
         if (depth === 0) {
           this.finishTaking(chunk, start, i + 1);
@@ -327,14 +353,32 @@ export class JsonValueScanner {
     }
     // The chunk ended inside the value: keep its bytes and carry the state over.
     if (inString) this.stringBytesBefore += n - stringStart;
-    this.takenPieces.push(chunk.subarray(start, n));
-    this.takenBytes += n - start;
-    if (this.takenBytes > MAX_TAKEN_VALUE_BYTES) throw new JsonScanError(this.takenPath, VALUE_TOO_LARGE);
+    this.keepTaken(chunk, start);
     this.takenDepth = depth;
     this.inString = inString;
-    this.escaped = escaped;
-    this.takeStart = -1;
     return n;
+  }
+
+  /** A taken number or literal (true, false, null): it ends before the first byte that may follow a value. */
+  private continueScalar(chunk: Uint8Array, from: number): number {
+    const n = chunk.length;
+    const start = from === this.takeStart ? from : 0;
+    for (let i = from; i < n; i++) {
+      if (endsScalar(chunk[i]!)) {
+        this.finishTaking(chunk, start, i);
+        return i;
+      }
+    }
+    this.keepTaken(chunk, start);
+    return n;
+  }
+
+  /** The chunk ended inside the taken value: keeps the value's bytes of it. */
+  private keepTaken(chunk: Uint8Array, start: number): void {
+    this.takenPieces.push(chunk.subarray(start, chunk.length));
+    this.takenBytes += chunk.length - start;
+    if (this.takenBytes > MAX_TAKEN_VALUE_BYTES) throw new JsonScanError(this.takenPath, VALUE_TOO_LARGE);
+    this.takeStart = -1;
   }
 
   /** A string or a nesting level in the taken value is over a limit: finds the first problem in the text read so far and throws it. */
@@ -349,7 +393,7 @@ export class JsonValueScanner {
     const text = this.decode(this.takenPieces);
     this.taking = false;
     this.takenPieces = [];
-    this.handler.onValue(this.takenPath, text);
+    this.handler.onValue(this.takenPath, text, !this.takenHasEscape && !this.takenMaybeOverLimits);
     this.afterValue();
   }
 

@@ -62,8 +62,36 @@ class KeyProblemMarker {
   constructor(readonly problem: string) {}
 }
 
-/** The first value of `value` (standing at `path`) over a limit, in document order; without recursion. */
+/**
+ * Whether `node` (at depth `depth`, the length of its path) and everything in it is within the
+ * limits. Allocates nothing: it runs on every record read. It may answer false where
+ * firstLimitProblem finds nothing (it also looks at inherited enumerable keys, which plain data
+ * has none of), never true where firstLimitProblem finds a problem. Recursion stops at the depth
+ * limit, so the call stack stays within MAX_NESTING_DEPTH frames.
+ */
+function surelyWithinLimits(node: unknown, depth: number): boolean {
+  if (typeof node === 'string') return node.length <= MAX_STRING_LENGTH;
+  if (node === null || typeof node !== 'object') return true;
+  if (depth >= MAX_NESTING_DEPTH) return false;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) if (!surelyWithinLimits(node[i], depth + 1)) return false;
+    return true;
+  }
+  for (const key in node) {
+    if (key.length > MAX_STRING_LENGTH || key === FORBIDDEN_KEY) return false;
+    if (!surelyWithinLimits((node as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
+}
+
+/** The first value of `value` (standing at `path`) over a limit, in document order. */
 export function firstLimitProblem(value: unknown, path: readonly JsonPathStep[]): LimitProblem | undefined {
+  if (surelyWithinLimits(value, path.length)) return undefined;
+  return firstLimitProblemFound(value, path);
+}
+
+/** firstLimitProblem's walk with paths, for a value that may be over a limit; without recursion. */
+function firstLimitProblemFound(value: unknown, path: readonly JsonPathStep[]): LimitProblem | undefined {
   const stack: Array<{ value: unknown; path: JsonPathStep[] }> = [{ value, path: [...path] }];
   while (stack.length > 0) {
     const { value: node, path: at } = stack.pop()!;

@@ -10,7 +10,8 @@
  *   document reader the same events in the same order.
  *
  * The document reader checks each value against the reader's limits (reader-limits.ts) as it
- * arrives, each record against its list's record schema, each target (the rest of TargetSchema and
+ * arrives, each record against its list's record schema (through its compiled form,
+ * compiled-schema.ts, with zod deciding and wording every record that form does not vouch for), each target (the rest of TargetSchema and
  * the duplicate-record check) when it closes, and the document-level fields (format, capturedAt)
  * at the end, wherever they stand. Input keys are held in Maps and null-prototype objects only.
  * Pure: chunks or values in, targets out.
@@ -18,6 +19,7 @@
 import { JsonScanError, JsonValueScanner, type JsonPathStep, type ScanDecision } from './json-value-scanner';
 import * as z from 'zod/mini';
 import { findConflictingDuplicate } from './duplicate-records';
+import { compileSchema, UNDECIDED, type CompiledSchema } from './compiled-schema';
 import { firstLimitProblem, keyProblem } from './reader-limits';
 import { SnapshotSchema, TargetSchema, type Snapshot, type SnapshotTarget } from './schema';
 import { firstIssueError, SnapshotError, toJsonPath } from './snapshot-error';
@@ -37,11 +39,29 @@ const STREAMED_SECTIONS: ReadonlySet<JsonPathStep> = new Set<JsonPathStep>(['ec2
 
 const SECTION_SHAPES = { ec2: TargetSchema.shape.ec2.shape, ssm: TargetSchema.shape.ssm.shape };
 
-/** The schema of one record of `section.list` (TargetSchema's own), or undefined for a list the schema does not name. */
-function recordSchemaOf(section: Section, list: string): z.ZodMiniType | undefined {
-  const shape = SECTION_SHAPES[section] as Record<string, { _zod: { def: { element?: z.ZodMiniType } } }>;
-  return Object.hasOwn(shape, list) ? shape[list]!._zod.def.element : undefined;
+interface RecordCheck {
+  /** The record schema (TargetSchema's own): the judge of every record, and the source of every message. */
+  schema: z.ZodMiniType;
+  /**
+   * The same schema compiled: the checked record for a record the schema accepts, or UNDECIDED.
+   * Compiled at the first record of its list, so loading the reader (a Lambda's cold start)
+   * compiles nothing.
+   */
+  compiled?: CompiledSchema;
 }
+
+/** The record check of each list of each streamed section, by section and list name. */
+const RECORD_CHECKS: ReadonlyMap<string, ReadonlyMap<string, RecordCheck>> = new Map(
+  Object.entries(SECTION_SHAPES).map(([section, shape]) => [
+    section,
+    new Map(
+      Object.entries(shape as Record<string, { _zod: { def: { element: z.ZodMiniType } } }>).map(([list, listSchema]) => {
+        const check: RecordCheck = { schema: listSchema._zod.def.element };
+        return [list, check];
+      }),
+    ),
+  ]),
+);
 
 /**
  * TargetSchema with each list's records taken as already checked: the reader validates every record
@@ -73,9 +93,15 @@ export class SnapshotDocumentReader {
   /** Keys seen in each descended object still open, by the object's depth. */
   private readonly keysSeen = new Map<number, Set<string>>();
 
+  /**
+   * @param valuesOwned whether the values handed to `value` are the reader's own (parsed from the
+   *   text for this reader, held by nothing else): then a record already in its checked form is
+   *   kept as it is instead of copied. Data from a caller is always copied, as zod copies it.
+   */
   constructor(
     private readonly source: string,
     private readonly onTarget: (target: SnapshotTarget, index: number) => void,
+    private readonly valuesOwned = false,
   ) {}
 
   decide(path: readonly JsonPathStep[], kind: 'object' | 'array'): ScanDecision {
@@ -127,9 +153,12 @@ export class SnapshotDocumentReader {
     seen?.add(key);
   }
 
-  value(path: readonly JsonPathStep[], value: Json): void {
-    const over = firstLimitProblem(value, path);
-    if (over) throw new SnapshotError(this.source, toJsonPath(over.path), over.problem);
+  /** A taken value, parsed. `withinLimits`: its text showed it within the reader's limits (see JsonValueScannerHandler.onValue), so they are not checked again. */
+  value(path: readonly JsonPathStep[], value: Json, withinLimits = false): void {
+    if (!withinLimits) {
+      const over = firstLimitProblem(value, path);
+      if (over) throw new SnapshotError(this.source, toJsonPath(over.path), over.problem);
+    }
     switch (path.length) {
       case 0:
         this.rootValue = { value };
@@ -179,9 +208,12 @@ export class SnapshotDocumentReader {
 
   /** A record of a streamed list, validated now by its list's record schema (the raw copy is dropped). */
   private checkedRecord(path: readonly JsonPathStep[], value: Json): Json {
-    const schema = recordSchemaOf(path[2] as Section, path[3] as string);
-    if (!schema) return value;
-    const result = schema.safeParse(value);
+    const check = RECORD_CHECKS.get(path[2] as Section)?.get(path[3] as string);
+    if (!check) return value;
+    check.compiled ??= compileSchema(check.schema);
+    const compiled = check.compiled(value, this.valuesOwned);
+    if (compiled !== UNDECIDED) return compiled;
+    const result = check.schema.safeParse(value);
     if (result.success) return result.data;
     throw firstIssueError(this.source, result.error, path);
   }
@@ -206,19 +238,19 @@ export class SnapshotStreamReader {
     private readonly source: string,
     onTarget: (target: SnapshotTarget, index: number) => void,
   ) {
-    const document = new SnapshotDocumentReader(source, onTarget);
+    const document = new SnapshotDocumentReader(source, onTarget, true);
     this.document = document;
     this.scanner = new JsonValueScanner({
       decide: (path, kind) => document.decide(path, kind),
       onKey: (path, key) => document.key(path, key),
-      onValue: (path, text) => {
+      onValue: (path, text, withinLimits) => {
         let value: Json;
         try {
           value = JSON.parse(text);
         } catch (error) {
           throw new SnapshotError(source, toJsonPath(path), `not valid JSON (${(error as Error).message})`);
         }
-        document.value(path, value);
+        document.value(path, value, withinLimits);
       },
       onClose: (path) => document.close(path),
     });
