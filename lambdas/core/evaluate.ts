@@ -2,12 +2,13 @@
 import { DEFAULT_CONFIG, type ScanConfig } from './config';
 import { buildEstate } from './estate/build-estate';
 import { sanitiseEvidence } from './evidence-text';
-import type { Finding, NotEvaluatedInstance, ScanResult } from './model';
+import type { Finding, NotEvaluatedInstance, ScanResult, ScanSummary } from './model';
 import { RULES } from './rules';
 import type { RuleDefinition } from './rules/rule';
 import type { Snapshot, SnapshotTarget } from './snapshot/schema';
 import { summarise } from './summarise';
 import { sortFindings } from './sort-findings';
+import { SummaryTally } from './summary-tally';
 
 type ScanTarget = ScanResult['scan']['targets'][number];
 
@@ -53,25 +54,69 @@ export interface EvaluationState {
 }
 
 /**
+ * What an evaluation keeps of each target besides its findings: the not-evaluated list, the
+ * targets and their errors, the API calls and the resource counts. Hands each target's findings
+ * out one rule at a time (`findingChunks`).
+ */
+abstract class TargetBookkeeping {
+  protected readonly config: ScanConfig;
+  protected readonly rules: readonly RuleDefinition[];
+  protected readonly notEvaluated: NotEvaluatedInstance[] = [];
+  protected readonly targets: ScanTarget[] = [];
+  protected readonly apiCalls: Record<string, number> = {};
+  protected redisServers = 0;
+  protected frontends = 0;
+  protected clusters = 0;
+
+  constructor(protected readonly options: EvaluateOptions = {}) {
+    this.config = options.config ?? DEFAULT_CONFIG;
+    this.rules = options.rules ?? RULES;
+  }
+
+  /**
+   * Evaluates one target and yields its findings rule by rule, in rule order (each rule's findings
+   * for the target, as the rule made them); the target is recorded once its last rule has run.
+   */
+  protected *findingChunks(received: SnapshotTarget): Generator<Finding[], void, void> {
+    // The evidence boundary: no text from AWS reaches a rule, a finding or a renderer with control
+    // or bidi characters in it.
+    const snapshotTarget = sanitiseEvidence(received);
+    this.options.observeTarget?.(snapshotTarget);
+    const built = buildEstate(snapshotTarget, this.config, { shareVerdicts: this.options.shareVerdicts ?? true });
+    for (const instance of built.notEvaluated) this.notEvaluated.push(instance);
+    this.redisServers += built.target.redisServers.length;
+    this.frontends += built.target.frontends.length;
+    this.clusters += built.target.clusters.length;
+    for (const rule of this.rules) yield rule.evaluate(built.target);
+    const { accountId, region, errors } = snapshotTarget;
+    this.targets.push({ accountId, region, errors: errors.map(({ service, operation, code, message }) => ({ service, operation, code, message })) });
+    for (const [operation, count] of Object.entries(snapshotTarget.apiCalls ?? {})) this.apiCalls[operation] = (this.apiCalls[operation] ?? 0) + count;
+  }
+
+  /** The scan block of the result, captured at `capturedAt`; reads the evaluation time. */
+  protected scanInfo(capturedAt: string): ScanResult['scan'] {
+    const partial = this.targets.some((t) => t.errors.length > 0);
+    return {
+      capturedAt,
+      evaluatedAt: (this.options.now ?? (() => new Date()))().toISOString(),
+      status: partial ? 'PARTIAL' : 'COMPLETE',
+      targets: this.targets,
+      notEvaluated: this.notEvaluated,
+    };
+  }
+
+  protected summaryExtra(): Pick<ScanSummary, 'redisServers' | 'frontends' | 'clusters' | 'notEvaluated' | 'apiCalls'> {
+    return { redisServers: this.redisServers, frontends: this.frontends, clusters: this.clusters, notEvaluated: this.notEvaluated.length, apiCalls: this.apiCalls };
+  }
+}
+
+/**
  * An evaluation fed one target at a time, so a caller that reads targets as a stream holds one
  * target's records at a time (the findings, the not-evaluated list and the counts are all it keeps
  * of a target). Targets added in snapshot order give exactly evaluateSnapshot's result.
  */
-export class SnapshotEvaluation {
-  private readonly config: ScanConfig;
-  private readonly rules: readonly RuleDefinition[];
+export class SnapshotEvaluation extends TargetBookkeeping {
   private readonly findings: Finding[] = [];
-  private readonly notEvaluated: NotEvaluatedInstance[] = [];
-  private readonly targets: ScanTarget[] = [];
-  private readonly apiCalls: Record<string, number> = {};
-  private redisServers = 0;
-  private frontends = 0;
-  private clusters = 0;
-
-  constructor(private readonly options: EvaluateOptions = {}) {
-    this.config = options.config ?? DEFAULT_CONFIG;
-    this.rules = options.rules ?? RULES;
-  }
 
   /** An evaluation that continues from `state` (the targets before it are not evaluated again). */
   static resume(state: EvaluationState, options: EvaluateOptions = {}): SnapshotEvaluation {
@@ -92,39 +137,89 @@ export class SnapshotEvaluation {
   }
 
   addTarget(received: SnapshotTarget): void {
-    // The evidence boundary: no text from AWS reaches a rule, a finding or a renderer with control
-    // or bidi characters in it.
-    const snapshotTarget = sanitiseEvidence(received);
-    this.options.observeTarget?.(snapshotTarget);
-    const built = buildEstate(snapshotTarget, this.config, { shareVerdicts: this.options.shareVerdicts ?? true });
-    for (const instance of built.notEvaluated) this.notEvaluated.push(instance);
-    this.redisServers += built.target.redisServers.length;
-    this.frontends += built.target.frontends.length;
-    this.clusters += built.target.clusters.length;
-    for (const rule of this.rules) {
-      for (const finding of rule.evaluate(built.target)) this.findings.push(finding);
-    }
-    const { accountId, region, errors } = snapshotTarget;
-    this.targets.push({ accountId, region, errors: errors.map(({ service, operation, code, message }) => ({ service, operation, code, message })) });
-    for (const [operation, count] of Object.entries(snapshotTarget.apiCalls ?? {})) this.apiCalls[operation] = (this.apiCalls[operation] ?? 0) + count;
+    for (const chunk of this.findingChunks(received)) for (const finding of chunk) this.findings.push(finding);
   }
 
   /** The scan result of the targets added so far, captured at `capturedAt`. Call once. */
   result(capturedAt: string): ScanResult {
     const findings = this.findings;
     sortFindings(findings);
-    const partial = this.targets.some((t) => t.errors.length > 0);
-    const notEvaluated = this.notEvaluated;
-    return {
-      scan: {
-        capturedAt,
-        evaluatedAt: (this.options.now ?? (() => new Date()))().toISOString(),
-        status: partial ? 'PARTIAL' : 'COMPLETE',
-        targets: this.targets,
-        notEvaluated,
-      },
-      summary: summarise(findings, { redisServers: this.redisServers, frontends: this.frontends, clusters: this.clusters, notEvaluated: notEvaluated.length, apiCalls: this.apiCalls }),
-      findings,
-    };
+    const scan = this.scanInfo(capturedAt);
+    return { scan, summary: summarise(findings, this.summaryExtra()), findings };
   }
+}
+
+/** Takes each chunk of findings as the evaluation hands it out; the evaluation waits for it. */
+export type FindingsConsumer = (findings: readonly Finding[]) => void | Promise<void>;
+
+/** A scan result without its findings: they went to the consumer as they were made. */
+export type StreamedScanResult = Pick<ScanResult, 'scan' | 'summary'>;
+
+/**
+ * An evaluation that keeps no findings: each rule's findings for a target go to `consume` as soon
+ * as they are made (in evaluation order, not sorted), and the evaluation waits for the consumer
+ * before the next rule runs, so it never runs ahead of what consumes the findings. The summary is
+ * counted as they pass: the same as evaluateSnapshot's for the same targets. Targets are evaluated
+ * one after another, in the order they are added.
+ */
+export class StreamedEvaluation extends TargetBookkeeping {
+  private readonly tally = new SummaryTally();
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    options: EvaluateOptions,
+    private readonly consume: FindingsConsumer,
+  ) {
+    super(options);
+  }
+
+  /**
+   * Evaluates `target` once the targets added before it are done; resolves when its findings have
+   * all been consumed (rejects with the first error of this or an earlier target).
+   */
+  addTarget(target: SnapshotTarget): Promise<void> {
+    this.queue = this.queue.then(() => this.evaluate(target));
+    return this.queue;
+  }
+
+  private async evaluate(target: SnapshotTarget): Promise<void> {
+    for (const chunk of this.findingChunks(target)) {
+      for (const finding of chunk) this.tally.add(finding);
+      await this.consume(chunk);
+    }
+  }
+
+  /** The scan and summary of the targets added so far, once they are all consumed. Call once. */
+  async result(capturedAt: string): Promise<StreamedScanResult> {
+    await this.queue;
+    return { scan: this.scanInfo(capturedAt), summary: this.tally.summary(this.summaryExtra()) };
+  }
+}
+
+/** evaluateSnapshot with the findings handed to `consume` rule by rule and target by target instead of kept. */
+export async function evaluateSnapshotStreamed(snapshot: Snapshot, options: EvaluateOptions, consume: FindingsConsumer): Promise<StreamedScanResult> {
+  const evaluation = new StreamedEvaluation(options, consume);
+  for (const target of snapshot.targets) await evaluation.addTarget(target);
+  return evaluation.result(snapshot.capturedAt);
+}
+
+/**
+ * evaluateTargetFeed with the findings handed to `consume` instead of kept. The feed is handed a
+ * callback that returns a promise settled when that target's findings are consumed: a feed that
+ * waits for it holds one target at a time; one that does not (a sync callback caller) queues its
+ * targets, which are evaluated in order.
+ */
+export async function evaluateTargetFeedStreamed(
+  options: EvaluateOptions,
+  feed: (onTarget: (target: SnapshotTarget) => Promise<void>) => Promise<{ capturedAt: string }>,
+  consume: FindingsConsumer,
+): Promise<StreamedScanResult> {
+  const evaluation = new StreamedEvaluation(options, consume);
+  const { capturedAt } = await feed((target) => {
+    const done = evaluation.addTarget(target);
+    // Settled through result() below when the feed does not wait for it.
+    done.catch(() => undefined);
+    return done;
+  });
+  return evaluation.result(capturedAt);
 }
