@@ -23,11 +23,13 @@ export interface FindingCounts {
 }
 
 export function countFindings(findings: Iterable<{ status: FindingStatus; severity: Severity }>): FindingCounts {
-  const byStatus = zeroFindingCounts();
-  const failBySeverity = zeroSeverityCounts();
-  for (const finding of findings) {
-    byStatus[finding.status]++;
-    if (finding.status === 'FAIL') failBySeverity[finding.severity]++;
-  }
-  return { byStatus, failBySeverity };
+  const counts: FindingCounts = { byStatus: zeroFindingCounts(), failBySeverity: zeroSeverityCounts() };
+  for (const finding of findings) countFinding(counts, finding);
+  return counts;
+}
+
+/** Adds one finding to `counts` (countFindings one finding at a time). */
+export function countFinding(counts: FindingCounts, finding: { status: FindingStatus; severity: Severity }): void {
+  counts.byStatus[finding.status]++;
+  if (finding.status === 'FAIL') counts.failBySeverity[finding.severity]++;
 }

@@ -38,6 +38,9 @@ export interface FindingState {
   finding: StoredFinding;
 }
 
+/** A finding state without its last failing finding: what a scan reads of every previous state. */
+export type FindingStateHead = Omit<FindingState, 'finding'>;
+
 export interface ScanPoint {
   scanId: string;
   /** The scan's time (ISO-8601). */
@@ -70,20 +73,7 @@ export function nextFindingStates(
   for (const [key, finding] of currentByKey) {
     const before = previousByKey.get(key);
     if (isFailing(finding)) {
-      const rerun = before?.lastScanId === scan.scanId && before.state !== 'RESOLVED';
-      const continuing = rerun ? before.state === 'OPEN' : before !== undefined && before.state !== 'RESOLVED';
-      const state: FindingState = {
-        key,
-        accountId: finding.accountId,
-        region: finding.region,
-        resourceId: finding.resourceId,
-        ruleId: finding.ruleId,
-        state: continuing ? 'OPEN' : 'NEW',
-        firstSeen: before && (continuing || rerun) ? before.firstSeen : scan.at,
-        lastSeen: scan.at,
-        lastScanId: scan.scanId,
-        finding,
-      };
+      const state = failingState(key, finding, before, scan);
       states.push(state);
       if (state.state === 'NEW') changes.new.push(finding);
     } else if (before) {
@@ -105,8 +95,34 @@ export function nextFindingStates(
   return { states, changes };
 }
 
+/**
+ * The state of a pair failing in this scan, given its previous state (without its last failing
+ * finding: only the lifecycle fields are read).
+ */
+export function failingState(key: string, finding: StoredFinding, before: FindingStateHead | undefined, scan: Pick<ScanPoint, 'scanId' | 'at'>): FindingState {
+  const rerun = before?.lastScanId === scan.scanId && before.state !== 'RESOLVED';
+  const continuing = rerun ? before.state === 'OPEN' : before !== undefined && before.state !== 'RESOLVED';
+  return {
+    key,
+    accountId: finding.accountId,
+    region: finding.region,
+    resourceId: finding.resourceId,
+    ruleId: finding.ruleId,
+    state: continuing ? 'OPEN' : 'NEW',
+    firstSeen: before && (continuing || rerun) ? before.firstSeen : scan.at,
+    lastSeen: scan.at,
+    lastScanId: scan.scanId,
+    finding,
+  };
+}
+
+/** True when a pair that is no longer failing (or is gone) has a state to write back: resolve(before) is not undefined. */
+export function resolves(before: FindingStateHead, scan: Pick<ScanPoint, 'scanId'>): boolean {
+  return before.state !== 'RESOLVED' || before.lastScanId === scan.scanId;
+}
+
 /** The RESOLVED state of a pair that stopped failing in this scan, or undefined if nothing changes. */
-function resolve(before: FindingState, scan: ScanPoint): FindingState | undefined {
+export function resolve(before: FindingState, scan: ScanPoint): FindingState | undefined {
   if (before.state === 'RESOLVED') {
     // Resolved by this very scan on an earlier run: report it again, unchanged.
     return before.lastScanId === scan.scanId ? before : undefined;

@@ -1,5 +1,5 @@
 /** The stored record of one scan, from its start to its end. Pure. */
-import { countFindings, zeroFindingCounts, zeroSeverityCounts } from './finding-counts';
+import { countFindings, zeroFindingCounts, zeroSeverityCounts, type FindingCounts } from './finding-counts';
 import type { ScanRecord, ScanResult, ScanTrigger, StoredFinding, TrendPoint } from './model';
 
 export { zeroFindingCounts };
@@ -23,9 +23,9 @@ export function runningScanRecord(scanId: string, trigger: ScanTrigger, startedA
   };
 }
 
-/** The finished record: counts after waivers, COMPLETE or PARTIAL as the evaluation said. */
-export function finishedScanRecord(running: ScanRecord, result: Pick<ScanResult, 'scan' | 'summary'>, findings: readonly StoredFinding[], finishedAt: string, notEnrolled: readonly string[] = []): ScanRecord {
-  const { byStatus: counts, failBySeverity } = countFindings(findings);
+/** The finished record: counts after waivers (of the stored findings, or counted as they passed), COMPLETE or PARTIAL as the evaluation said. */
+export function finishedScanRecord(running: ScanRecord, result: Pick<ScanResult, 'scan' | 'summary'>, findings: readonly StoredFinding[] | FindingCounts, finishedAt: string, notEnrolled: readonly string[] = []): ScanRecord {
+  const { byStatus: counts, failBySeverity } = Array.isArray(findings) ? countFindings(findings) : (findings as FindingCounts);
   return {
     ...running,
     finishedAt,

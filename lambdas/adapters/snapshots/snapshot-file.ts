@@ -39,8 +39,12 @@ function fileKind(stats: { isFIFO(): boolean; isCharacterDevice(): boolean; isBl
 const bytesLimitProblem = (maxBytes: number): string =>
   `the file is larger than the limit of ${maxBytes.toLocaleString('en-US')} bytes (--max-snapshot-bytes raises it)`;
 
-/** Reads `path`, calling `onTarget` with each validated target in file order; resolves to the document's fields. */
-export async function readSnapshotFileTargets(path: string, onTarget: (target: SnapshotTarget, index: number) => void, limits: SnapshotFileLimits = {}): Promise<SnapshotHeader> {
+/**
+ * Reads `path`, calling `onTarget` with each validated target in file order; resolves to the
+ * document's fields. When `onTarget` returns a promise, the next part of the file is read once the
+ * last one returned has settled (it rejects: the read stops with its error).
+ */
+export async function readSnapshotFileTargets(path: string, onTarget: (target: SnapshotTarget, index: number) => void | Promise<void>, limits: SnapshotFileLimits = {}): Promise<SnapshotHeader> {
   const maxBytes = limits.maxBytes ?? DEFAULT_MAX_SNAPSHOT_BYTES;
   // O_NONBLOCK: opening a FIFO that has no writer returns at once (and is then refused) instead of waiting.
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -48,7 +52,8 @@ export async function readSnapshotFileTargets(path: string, onTarget: (target: S
     const stats = await handle.stat();
     if (!stats.isFile()) throw new SnapshotError(path, '$', `${fileKind(stats)} is not read (snapshots are read from regular files only)`);
     if (stats.size > maxBytes) throw new SnapshotError(path, '$', bytesLimitProblem(maxBytes));
-    const reader = new SnapshotStreamReader(path, onTarget);
+    let consumed: void | Promise<void> = undefined;
+    const reader = new SnapshotStreamReader(path, (target, index) => void (consumed = onTarget(target, index)));
     let total = 0;
     for (;;) {
       // A fresh buffer each time: the reader keeps pieces of earlier chunks while a value spans them.
@@ -59,8 +64,11 @@ export async function readSnapshotFileTargets(path: string, onTarget: (target: S
       // The file may grow while it is read.
       if (total > maxBytes) throw new SnapshotError(path, '$', bytesLimitProblem(maxBytes));
       reader.push(chunk.subarray(0, bytesRead));
+      await consumed;
     }
-    return reader.end();
+    const header = reader.end();
+    await consumed;
+    return header;
   } finally {
     await handle.close();
   }
@@ -69,7 +77,7 @@ export async function readSnapshotFileTargets(path: string, onTarget: (target: S
 /** Reads and validates a whole snapshot file (for callers that need every target at once). */
 export async function readSnapshotFile(path: string, limits: SnapshotFileLimits = {}): Promise<Snapshot> {
   const targets: SnapshotTarget[] = [];
-  const header = await readSnapshotFileTargets(path, (target) => targets.push(target), limits);
+  const header = await readSnapshotFileTargets(path, (target) => void targets.push(target), limits);
   return { ...header, targets };
 }
 

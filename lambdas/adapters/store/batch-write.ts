@@ -74,16 +74,22 @@ export async function batchWriteEach(
   lastIndexOf.clear();
   let notWritten = 0;
   for (let start = 0; start < unique.length; start += BATCH_SIZE) {
-    let pending: WriteRequest[] = Array.from(unique.subarray(start, start + BATCH_SIZE), build);
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      if (attempt > 1) await policy.sleep(backoffDelay(attempt - 1, policy));
-      const output = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-      pending = (output.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
-      if (pending.length > 0 && attempt >= policy.maxAttempts) {
-        notWritten += pending.length;
-        break;
-      }
-    }
+    notWritten += await writeOneBatch(client, tableName, Array.from(unique.subarray(start, start + BATCH_SIZE), build), policy);
   }
   if (notWritten > 0) throw new UnprocessedItemsError(tableName, notWritten, unique.length, policy.maxAttempts);
+}
+
+/**
+ * One BatchWriteItem of at most 25 requests with distinct keys, its UnprocessedItems retried as
+ * batchWrite retries them; resolves to the number of items still not written when the attempts ran out.
+ */
+export async function writeOneBatch(client: DynamoDBDocumentClient, tableName: string, requests: WriteRequest[], policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<number> {
+  let pending = requests;
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    if (attempt > 1) await policy.sleep(backoffDelay(attempt - 1, policy));
+    const output = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+    pending = (output.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
+    if (pending.length > 0 && attempt >= policy.maxAttempts) return pending.length;
+  }
+  return 0;
 }

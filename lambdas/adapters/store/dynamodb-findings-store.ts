@@ -1,5 +1,6 @@
 /** The FindingsStore on one DynamoDB table (design in docs/dynamodb-design.md and table-design.ts). */
 import {
+  BatchGetCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -7,12 +8,12 @@ import {
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { FindingState } from '../../core/finding-states';
+import type { FindingState, FindingStateHead } from '../../core/finding-states';
 import type { ExportedPair } from '../../core/export/exported-pairs';
 import type { FindingStatus, RuleId, ScanRecord, Severity, StoredFinding, Suppression } from '../../core/model';
 import type { FindingOutline } from '../../core/report/passing-resources';
 import { newLease, type ScanLease, type ScanLeaseResult } from '../../core/scan-lease';
-import { batchWrite, batchWriteEach, DEFAULT_RETRY_POLICY, type RetryPolicy, type WriteRequest } from './batch-write';
+import { BATCH_SIZE, backoffDelay, batchWrite, batchWriteEach, DEFAULT_RETRY_POLICY, UnprocessedItemsError, writeOneBatch, type RetryPolicy, type WriteRequest } from './batch-write';
 import type { Clock } from './clock';
 import {
   DEFAULT_PAGE_SIZE,
@@ -20,6 +21,7 @@ import {
   MAX_PAGE_SIZE,
   type FindingFilter,
   type FindingsStore,
+  type FindingsWrite,
   type Page,
   type PageRequest,
   type ResourceRef,
@@ -36,6 +38,13 @@ export interface DynamoDbFindingsStoreOptions {
 }
 
 export const DEFAULT_RETENTION_DAYS = 90;
+
+/** The most keys one BatchGetItem reads. */
+const BATCH_GET_SIZE = 100;
+
+/** The fields of a stored finding state other than its last failing finding (a Record: the compiler checks none is missing). */
+const STATE_HEAD_FIELD_SET: Record<keyof FindingStateHead, true> = { key: true, accountId: true, region: true, resourceId: true, ruleId: true, state: true, firstSeen: true, lastSeen: true, resolvedAt: true, lastScanId: true };
+const STATE_HEAD_FIELDS = Object.keys(STATE_HEAD_FIELD_SET);
 
 type Item = Record<string, unknown> & { data: unknown };
 
@@ -108,26 +117,53 @@ export class DynamoDbFindingsStore implements FindingsStore {
   }
 
   async putFindings(scan: Pick<ScanRecord, 'scanId' | 'startedAt'>, findings: readonly StoredFinding[]): Promise<void> {
+    const write = await this.openFindingsWrite(scan);
+    await write.write(findings);
+    await write.finish();
+  }
+
+  async openFindingsWrite(scan: Pick<ScanRecord, 'scanId' | 'startedAt'>): Promise<FindingsWrite> {
     const expiresAt = this.expiresAt(scan.startedAt);
     const writtenAt = this.clock.now().toISOString();
     const partition = keys.scanPartition(scan.scanId);
-    const keep = new Set(findings.map((f) => keys.findingSortKey(f)));
-    const stale = (await this.findingKeysOf(scan.scanId)).filter((sk) => !keep.has(sk));
-    keep.clear();
+    // The items an earlier attempt of this scan id left: those no write names are removed at the end.
+    const stale = new Set(await this.findingKeysOf(scan.scanId));
     // Each item (a plain copy of its finding, the shared sentences copied too) is made as its batch
     // of 25 is sent: the findings of a large scan never exist twice over as items.
-    const n = findings.length;
-    await batchWriteEach(
-      this.client,
-      this.tableName,
-      n + stale.length,
-      (i) => `${partition}\u0000${i < n ? keys.findingSortKey(findings[i]!) : stale[i - n]!}`,
-      (i): WriteRequest =>
-        i < n
-          ? { PutRequest: { Item: { ...findingItemKeys(scan, findings[i]!), entity: 'FINDING', [TTL_ATTRIBUTE]: expiresAt, writtenAt, data: plain(findings[i]!) } } }
-          : { DeleteRequest: { Key: { PK: partition, SK: stale[i - n]! } } },
-      this.retry,
-    );
+    const request = (sortKey: string, finding: StoredFinding | undefined): WriteRequest =>
+      finding
+        ? { PutRequest: { Item: { ...findingItemKeys(scan, finding), entity: 'FINDING', [TTL_ATTRIBUTE]: expiresAt, writtenAt, data: plain(finding) } } }
+        : { DeleteRequest: { Key: { PK: partition, SK: sortKey } } };
+    // The next batch by sort key (a key named twice keeps its first place and its last finding);
+    // undefined: a removal.
+    const batch = new Map<string, StoredFinding | undefined>();
+    let requests = 0;
+    let notWritten = 0;
+    const send = async () => {
+      const requestsOfBatch = Array.from(batch, ([sortKey, finding]) => request(sortKey, finding));
+      batch.clear();
+      requests += requestsOfBatch.length;
+      notWritten += await writeOneBatch(this.client, this.tableName, requestsOfBatch, this.retry);
+    };
+    return {
+      write: async (findings) => {
+        for (const finding of findings) {
+          const sortKey = keys.findingSortKey(finding);
+          stale.delete(sortKey);
+          batch.set(sortKey, finding);
+          if (batch.size >= BATCH_SIZE) await send();
+        }
+      },
+      finish: async () => {
+        for (const sortKey of stale) {
+          batch.set(sortKey, undefined);
+          if (batch.size >= BATCH_SIZE) await send();
+        }
+        stale.clear();
+        if (batch.size > 0) await send();
+        if (notWritten > 0) throw new UnprocessedItemsError(this.tableName, notWritten, requests, this.retry.maxAttempts);
+      },
+    };
   }
 
   async listFindings(scanId: string, filter: FindingFilter = {}): Promise<Page<StoredFinding>> {
@@ -203,6 +239,50 @@ export class DynamoDbFindingsStore implements FindingsStore {
 
   async listFindingStates(): Promise<FindingState[]> {
     return this.queryAllOfIndexPartition<FindingState>(keys.statesPartition);
+  }
+
+  async listFindingStateHeads(): Promise<FindingStateHead[]> {
+    // Only the state's own fields of `data` (document paths into the map), not its last failing
+    // finding: DynamoDB returns only the projected attributes
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ProjectionExpressions.html).
+    // Every name goes through ExpressionAttributeNames (`key` and `state` are reserved words).
+    const names: Record<string, string> = { '#pk': KEY_ATTRIBUTES.GSI1.partition, '#data': 'data' };
+    STATE_HEAD_FIELDS.forEach((field, i) => (names[`#f${i}`] = field));
+    const heads: FindingStateHead[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const output = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: INDEX.GSI1,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':pk': keys.statesPartition },
+          ProjectionExpression: STATE_HEAD_FIELDS.map((_, i) => `#data.#f${i}`).join(', '),
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of output.Items ?? []) heads.push((item as Item).data as FindingStateHead);
+      start = output.LastEvaluatedKey;
+    } while (start);
+    return heads;
+  }
+
+  async getFindingStates(refs: ReadonlyArray<ResourceRef & { ruleId: RuleId }>): Promise<FindingState[]> {
+    // BatchGetItem reads up to 100 items a request and returns what it could not read as
+    // UnprocessedKeys (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html).
+    const states: FindingState[] = [];
+    for (let first = 0; first < refs.length; first += BATCH_GET_SIZE) {
+      let pending: Array<Record<string, unknown>> = refs.slice(first, first + BATCH_GET_SIZE).map((ref) => ({ PK: keys.statePartition(ref), SK: keys.stateSortKey(ref.ruleId) }));
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        if (attempt > this.retry.maxAttempts) throw new Error(`${pending.length} finding states could not be read from table ${this.tableName}: DynamoDB still returned them as UnprocessedKeys after ${this.retry.maxAttempts} attempts`);
+        if (attempt > 1) await this.retry.sleep(backoffDelay(attempt - 1, this.retry));
+        const output = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }));
+        for (const item of output.Responses?.[this.tableName] ?? []) states.push((item as Item).data as FindingState);
+        pending = (output.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Array<Record<string, unknown>>;
+      }
+    }
+    return states;
   }
 
   /** Every item of one GSI1 partition, read page by page at the largest page size. */

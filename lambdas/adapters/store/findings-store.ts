@@ -1,5 +1,5 @@
 /** The port through which handlers keep scans, findings, finding states and waivers. */
-import type { FindingState } from '../../core/finding-states';
+import type { FindingState, FindingStateHead } from '../../core/finding-states';
 import type { ExportedPair } from '../../core/export/exported-pairs';
 import type { FindingOutline } from '../../core/report/passing-resources';
 import type { FindingStatus, RuleId, ScanRecord, Severity, StoredFinding, Suppression } from '../../core/model';
@@ -40,6 +40,21 @@ export class InvalidNextTokenError extends Error {
   }
 }
 
+/** A scan's findings written as they are made (FindingsStore.openFindingsWrite). */
+export interface FindingsWrite {
+  /**
+   * Stores these findings, more may follow. Resolves once every full batch of them is written
+   * (a DynamoDB store keeps fewer than one batch waiting), so a caller that waits for it never
+   * holds more than what it hands over.
+   */
+  write(findings: readonly StoredFinding[]): Promise<void>;
+  /**
+   * After the last write: writes what is still waiting and removes the items of the scan that no
+   * write named (an earlier attempt's). Throws as putFindings does when items could not be written.
+   */
+  finish(): Promise<void>;
+}
+
 export interface FindingsStore {
   /** Creates or replaces a scan record (RUNNING first, then its final status). */
   putScan(scan: ScanRecord): Promise<void>;
@@ -59,6 +74,11 @@ export interface FindingsStore {
    * scan no longer among them. Throws when some items could not be written after retries.
    */
   putFindings(scan: Pick<ScanRecord, 'scanId' | 'startedAt'>, findings: readonly StoredFinding[]): Promise<void>;
+  /**
+   * putFindings in pieces: the findings handed to the write's `write` calls, then `finish`, leave
+   * the same items as one putFindings of all of them.
+   */
+  openFindingsWrite(scan: Pick<ScanRecord, 'scanId' | 'startedAt'>): Promise<FindingsWrite>;
   /** Findings of a scan, worst first, optionally by status, severity and rule. */
   listFindings(scanId: string, filter?: FindingFilter): Promise<Page<StoredFinding>>;
   /** Every finding of a scan (all pages). */
@@ -73,6 +93,10 @@ export interface FindingsStore {
   resourceHistory(resource: ResourceRef, page?: PageRequest): Promise<Page<StoredFinding>>;
 
   listFindingStates(): Promise<FindingState[]>;
+  /** Every finding state without its last failing finding (what a scan reads of each). */
+  listFindingStateHeads(): Promise<FindingStateHead[]>;
+  /** The full states of these pairs (those stored; in any order). */
+  getFindingStates(refs: ReadonlyArray<ResourceRef & { ruleId: RuleId }>): Promise<FindingState[]>;
   getFindingState(ref: ResourceRef & { ruleId: RuleId }): Promise<FindingState | undefined>;
   putFindingStates(states: readonly FindingState[]): Promise<void>;
 

@@ -2,12 +2,12 @@
  * The FindingsStore in memory: for handler tests and anything else that needs a store without a
  * database. Same contract as the DynamoDB store (ordering, paging, token validation), simpler means.
  */
-import type { FindingState } from '../../core/finding-states';
+import type { FindingState, FindingStateHead } from '../../core/finding-states';
 import { leaseAvailable, newLease, type ScanLease, type ScanLeaseResult } from '../../core/scan-lease';
 import type { ExportedPair } from '../../core/export/exported-pairs';
 import type { FindingOutline } from '../../core/report/passing-resources';
 import { findingKey, type FindingStatus, type RuleId, type ScanRecord, type StoredFinding, type Suppression } from '../../core/model';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type FindingFilter, type FindingsStore, type Page, type PageRequest, type ResourceRef } from './findings-store';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type FindingFilter, type FindingsStore, type FindingsWrite, type Page, type PageRequest, type ResourceRef } from './findings-store';
 import { decodePageToken, encodePageToken } from './page-token';
 import { findingItemKeys, FINDING_OUTLINE_FIELDS, keys } from './table-design';
 
@@ -52,6 +52,19 @@ export class InMemoryFindingsStore implements FindingsStore {
     this.scanStart.set(scan.scanId, scan.startedAt);
   }
 
+  async openFindingsWrite(scan: Pick<ScanRecord, 'scanId' | 'startedAt'>): Promise<FindingsWrite> {
+    const written = new Map<string, StoredFinding>();
+    return {
+      write: async (findings) => {
+        for (const f of findings) written.set(findingKey(f), clone(f));
+      },
+      finish: async () => {
+        this.findings.set(scan.scanId, written);
+        this.scanStart.set(scan.scanId, scan.startedAt);
+      },
+    };
+  }
+
   async listFindings(scanId: string, filter: FindingFilter = {}): Promise<Page<StoredFinding>> {
     const selected = this.sortedFindings(scanId).filter(
       ({ value: f }) =>
@@ -87,6 +100,17 @@ export class InMemoryFindingsStore implements FindingsStore {
 
   async listFindingStates(): Promise<FindingState[]> {
     return [...this.states.values()].map(clone);
+  }
+
+  async listFindingStateHeads(): Promise<FindingStateHead[]> {
+    return [...this.states.values()].map(({ finding: _finding, ...head }) => clone(head));
+  }
+
+  async getFindingStates(refs: ReadonlyArray<ResourceRef & { ruleId: RuleId }>): Promise<FindingState[]> {
+    return refs.flatMap((ref) => {
+      const state = this.states.get(findingKey(ref));
+      return state ? [clone(state)] : [];
+    });
   }
 
   async getFindingState(ref: ResourceRef & { ruleId: RuleId }): Promise<FindingState | undefined> {

@@ -1,6 +1,7 @@
 /**
  * One scan end to end, shared by the scan Lambda and the fan-out merge: snapshot -> evaluation ->
  * waivers -> store (scan record RUNNING, findings, finding states, final record) -> "Scan Completed".
+ * The findings go from the evaluation to the store as they are made (./scan-findings-pipeline).
  * A module of its own (no middy chain at module scope), so the merge bundle does not pull in the
  * scan Lambda's live collectors.
  */
@@ -10,13 +11,12 @@ import type { Clock } from '../../adapters/store/clock';
 import { systemClock } from '../../adapters/store/clock';
 import type { FindingsStore } from '../../adapters/store/findings-store';
 import type { ScanConfig } from '../../core/config';
-import { evaluateSnapshot, evaluateTargetFeed, type EvaluateOptions } from '../../core/evaluate';
+import { evaluateSnapshotStreamed, evaluateTargetFeed, evaluateTargetFeedStreamed, type EvaluateOptions, type StreamedScanResult } from '../../core/evaluate';
 import { nextFindingStates } from '../../core/finding-states';
 import type { FindingStatus, ScanRecord, ScanResult, ScanTrigger } from '../../core/model';
 import { ScanAlreadyRunningError } from '../../core/scan-lease';
 import { failedScanRecord, finishedScanRecord, runningScanRecord } from '../../core/scan-record';
-import type { Snapshot } from '../../core/snapshot/schema';
-import { applySuppressions } from '../../core/suppressions/apply-suppressions';
+import type { Snapshot, SnapshotTarget } from '../../core/snapshot/schema';
 import { configSuppressions } from '../../core/suppressions/suppression-schema';
 import { SCAN_OUTCOME_LOG } from '../scan-outcome-log';
 import { optionalEnv, scanConfigFromEnv } from './environment';
@@ -24,6 +24,7 @@ import { EventBridgePublisher, type EventPublisher } from './event-publisher';
 import { nextExportedPairs } from '../../core/export/exported-pairs';
 import { findingExportersFromEnv, runFindingExports, type FindingExporter, type FindingExportReport } from './finding-exports';
 import { logger } from './logger';
+import { ScanFindingsPipeline } from './scan-findings-pipeline';
 import { newScanId } from './scan-id';
 import { scanLeaseMsFromEnv } from './scan-lease-duration';
 import type { SnapshotRequest, SnapshotSource } from './snapshot-source';
@@ -54,6 +55,14 @@ export interface ScanRequest {
    * is recorded FAILED with the error, as a failed capture is.
    */
   evaluate?: (options: EvaluateOptions) => Promise<ScanResult>;
+  /**
+   * Instead of a snapshot: the scan's targets handed on one at a time (a snapshot file read as a
+   * stream), each evaluated as it arrives, its findings stored as they are made. `onTarget`'s
+   * promise settles once that target's findings are stored: a feed that waits for it holds one
+   * target at a time. If the feed throws, the scan is recorded FAILED with the error; the findings
+   * and finding states it had stored stay (a re-run of the same scan id replaces them).
+   */
+  feed?: (onTarget: (target: SnapshotTarget) => Promise<void>) => Promise<{ capturedAt: string }>;
   /** Organization mode: ACTIVE accounts without the reader role, recorded in the scan (not scanned, not errors). */
   notEnrolled?: readonly string[];
   /** For a live capture: when to stop starting per-instance reads (the scan Lambda's remaining time). */
@@ -113,52 +122,75 @@ export async function runScan(request: ScanRequest, deps: ScanDependencies): Pro
     ...(request.deadline ? { deadline: request.deadline } : {}),
   };
   let snapshot: Snapshot | undefined;
-  let streamed: ScanResult | undefined;
-  if (!request.evaluate) {
+  let evaluated: ScanResult | undefined;
+  if (!request.evaluate && !request.feed) {
     try {
       if (request.snapshot) snapshot = request.snapshot;
-      else if (deps.snapshots.captureTargets) streamed = await evaluateWhileCapturing(deps, captureRequest);
+      else if (deps.snapshots.captureTargets) evaluated = await evaluateWhileCapturing(deps, captureRequest);
       else snapshot = await deps.snapshots.capture(captureRequest);
     } catch (error) {
       return failWith('captureSnapshot', error);
     }
   }
 
-  const now = streamed ? new Date(streamed.scan.evaluatedAt) : deps.clock.now();
+  const now = evaluated ? new Date(evaluated.scan.evaluatedAt) : deps.clock.now();
   const evaluateOptions: EvaluateOptions = { config: deps.config, now: () => now };
-  let result: ScanResult;
-  if (streamed) {
-    result = streamed;
-  } else if (request.evaluate) {
+  if (request.evaluate) {
     try {
-      result = await request.evaluate(evaluateOptions);
+      evaluated = await request.evaluate(evaluateOptions);
     } catch (error) {
       return failWith('evaluateTargets', error);
     }
-  } else {
-    result = evaluateSnapshot(snapshot!, evaluateOptions);
   }
   const waivers = [...(await deps.store.listSuppressions()), ...configSuppressions(deps.config.suppressions ?? [], now, deps.config.waiverPolicy)];
-  const findings = applySuppressions(result.findings, waivers, now, scanId, deps.config.waiverPolicy);
-  await deps.store.putFindings(running, findings);
+  const exporting = deps.exporters !== undefined && deps.exporters.length > 0;
+  // The exporters are handed the previous states in full; the scan alone reads them without findings.
+  const previousStates = exporting ? await deps.store.listFindingStates() : undefined;
+  const pipeline = await ScanFindingsPipeline.open({
+    store: deps.store,
+    scan: running,
+    waivers,
+    now,
+    ...(deps.config.waiverPolicy ? { waiverPolicy: deps.config.waiverPolicy } : {}),
+    ...(previousStates ? { previousStates } : {}),
+    keepForExports: exporting,
+  });
 
+  // Findings go to the pipeline as they are made (a snapshot or a feed), or slice by slice from a
+  // result evaluated whole (a live capture, the fan-out merge).
+  let result: StreamedScanResult;
+  if (evaluated) {
+    await pipeline.consume(evaluated.findings);
+    result = evaluated;
+  } else if (request.feed) {
+    try {
+      result = await evaluateTargetFeedStreamed(evaluateOptions, request.feed, pipeline.consume);
+    } catch (error) {
+      if (pipeline.storeFailed) throw error;
+      return failWith('evaluateTargets', error);
+    }
+  } else {
+    result = await evaluateSnapshotStreamed(snapshot!, evaluateOptions, pipeline.consume);
+  }
   const targets = result.scan.targets.map(({ accountId, region }) => ({ accountId, region }));
-  const previousStates = await deps.store.listFindingStates();
-  const { states, changes } = nextFindingStates(previousStates, findings, { scanId, at: running.startedAt, targets });
-  await deps.store.putFindingStates(states);
+  const passed = await pipeline.finish(targets);
 
-  const finished = finishedScanRecord(running, result, findings, deps.clock.now().toISOString(), request.notEnrolled);
+  const finished = finishedScanRecord(running, result, passed.counts, deps.clock.now().toISOString(), request.notEnrolled);
   await deps.store.putScan(finished);
   const versionUnknown = result.summary.byRule['redis.version']?.UNKNOWN ?? 0;
   const inventoryGap = result.summary.redisServers > 0 ? Math.round((100 * versionUnknown) / result.summary.redisServers) : 0;
-  logger.info(SCAN_OUTCOME_LOG.finishedMessage, { scanId, [SCAN_OUTCOME_LOG.statusField]: finished.status, counts: finished.counts, new: changes.new.length, resolved: changes.resolved.length, redisServers: result.summary.redisServers, [SCAN_OUTCOME_LOG.inventoryGapField]: inventoryGap });
+  logger.info(SCAN_OUTCOME_LOG.finishedMessage, { scanId, [SCAN_OUTCOME_LOG.statusField]: finished.status, counts: finished.counts, new: passed.newFailures, resolved: passed.resolvedFailures, redisServers: result.summary.redisServers, [SCAN_OUTCOME_LOG.inventoryGapField]: inventoryGap });
   await deps.publisher.scanCompleted({ scanId, status: finished.status });
-  const outcome: ScanOutcome = { scanId, status: finished.status, counts: finished.counts, newFailures: changes.new.length, resolvedFailures: changes.resolved.length };
-  if (deps.exporters && deps.exporters.length > 0) {
+  const outcome: ScanOutcome = { scanId, status: finished.status, counts: finished.counts, newFailures: passed.newFailures, resolvedFailures: passed.resolvedFailures };
+  if (exporting) {
+    // The exporters are handed the whole scan: its findings in sorted order, the states and changes.
+    const findings = passed.findings!;
+    const scanPoint = { scanId, at: running.startedAt, targets };
+    const { states, changes } = nextFindingStates(previousStates!, findings, scanPoint);
     // Every pair a consumer was told about, so one that always passed is closed when it is gone.
-    const exported = nextExportedPairs(await deps.store.listExportedPairs(), findings, { scanId, at: running.startedAt, targets });
+    const exported = nextExportedPairs(await deps.store.listExportedPairs(), findings, scanPoint);
     await deps.store.putExportedPairs(exported.write);
-    outcome.exports = await runFindingExports(deps.exporters, { scanId, at: running.startedAt, findings, previousStates, writtenStates: states, changes, exported });
+    outcome.exports = await runFindingExports(deps.exporters!, { scanId, at: running.startedAt, findings, previousStates: previousStates!, writtenStates: states, changes, exported });
     for (const report of outcome.exports) {
       if (report.ok) logger.info('finding export done', { scanId, ...report });
       else logger.error(SCAN_OUTCOME_LOG.exportFailedMessage, { scanId, ...report });
