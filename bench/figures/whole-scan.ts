@@ -34,7 +34,6 @@ interface ScanRun {
   resolvedFailures: number;
   written: { findings?: number; states?: number; scanRecords?: number };
   wallMs: number;
-  evaluateMs: number;
   steps: Record<string, number>;
   memoryAtSteps?: Array<{ step: string; rssMB: number; heapMB: number }>;
   requests: number;
