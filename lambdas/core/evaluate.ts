@@ -189,6 +189,11 @@ export class StreamedEvaluation extends TargetBookkeeping {
     }
   }
 
+  /** Resolves once every target added so far is evaluated and consumed, or has failed. */
+  async settled(): Promise<void> {
+    await this.queue.catch(() => undefined);
+  }
+
   /** The scan and summary of the targets added so far, once they are all consumed. Call once. */
   async result(capturedAt: string): Promise<StreamedScanResult> {
     await this.queue;
@@ -215,11 +220,18 @@ export async function evaluateTargetFeedStreamed(
   consume: FindingsConsumer,
 ): Promise<StreamedScanResult> {
   const evaluation = new StreamedEvaluation(options, consume);
-  const { capturedAt } = await feed((target) => {
-    const done = evaluation.addTarget(target);
-    // Settled through result() below when the feed does not wait for it.
-    done.catch(() => undefined);
-    return done;
-  });
-  return evaluation.result(capturedAt);
+  let header: { capturedAt: string };
+  try {
+    header = await feed((target) => {
+      const done = evaluation.addTarget(target);
+      // Settled through result() below when the feed does not wait for it.
+      done.catch(() => undefined);
+      return done;
+    });
+  } catch (error) {
+    // A feed that fails does not leave targets it handed on still being consumed.
+    await evaluation.settled();
+    throw error;
+  }
+  return evaluation.result(header.capturedAt);
 }

@@ -92,6 +92,19 @@ describe('evaluateTargetFeedStreamed', () => {
     for (let t = 1; t < targetsAt.length; t++) expect(events.slice(targetsAt[t - 1]! + 1, targetsAt[t]!)).toContain('consumed');
   });
 
+  it('rejects with a failed feed only once the targets it handed on are consumed', async () => {
+    const events: string[] = [];
+    await evaluateTargetFeedStreamed({ now: NOW }, async (onTarget) => {
+      void onTarget(sample.targets[0]!);
+      throw new Error('the file ends in the middle of a target');
+    }, async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      events.push('consumed');
+    }).catch((error: Error) => events.push(error.message));
+    expect(events.length).toBeGreaterThan(1);
+    expect(events.at(-1)).toBe('the file ends in the middle of a target');
+  });
+
   it('rejects with the consumer error and evaluates nothing after it', async () => {
     let calls = 0;
     await expect(
