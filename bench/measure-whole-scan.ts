@@ -17,7 +17,8 @@
  *   a report bucket).
  * Prints one JSON line.
  */
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, createReadStream, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import * as os from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -128,16 +129,39 @@ class DiscardingStore extends InMemoryFindingsStore {
     return JSON.parse(readFileSync(`${this.seedFile}.waivers.json`, 'utf8')) as Suppression[];
   }
   override async listFindingStates(): Promise<FindingState[]> {
-    return JSON.parse(readFileSync(`${this.seedFile}.states.json`, 'utf8')) as FindingState[];
+    return readJsonLines<FindingState>(`${this.seedFile}.states.jsonl`);
   }
   /** What a DynamoDB projection returns: the states without their findings (the seed wrote them apart). */
-  override async listFindingStateHeads(): Promise<FindingStateHead[]> {
-    return JSON.parse(readFileSync(`${this.seedFile}.heads.json`, 'utf8')) as FindingStateHead[];
+  override async *findingStateHeadPages(): AsyncGenerator<FindingStateHead[]> {
+    let page: FindingStateHead[] = [];
+    for await (const line of createInterface({ input: createReadStream(`${this.seedFile}.heads.jsonl`, 'utf8'), crlfDelay: Infinity })) {
+      if (line) page.push(JSON.parse(line) as FindingStateHead);
+      if (page.length >= 1000) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length > 0) yield page;
   }
   override async getFindingStates(refs: ReadonlyArray<ResourceRef & { ruleId: RuleId }>): Promise<FindingState[]> {
     const wanted = new Set(refs.map((ref) => findingKey(ref)));
     return (await this.listFindingStates()).filter((state) => wanted.has(state.key));
   }
+}
+
+function writeJsonLines(file: string, records: readonly unknown[]): void {
+  const fd = openSync(file, 'w');
+  try {
+    for (let first = 0; first < records.length; first += 1000) writeSync(fd, records.slice(first, first + 1000).map((r) => `${JSON.stringify(r)}\n`).join(''));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function readJsonLines<T>(file: string): Promise<T[]> {
+  const records: T[] = [];
+  for await (const line of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) if (line) records.push(JSON.parse(line) as T);
+  return records;
 }
 
 interface Span {
@@ -312,8 +336,11 @@ async function main(): Promise<void> {
   if (endpoint === 'memory' && mode === 'seed') {
     // The in-memory store lives in this process: its waivers and states are handed on in files.
     writeFileSync(`${seeded}.waivers.json`, JSON.stringify(await store.listSuppressions()));
-    writeFileSync(`${seeded}.states.json`, JSON.stringify(await store.listFindingStates()));
-    writeFileSync(`${seeded}.heads.json`, JSON.stringify(await store.listFindingStateHeads()));
+    // One record a line: the states of 100k servers with their findings are longer than a string can be.
+    writeJsonLines(`${seeded}.states.jsonl`, await store.listFindingStates());
+    const heads: FindingStateHead[] = [];
+    for await (const page of store.findingStateHeadPages()) for (const head of page) heads.push(head);
+    writeJsonLines(`${seeded}.heads.jsonl`, heads);
   }
   const used = process.cpuUsage(cpu);
   progress(`${mode} ends: peak RSS ${Math.round(peakRssMB())} MB`);

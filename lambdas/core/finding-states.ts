@@ -41,6 +41,9 @@ export interface FindingState {
 /** A finding state without its last failing finding: what a scan reads of every previous state. */
 export type FindingStateHead = Omit<FindingState, 'finding'>;
 
+/** What computing the next state reads of a previous one: its lifecycle, not which pair it is. */
+export type StateLifecycle = Pick<FindingState, 'state' | 'firstSeen' | 'lastSeen' | 'resolvedAt' | 'lastScanId'>;
+
 export interface ScanPoint {
   scanId: string;
   /** The scan's time (ISO-8601). */
@@ -99,7 +102,7 @@ export function nextFindingStates(
  * The state of a pair failing in this scan, given its previous state (without its last failing
  * finding: only the lifecycle fields are read).
  */
-export function failingState(key: string, finding: StoredFinding, before: FindingStateHead | undefined, scan: Pick<ScanPoint, 'scanId' | 'at'>): FindingState {
+export function failingState(key: string, finding: StoredFinding, before: StateLifecycle | undefined, scan: Pick<ScanPoint, 'scanId' | 'at'>): FindingState {
   const rerun = before?.lastScanId === scan.scanId && before.state !== 'RESOLVED';
   const continuing = rerun ? before.state === 'OPEN' : before !== undefined && before.state !== 'RESOLVED';
   return {
@@ -117,7 +120,7 @@ export function failingState(key: string, finding: StoredFinding, before: Findin
 }
 
 /** True when a pair that is no longer failing (or is gone) has a state to write back: resolve(before) is not undefined. */
-export function resolves(before: FindingStateHead, scan: Pick<ScanPoint, 'scanId'>): boolean {
+export function resolves(before: StateLifecycle, scan: Pick<ScanPoint, 'scanId'>): boolean {
   return before.state !== 'RESOLVED' || before.lastScanId === scan.scanId;
 }
 

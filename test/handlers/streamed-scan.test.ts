@@ -17,7 +17,7 @@ import { InMemoryFindingsStore } from '../../lambdas/adapters/store/in-memory-fi
 import { ConfigSchema, type ScanConfig } from '../../lambdas/core/config';
 import { evaluateSnapshot } from '../../lambdas/core/evaluate';
 import { countFindings } from '../../lambdas/core/finding-counts';
-import { nextFindingStates, type FindingState } from '../../lambdas/core/finding-states';
+import { nextFindingStates, type FindingState, type FindingStateHead } from '../../lambdas/core/finding-states';
 import type { StoredFinding, Suppression } from '../../lambdas/core/model';
 import { finishedScanRecord, runningScanRecord } from '../../lambdas/core/scan-record';
 import { parseSnapshot } from '../../lambdas/core/snapshot/parse-snapshot';
@@ -147,7 +147,8 @@ describe('runScan with findings streamed to the store (dynalite)', () => {
       expect(projected).toContain('data.lastScanId');
       expect(projected.some((path) => path.includes('finding'))).toBe(false);
     }
-    const listed = await storeOf(streamedTable).listFindingStateHeads();
+    const listed: FindingStateHead[] = [];
+    for await (const page of storeOf(streamedTable).findingStateHeadPages()) listed.push(...page);
     expect(listed.length).toBeGreaterThan(0);
     expect(listed.every((head) => !('finding' in head) && typeof head.state === 'string' && typeof head.firstSeen === 'string')).toBe(true);
     // Full states are read back only for the two pairs that resolve.

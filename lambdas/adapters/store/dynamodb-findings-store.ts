@@ -241,14 +241,13 @@ export class DynamoDbFindingsStore implements FindingsStore {
     return this.queryAllOfIndexPartition<FindingState>(keys.statesPartition);
   }
 
-  async listFindingStateHeads(): Promise<FindingStateHead[]> {
+  async *findingStateHeadPages(): AsyncGenerator<FindingStateHead[]> {
     // Only the state's own fields of `data` (document paths into the map), not its last failing
     // finding: DynamoDB returns only the projected attributes
     // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ProjectionExpressions.html).
     // Every name goes through ExpressionAttributeNames (`key` and `state` are reserved words).
     const names: Record<string, string> = { '#pk': KEY_ATTRIBUTES.GSI1.partition, '#data': 'data' };
     STATE_HEAD_FIELDS.forEach((field, i) => (names[`#f${i}`] = field));
-    const heads: FindingStateHead[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const output = await this.client.send(
@@ -262,10 +261,9 @@ export class DynamoDbFindingsStore implements FindingsStore {
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
-      for (const item of output.Items ?? []) heads.push((item as Item).data as FindingStateHead);
+      yield (output.Items ?? []).map((item) => (item as Item).data as FindingStateHead);
       start = output.LastEvaluatedKey;
     } while (start);
-    return heads;
   }
 
   async getFindingStates(refs: ReadonlyArray<ResourceRef & { ruleId: RuleId }>): Promise<FindingState[]> {

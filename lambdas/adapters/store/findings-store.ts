@@ -93,8 +93,8 @@ export interface FindingsStore {
   resourceHistory(resource: ResourceRef, page?: PageRequest): Promise<Page<StoredFinding>>;
 
   listFindingStates(): Promise<FindingState[]>;
-  /** Every finding state without its last failing finding (what a scan reads of each). */
-  listFindingStateHeads(): Promise<FindingStateHead[]>;
+  /** Every finding state without its last failing finding (what a scan reads of each), a page at a time. */
+  findingStateHeadPages(): AsyncIterable<FindingStateHead[]>;
   /** The full states of these pairs (those stored; in any order). */
   getFindingStates(refs: ReadonlyArray<ResourceRef & { ruleId: RuleId }>): Promise<FindingState[]>;
   getFindingState(ref: ResourceRef & { ruleId: RuleId }): Promise<FindingState | undefined>;

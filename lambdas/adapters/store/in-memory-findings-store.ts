@@ -102,8 +102,8 @@ export class InMemoryFindingsStore implements FindingsStore {
     return [...this.states.values()].map(clone);
   }
 
-  async listFindingStateHeads(): Promise<FindingStateHead[]> {
-    return [...this.states.values()].map(({ finding: _finding, ...head }) => clone(head));
+  async *findingStateHeadPages(): AsyncGenerator<FindingStateHead[]> {
+    yield [...this.states.values()].map(({ finding: _finding, ...head }) => clone(head));
   }
 
   async getFindingStates(refs: ReadonlyArray<ResourceRef & { ruleId: RuleId }>): Promise<FindingState[]> {

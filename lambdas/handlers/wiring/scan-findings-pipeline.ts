@@ -3,13 +3,14 @@
  * (batches of 25), the finding states and the counts of the scan record. Nothing here holds every
  * finding of the scan, unless exporters are on (`keepForExports`): they are handed the whole scan.
  *
- * The previous finding states are read without their last failing findings; the full state is read
- * back only for a pair that resolves in this scan (a RESOLVED state keeps its last failing finding).
+ * The previous finding states are read without their last failing findings, page by page, into a
+ * compact map; the full state is read back only for a pair that resolves in this scan (a RESOLVED
+ * state keeps its last failing finding).
  */
 import type { FindingsStore, FindingsWrite } from '../../adapters/store/findings-store';
 import { countFinding, zeroFindingCounts, zeroSeverityCounts, type FindingCounts } from '../../core/finding-counts';
-import { resolve, type FindingState, type FindingStateHead, type ScanPoint } from '../../core/finding-states';
-import { FindingStatesAsFindingsPass } from '../../core/finding-states-stream';
+import { resolve, type FindingState, type ScanPoint } from '../../core/finding-states';
+import { FindingStatesAsFindingsPass, pairOfKey, PreviousStates } from '../../core/finding-states-stream';
 import type { Finding, ScanRecord, StoredFinding, Suppression } from '../../core/model';
 import { compareFindings } from '../../core/sort-findings';
 import { applySuppressions } from '../../core/suppressions/apply-suppressions';
@@ -52,7 +53,6 @@ export class ScanFindingsPipeline {
 
   private constructor(
     private readonly setup: PipelineSetup,
-    private readonly heads: ReadonlyMap<string, FindingStateHead>,
     private readonly write: FindingsWrite,
     private readonly states: FindingStatesAsFindingsPass,
   ) {
@@ -61,10 +61,11 @@ export class ScanFindingsPipeline {
 
   /** Reads the previous finding states (without findings unless given) and opens the findings write. */
   static async open(setup: PipelineSetup): Promise<ScanFindingsPipeline> {
-    const heads = new Map<string, FindingStateHead>();
-    for (const head of setup.previousStates ?? (await setup.store.listFindingStateHeads())) heads.set(head.key, head);
+    const previous = new PreviousStates();
+    if (setup.previousStates) for (const state of setup.previousStates) previous.add(state);
+    else for await (const page of setup.store.findingStateHeadPages()) for (const head of page) previous.add(head);
     const write = await setup.store.openFindingsWrite(setup.scan);
-    return new ScanFindingsPipeline(setup, heads, write, new FindingStatesAsFindingsPass(heads, { scanId: setup.scan.scanId, at: setup.scan.startedAt }));
+    return new ScanFindingsPipeline(setup, write, new FindingStatesAsFindingsPass(previous, { scanId: setup.scan.scanId, at: setup.scan.startedAt }));
   }
 
   /** A FindingsConsumer: waits until the findings are stored (all but the last partial batch). */
@@ -128,9 +129,12 @@ export class ScanFindingsPipeline {
   }
 
   private async fullStates(keys: readonly string[]): Promise<FindingState[]> {
-    // Given in full: the heads are the full states.
-    if (this.setup.previousStates) return keys.map((key) => this.heads.get(key) as FindingState);
-    return this.setup.store.getFindingStates(keys.map((key) => this.heads.get(key)!));
+    const given = this.setup.previousStates;
+    if (given) {
+      const wanted = new Set(keys);
+      return given.filter((state) => wanted.has(state.key));
+    }
+    return this.setup.store.getFindingStates(keys.map(pairOfKey));
   }
 }
 
