@@ -201,6 +201,7 @@ function timedStore(store: FindingsStore, spans: Span[], written: Record<string,
     get(target, key, receiver) {
       const value = Reflect.get(target, key, receiver) as unknown;
       if (typeof value !== 'function') return value;
+      if (key === 'findingStateHeadPages') return () => timedPages((value as () => AsyncIterable<unknown[]>).call(target), spans);
       return async (...args: unknown[]) => {
         const start = performance.now();
         currentStep = String(key);
@@ -219,6 +220,19 @@ function timedStore(store: FindingsStore, spans: Span[], written: Record<string,
       };
     },
   });
+}
+
+/** The pages of a listing, the whole listing timed as one step (the pages are read as the scan asks). */
+async function* timedPages<T>(pages: AsyncIterable<T[]>, spans: Span[]): AsyncGenerator<T[]> {
+  const start = performance.now();
+  currentStep = 'listFindingStateHeads';
+  const memory = process.memoryUsage();
+  progress(`listFindingStateHeads starts: rss ${Math.round(memory.rss / MB)} MB, heap ${Math.round(memory.heapUsed / MB)} MB`);
+  try {
+    for await (const page of pages) yield page;
+  } finally {
+    spans.push({ step: 'listFindingStateHeads', start, end: performance.now(), rssMB: Math.round(memory.rss / MB), heapMB: Math.round(memory.heapUsed / MB) });
+  }
 }
 
 function timedFindingsWrite(write: FindingsWrite, spans: Span[], written: Record<string, number>): FindingsWrite {
