@@ -14,6 +14,8 @@
  * CloudWatch: ceil(2R/500) GetMetricData calls for R Redis servers (NetworkIn and
  * NetworkOut each, 500 queries a call), plus a page per 100,800 data points a call's answer holds
  * (metricCallLowerBound; the synthetic estates hold none, so ceil(2R/500)).
+ * Managed prefix lists: one GetManagedPrefixListEntries page per 100 entries of each list a route of
+ * these VPCs or a rule of these groups names (none when no list is named).
  * Amazon Inspector: 2 x ceil(R/10) calls (ListCoverage and ListFindings, 10 instance ids a call).
  * (test/support/aws-fakes/api-call-lower-bound.ts is the collectors' test variant: it counts attached
  * groups only.)
@@ -58,8 +60,23 @@ export function issueLowerBound(estate: SnapshotTarget, roleKey = 'Role', redisR
     'ssm:DescribeInstanceInformation': pages(instances.length, 50),
     'ssm:ListInventoryEntries': inventoryCallLowerBound(estate, roleKey, redisRole),
     'cloudwatch:GetMetricData': metricCallLowerBound(estate, roleKey, redisRole),
+    // Managed prefix lists named by a route of these VPCs or a rule of these groups: one read each, 100 entries a page.
+    'ec2:GetManagedPrefixListEntries': prefixListCalls(estate, vpcs, groups),
     // Amazon Inspector (redis.known-vulnerabilities): ListCoverage and ListFindings, 10 Redis servers a call each.
-    'inspector2:ListCoverageAndFindings': inspectorCallLowerBound(estate, roleKey, redisRole),
+    'inspector2:ListCoverage': inspectorCallLowerBound(estate, roleKey, redisRole) / 2,
+    'inspector2:ListFindings': inspectorCallLowerBound(estate, roleKey, redisRole) / 2,
   };
   return { total: Object.values(byOperation).reduce((s, n) => s + n, 0), byOperation, batchedInventoryCalls: pages(instances.length, 50) * 2 };
+}
+
+function prefixListCalls(estate: SnapshotTarget, vpcs: ReadonlySet<string | undefined>, groups: ReadonlySet<string | undefined>): number {
+  const named = new Set<string>();
+  for (const table of estate.ec2.RouteTables) if (vpcs.has(table.VpcId)) for (const route of table.Routes ?? []) if (route.DestinationPrefixListId) named.add(route.DestinationPrefixListId);
+  for (const group of estate.ec2.SecurityGroups) {
+    if (!groups.has(group.GroupId)) continue;
+    for (const permission of [...(group.IpPermissions ?? []), ...(group.IpPermissionsEgress ?? [])]) for (const list of permission.PrefixListIds ?? []) if (list.PrefixListId) named.add(list.PrefixListId);
+  }
+  let calls = 0;
+  for (const id of named) calls += pages((estate.managedPrefixLists ?? []).find((l) => l.PrefixListId === id)?.Entries.length ?? 0, 100);
+  return calls;
 }

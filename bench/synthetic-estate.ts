@@ -27,6 +27,9 @@ import { ACCOUNT, ALLOW_ALL_EGRESS, EstateBuilder, REGION, platformServerPackage
 import type { KnownInstanceType } from '../test/support/instance-types';
 
 export const FRONTEND_SHARE = 0.02;
+/** The Amazon S3 prefix list of the region (AWS-managed) and public S3 address ranges as its entries. */
+const S3_PREFIX_LIST = 'pl-6da54004';
+const S3_PREFIX_LIST_CIDRS = ['52.216.0.0/15', '54.231.0.0/16', '3.5.0.0/19', '18.34.0.0/19'];
 const REDIS_PER_SUBNET = 400;
 const PRODUCTION_CLUSTER_SIZE = 6;
 
@@ -172,7 +175,7 @@ export function syntheticEstate(redisServers: number, accountId = ACCOUNT, regio
     const nat = `nat-${hex(0xa000 + e)}`;
     b.routeTable(`rtb-${hex(0xa000 + e * 16)}`, { vpcId, vpcCidr, main: true, routes: [{ DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: nat }] });
     b.routeTable(`rtb-${hex(0xa001 + e * 16)}`, { vpcId, vpcCidr, subnetIds: frontSubnets, routes: [{ DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: nat }, { DestinationCidrBlock: '10.0.0.0/8', TransitGatewayId: `tgw-${hex(0xa0)}` }] });
-    b.routeTable(`rtb-${hex(0xa002 + e * 16)}`, { vpcId, vpcCidr, subnetIds: redisSubnets, routes: [{ DestinationPrefixListId: 'pl-6da54004', GatewayId: `vpce-${hex(0xa000 + e)}` }] });
+    b.routeTable(`rtb-${hex(0xa002 + e * 16)}`, { vpcId, vpcCidr, subnetIds: redisSubnets, routes: [{ DestinationPrefixListId: S3_PREFIX_LIST, GatewayId: `vpce-${hex(0xa000 + e)}` }] });
 
     // Network ACLs: the Dev Redis ACL's return rule only covers Linux ephemeral ports (drift).
     const returnPorts = env.name === 'Dev' ? { From: 32768, To: 49151 } : { From: 1024, To: 65535 };
@@ -268,6 +271,9 @@ export function syntheticEstate(redisServers: number, accountId = ACCOUNT, regio
       }
     }
   });
+  // The AWS-managed list the Redis route tables' S3 gateway-endpoint route names: its entries are
+  // readable with GetManagedPrefixListEntries in every account, as AWS-managed lists are.
+  b.target.managedPrefixLists = [{ PrefixListId: S3_PREFIX_LIST, Entries: S3_PREFIX_LIST_CIDRS.map((Cidr) => ({ Cidr })) }];
   return { target: b.target, redisServers, frontends: frontendCount, instances: instanceCounter, instanceTypes: types.size };
 }
 
