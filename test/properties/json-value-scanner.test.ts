@@ -17,6 +17,12 @@ function scanItems(text: string, cuts: readonly number[]): Array<{ path: JsonPat
     decide: (path, kind) => (path.length === 0 && kind === 'object') || (path.length === 1 && path[0] === 'items' && kind === 'array') ? 'descend' : 'take',
     onValue: (path, valueText) => taken.push({ path: [...path], value: JSON.parse(valueText) }),
   });
+  pushInChunks(scanner, text, cuts);
+  return taken;
+}
+
+/** Feeds `text` to the scanner in chunks cut at `cuts` (byte offsets, taken modulo the length), then ends it. */
+function pushInChunks(scanner: JsonValueScanner, text: string, cuts: readonly number[]): void {
   const bytes = Buffer.from(text, 'utf8');
   let at = 0;
   for (const cut of [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)) {
@@ -26,7 +32,6 @@ function scanItems(text: string, cuts: readonly number[]): Array<{ path: JsonPat
   }
   scanner.push(bytes.subarray(at));
   scanner.end();
-  return taken;
 }
 
 /** Strings made of the characters that matter to a scanner: quotes, backslashes, brackets, multi-byte ones. */
@@ -70,15 +75,7 @@ describe('the JSON value scanner', () => {
           decide: (path, kind) => ((path.length === 0 && kind === 'object') || (path.length === 1 && kind === 'array') ? 'descend' : 'take'),
           onValue: (path, valueText, withinLimits) => taken.push({ path: [...path], text: valueText, withinLimits }),
         });
-        const bytes = Buffer.from(text, 'utf8');
-        let at = 0;
-        for (const cut of [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)) {
-          if (cut <= at) continue;
-          scanner.push(bytes.subarray(at, cut));
-          at = cut;
-        }
-        scanner.push(bytes.subarray(at));
-        scanner.end();
+        pushInChunks(scanner, text, cuts);
         for (const { path, text: valueText, withinLimits } of taken) {
           if (!withinLimits) continue;
           vouched++;
