@@ -33,6 +33,19 @@ describe('redis.authentication', () => {
     expect(f.observed).toContain(`10.0.0.0/16 on ${REDIS_SG} (port 7000)`);
   });
 
+  it('counts a stopped front-end that carries an admitted group as a front-end, not as "also attached to" (it is one again when it starts)', () => {
+    const stoppedFrontend = (state: string) =>
+      withPosture(compliantEstate(), ID, IP, [OPEN_UPSTREAM_SERVER])
+        .instance({ id: 'i-0bbb00000000000b2', subnetId: 'subnet-0front0000000001', privateIp: '10.0.2.98', securityGroupIds: ['sg-0front00000000001'], tags: { Name: 'app-standby', Role: 'outsystems-frontend', Environment: 'Staging' } })
+        .mutate((t) => {
+          for (const r of t.ec2.Reservations) for (const i of r.Instances ?? []) if (i.InstanceId === 'i-0bbb00000000000b2') i.State = { Code: state === 'running' ? 16 : 80, Name: state as 'running' | 'stopped' };
+        });
+    for (const state of ['running', 'stopped']) {
+      const f = findingFor(redisAuthenticationRule, stoppedFrontend(state), ID);
+      expect(`${state}: ${f.observed}`).not.toContain('i-0bbb00000000000b2');
+    }
+  });
+
   it('is critical when a group it admits is attached to an instance that is neither a front-end nor a member', () => {
     const estate = withPosture(compliantEstate(), ID, IP, [OPEN_UPSTREAM_SERVER]).instance({ id: 'i-0bbb00000000000b1', subnetId: 'subnet-0front0000000001', privateIp: '10.0.2.99', securityGroupIds: ['sg-0front00000000001'], tags: { Name: 'batch' } });
     const f = findingFor(redisAuthenticationRule, estate, ID);
