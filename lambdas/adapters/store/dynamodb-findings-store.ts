@@ -19,6 +19,7 @@ import {
   DEFAULT_PAGE_SIZE,
   InvalidNextTokenError,
   MAX_PAGE_SIZE,
+  allPagedItems,
   type FindingFilter,
   type FindingsStore,
   type FindingsWrite,
@@ -217,15 +218,8 @@ export class DynamoDbFindingsStore implements FindingsStore {
     return { items: items.map((item) => (item as Item).data as StoredFinding) };
   }
 
-  async allFindings(scanId: string): Promise<StoredFinding[]> {
-    const all: StoredFinding[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await this.listFindings(scanId, { limit: MAX_PAGE_SIZE, ...(nextToken ? { nextToken } : {}) });
-      all.push(...page.items);
-      nextToken = page.nextToken;
-    } while (nextToken);
-    return all;
+  allFindings(scanId: string): Promise<StoredFinding[]> {
+    return allPagedItems((page) => this.listFindings(scanId, page));
   }
 
   async listFindingOutlines(scanId: string, filter: PageRequest & { status: FindingStatus }): Promise<Page<FindingOutline>> {
@@ -284,15 +278,8 @@ export class DynamoDbFindingsStore implements FindingsStore {
   }
 
   /** Every item of one GSI1 partition, read page by page at the largest page size. */
-  private async queryAllOfIndexPartition<T>(partition: string): Promise<T[]> {
-    const all: T[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await this.queryPage<T>({ index: 'GSI1', partition }, { limit: MAX_PAGE_SIZE, ...(nextToken ? { nextToken } : {}) });
-      all.push(...page.items);
-      nextToken = page.nextToken;
-    } while (nextToken);
-    return all;
+  private queryAllOfIndexPartition<T>(partition: string): Promise<T[]> {
+    return allPagedItems((page) => this.queryPage<T>({ index: 'GSI1', partition }, page));
   }
 
   async getFindingState(ref: ResourceRef & { ruleId: RuleId }): Promise<FindingState | undefined> {
@@ -422,15 +409,8 @@ export class DynamoDbFindingsStore implements FindingsStore {
     return output.Attributes !== undefined;
   }
 
-  async listSuppressions(): Promise<Suppression[]> {
-    const all: Suppression[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await this.queryPage<Suppression>({ index: 'GSI1', partition: keys.suppressionsPartition }, { limit: MAX_PAGE_SIZE, ...(nextToken ? { nextToken } : {}) });
-      all.push(...page.items);
-      nextToken = page.nextToken;
-    } while (nextToken);
-    return all;
+  listSuppressions(): Promise<Suppression[]> {
+    return this.queryAllOfIndexPartition<Suppression>(keys.suppressionsPartition);
   }
 
   private expiresAt(startedAt: string): number {

@@ -20,6 +20,23 @@ export interface PageRequest {
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
 
+/** Hands every item of every page `readPage` answers to `each`, in order, asking for the largest pages. */
+export async function forEachPagedItem<T>(readPage: (request: PageRequest) => Promise<Page<T>>, each: (item: T) => void): Promise<void> {
+  let nextToken: string | undefined;
+  do {
+    const page = await readPage({ limit: MAX_PAGE_SIZE, ...(nextToken ? { nextToken } : {}) });
+    for (const item of page.items) each(item);
+    nextToken = page.nextToken;
+  } while (nextToken);
+}
+
+/** Every item of every page `readPage` answers, in order. */
+export async function allPagedItems<T>(readPage: (request: PageRequest) => Promise<Page<T>>): Promise<T[]> {
+  const all: T[] = [];
+  await forEachPagedItem(readPage, (item) => all.push(item));
+  return all;
+}
+
 export interface FindingFilter extends PageRequest {
   status?: FindingStatus;
   severity?: Severity;

@@ -9,7 +9,7 @@
  * grows with the findings that need attention, not with the scan. `loadReportModel` (the CSV, JSON
  * and Markdown reports, which list every finding) reads every finding of the scan on top.
  */
-import { MAX_PAGE_SIZE, type FindingsStore } from '../../adapters/store/findings-store';
+import { forEachPagedItem, type FindingsStore } from '../../adapters/store/findings-store';
 import { diffFindings, isFailing } from '../../core/finding-states';
 import { findingKey, type FindingChanges, type FindingStatus, type ScanRecord, type StoredFinding, type Suppression } from '../../core/model';
 import { ChangesSincePrevious } from '../../core/report/changes-since-previous';
@@ -63,15 +63,13 @@ export async function loadReportSummaryModel(scanOrId: string | ScanRecord, sour
     reportContext(scan, sources),
     (async () => {
       for (const status of PASSING) {
-        let nextToken: string | undefined;
-        do {
-          const page = await store.listFindingOutlines(scan.scanId, { status, limit: MAX_PAGE_SIZE, ...(nextToken ? { nextToken } : {}) });
-          for (const outline of page.items) {
+        await forEachPagedItem(
+          (page) => store.listFindingOutlines(scan.scanId, { status, ...page }),
+          (outline) => {
             passing.add(outline);
             if (!covered.has(`${outline.accountId}/${outline.region}`)) presentOutsideTargets.add(findingKey(outline));
-          }
-          nextToken = page.nextToken;
-        } while (nextToken);
+          },
+        );
       }
     })(),
   ]);
@@ -128,12 +126,5 @@ async function findingsWithStatuses(store: FindingsStore, scanId: string, status
 }
 
 async function eachFindingWithStatuses(store: FindingsStore, scanId: string, statuses: readonly FindingStatus[], each: (finding: StoredFinding) => void): Promise<void> {
-  for (const status of statuses) {
-    let nextToken: string | undefined;
-    do {
-      const page = await store.listFindings(scanId, { status, limit: MAX_PAGE_SIZE, ...(nextToken ? { nextToken } : {}) });
-      for (const finding of page.items) each(finding);
-      nextToken = page.nextToken;
-    } while (nextToken);
-  }
+  for (const status of statuses) await forEachPagedItem((page) => store.listFindings(scanId, { status, ...page }), each);
 }
