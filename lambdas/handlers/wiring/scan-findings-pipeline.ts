@@ -128,11 +128,14 @@ export class ScanFindingsPipeline {
     return outcome;
   }
 
+  /** The previous states given in full, by key (built once, on the first read back). */
+  private givenByKey?: Map<string, FindingState>;
+
   private async fullStates(keys: readonly string[]): Promise<FindingState[]> {
     const given = this.setup.previousStates;
     if (given) {
-      const wanted = new Set(keys);
-      return given.filter((state) => wanted.has(state.key));
+      this.givenByKey ??= new Map(given.map((state) => [state.key, state] as const));
+      return keys.flatMap((key) => this.givenByKey!.get(key) ?? []);
     }
     return this.setup.store.getFindingStates(keys.map(pairOfKey));
   }
