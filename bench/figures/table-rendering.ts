@@ -14,7 +14,7 @@ interface TableRun {
 }
 
 export const tableRenderingFigure: Figure = {
-  id: '9',
+  id: '10',
   name: 'table-rendering',
   async run(options) {
     const servers = options.smoke ? 50 : 1000;
